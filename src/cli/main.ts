@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `meshbench`: the command-line entry. Thin: picks the command, which parses its flags and
+// calls the same functions the Action does.
+import { isMainThread } from "node:worker_threads";
+import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
+import { VERSION } from "../version.ts";
+import { exitWith } from "./exit.ts";
+import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
+import { TARGET_HELP, targetCommand } from "./target.ts";
+import { UsageError } from "./usage.ts";
+
+const COMMANDS: Record<
+  string,
+  { run: (argv: string[]) => Promise<number>; help: string; summary: string }
+> = {
+  loadgen: {
+    run: loadgenCommand,
+    help: LOADGEN_HELP,
+    summary: "drive HTTP targets at a constant rate; write latency.hlog + loadgen.json",
+  },
+  target: {
+    run: targetCommand,
+    help: TARGET_HELP,
+    summary: "serve a plain HTTP target that answers at once",
+  },
+};
+
+export const MAIN_HELP = `meshbench ${VERSION} — what a service mesh really costs
+
+Usage: meshbench <command> [flags]     (meshbench <command> --help for its flags)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join("\n")}
+
+Quick start:
+  meshbench target --port 8080 &
+  meshbench loadgen --url http://127.0.0.1:8080/ --rate 1000 --duration 20s --out results/quick
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" && rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(topic ? topic.help : MAIN_HELP);
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    throw new UsageError(
+      `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")} (meshbench --help)`,
+    );
+  }
+  return command.run(rest);
+}
+
+if (isMainThread) await exitWith(() => main(process.argv.slice(2)));

@@ -1,0 +1,2 @@
+/** Set to true by esbuild in dist/ bundles (scripts/bundle.ts); undefined when running src/. */
+declare const MESHBENCH_BUNDLE: boolean | undefined;

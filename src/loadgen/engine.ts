@@ -1,0 +1,478 @@
+// One worker's share of the load: its connections, each on a fixed schedule, one request
+// in flight per connection (HTTP/1.1 keep-alive through undici's Client.dispatch).
+//
+// The pacer keeps idle connections in a min-heap by due time; one timer serves them
+// all. A connection that is late (its previous response came after its next slot) sends
+// at once to catch up and never skips a slot. Latency = response end − intended send
+// time. Memory stays flat under overload: the backlog is a slot counter per connection,
+// not a queue.
+import { connect as netConnect, type Socket } from "node:net";
+import type { Dispatcher, Client as UndiciClient } from "undici";
+import Client from "undici/lib/dispatcher/client.js";
+import { createHistogram, type Histogram, recordUs } from "../histogram/hdr.ts";
+import { ConnectFailure, classifyFailure, RequestTimeout } from "./errors.ts";
+import { MinHeap } from "./heap.ts";
+import type { ConnectionSpec } from "./plan.ts";
+import { intendedAt, slotsBefore } from "./schedule.ts";
+import { addFailure, addStatus, newTally, type Tally } from "./tally.ts";
+
+export type Pacing = "efficient" | "precise";
+
+export interface EngineConfig {
+  urls: readonly string[];
+  /** This worker's connections. */
+  connections: readonly ConnectionSpec[];
+  warmupMs: number;
+  durationMs: number;
+  timeoutMs: number;
+  intervalMs: number;
+  pacing: Pacing;
+}
+
+/** One interval's worth of completions; histograms are live and reset after the call. */
+export type IntervalSink = (interval: {
+  /** Interval number counted from the measured start; negative during warm-up. */
+  index: number;
+  startMs: number;
+  endMs: number;
+  /** Measured-period responses that completed in this interval. */
+  histogram: Histogram;
+  /** Every completion in the interval (warm-up included), for progress lines. */
+  responses: number;
+  failures: number;
+}) => void;
+
+export interface PathTotals {
+  histogram: Histogram;
+  tally: Tally;
+}
+
+export interface EngineTotals {
+  tally: Tally;
+  sent: number;
+  unsent: number;
+  warmup: { requests: number; failures: number };
+  errorHistogram: Histogram;
+  /** Indexed like the URL list; only measured-period outcomes. */
+  paths: PathTotals[];
+}
+
+/** Precise pacing polls the event loop (never blocking it) for this long before a send. */
+const SPIN_MS = 2;
+const BACKOFF_FIRST_MS = 10;
+const BACKOFF_MAX_MS = 1000;
+
+// Wall clock ↔ this thread's monotonic clock.
+const toPerf = (epochMs: number) => epochMs - performance.timeOrigin;
+const toEpoch = (perfMs: number) => perfMs + performance.timeOrigin;
+
+class Connection implements Dispatcher.DispatchHandler {
+  readonly spec: ConnectionSpec;
+  client: UndiciClient;
+  readonly engine: Engine;
+  readonly paths: string[];
+  /** Next slot to send (or the one in flight). */
+  slot = 0;
+  /** First slot of the measured period and the first slot past the end. */
+  firstMeasured = 0;
+  endSlot = 0;
+  due = 0;
+  inFlight = false;
+  finished = false;
+  sentAt = 0;
+  status = 0;
+  failuresInARow = 0;
+  controller: Dispatcher.DispatchController | null = null;
+  preopened: Socket | null = null;
+
+  constructor(engine: Engine, spec: ConnectionSpec, urls: readonly string[]) {
+    this.engine = engine;
+    this.spec = spec;
+    this.paths = spec.urls.map((i) => {
+      const url = new URL(urls[i]!);
+      return url.pathname + url.search;
+    });
+    this.client = this.newClient();
+  }
+
+  newClient(): UndiciClient {
+    return new Client(this.spec.origin, {
+      pipelining: 1,
+      // Our own timeout sweep aborts requests; undici's must never fire first.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      keepAliveTimeout: 60_000,
+      connect: (_options, callback) => this.connect(callback),
+    });
+  }
+
+  /** Opens the socket before the schedule starts, so slot 0 does not pay for it. */
+  preopen(): Promise<void> {
+    return new Promise((resolve) => {
+      this.openSocket((error, socket) => {
+        if (!error) this.preopened = socket;
+        resolve(); // a refused pre-open is not measured; the first send will retry
+      });
+    });
+  }
+
+  private connect(callback: (...args: [null, Socket] | [Error, null]) => void): void {
+    const socket = this.preopened;
+    this.preopened = null;
+    // undici expects the callback asynchronously (a synchronous one stalls its queue).
+    if (socket && !socket.destroyed) process.nextTick(callback, null, socket);
+    else this.openSocket(callback);
+  }
+
+  private openSocket(callback: (...args: [null, Socket] | [Error, null]) => void): void {
+    const url = new URL(this.spec.origin);
+    const socket = netConnect({ host: url.hostname, port: Number(url.port) || 80, noDelay: true });
+    const timer = setTimeout(
+      () => socket.destroy(new RequestTimeout(this.engine.config.timeoutMs)),
+      this.engine.config.timeoutMs,
+    );
+    const onError = (error: Error) => {
+      clearTimeout(timer);
+      callback(new ConnectFailure(error), null);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.off("error", onError);
+      callback(null, socket);
+    });
+  }
+
+  // undici DispatchHandler: one request at a time, so one handler object is reused.
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.status = statusCode;
+  }
+  onResponseData(): void {}
+  onResponseEnd(): void {
+    this.engine.onResponse(this);
+  }
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.engine.onFailure(this, error);
+  }
+}
+
+export class Engine {
+  readonly config: EngineConfig;
+  private readonly connections: Connection[];
+  private readonly heap = new MinHeap<Connection>((c) => c.due);
+  private readonly onInterval: IntervalSink;
+
+  // Timeline, in this thread's performance.now() milliseconds.
+  private startPerf = 0;
+  private measureStartPerf = 0;
+  private endPerf = 0;
+
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private timerDue = Number.POSITIVE_INFINITY;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private endTimer: NodeJS.Timeout | null = null;
+  private intervalTimer: NodeJS.Timeout | null = null;
+
+  private intervalIndex = 0;
+  private intervalStartPerf = 0;
+  private intervalEndPerf = 0;
+  private readonly intervalHistogram = createHistogram();
+  private intervalResponses = 0;
+  private intervalFailures = 0;
+
+  private readonly totals: EngineTotals;
+  private unfinished = 0;
+  private resolveDone: (() => void) | null = null;
+
+  constructor(config: EngineConfig, onInterval: IntervalSink) {
+    this.config = config;
+    this.onInterval = onInterval;
+    this.connections = config.connections.map((spec) => new Connection(this, spec, config.urls));
+    this.totals = {
+      tally: newTally(),
+      sent: 0,
+      unsent: 0,
+      warmup: { requests: 0, failures: 0 },
+      errorHistogram: createHistogram(),
+      paths: config.urls.map(() => ({ histogram: createHistogram(), tally: newTally() })),
+    };
+  }
+
+  /** Opens every connection; call before `run` so the schedule starts on open sockets. */
+  async open(): Promise<void> {
+    await Promise.all(this.connections.map((c) => c.preopen()));
+  }
+
+  /** Runs the schedule from `startMs` (epoch ms) to the end, then waits for answers. */
+  run(startMs: number): Promise<EngineTotals> {
+    const { warmupMs, durationMs, intervalMs, timeoutMs } = this.config;
+    this.startPerf = toPerf(startMs);
+    this.measureStartPerf = this.startPerf + warmupMs;
+    this.endPerf = this.startPerf + durationMs;
+    this.intervalIndex = Math.floor(-warmupMs / intervalMs) + 0; // + 0: no -0
+    this.intervalStartPerf = this.measureStartPerf + this.intervalIndex * intervalMs;
+    this.intervalEndPerf = this.intervalStartPerf + intervalMs;
+
+    for (const c of this.connections) {
+      c.firstMeasured = slotsBefore(this.startPerf, c.spec, this.measureStartPerf);
+      c.endSlot = slotsBefore(this.startPerf, c.spec, this.endPerf);
+      this.unfinished++;
+      this.schedule(c, performance.now());
+    }
+    const done = new Promise<void>((resolve) => {
+      this.resolveDone = resolve;
+    });
+    this.sweepTimer = setInterval(() => this.sweepTimeouts(), Math.min(100, timeoutMs / 10));
+    this.armEnd();
+    this.armIntervalTimer();
+    this.checkDone();
+    return done.then(() => this.finish());
+  }
+
+  /** Ends the schedule now (SIGINT); answers in flight are still awaited. */
+  stop(): void {
+    const now = performance.now();
+    if (now < this.endPerf) {
+      this.endPerf = Math.max(now, this.startPerf);
+      // Slots after the stop were never due: they are not "unsent".
+      for (const c of this.connections)
+        c.endSlot = slotsBefore(this.startPerf, c.spec, this.endPerf);
+      this.armEnd();
+    }
+  }
+
+  /** The measured period's actual length so far (shorter than planned after `stop`). */
+  measuredMs(): number {
+    return Math.max(0, this.endPerf - this.measureStartPerf);
+  }
+
+  // ---- the pacer ----
+
+  private schedule(c: Connection, now: number): void {
+    if (c.slot >= c.endSlot || now >= this.endPerf) {
+      this.finishConnection(c);
+      return;
+    }
+    const intended = intendedAt(this.startPerf, c.spec, c.slot);
+    const due = c.failuresInARow > 0 ? Math.max(intended, c.due) : intended;
+    if (due <= now) {
+      this.send(c, now);
+    } else {
+      c.due = due;
+      this.heap.push(c);
+      if (due < this.timerDue) this.arm(due);
+    }
+  }
+
+  private send(c: Connection, now: number): void {
+    c.inFlight = true;
+    c.sentAt = now;
+    c.status = 0;
+    c.controller = null;
+    if (c.slot >= c.firstMeasured) this.totals.sent++;
+    c.client.dispatch({ method: "GET", path: c.paths[c.slot % c.paths.length]! }, c);
+  }
+
+  private arm(due: number): void {
+    this.clearTimer();
+    this.timerDue = due;
+    const wait = due - performance.now();
+    if (this.config.pacing === "precise" && wait < SPIN_MS) {
+      this.immediate = setImmediate(this.onTimer);
+    } else {
+      const lead = this.config.pacing === "precise" ? SPIN_MS : 0;
+      this.timer = setTimeout(this.onTimer, Math.max(0, wait - lead));
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+    this.timerDue = Number.POSITIVE_INFINITY;
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.immediate = null;
+    this.timerDue = Number.POSITIVE_INFINITY;
+    this.sendDue(performance.now());
+    const next = this.heap.peek();
+    if (next) this.arm(next.due);
+  };
+
+  /**
+   * Sends every idle connection whose slot has come. A slot due before the end is sent
+   * even if the timer woke a little after the end: timer lateness must not cost slots.
+   */
+  private sendDue(now: number): void {
+    const heap = this.heap;
+    for (let c = heap.peek(); c && c.due <= now; c = heap.peek()) {
+      heap.pop();
+      if (c.finished) continue;
+      if (c.due >= this.endPerf) this.finishConnection(c);
+      else this.send(c, now);
+    }
+  }
+
+  // ---- outcomes ----
+
+  onResponse(c: Connection): void {
+    const now = performance.now();
+    if (now >= this.intervalEndPerf) this.rollIntervals(now);
+    const measured = c.slot >= c.firstMeasured;
+    this.intervalResponses++;
+    if (measured) {
+      const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
+      const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
+      recordUs(this.intervalHistogram, us);
+      recordUs(path.histogram, us);
+      addStatus(this.totals.tally, c.status);
+      addStatus(path.tally, c.status);
+    } else {
+      this.totals.warmup.requests++;
+    }
+    c.failuresInARow = 0;
+    this.next(c, now);
+  }
+
+  onFailure(c: Connection, error: Error): void {
+    const now = performance.now();
+    if (now >= this.intervalEndPerf) this.rollIntervals(now);
+    this.intervalFailures++;
+    if (c.slot >= c.firstMeasured) {
+      const kind = classifyFailure(error);
+      const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
+      const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
+      recordUs(this.totals.errorHistogram, us);
+      addFailure(this.totals.tally, kind);
+      addFailure(path.tally, kind);
+    } else {
+      this.totals.warmup.failures++;
+    }
+    // Reconnect after a short, growing pause; the schedule keeps running meanwhile, so
+    // the wait shows up as lateness of the following requests.
+    c.failuresInARow++;
+    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (c.failuresInARow - 1));
+    c.due = now + backoff;
+    this.next(c, now);
+  }
+
+  private next(c: Connection, now: number): void {
+    c.inFlight = false;
+    c.controller = null;
+    c.slot++;
+    this.schedule(c, now);
+    // The loop is awake anyway: send whatever else has come due.
+    const top = this.heap.peek();
+    if (top && top.due <= now) this.sendDue(now);
+  }
+
+  private sweepTimeouts(): void {
+    const now = performance.now();
+    const limit = this.config.timeoutMs;
+    for (const c of this.connections) {
+      if (!c.inFlight || now - c.sentAt < limit) continue;
+      if (c.controller) {
+        c.controller.abort(new RequestTimeout(limit));
+      } else if (now - c.sentAt >= 2 * limit) {
+        // Not yet on a socket: the connector's own timer should have failed it by now.
+        // Never leave a slot hanging: fail it through a fresh client.
+        const stuck = c.client;
+        c.client = c.newClient();
+        void stuck.destroy(new RequestTimeout(limit)).catch(() => {});
+      }
+    }
+  }
+
+  // ---- the end ----
+
+  private armEnd(): void {
+    if (this.endTimer) clearTimeout(this.endTimer);
+    this.endTimer = setTimeout(
+      () => {
+        const now = performance.now();
+        // Node's timers fire up to ~1 ms early by performance.now(): wait for the real end.
+        if (now < this.endPerf) {
+          this.armEnd();
+          return;
+        }
+        this.sendDue(now);
+        // Idle connections have nothing left to send; busy ones finish on their answer
+        // (their remaining slots are unsent: the target kept them busy past the end).
+        for (const c of this.connections) if (!c.inFlight) this.finishConnection(c);
+        if (now >= this.intervalEndPerf) this.rollIntervals(now);
+      },
+      Math.max(0, this.endPerf - performance.now()),
+    );
+  }
+
+  private finishConnection(c: Connection): void {
+    if (c.finished) return;
+    c.finished = true;
+    const firstUnsent = Math.max(c.slot, c.firstMeasured);
+    if (c.endSlot > firstUnsent) this.totals.unsent += c.endSlot - firstUnsent;
+    this.unfinished--;
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (this.unfinished === 0 && this.resolveDone) {
+      const resolve = this.resolveDone;
+      this.resolveDone = null;
+      resolve();
+    }
+  }
+
+  private armIntervalTimer(): void {
+    if (this.intervalTimer) clearTimeout(this.intervalTimer);
+    this.intervalTimer = setTimeout(
+      () => {
+        const now = performance.now();
+        if (now >= this.intervalEndPerf) this.rollIntervals(now);
+        this.armIntervalTimer();
+      },
+      Math.max(0, this.intervalEndPerf - performance.now()),
+    );
+  }
+
+  /** Emits every interval that ended by `now` (empty ones too: a stall is a result). */
+  private rollIntervals(now: number): void {
+    while (now >= this.intervalEndPerf) {
+      this.emitInterval(this.intervalEndPerf);
+      this.intervalIndex++;
+      this.intervalStartPerf = this.intervalEndPerf;
+      this.intervalEndPerf += this.config.intervalMs;
+    }
+  }
+
+  private emitInterval(endPerf: number): void {
+    this.onInterval({
+      index: this.intervalIndex,
+      startMs: toEpoch(this.intervalStartPerf),
+      endMs: toEpoch(endPerf),
+      histogram: this.intervalHistogram,
+      responses: this.intervalResponses,
+      failures: this.intervalFailures,
+    });
+    this.intervalHistogram.reset();
+    this.intervalResponses = 0;
+    this.intervalFailures = 0;
+  }
+
+  private async finish(): Promise<EngineTotals> {
+    this.clearTimer();
+    for (const t of [this.sweepTimer, this.endTimer, this.intervalTimer]) if (t) clearTimeout(t);
+    const now = performance.now();
+    this.rollIntervals(now);
+    // The last, partial interval: responses that came in after the schedule ended.
+    if (now > this.intervalStartPerf) this.emitInterval(now);
+    await Promise.all(this.connections.map((c) => c.client.destroy().catch(() => {})));
+    return this.totals;
+  }
+}

@@ -1,0 +1,286 @@
+// The coordinator: plans the connections, starts K worker threads at one shared instant,
+// adds their interval histograms as they arrive (writing latency.hlog on the way), and
+// merges their totals into loadgen.json. Histograms are added, never averaged.
+import { createWriteStream } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import {
+  createHistogram,
+  decodeHistogram,
+  type Histogram,
+  mergeHistograms,
+  spectrum,
+} from "../histogram/hdr.ts";
+import { hlogHeader, hlogLine } from "../histogram/hlog.ts";
+import type { LoadgenResult } from "../results/loadgen-schema.ts";
+import type { EngineConfig } from "./engine.ts";
+import {
+  type EncodedTotals,
+  type FromWorker,
+  type IntervalMessage,
+  WORKER_MARK,
+  type WorkerInit,
+} from "./messages.ts";
+import type { LoadgenOptions } from "./options.ts";
+import { planConnections } from "./plan.ts";
+import { buildLoadgenResult, type MergedTotals } from "./result.ts";
+import { addTally, newTally } from "./tally.ts";
+
+/** Lead time between "every worker is ready" and the first send, when no --start-at. */
+const START_LEAD_MS = 100;
+
+export interface Progress {
+  phase: "warmup" | "measure" | "drain";
+  /** End of the reported interval, ms after the schedule's start. */
+  elapsedMs: number;
+  durationMs: number;
+  /** Completions (responses + failures) per second in this interval. */
+  rate: number;
+  failures: number;
+  /** Measured-period figures so far. */
+  requests: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+export interface LoadgenHooks {
+  onStart?: (startMs: number) => void;
+  onProgress?: (progress: Progress) => void;
+  /** Aborting ends the schedule early; what was measured is still written. */
+  signal?: AbortSignal;
+}
+
+export interface LoadgenRun {
+  result: LoadgenResult;
+  outDir: string;
+  hlogPath: string;
+  resultPath: string;
+}
+
+function workerUrl(): URL {
+  // In a bundle the worker code lives in the bundle itself (see worker.ts).
+  return typeof MESHBENCH_BUNDLE !== "undefined" && MESHBENCH_BUNDLE
+    ? new URL(import.meta.url)
+    : new URL("./worker.ts", import.meta.url);
+}
+
+interface PendingInterval {
+  histogram: Histogram | null;
+  startMs: number;
+  endMs: number;
+  responses: number;
+  failures: number;
+}
+
+export async function runLoadgen(
+  options: LoadgenOptions,
+  hooks: LoadgenHooks = {},
+): Promise<LoadgenRun> {
+  const plan = planConnections(options);
+  const configs: EngineConfig[] = Array.from({ length: options.workers }, (_, w) => ({
+    urls: options.urls,
+    connections: plan.filter((c) => c.worker === w),
+    warmupMs: options.warmupMs,
+    durationMs: options.durationMs,
+    timeoutMs: options.timeoutMs,
+    intervalMs: options.intervalMs,
+    pacing: options.pacing,
+  }));
+
+  await mkdir(options.outDir, { recursive: true });
+  const hlogPath = join(options.outDir, "latency.hlog");
+  const resultPath = join(options.outDir, "loadgen.json");
+
+  const workers = configs.map(
+    (config) =>
+      new Worker(workerUrl(), { workerData: { mark: WORKER_MARK, config } satisfies WorkerInit }),
+  );
+  try {
+    return await coordinate(options, hooks, workers, hlogPath, resultPath);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function coordinate(
+  options: LoadgenOptions,
+  hooks: LoadgenHooks,
+  workers: Worker[],
+  hlogPath: string,
+  resultPath: string,
+): Promise<LoadgenRun> {
+  const K = workers.length;
+  const firstIndex = Math.floor(-options.warmupMs / options.intervalMs) + 0; // + 0: no -0
+  const lastIndexOf = new Array<number>(K).fill(firstIndex - 1);
+  const doneTotals = new Array<EncodedTotals | null>(K).fill(null);
+  const pending = new Map<number, PendingInterval>();
+  const total = createHistogram();
+  let nextIndex = firstIndex;
+  let maxIndex = firstIndex - 1;
+  let ready = 0;
+  let startMs = 0;
+  let stoppedAtMs: number | null = null;
+  const hlog = createWriteStream(hlogPath);
+
+  return new Promise<LoadgenRun>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      hlog.destroy();
+      reject(error);
+    };
+
+    const start = () => {
+      startMs = options.startAtMs ?? Date.now() + START_LEAD_MS;
+      if (startMs + options.durationMs <= Date.now()) {
+        fail(new Error(`--start-at ${startMs} is in the past: the whole run would be over`));
+        return;
+      }
+      hlog.write(
+        hlogHeader(
+          startMs + options.warmupMs,
+          `meshbench loadgen ${options.urls.length} URLs at ${options.rate} rps`,
+        ),
+      );
+      hooks.onStart?.(startMs);
+      for (const w of workers) w.postMessage({ type: "start", startMs });
+      hooks.signal?.addEventListener(
+        "abort",
+        () => {
+          stoppedAtMs = Date.now();
+          for (const w of workers) w.postMessage({ type: "stop" });
+        },
+        { once: true },
+      );
+    };
+
+    const emit = (index: number, interval: PendingInterval) => {
+      if (interval.histogram) {
+        hlog.write(
+          hlogLine({ ...interval, histogram: interval.histogram }, startMs + options.warmupMs),
+        );
+        total.add(interval.histogram);
+      }
+      if (!hooks.onProgress) return;
+      const elapsedMs = interval.endMs - startMs;
+      const s = spectrum(total);
+      hooks.onProgress({
+        phase: index < 0 ? "warmup" : elapsedMs > options.durationMs + 1 ? "drain" : "measure",
+        elapsedMs,
+        durationMs: options.durationMs,
+        rate:
+          ((interval.responses + interval.failures) * 1000) /
+          Math.max(1, interval.endMs - interval.startMs),
+        failures: interval.failures,
+        requests: s.count,
+        p50Us: s.p50,
+        p99Us: s.p99,
+      });
+    };
+
+    // Interval n is complete once every worker has sent it or has finished.
+    const flush = () => {
+      while (nextIndex <= maxIndex) {
+        const complete = lastIndexOf.every((last, w) => last >= nextIndex || doneTotals[w]);
+        if (!complete) return;
+        const interval = pending.get(nextIndex);
+        if (interval) emit(nextIndex, interval);
+        pending.delete(nextIndex);
+        nextIndex++;
+      }
+    };
+
+    const onInterval = (w: number, m: IntervalMessage) => {
+      lastIndexOf[w] = m.index;
+      maxIndex = Math.max(maxIndex, m.index);
+      const seen = pending.get(m.index);
+      const histogram = m.histogram === null ? null : decodeHistogram(m.histogram);
+      if (!seen) {
+        pending.set(m.index, { ...m, histogram });
+      } else {
+        if (histogram) {
+          if (seen.histogram) seen.histogram.add(histogram);
+          else seen.histogram = histogram;
+        }
+        seen.startMs = Math.min(seen.startMs, m.startMs);
+        seen.endMs = Math.max(seen.endMs, m.endMs);
+        seen.responses += m.responses;
+        seen.failures += m.failures;
+      }
+      flush();
+    };
+
+    const finish = () => {
+      flush();
+      const endedAtMs = Date.now();
+      const totals = mergeTotals(doneTotals as EncodedTotals[], total);
+      const measuredFromMs = startMs + options.warmupMs;
+      const plannedEnd = startMs + options.durationMs;
+      const measuredMs = Math.max(
+        0,
+        Math.min(plannedEnd, stoppedAtMs ?? plannedEnd) - measuredFromMs,
+      );
+      const result = buildLoadgenResult(
+        options,
+        { startedAtMs: startMs, endedAtMs, measuredFromMs, measuredMs },
+        totals,
+      );
+      hlog.end(() => {
+        writeFile(resultPath, `${JSON.stringify(result, null, 2)}\n`).then(
+          () => resolve({ result, outDir: options.outDir, hlogPath, resultPath }),
+          fail,
+        );
+      });
+    };
+
+    workers.forEach((worker, w) => {
+      worker.on("message", (m: FromWorker) => {
+        if (failed) return;
+        switch (m.type) {
+          case "ready":
+            if (++ready === K) start();
+            break;
+          case "interval":
+            onInterval(w, m);
+            break;
+          case "done":
+            doneTotals[w] = m.totals;
+            if (doneTotals.every(Boolean)) finish();
+            else flush();
+            break;
+          case "fatal":
+            fail(new Error(`load-generator worker ${w} failed: ${m.message}`));
+            break;
+        }
+      });
+      worker.on("error", (error) => fail(error));
+      worker.on("exit", (code) => {
+        if (!doneTotals[w])
+          fail(new Error(`load-generator worker ${w} exited (code ${code}) before finishing`));
+      });
+    });
+  });
+}
+
+function mergeTotals(parts: EncodedTotals[], histogram: Histogram): MergedTotals {
+  const tally = newTally();
+  for (const p of parts) addTally(tally, p.tally);
+  const pathCount = parts[0]?.paths.length ?? 0;
+  return {
+    histogram,
+    tally,
+    sent: parts.reduce((n, p) => n + p.sent, 0),
+    unsent: parts.reduce((n, p) => n + p.unsent, 0),
+    warmup: {
+      requests: parts.reduce((n, p) => n + p.warmup.requests, 0),
+      failures: parts.reduce((n, p) => n + p.warmup.failures, 0),
+    },
+    errorHistogram: mergeHistograms(parts.map((p) => decodeHistogram(p.errorHistogram))),
+    paths: Array.from({ length: pathCount }, (_, i) => ({
+      histogram: mergeHistograms(parts.map((p) => decodeHistogram(p.paths[i]!.histogram))),
+      tally: parts.reduce((t, p) => addTally(t, p.paths[i]!.tally), newTally()),
+    })),
+  };
+}

@@ -1,0 +1,60 @@
+// The end-of-run summary, like wrk2's: the eight percentiles, achieved vs target rate,
+// and every outcome by class. Pure: result in, text out.
+import { PERCENTILE_KEYS } from "../histogram/hdr.ts";
+import type { LoadgenResult } from "../results/loadgen-schema.ts";
+import { formatDuration } from "../scenario/duration.ts";
+import type { Progress } from "./run.ts";
+
+export const ms = (us: number): string => (us / 1000).toFixed(3);
+
+export function formatSummary(r: LoadgenResult): string {
+  const t = r.target;
+  const a = r.achieved;
+  const pct = t.rate > 0 ? (100 * a.rate) / t.rate : 0;
+  const head = PERCENTILE_KEYS.map((k) => (k === "p100" ? "max" : k).padStart(9)).join("");
+  const values = PERCENTILE_KEYS.map((k) => ms(r.latencyUs[k]).padStart(9)).join("");
+  const failures = a.errors.connect + a.errors.reset + a.errors.timeout + a.errors.other;
+  const lines = [
+    `meshbench loadgen: ${t.rate} rps over ${t.connections} connections, ${t.workers} worker(s), ` +
+      `${formatDuration(t.durationMs)} (${formatDuration(t.warmupMs)} warm-up not measured), ${t.pacing} pacing`,
+    "",
+    `  Latency (ms, from intended send time; mean ${ms(r.latencyUs.mean)})`,
+    `  ${head}`,
+    `  ${values}`,
+    "",
+    `  Achieved ${a.rate.toFixed(1)} rps of ${t.rate} target (${pct.toFixed(1)} %): ` +
+      `${a.requests} responses in ${formatDuration(a.measuredMs)} measured`,
+    `  Responses  2xx ${a.status["2xx"]}  3xx ${a.status["3xx"]}  4xx ${a.status["4xx"]}  5xx ${a.status["5xx"]}`,
+    `  Failures   connect ${a.errors.connect}  reset ${a.errors.reset}  timeout ${a.errors.timeout}  other ${a.errors.other}` +
+      (failures > 0
+        ? `  (time to failure p50 ${ms(r.errorLatencyUs.p50)} ms, max ${ms(r.errorLatencyUs.p100)} ms)`
+        : ""),
+  ];
+  if (a.unsent > 0) {
+    lines.push(
+      `  Unsent     ${a.unsent} scheduled requests never went out: the target fell behind the schedule`,
+    );
+  }
+  const paths = Object.entries(r.paths);
+  if (paths.length > 1) {
+    lines.push(
+      "",
+      "  Per URL                                            requests      p50      p99      max",
+    );
+    for (const [url, p] of paths) {
+      lines.push(
+        `  ${url.padEnd(50).slice(0, 50)} ${String(p.requests).padStart(8)} ${ms(p.latencyUs.p50).padStart(8)} ${ms(p.latencyUs.p99).padStart(8)} ${ms(p.latencyUs.p100).padStart(8)}`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function formatProgress(p: Progress): string {
+  const clock = `${(p.elapsedMs / 1000).toFixed(1)}s/${(p.durationMs / 1000).toFixed(1)}s`;
+  const figures =
+    p.requests > 0
+      ? `  p50 ${ms(p.p50Us)} ms  p99 ${ms(p.p99Us)} ms  (${p.requests} recorded)`
+      : "";
+  return `[${clock}] ${p.phase.padEnd(7)} ${p.rate.toFixed(1)} rps  ${p.failures} failures${figures}\n`;
+}

@@ -1,0 +1,94 @@
+// loadgen.json: the only contract between the load generator and everything that reads
+// its results (run.json embeds it; reports read it). Field names are fixed by issue #2;
+// additions are fine, renames are a new major version.
+import { z } from "zod";
+import { LOADGEN_SCHEMA } from "./loadgen-version.ts";
+
+export { LOADGEN_SCHEMA };
+
+const count = z.number().int().nonnegative();
+
+export const latencySpectrumSchema = z.object({
+  p50: z.number().nonnegative(),
+  p75: z.number().nonnegative(),
+  p90: z.number().nonnegative(),
+  p99: z.number().nonnegative(),
+  "p99.9": z.number().nonnegative(),
+  "p99.99": z.number().nonnegative(),
+  "p99.999": z.number().nonnegative(),
+  p100: z.number().nonnegative(),
+  mean: z.number().nonnegative(),
+  count,
+});
+
+export const statusCountsSchema = z.object({
+  "2xx": count,
+  "3xx": count,
+  "4xx": count,
+  "5xx": count,
+});
+
+export const errorCountsSchema = z.object({
+  connect: count,
+  reset: count,
+  timeout: count,
+  other: count,
+});
+
+export const pathResultSchema = z.object({
+  /** Responses recorded for this URL in the measured period. */
+  requests: count,
+  status: statusCountsSchema,
+  errors: errorCountsSchema,
+  latencyUs: latencySpectrumSchema,
+  /** This URL's latency histogram (compressed base64), so pods merge exactly. */
+  histogram: z.string(),
+});
+
+export const loadgenResultSchema = z.object({
+  schema: z.literal(LOADGEN_SCHEMA),
+  version: z.string(),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+  /** Wall-clock start of the measured period (after warm-up), ms since the epoch. */
+  measuredFromMs: z.number(),
+  target: z.object({
+    rate: z.number().positive(),
+    durationMs: z.number().int().positive(),
+    warmupMs: z.number().int().nonnegative(),
+    connections: z.number().int().positive(),
+    workers: z.number().int().positive(),
+    urls: z.array(z.string()).min(1),
+    timeoutMs: z.number().int().positive(),
+    intervalMs: z.number().int().positive(),
+    pacing: z.enum(["efficient", "precise"]),
+    /** Load-generator pods whose results were merged into this one (1 when not merged). */
+    pods: z.number().int().positive(),
+  }),
+  achieved: z.object({
+    /** Responses recorded in the measured period ÷ measured seconds. */
+    rate: z.number().nonnegative(),
+    /** Responses recorded in the measured period (= latencyUs.count). */
+    requests: count,
+    measuredMs: z.number().int().positive(),
+    /** Measured-period slots whose request was sent (responses + failures + unanswered). */
+    sent: count,
+    /** Measured-period slots never sent because the run ended first (overload backlog). */
+    unsent: count,
+    status: statusCountsSchema,
+    errors: errorCountsSchema,
+  }),
+  latencyUs: latencySpectrumSchema,
+  histogram: z.string(),
+  /** Time from intended send to failure, for requests that failed (any error class). */
+  errorLatencyUs: latencySpectrumSchema,
+  errorHistogram: z.string(),
+  warmup: z.object({ requests: count, failures: count }),
+  paths: z.record(z.string(), pathResultSchema),
+});
+
+export type LatencySpectrum = z.infer<typeof latencySpectrumSchema>;
+export type StatusCounts = z.infer<typeof statusCountsSchema>;
+export type ErrorCounts = z.infer<typeof errorCountsSchema>;
+export type PathResult = z.infer<typeof pathResultSchema>;
+export type LoadgenResult = z.infer<typeof loadgenResultSchema>;
