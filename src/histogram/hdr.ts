@@ -67,3 +67,15 @@ export function spectrum(histogram: Histogram): Spectrum {
   out.mean = histogram.totalCount === 0 ? 0 : Math.round(histogram.mean * 1000) / 1000;
   return out;
 }
+
+/**
+ * How many recorded values are ≥ `us` (to HDR precision: whole buckets from the one that
+ * holds `us`). Reports use it for "requests slower than X".
+ */
+export function countAtOrAbove(histogram: Histogram, us: number): number {
+  const h = histogram as unknown as hdr.JsHistogram;
+  let n = 0;
+  for (let i = h.countsArrayIndex(Math.max(1, us)); i < h.countsArrayLength; i++)
+    n += h.getCountAtIndex(i);
+  return n;
+}

@@ -1,0 +1,124 @@
+// Failures are results: each is counted in its class, and the run ends on time.
+import { afterEach, describe, expect, it } from "vitest";
+import { load } from "../helpers/loadgen.ts";
+import { closedPort, httpServer, silentServer } from "../helpers/servers.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const failures = (e: { connect: number; reset: number; timeout: number; other: number }) =>
+  e.connect + e.reset + e.timeout + e.other;
+
+describe("faults", () => {
+  it("counts refused connections as connect errors; backoff shows up as unsent slots, not lost ones", async () => {
+    const port = await closedPort();
+    const t0 = performance.now();
+    const run = await load({
+      urls: [`http://127.0.0.1:${port}/`],
+      rate: 200,
+      durationMs: 1500,
+      connections: 4,
+    });
+    const a = run.result.achieved;
+    expect(performance.now() - t0).toBeLessThan(1500 + 1000);
+    expect(a.requests).toBe(0);
+    expect(a.errors.connect).toBeGreaterThan(0);
+    expect(a.errors.connect).toBe(failures(a.errors));
+    // Every slot of the schedule is accounted for: sent (and failed) or never sent.
+    expect(a.sent + a.unsent).toBe(300);
+    expect(a.sent).toBe(a.errors.connect);
+    // Time to failure is kept in its own histogram.
+    expect(run.result.errorLatencyUs.count).toBe(a.errors.connect);
+  });
+
+  it("counts a connection reset in the middle of a response as reset", async () => {
+    let n = 0;
+    const server = await httpServer((req, res) => {
+      // Every third request: headers and half a body, then the connection is reset.
+      if (++n % 3 === 0) {
+        res.writeHead(200, { "content-length": "100" });
+        res.write("partial", () => req.socket.resetAndDestroy());
+      } else {
+        res.end("ok");
+      }
+    });
+    cleanups.push(server.close);
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 150,
+      durationMs: 2000,
+      connections: 4,
+    });
+    const a = run.result.achieved;
+    expect(a.errors.reset).toBeGreaterThan(0);
+    expect(a.errors.timeout + a.errors.connect).toBe(0);
+    // About a third of what reached the server was reset.
+    expect(Math.abs(a.errors.reset - n / 3)).toBeLessThanOrEqual(2);
+    expect(a.status["2xx"]).toBe(a.requests);
+    expect(a.requests + failures(a.errors)).toBe(a.sent);
+  });
+
+  it("counts a server that never answers as timeouts and still ends on time", async () => {
+    const server = await silentServer();
+    cleanups.push(server.close);
+    const t0 = performance.now();
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 100,
+      durationMs: 1500,
+      connections: 4,
+      timeoutMs: 400,
+    });
+    const elapsed = performance.now() - t0;
+    const a = run.result.achieved;
+    // The schedule ends at 1.5 s; the last answers are awaited at most the timeout.
+    expect(elapsed).toBeLessThan(1500 + 400 + 600);
+    expect(a.requests).toBe(0);
+    expect(a.errors.timeout).toBeGreaterThan(0);
+    expect(a.errors.timeout).toBe(a.sent);
+    expect(a.sent + a.unsent).toBe(150);
+    // A timeout fails no sooner than the timeout after its send.
+    expect(run.result.errorLatencyUs.p50).toBeGreaterThanOrEqual(400_000);
+  });
+
+  it("counts 4xx and 5xx as responses of their class, with latencies", async () => {
+    let n = 0;
+    const server = await httpServer((_req, res) => {
+      res.statusCode = [200, 404, 503][n++ % 3]!;
+      res.end();
+    });
+    cleanups.push(server.close);
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 300,
+      durationMs: 1000,
+      connections: 4,
+    });
+    const s = run.result.achieved.status;
+    expect(s["2xx"] + s["4xx"] + s["5xx"]).toBe(300);
+    for (const k of ["2xx", "4xx", "5xx"] as const)
+      expect(Math.abs(s[k] - 100)).toBeLessThanOrEqual(1);
+    expect(run.result.latencyUs.count).toBe(300);
+  });
+
+  it("stays bounded under overload: the backlog is counted, not queued", async () => {
+    // 4 connections, 50 ms per answer: the target manages 80 rps of the 1000 asked.
+    const server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), 50));
+    cleanups.push(server.close);
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 1000,
+      durationMs: 2000,
+      connections: 4,
+    });
+    const a = run.result.achieved;
+    expect(a.rate).toBeGreaterThan(65);
+    expect(a.rate).toBeLessThan(85);
+    expect(a.sent + a.unsent).toBe(2000);
+    expect(a.unsent).toBeGreaterThan(1700);
+    // Lateness keeps growing through the run: the slowest waited most of the run.
+    expect(run.result.latencyUs.p100).toBeGreaterThan(1_500_000);
+  });
+});
