@@ -9,6 +9,8 @@ export interface TestServer {
   arrivals: number[];
   /** Request paths, in order of arrival. */
   paths: string[];
+  /** When each TCP connection was accepted (performance.now()). */
+  connections: number[];
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ async function listen(server: Server | ReturnType<typeof createTcpServer>): Prom
 export async function httpServer(handler: Handler = ok): Promise<TestServer> {
   const arrivals: number[] = [];
   const paths: string[] = [];
+  const connections: number[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     arrivals.push(performance.now());
@@ -36,6 +39,7 @@ export async function httpServer(handler: Handler = ok): Promise<TestServer> {
   });
   server.keepAliveTimeout = 60_000;
   server.on("connection", (s) => {
+    connections.push(performance.now());
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
@@ -45,6 +49,7 @@ export async function httpServer(handler: Handler = ok): Promise<TestServer> {
     port,
     arrivals,
     paths,
+    connections,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
