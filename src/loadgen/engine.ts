@@ -245,11 +245,6 @@ export class Engine {
     }
   }
 
-  /** The measured period's actual length so far (shorter than planned after `stop`). */
-  measuredMs(): number {
-    return Math.max(0, this.endPerf - this.measureStartPerf);
-  }
-
   // ---- the pacer ----
 
   private schedule(c: Connection, now: number): void {

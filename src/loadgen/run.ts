@@ -146,14 +146,12 @@ function coordinate(
       );
       hooks.onStart?.(startMs);
       for (const w of workers) w.postMessage({ type: "start", startMs });
-      hooks.signal?.addEventListener(
-        "abort",
-        () => {
-          stoppedAtMs = Date.now();
-          for (const w of workers) w.postMessage({ type: "stop" });
-        },
-        { once: true },
-      );
+      const stop = () => {
+        stoppedAtMs = Date.now();
+        for (const w of workers) w.postMessage({ type: "stop" });
+      };
+      if (hooks.signal?.aborted) stop();
+      else hooks.signal?.addEventListener("abort", stop, { once: true });
     };
 
     const emit = (index: number, interval: PendingInterval) => {
