@@ -6,6 +6,7 @@ import "../loadgen/worker.ts"; // in the bundle, worker threads run this same fi
 import { VERSION } from "../version.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
+import { SCENARIO_HELP, scenarioCommand } from "./scenario.ts";
 import { TARGET_HELP, targetCommand } from "./target.ts";
 import { UsageError } from "./usage.ts";
 
@@ -17,6 +18,11 @@ const COMMANDS: Record<
     run: loadgenCommand,
     help: LOADGEN_HELP,
     summary: "drive HTTP targets at a constant rate; write latency.hlog + loadgen.json",
+  },
+  scenario: {
+    run: scenarioCommand,
+    help: SCENARIO_HELP,
+    summary: "check a scenario file and print its plan; --explain lists every field",
   },
   target: {
     run: targetCommand,
