@@ -7,12 +7,15 @@ import { startVotingService } from "../workload/emojivoto/voting-service.ts";
 import { startWeb } from "../workload/emojivoto/web.ts";
 import { formatReadyLine } from "../workload/ready-line.ts";
 import { durationFlag, numberFlag, parseFlags, UsageError } from "./usage.ts";
+import { WORKLOAD_UP_HELP, workloadUpCommand } from "./workload-up.ts";
 
 export const WORKLOAD_SERVICES = ["emojivoto-web", "emojivoto-emoji", "emojivoto-voting"] as const;
 
 export const WORKLOAD_HELP = `meshbench workload — run one Emojivoto service (used by the local platform)
 
 Usage:
+  meshbench workload up [--instances N] [--mesh NAME|FILE]   (a person's entry; see
+                                                  meshbench workload up --help)
   meshbench workload emojivoto-emoji  [--host ADDR] [--port N]
   meshbench workload emojivoto-voting [--host ADDR] [--port N]
                                       [--doughnut-failure-rate P] [--artificial-delay DUR]
@@ -51,7 +54,10 @@ function addrFlag(flag: string, value: string | undefined): string {
   return value;
 }
 
+export { WORKLOAD_UP_HELP };
+
 export async function workloadCommand(argv: string[]): Promise<number> {
+  if (argv[0] === "up") return workloadUpCommand(argv.slice(1));
   const { values, positionals } = parseFlags("workload", argv, FLAGS, true);
   if (values.help || positionals.length === 0) {
     process.stdout.write(WORKLOAD_HELP);
