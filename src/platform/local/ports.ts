@@ -26,7 +26,9 @@ export function isPortOpen(port: number, host = "127.0.0.1", timeoutMs = 1000): 
       resolve(open);
     };
     socket.setTimeout(timeoutMs, () => done(false));
-    socket.once("connect", () => done(true));
+    // With nothing listening on a port in the ephemeral range, the kernel may pick that
+    // very port as the source and connect the socket to itself: no listener, yet "open".
+    socket.once("connect", () => done(socket.localPort !== socket.remotePort));
     socket.once("error", () => done(false));
   });
 }

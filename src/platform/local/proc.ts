@@ -84,3 +84,22 @@ export function readProc(pid: number, procRoot = "/proc"): ProcReading | null {
     throw error;
   }
 }
+
+/**
+ * Whether a process has fully ended. /proc/<pid>/stat shows the main thread's state, and
+ * a multi-threaded process (Node, for one) can show Z while its other threads are still
+ * exiting and its sockets still open: it has ended once it is gone, or a zombie with a
+ * single thread left.
+ */
+export function hasEnded(pid: number, procRoot = "/proc"): boolean {
+  try {
+    const { state } = parseProcStat(readFileSync(`${procRoot}/${pid}/stat`, "utf8"));
+    if (state !== "Z" && state !== "X") return false;
+    const threads = /^Threads:\s+(\d+)$/m.exec(readFileSync(`${procRoot}/${pid}/status`, "utf8"));
+    return threads === null || Number(threads[1]) <= 1;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ESRCH") return true;
+    throw error;
+  }
+}
