@@ -6,22 +6,36 @@ import "../loadgen/worker.ts"; // in the bundle, worker threads run this same fi
 import { VERSION } from "../version.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
+import { SCENARIO_HELP, scenarioCommand } from "./scenario.ts";
 import { TARGET_HELP, targetCommand } from "./target.ts";
 import { UsageError } from "./usage.ts";
+import { WORKLOAD_HELP, workloadCommand } from "./workload.ts";
 
 const COMMANDS: Record<
   string,
-  { run: (argv: string[]) => Promise<number>; help: string; summary: string }
+  // hidden: plumbing that meshbench runs itself, left out of the command list
+  { run: (argv: string[]) => Promise<number>; help: string; summary: string; hidden?: boolean }
 > = {
   loadgen: {
     run: loadgenCommand,
     help: LOADGEN_HELP,
     summary: "drive HTTP targets at a constant rate; write latency.hlog + loadgen.json",
   },
+  scenario: {
+    run: scenarioCommand,
+    help: SCENARIO_HELP,
+    summary: "check a scenario file and print its plan; --explain lists every field",
+  },
   target: {
     run: targetCommand,
     help: TARGET_HELP,
     summary: "serve a plain HTTP target that answers at once",
+  },
+  workload: {
+    run: workloadCommand,
+    help: WORKLOAD_HELP,
+    summary: "run one Emojivoto service (started by the local platform)",
+    hidden: true,
   },
 };
 
@@ -31,6 +45,7 @@ Usage: meshbench <command> [flags]     (meshbench <command> --help for its flags
 
 Commands:
 ${Object.entries(COMMANDS)
+  .filter(([, c]) => !c.hidden)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join("\n")}
 

@@ -1,0 +1,23 @@
+// The load generator's progress lines, read back: it runs as its own process and prints
+// one line per interval (src/loadgen/summary.ts formatProgress); the orchestrator wants
+// the figures (live rate, p99) to show them its own way. Pure.
+import type { Progress } from "../loadgen/run.ts";
+
+const LINE =
+  /^\[(\d+(?:\.\d+)?)s\/(\d+(?:\.\d+)?)s\] (warmup|measure|drain)\s+(\d+(?:\.\d+)?) rps {2}(\d+) failures(?: {2}p50 (\d+(?:\.\d+)?) ms {2}p99 (\d+(?:\.\d+)?) ms {2}\((\d+) recorded\))?$/;
+
+/** The figures of a progress line, or null for any other line (the summary, warnings). */
+export function parseProgressLine(line: string): Progress | null {
+  const m = LINE.exec(line.trimEnd());
+  if (!m) return null;
+  return {
+    phase: m[3] as Progress["phase"],
+    elapsedMs: Math.round(Number(m[1]) * 1000),
+    durationMs: Math.round(Number(m[2]) * 1000),
+    rate: Number(m[4]),
+    failures: Number(m[5]),
+    requests: m[8] === undefined ? 0 : Number(m[8]),
+    p50Us: m[6] === undefined ? 0 : Math.round(Number(m[6]) * 1000),
+    p99Us: m[7] === undefined ? 0 : Math.round(Number(m[7]) * 1000),
+  };
+}

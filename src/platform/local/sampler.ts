@@ -1,0 +1,125 @@
+// The local resource sampler: every `intervalMs`, reads /proc for each target process and
+// records its CPU (cores, from the CPU-time delta since its previous reading) and resident
+// memory. The targets are asked for at every tick, so processes started later are picked
+// up, and a target left out of the list is no longer watched (its owner knows why). A
+// name whose process changed (new pid or start time) is a restart; a listed process that
+// is gone is an event too. Nothing is silently dropped.
+import type { PlatformEvent, ProcessClass, ResourceSample } from "../types.ts";
+import { clockTicksPerSecond, cpuCores, type ProcReading, readProc } from "./proc.ts";
+
+export interface SampleTarget {
+  name: string;
+  class: ProcessClass;
+  pid: number;
+}
+
+export interface ProcSamplerOptions {
+  targets: () => readonly SampleTarget[];
+  intervalMs: number;
+  ticksPerSecond?: number;
+  procRoot?: string;
+  onSamples?: (batch: readonly ResourceSample[]) => void;
+}
+
+interface Last {
+  pid: number;
+  startTicks: number;
+  cpuTicks: number;
+  atMs: number;
+  class: ProcessClass;
+}
+
+export class ProcSampler {
+  readonly samples: ResourceSample[] = [];
+  readonly events: PlatformEvent[] = [];
+  readonly #options: ProcSamplerOptions;
+  readonly #ticks: number;
+  readonly #last = new Map<string, Last>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: ProcSamplerOptions) {
+    this.#options = options;
+    this.#ticks = options.ticksPerSecond ?? clockTicksPerSecond();
+  }
+
+  /** Takes the baseline reading now, then samples every interval until stop(). */
+  start(): void {
+    if (this.#timer) return;
+    this.sampleNow();
+    this.#timer = setInterval(() => this.sampleNow(), this.#options.intervalMs);
+  }
+
+  /** Stops, with one last sample so the end of the load is covered. */
+  stop(): void {
+    if (!this.#timer) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.sampleNow();
+  }
+
+  /** One round over every target; returns the samples it took. */
+  sampleNow(): ResourceSample[] {
+    const batch: ResourceSample[] = [];
+    const t = Date.now();
+    const atMs = performance.now();
+    for (const target of this.#options.targets()) {
+      const reading = readProc(target.pid, this.#options.procRoot);
+      const last = this.#last.get(target.name);
+      if (!reading) {
+        if (last?.pid === target.pid) this.#vanished(target.name, last, t);
+        continue;
+      }
+      if (last && (last.pid !== target.pid || last.startTicks !== reading.startTicks)) {
+        this.events.push({
+          t,
+          name: target.name,
+          class: target.class,
+          kind: "restarted",
+          message:
+            last.pid !== target.pid
+              ? `${target.name} restarted: pid ${last.pid} → ${target.pid}`
+              : `${target.name} restarted: pid ${target.pid} is a new process`,
+        });
+      } else if (last) {
+        batch.push(this.#sample(target, last, reading, t, atMs));
+      }
+      this.#last.set(target.name, {
+        pid: target.pid,
+        startTicks: reading.startTicks,
+        cpuTicks: reading.cpuTicks,
+        atMs,
+        class: target.class,
+      });
+    }
+    this.samples.push(...batch);
+    if (batch.length > 0) this.#options.onSamples?.(batch);
+    return batch;
+  }
+
+  #sample(
+    target: SampleTarget,
+    last: Last,
+    reading: ProcReading,
+    t: number,
+    atMs: number,
+  ): ResourceSample {
+    return {
+      name: target.name,
+      class: target.class,
+      t,
+      cpuCores: cpuCores(last, { cpuTicks: reading.cpuTicks, atMs }, this.#ticks),
+      memoryBytes: reading.rssBytes,
+    };
+  }
+
+  #vanished(name: string, last: Last, t: number): void {
+    this.#last.delete(name);
+    this.events.push({
+      t,
+      name,
+      class: last.class,
+      kind: "vanished",
+      message: `${name} (pid ${last.pid}) is gone`,
+    });
+  }
+}

@@ -1,0 +1,98 @@
+// Reading a scenario file: YAML (positions kept) → schema → a Scenario with every
+// default filled in. Everything wrong in the file is reported at once, each problem as
+// `file:line:col: field: what is wrong; allowed: …`.
+import { readFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import type { Pacing } from "../loadgen/engine.ts";
+import { defaultWarmupMs } from "../loadgen/options.ts";
+import { NAME_ALLOWED, NAME_PATTERN } from "./fields.ts";
+import { ConfigError } from "./problems.ts";
+import { DEFAULTS, type PlatformKind, SCENARIO_FIELDS, scenarioFileSchema } from "./schema.ts";
+import { validateSource } from "./validate.ts";
+import { readYamlSource, type YamlSource } from "./yaml-source.ts";
+
+export interface MeshRef {
+  name: string;
+  /** null: the mesh definition's own version. */
+  version: string | null;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  platform: PlatformKind;
+  meshes: MeshRef[];
+  repetitions: number;
+  workload: { app: "emojivoto"; instances: number };
+  load: {
+    /** One or more rates; the matrix runs once per rate. */
+    rates: number[];
+    durationMs: number;
+    warmupMs: number;
+    connections: number;
+    paths: string[];
+    timeoutMs: number;
+    workers: number;
+    pacing: Pacing;
+    intervalMs: number;
+  };
+  resources: { intervalMs: number };
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** The parsed file, to point at a field in errors found later (e.g. an unknown mesh). */
+  source: YamlSource;
+}
+
+export function parseScenario(file: string, text: string): LoadedScenario {
+  const source = readYamlSource(file, text);
+  const raw = validateSource(scenarioFileSchema, source, SCENARIO_FIELDS);
+  const fromFile = basename(file, extname(file));
+  if (raw.name === undefined && !NAME_PATTERN.test(fromFile)) {
+    throw new ConfigError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: `name: not given, and the file's name "${fromFile}" cannot stand in for it; add a name: line; allowed: ${NAME_ALLOWED}`,
+      },
+    ]);
+  }
+  const instances = raw.workload.instances;
+  const scenario: Scenario = {
+    name: raw.name ?? fromFile,
+    description: raw.description,
+    platform: raw.platform,
+    meshes: raw.meshes.map((m) => ({ name: m.name, version: m.version ?? null })),
+    repetitions: raw.repetitions,
+    workload: { app: raw.workload.app, instances },
+    load: {
+      rates: raw.load.rate,
+      durationMs: raw.load.duration,
+      warmupMs: raw.load.warmup ?? defaultWarmupMs(raw.load.duration),
+      connections: raw.load.connections ?? Math.max(DEFAULTS.connections, instances),
+      paths: raw.load.paths,
+      timeoutMs: raw.load.timeout,
+      workers: raw.load.workers,
+      pacing: raw.load.pacing,
+      intervalMs: raw.load.interval,
+    },
+    resources: {
+      intervalMs: raw.resources.interval ?? DEFAULTS.resourceIntervalMs[raw.platform],
+    },
+  };
+  return { scenario, source };
+}
+
+export async function loadScenario(file: string): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const why = e.code === "ENOENT" ? "no such file" : e.message;
+    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read the scenario: ${why}` }]);
+  }
+  return parseScenario(file, text);
+}

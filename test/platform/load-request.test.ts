@@ -1,0 +1,53 @@
+// Pure glue the orchestrator uses: a planned run → the load request; progress lines back.
+import { describe, expect, it } from "vitest";
+import { formatProgress } from "../../src/loadgen/summary.ts";
+import { loadRequestFor } from "../../src/platform/load-request.ts";
+import { parseProgressLine } from "../../src/platform/loadgen-progress.ts";
+import { parseScenario } from "../../src/scenario/load.ts";
+import { planRuns } from "../../src/scenario/plan.ts";
+
+describe("loadRequestFor", () => {
+  it("takes the scenario's load at the run's rate", () => {
+    const { scenario } = parseScenario(
+      "r.yaml",
+      "meshes: [bare]\nload: { rate: [500, 600], duration: 30s, warmup: 5s, connections: 8 }\n",
+    );
+    const run = planRuns(scenario).runs[1]!;
+    expect(loadRequestFor(scenario, run, "results/r/bare-600rps/r1")).toEqual({
+      rate: 600,
+      durationMs: 30_000,
+      warmupMs: 5000,
+      connections: 8,
+      workers: 1,
+      timeoutMs: 5000,
+      intervalMs: 1000,
+      pacing: "efficient",
+      paths: scenario.load.paths,
+      resourceIntervalMs: 1000,
+      outDir: "results/r/bare-600rps/r1",
+    });
+  });
+});
+
+describe("parseProgressLine", () => {
+  it("reads back what the load generator prints, in every phase", () => {
+    const progress = {
+      phase: "measure" as const,
+      elapsedMs: 3000,
+      durationMs: 15_000,
+      rate: 199.5,
+      failures: 2,
+      requests: 400,
+      p50Us: 3431,
+      p99Us: 12_823,
+    };
+    expect(parseProgressLine(formatProgress(progress))).toEqual(progress);
+    const warmup = { ...progress, phase: "warmup" as const, requests: 0, p50Us: 0, p99Us: 0 };
+    expect(parseProgressLine(formatProgress(warmup))).toEqual(warmup);
+  });
+
+  it("ignores every other line", () => {
+    expect(parseProgressLine("  Achieved 200.0 rps of 200 target (100.0 %)")).toBeNull();
+    expect(parseProgressLine("")).toBeNull();
+  });
+});
