@@ -3,7 +3,7 @@
 // GITHUB_STEP_SUMMARY, GITHUB_STATE, RUNNER_TEMP), and what the step printed to stdout.
 // @actions/github reads GITHUB_API_URL when it is first imported, so tests that drive
 // @actions/artifact stub the environment first and import the code under test after.
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
@@ -18,6 +18,8 @@ export interface RunnerFiles {
 export async function runnerFiles(): Promise<RunnerFiles> {
   const dir = await mkdtemp(join(tmpdir(), "meshbench-runner-"));
   const files = { output: "output", summary: "step_summary.md", state: "state" } as const;
+  // The runner creates these files before the step starts; @actions/core appends to them.
+  for (const name of Object.values(files)) await writeFile(join(dir, name), "");
   return {
     dir,
     env: {
