@@ -11,6 +11,7 @@ import { join, relative } from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
+import { type RunContext, resultsRunId } from "./context.ts";
 import { type ExtractLimits, extractZip, UnsafeArchiveError } from "./safe-zip.ts";
 
 export interface DownloadLimits extends ExtractLimits {
@@ -308,4 +309,32 @@ async function downloadOne(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The results artifacts `command: report` works on: this run's, or — in a `workflow_run`
+ * workflow (the fork-safe pattern) — the triggering run's, read with the token.
+ */
+export async function downloadRunResults(options: {
+  ctx: RunContext;
+  gh: GitHubClient;
+  token: string;
+  prefix: string;
+  scenario?: string;
+  into: string;
+  limits?: Partial<DownloadLimits>;
+}): Promise<DownloadResult & { runId: number }> {
+  const { ctx, prefix, scenario } = options;
+  const runId = resultsRunId(ctx);
+  const from =
+    runId === ctx.runId
+      ? undefined
+      : { gh: options.gh, token: options.token, owner: ctx.owner, repo: ctx.repo, runId };
+  const result = await downloadArtifacts({
+    into: options.into,
+    select: (name) => isResultsArtifact(name, prefix, scenario),
+    ...(from ? { from } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  return { ...result, runId };
 }

@@ -159,6 +159,15 @@ export function runUrl(
   return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}`;
 }
 
+/** The page of one artifact of a run (it downloads the zip for anyone who may read the repository). */
+export function artifactUrl(
+  ctx: Pick<RunContext, "serverUrl" | "owner" | "repo">,
+  runId: number,
+  artifactId: number,
+): string {
+  return `${runUrl(ctx, runId)}/artifacts/${artifactId}`;
+}
+
 /** The run whose results this step reports: the triggering run for `workflow_run`, else this one. */
 export function resultsRunId(ctx: RunContext): number {
   return ctx.eventName === "workflow_run" && ctx.workflowRun ? ctx.workflowRun.id : ctx.runId;

@@ -15,11 +15,13 @@ import { captureStdout, runnerFiles, stubEnv } from "../helpers/github-env.ts";
 
 type Artifacts = typeof import("../../src/github/artifacts.ts");
 type Client = typeof import("../../src/github/client.ts");
+type Context = typeof import("../../src/github/context.ts");
 
 let fake: FakeGitHub;
 let run: FakeRun;
 let lib: Artifacts;
 let client: Client;
+let context: Context;
 let work: string;
 const TOKEN = "ghs_artifact_reader_token_42";
 
@@ -32,6 +34,7 @@ beforeAll(async () => {
   // After the environment: @actions/github reads GITHUB_API_URL when first imported.
   lib = await import("../../src/github/artifacts.ts");
   client = await import("../../src/github/client.ts");
+  context = await import("../../src/github/context.ts");
   work = await mkdtemp(join(tmpdir(), "meshbench-artifacts-"));
 });
 afterAll(async () => {
@@ -205,6 +208,35 @@ describe("artifacts", () => {
       // Refused archives leave nothing: not even their good files.
       expect((await readdir(into)).sort()).toEqual(["meshbench-smoke-bare"]);
       expect(await readdir(join(work, "untrusted"))).toEqual(["in"]);
+    });
+
+    it("reports from workflow_run on the triggering run's artifacts", async () => {
+      const ctx = {
+        ...context.readRunContext(process.env),
+        eventName: "workflow_run",
+        workflowRun: {
+          id: other.id,
+          workflowId: other.workflowId,
+          event: "pull_request",
+          conclusion: "success",
+          headSha: other.headSha,
+          headBranch: "main",
+          headRepo: "mallory/shop",
+          pullRequests: [],
+        },
+      };
+      const got = await quiet(() =>
+        lib.downloadRunResults({
+          ctx,
+          gh: from().gh,
+          token: TOKEN,
+          prefix: "meshbench",
+          scenario: "smoke",
+          into: join(work, "workflow-run"),
+        }),
+      );
+      expect(got.runId).toBe(other.id);
+      expect(got.artifacts.map((a) => a.name)).toEqual(["meshbench-smoke-bare"]);
     });
 
     it("refuses artifacts over the size limit before downloading them", async () => {
