@@ -4,7 +4,7 @@
 // commits either, so the last resort lists open PRs whose head is `<fork owner>:<branch>`
 // and keeps the one at the run's head SHA. The SHA always decides: a branch name alone
 // could point at a newer push than the one that was measured.
-import type { GitHubClient } from "./client.ts";
+import { type GitHubClient, httpStatus } from "./client.ts";
 import type { RunContext } from "./context.ts";
 
 export type PullRequestLookup =
@@ -51,12 +51,18 @@ export async function findPullRequest(
     };
   }
 
-  const bySha = await gh.paginate(gh.rest.repos.listPullRequestsAssociatedWithCommit, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    commit_sha: wr.headSha,
-    per_page: 100,
-  });
+  // GitHub answers [] (or 422 "No commit found") for a commit that only a fork has.
+  const bySha = await gh
+    .paginate(gh.rest.repos.listPullRequestsAssociatedWithCommit, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      commit_sha: wr.headSha,
+      per_page: 100,
+    })
+    .catch((error: unknown) => {
+      if (httpStatus(error) === 404 || httpStatus(error) === 422) return [];
+      throw error;
+    });
   const open = bySha.find((p) => p.state === "open" && p.head.sha === wr.headSha);
   if (open)
     return { found: true, number: open.number, headSha: wr.headSha, fromFork, how: "head SHA" };
