@@ -1,0 +1,179 @@
+// The Action's inputs, typed. Pure over `getInput` (the entry point passes readInput from
+// src/github/runtime.ts; tests pass a record). Every problem names the input, the value
+// given and what is allowed, and all problems are reported at once.
+import type { BaselineSpec } from "../github/baseline.ts";
+import { COMMENT_MODES, type CommentMode } from "../github/comment-policy.ts";
+
+export const COMMANDS = ["run", "report"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** Where runs happen: this machine, a given cluster, a kind cluster made here, or bare metal via Terraform. */
+export const PROVIDERS = ["local", "kubeconfig", "kind", "terraform"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export interface ActionInputs {
+  command: Command;
+  /** Path of the scenario file. */
+  scenario: string;
+  /** One mesh of the scenario (a matrix cell); null: all of them. */
+  mesh: string | null;
+  /** null: the scenario's own. */
+  repetitions: number | null;
+  provider: Provider;
+  /** Kubeconfig text (secret: mask it before anything else); null when not given. */
+  kubeconfig: string | null;
+  resultsDir: string;
+  artifactPrefix: string;
+  baseline: BaselineSpec;
+  /** Regression thresholds, passed as written to the comparison (issue 3 defines the syntax). */
+  thresholds: string | null;
+  failOnRegression: boolean;
+  comment: CommentMode;
+  /** Base URL of the QuickChart server (`https://quickchart.io`), or null for no chart links. */
+  chartHost: string | null;
+  /** Secret: mask it before anything else. "" when not given. */
+  githubToken: string;
+  /** null: the repository's default retention. */
+  retentionDays: number | null;
+}
+
+export class InputError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `meshbench: ${problems.length} invalid input${problems.length === 1 ? "" : "s"}:\n  ${problems.join("\n  ")}`,
+    );
+    this.name = "InputError";
+    this.problems = problems;
+  }
+}
+
+/** `${{ name }}`, as a workflow writes it (built so no linter takes it for a template slip). */
+const expression = (name: string) => `$\{{ ${name} }}`;
+
+const TRUE = ["true", "True", "TRUE"];
+const FALSE = ["false", "False", "FALSE"];
+
+export function parseInputs(getInput: (name: string) => string): ActionInputs {
+  const problems: string[] = [];
+  const raw = (name: string) => getInput(name).trim();
+  const bad = (name: string, value: string, allowed: string) => {
+    problems.push(`input "${name}": ${JSON.stringify(value)} is not allowed; ${allowed}`);
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = raw(name);
+    if (v === "") return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    bad(name, v, `use one of ${allowed.join(", ")}`);
+    return fallback;
+  };
+  const integer = (name: string, min: number, max: number): number | null => {
+    const v = raw(name);
+    if (v === "") return null;
+    const n = Number(v);
+    if (/^\d+$/.test(v) && n >= min && n <= max) return n;
+    bad(name, v, `use a whole number from ${min} to ${max}, or leave it empty`);
+    return null;
+  };
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const v = raw(name);
+    if (v === "") return fallback;
+    if (TRUE.includes(v)) return true;
+    if (FALSE.includes(v)) return false;
+    bad(name, v, "use true or false");
+    return fallback;
+  };
+
+  const command = oneOf("command", COMMANDS, "run");
+  const scenario = raw("scenario");
+  if (!scenario)
+    problems.push(
+      'input "scenario": required; give the path of a scenario file, e.g. scenarios/local-smoke.yaml',
+    );
+
+  const mesh = raw("mesh") || null;
+  if (mesh !== null && !/^[a-z0-9][a-z0-9._-]*$/.test(mesh)) {
+    bad(
+      "mesh",
+      mesh,
+      "use a mesh name of the scenario (lower-case letters, digits, . _ -), or leave it empty for all",
+    );
+  }
+
+  const provider = oneOf("provider", PROVIDERS, "local");
+  // Not trimmed: it is a file's content.
+  const kubeconfig = getInput("kubeconfig").trim() ? getInput("kubeconfig") : null;
+  if (provider === "kubeconfig" && kubeconfig === null) {
+    problems.push(
+      `input "kubeconfig": required with provider: kubeconfig; pass it from a secret (kubeconfig: ${expression("secrets.KUBECONFIG")})`,
+    );
+  }
+  if (provider === "local" && kubeconfig !== null) {
+    problems.push(
+      'input "kubeconfig": given, but provider is local; set provider: kubeconfig to use that cluster',
+    );
+  }
+
+  const artifactPrefix = raw("artifact-prefix") || "meshbench";
+  if (!/^[A-Za-z0-9._-]+$/.test(artifactPrefix)) {
+    bad(
+      "artifact-prefix",
+      artifactPrefix,
+      "use letters, digits, . _ - (it starts every artifact name)",
+    );
+  }
+
+  const baselineText = raw("baseline") || "auto";
+  const baseline: BaselineSpec =
+    baselineText === "auto" || baselineText === "none"
+      ? { kind: baselineText }
+      : { kind: "path", path: baselineText };
+
+  const githubToken = raw("github-token");
+  if (command === "report" && !githubToken) {
+    problems.push(
+      `input "github-token": required for command: report; the default is ${expression("github.token")}`,
+    );
+  }
+
+  const inputs: ActionInputs = {
+    command,
+    scenario,
+    mesh,
+    repetitions: integer("repetitions", 1, 100),
+    provider,
+    kubeconfig,
+    resultsDir: raw("results-dir") || "meshbench-results",
+    artifactPrefix,
+    baseline,
+    thresholds: raw("thresholds") || null,
+    failOnRegression: boolean("fail-on-regression", true),
+    comment: oneOf("comment", COMMENT_MODES, "auto"),
+    chartHost: chartHost(raw("chart-host"), bad),
+    githubToken,
+    // GitHub allows 1–90 days, up to 400 for private repositories whose settings allow it.
+    retentionDays: integer("retention-days", 1, 400),
+  };
+  if (problems.length) throw new InputError(problems);
+  return inputs;
+}
+
+function chartHost(
+  v: string,
+  bad: (name: string, value: string, allowed: string) => void,
+): string | null {
+  if (v === "none") return null;
+  const text = v || "quickchart.io";
+  const withScheme = /^https?:\/\//.test(text) ? text : `https://${text}`;
+  try {
+    const url = new URL(withScheme);
+    if ((url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username)
+      return url.origin;
+  } catch {}
+  bad(
+    "chart-host",
+    v,
+    "use a host such as quickchart.io (or https://charts.example.com:3400), or none to leave charts out",
+  );
+  return null;
+}

@@ -1,0 +1,340 @@
+// Results travel between jobs and runs as artifacts (@actions/artifact v2+ service):
+//   upload   one results directory as `<prefix>-<scenario>-<mesh>`; names are immutable
+//            within a workflow run, so a second upload of a name is a clear error
+//   download every artifact of a run whose name passes `select`: this run's through the
+//            runtime token, another run's (a baseline, or the PR run a `workflow_run`
+//            workflow reports on) through the REST API with a token (`actions: read`)
+// Downloads are untrusted data: the zip is fetched as a file (never auto-extracted),
+// size-checked, and extracted by safe-zip.ts; a refused artifact is reported, not fatal.
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { DefaultArtifactClient } from "@actions/artifact";
+import * as core from "@actions/core";
+import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
+import { type RunContext, resultsRunId } from "./context.ts";
+import { type ExtractLimits, extractZip, UnsafeArchiveError } from "./safe-zip.ts";
+
+export interface DownloadLimits extends ExtractLimits {
+  /** Size of one artifact's zip as listed and as downloaded. */
+  maxZipBytes: number;
+  /** Artifacts taken from one run. */
+  maxArtifacts: number;
+}
+
+const MiB = 1024 * 1024;
+export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
+  maxZipBytes: 200 * MiB,
+  maxExtractedBytes: 1024 * MiB,
+  maxEntries: 20_000,
+  maxArtifacts: 500,
+};
+
+/** Characters the artifact service refuses in names (NTFS-safe), as @actions/artifact checks. */
+const BAD_NAME = /["':<>|*?\r\n\\/]/;
+
+/** `<prefix>-<scenario>-<mesh>`: one matrix cell's results. */
+export function resultsArtifactName(prefix: string, scenario: string, mesh: string): string {
+  for (const [what, value] of [
+    ["artifact-prefix", prefix],
+    ["scenario name", scenario],
+    ["mesh", mesh],
+  ] as const) {
+    if (!value || BAD_NAME.test(value)) {
+      throw new Error(
+        `${what} "${value}" cannot be part of an artifact name: it must be non-empty, without " : < > | * ? \\ / or line breaks`,
+      );
+    }
+  }
+  return `${prefix}-${scenario}-${mesh}`;
+}
+
+/** `<prefix>-report-<scenario>`: the rendered report (report.md, report.html, summary.json). */
+export function reportArtifactName(prefix: string, scenario: string): string {
+  return resultsArtifactName(prefix, "report", scenario);
+}
+
+/**
+ * Whether `name` is a results artifact of `prefix` (and `scenario`, when given). A scenario
+ * name that is a prefix of another ("smoke", "smoke-big") matches both; the files carry
+ * their scenario, which the readers check.
+ */
+export function isResultsArtifact(name: string, prefix: string, scenario?: string): boolean {
+  if (name.startsWith(`${prefix}-report-`)) return false;
+  return name.startsWith(scenario ? `${prefix}-${scenario}-` : `${prefix}-`);
+}
+
+export class ArtifactConflictError extends Error {
+  constructor(name: string) {
+    super(
+      `an artifact named "${name}" already exists in this workflow run, and artifact names are immutable within a run. ` +
+        "Give each matrix job its own `mesh` (names are <prefix>-<scenario>-<mesh>), or a distinct `artifact-prefix` when one scenario and mesh run twice in a workflow; " +
+        "a re-run of a failed job can replace its own earlier upload with `overwrite`.",
+    );
+    this.name = "ArtifactConflictError";
+  }
+}
+
+export interface UploadOptions {
+  name: string;
+  dir: string;
+  /** File name endings to include (default: the results, .json and .hlog). */
+  extensions?: string[];
+  retentionDays?: number;
+  /** Delete an artifact of the same name in this run first (a job's re-run attempt). */
+  overwrite?: boolean;
+}
+
+export interface UploadedArtifact {
+  id: number;
+  name: string;
+  size: number;
+  files: string[];
+}
+
+export const RESULT_EXTENSIONS = [".json", ".hlog"];
+export const REPORT_EXTENSIONS = [".md", ".html", ".json"];
+
+export async function uploadArtifact(options: UploadOptions): Promise<UploadedArtifact> {
+  const { name, dir, extensions = RESULT_EXTENSIONS } = options;
+  const files = await listFiles(dir, extensions);
+  if (files.length === 0) {
+    throw new Error(
+      `no files ending in ${extensions.join(", ")} under ${dir} to upload as "${name}": check the results-dir input and that the run wrote its results`,
+    );
+  }
+  const client = new DefaultArtifactClient();
+  const existing = (await client.listArtifacts({ latest: true })).artifacts.some(
+    (a) => a.name === name,
+  );
+  if (existing) {
+    if (!options.overwrite) throw new ArtifactConflictError(name);
+    await client.deleteArtifact(name);
+    core.info(`Replaced the earlier artifact "${name}" of this run`);
+  }
+  try {
+    const result = await client.uploadArtifact(
+      name,
+      files.map((f) => join(dir, f)),
+      dir,
+      options.retentionDays ? { retentionDays: options.retentionDays } : {},
+    );
+    return { id: result.id ?? 0, name, size: result.size ?? 0, files };
+  } catch (error) {
+    // Another job of this run uploaded the same name between our check and our upload.
+    if (/\(409\) Conflict|already exists/i.test((error as Error).message))
+      throw new ArtifactConflictError(name);
+    throw error;
+  }
+}
+
+/** Regular files under `dir` (relative paths, sorted). Symlinks are skipped: they could point anywhere. */
+async function listFiles(dir: string, extensions: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isSymbolicLink()) {
+        core.warning(`not uploading ${relative(dir, path)}: symbolic links are skipped`);
+      } else if (entry.isDirectory()) {
+        await walk(path);
+      } else if (entry.isFile() && extensions.some((e) => entry.name.endsWith(e))) {
+        out.push(relative(dir, path));
+      }
+    }
+  };
+  const info = await lstat(dir).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw new Error(`results directory ${dir} does not exist or is not a directory`);
+  await walk(dir);
+  return out.sort();
+}
+
+/** Another run's artifacts, read through the REST API. */
+export interface OtherRun {
+  gh: GitHubClient;
+  /** The token `gh` was made with; @actions/artifact needs it too (`actions: read`). */
+  token: string;
+  owner: string;
+  repo: string;
+  runId: number;
+}
+
+export interface ListedArtifact {
+  id: number;
+  name: string;
+  size: number;
+  expired: boolean;
+}
+
+export interface DownloadedArtifact {
+  id: number;
+  name: string;
+  /** Where its files are: `<into>/<name>/`. */
+  dir: string;
+  files: string[];
+}
+
+export interface DownloadResult {
+  artifacts: DownloadedArtifact[];
+  /** Artifacts not taken, with why (expired, too large, unsafe archive). */
+  refused: { name: string; reason: string }[];
+}
+
+export interface DownloadOptions {
+  into: string;
+  select: (name: string) => boolean;
+  /** Omitted: this workflow run's artifacts. */
+  from?: OtherRun;
+  limits?: Partial<DownloadLimits>;
+}
+
+/** Artifacts of another run, expired ones included (they are listed with `expired: true`). */
+export async function listRunArtifacts(run: OtherRun): Promise<ListedArtifact[]> {
+  try {
+    const all = await run.gh.paginate(run.gh.rest.actions.listWorkflowRunArtifacts, {
+      owner: run.owner,
+      repo: run.repo,
+      run_id: run.runId,
+      per_page: 100,
+    });
+    return all.map((a) => ({ id: a.id, name: a.name, size: a.size_in_bytes, expired: a.expired }));
+  } catch (error) {
+    throw new Error(readRunError(run, error), { cause: error });
+  }
+}
+
+function readRunError(run: OtherRun, error: unknown): string {
+  const status = httpStatus(error);
+  const hint =
+    status === 403 || status === 404
+      ? "; the token needs `actions: read` on this repository (add it to the job's permissions)"
+      : "";
+  return `could not list the artifacts of run ${run.runId} in ${run.owner}/${run.repo}: ${apiMessage(error)}${hint}`;
+}
+
+export async function downloadArtifacts(options: DownloadOptions): Promise<DownloadResult> {
+  const limits = { ...DEFAULT_DOWNLOAD_LIMITS, ...options.limits };
+  const client = new DefaultArtifactClient();
+  const { from } = options;
+  const listed: ListedArtifact[] = from
+    ? await listRunArtifacts(from)
+    : (await client.listArtifacts({ latest: true })).artifacts.map((a) => ({
+        id: a.id,
+        name: a.name,
+        size: a.size,
+        expired: false,
+      }));
+  const refused: DownloadResult["refused"] = [];
+  const wanted = listed
+    .filter((a) => options.select(a.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  if (wanted.length > limits.maxArtifacts) {
+    for (const a of wanted.splice(limits.maxArtifacts)) {
+      refused.push({ name: a.name, reason: `more than ${limits.maxArtifacts} artifacts` });
+    }
+  }
+  await mkdir(options.into, { recursive: true });
+  const artifacts: DownloadedArtifact[] = [];
+  for (const a of wanted) {
+    const reason = await downloadOne(client, a, options.into, limits, from).then(
+      (got) => {
+        artifacts.push(got);
+        return undefined;
+      },
+      (error: unknown) => {
+        if (error instanceof UnsafeArchiveError || error instanceof RefusedArtifact)
+          return error.message;
+        throw error;
+      },
+    );
+    if (reason) {
+      core.warning(`artifact "${a.name}" was not used: ${reason}`);
+      refused.push({ name: a.name, reason });
+    }
+  }
+  return { artifacts, refused };
+}
+
+class RefusedArtifact extends Error {}
+
+async function downloadOne(
+  client: DefaultArtifactClient,
+  a: ListedArtifact,
+  into: string,
+  limits: DownloadLimits,
+  from: OtherRun | undefined,
+): Promise<DownloadedArtifact> {
+  // The name comes from the other run's uploader: it becomes a directory, so it must be one segment.
+  if (!a.name || a.name === "." || a.name === ".." || /[\\/\0]/.test(a.name)) {
+    throw new RefusedArtifact(`its name ${JSON.stringify(a.name)} is not a safe directory name`);
+  }
+  if (a.expired)
+    throw new RefusedArtifact(
+      "it has expired (artifacts are kept 90 days unless retention-days says otherwise)",
+    );
+  if (a.size > limits.maxZipBytes) {
+    throw new RefusedArtifact(`its ${a.size} bytes exceed the ${limits.maxZipBytes}-byte limit`);
+  }
+  const scratch = await mkdtemp(join(into, ".download-"));
+  try {
+    await client.downloadArtifact(a.id, {
+      path: scratch,
+      skipDecompress: true,
+      ...(from
+        ? {
+            findBy: {
+              token: from.token,
+              workflowRunId: from.runId,
+              repositoryOwner: from.owner,
+              repositoryName: from.repo,
+            },
+          }
+        : {}),
+    });
+    const [zipName] = await readdir(scratch);
+    if (!zipName) throw new RefusedArtifact("the download produced no file");
+    const zipPath = join(scratch, zipName);
+    const { size } = await stat(zipPath);
+    if (size > limits.maxZipBytes)
+      throw new RefusedArtifact(`its ${size} bytes exceed the ${limits.maxZipBytes}-byte limit`);
+    const dir = join(into, a.name);
+    if (await lstat(dir).catch(() => undefined)) throw new RefusedArtifact(`${dir} already exists`);
+    const files = await extractZip(await readFile(zipPath), dir, limits).catch(
+      async (error: unknown) => {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      },
+    );
+    return { id: a.id, name: a.name, dir, files };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The results artifacts `command: report` works on: this run's, or — in a `workflow_run`
+ * workflow (the fork-safe pattern) — the triggering run's, read with the token.
+ */
+export async function downloadRunResults(options: {
+  ctx: RunContext;
+  gh: GitHubClient;
+  token: string;
+  prefix: string;
+  scenario?: string;
+  into: string;
+  limits?: Partial<DownloadLimits>;
+}): Promise<DownloadResult & { runId: number }> {
+  const { ctx, prefix, scenario } = options;
+  const runId = resultsRunId(ctx);
+  const from =
+    runId === ctx.runId
+      ? undefined
+      : { gh: options.gh, token: options.token, owner: ctx.owner, repo: ctx.repo, runId };
+  const result = await downloadArtifacts({
+    into: options.into,
+    select: (name) => isResultsArtifact(name, prefix, scenario),
+    ...(from ? { from } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  return { ...result, runId };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { InputError, parseInputs } from "../../src/action/inputs.ts";
+
+const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? "";
+const minimal = { scenario: "scenarios/local-smoke.yaml" };
+
+function problems(inputs: Record<string, string>): string[] {
+  try {
+    parseInputs(from(inputs));
+  } catch (error) {
+    if (error instanceof InputError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("parseInputs", () => {
+  it("fills the defaults", () => {
+    expect(parseInputs(from(minimal))).toEqual({
+      command: "run",
+      scenario: "scenarios/local-smoke.yaml",
+      mesh: null,
+      repetitions: null,
+      provider: "local",
+      kubeconfig: null,
+      resultsDir: "meshbench-results",
+      artifactPrefix: "meshbench",
+      baseline: { kind: "auto" },
+      thresholds: null,
+      failOnRegression: true,
+      comment: "auto",
+      chartHost: "https://quickchart.io",
+      githubToken: "",
+      retentionDays: null,
+    });
+  });
+
+  it("reads every input", () => {
+    const kubeconfig = "apiVersion: v1\nkind: Config\n";
+    const inputs = parseInputs(
+      from({
+        command: "report",
+        scenario: " s.yaml ",
+        mesh: "linkerd",
+        repetitions: "3",
+        provider: "kubeconfig",
+        kubeconfig,
+        "results-dir": "out",
+        "artifact-prefix": "bench",
+        baseline: "baseline/results",
+        thresholds: "p99:+10%",
+        "fail-on-regression": "False",
+        comment: "on-regression",
+        "chart-host": "http://charts.internal:3400",
+        "github-token": "t",
+        "retention-days": "14",
+      }),
+    );
+    expect(inputs).toMatchObject({
+      command: "report",
+      scenario: "s.yaml",
+      mesh: "linkerd",
+      repetitions: 3,
+      kubeconfig,
+      baseline: { kind: "path", path: "baseline/results" },
+      failOnRegression: false,
+      comment: "on-regression",
+      chartHost: "http://charts.internal:3400",
+      retentionDays: 14,
+    });
+    expect(parseInputs(from({ ...minimal, "chart-host": "none", baseline: "none" }))).toMatchObject(
+      {
+        chartHost: null,
+        baseline: { kind: "none" },
+      },
+    );
+  });
+
+  it("names the input, the bad value and the allowed values, for every problem at once", () => {
+    expect(
+      problems({
+        ...minimal,
+        command: "bench",
+        comment: "sometimes",
+        repetitions: "2.5",
+        "fail-on-regression": "yes",
+        "retention-days": "0",
+        provider: "eks",
+        "chart-host": "https://quickchart.io/chart?c=1",
+        "artifact-prefix": "my bench",
+        mesh: "Istio!",
+      }),
+    ).toEqual([
+      'input "command": "bench" is not allowed; use one of run, report',
+      'input "mesh": "Istio!" is not allowed; use a mesh name of the scenario (lower-case letters, digits, . _ -), or leave it empty for all',
+      'input "provider": "eks" is not allowed; use one of local, kubeconfig, kind, terraform',
+      'input "artifact-prefix": "my bench" is not allowed; use letters, digits, . _ - (it starts every artifact name)',
+      'input "repetitions": "2.5" is not allowed; use a whole number from 1 to 100, or leave it empty',
+      'input "fail-on-regression": "yes" is not allowed; use true or false',
+      'input "comment": "sometimes" is not allowed; use one of auto, always, on-regression, never',
+      'input "chart-host": "https://quickchart.io/chart?c=1" is not allowed; use a host such as quickchart.io (or https://charts.example.com:3400), or none to leave charts out',
+      'input "retention-days": "0" is not allowed; use a whole number from 1 to 400, or leave it empty',
+    ]);
+  });
+
+  it("checks inputs that depend on each other", () => {
+    expect(problems({})).toEqual([
+      'input "scenario": required; give the path of a scenario file, e.g. scenarios/local-smoke.yaml',
+    ]);
+    expect(problems({ ...minimal, provider: "kubeconfig" })[0]).toMatch(
+      /"kubeconfig": required with provider: kubeconfig; pass it from a secret \(kubeconfig: \$\{\{ secrets.KUBECONFIG \}\}\)/,
+    );
+    expect(problems({ ...minimal, kubeconfig: "x" })[0]).toMatch(/given, but provider is local/);
+    expect(problems({ ...minimal, command: "report" })[0]).toMatch(
+      /"github-token": required for command: report; the default is \$\{\{ github.token \}\}/,
+    );
+  });
+
+  it("the error message lists every problem, and never the value of kubeconfig", () => {
+    const secret = "token: super-secret-value";
+    try {
+      parseInputs(from({ kubeconfig: secret, provider: "local", comment: "x" }));
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(
+        /^meshbench: 3 invalid inputs:\n {2}input "scenario"/,
+      );
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,269 @@
+// Artifacts through the real @actions/artifact against the fake artifact service and REST
+// API: upload (block blob staging, finalize), download of this run's artifacts and of
+// another run's (findBy), immutable names, and untrusted archives refused whole.
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  type FakeGitHub,
+  type FakeRun,
+  startFakeGitHub,
+  zip,
+} from "../helpers/fake-github/index.ts";
+import { captureStdout, runnerFiles, stubEnv } from "../helpers/github-env.ts";
+
+type Artifacts = typeof import("../../src/github/artifacts.ts");
+type Client = typeof import("../../src/github/client.ts");
+type Context = typeof import("../../src/github/context.ts");
+
+let fake: FakeGitHub;
+let run: FakeRun;
+let lib: Artifacts;
+let client: Client;
+let context: Context;
+let work: string;
+const TOKEN = "ghs_artifact_reader_token_42";
+
+beforeAll(async () => {
+  fake = await startFakeGitHub();
+  fake.state.addInstallationToken(TOKEN);
+  run = fake.state.addRun({ status: "in_progress", conclusion: null });
+  const runner = await runnerFiles();
+  stubEnv({ ...fake.jobEnv(run), ...runner.env });
+  // After the environment: @actions/github reads GITHUB_API_URL when first imported.
+  lib = await import("../../src/github/artifacts.ts");
+  client = await import("../../src/github/client.ts");
+  context = await import("../../src/github/context.ts");
+  work = await mkdtemp(join(tmpdir(), "meshbench-artifacts-"));
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await fake.close();
+});
+
+async function resultsDir(name: string): Promise<string> {
+  const dir = join(work, name);
+  await mkdir(join(dir, "smoke/linkerd/r1"), { recursive: true });
+  await writeFile(
+    join(dir, "smoke/linkerd/r1/run.json"),
+    JSON.stringify({ schema: "meshbench/run/v1", p99: 1234 }),
+  );
+  // Incompressible bytes, larger than a trivial file.
+  const hlog = Buffer.alloc(300_000);
+  for (let i = 0; i < hlog.length; i++) hlog[i] = (i * 2654435761) >>> 24;
+  await writeFile(join(dir, "smoke/linkerd/r1/latency.hlog"), hlog);
+  await writeFile(join(dir, "notes.txt"), "not a result file");
+  return dir;
+}
+
+const quiet = <T>(fn: () => Promise<T>) => {
+  const out = captureStdout();
+  return fn().finally(() => out.stop());
+};
+
+describe("artifacts", () => {
+  it("names artifacts <prefix>-<scenario>-<mesh> and refuses characters the service refuses", () => {
+    expect(lib.resultsArtifactName("meshbench", "smoke", "linkerd")).toBe(
+      "meshbench-smoke-linkerd",
+    );
+    expect(() => lib.resultsArtifactName("meshbench", "a/b", "linkerd")).toThrow(
+      /scenario name "a\/b"/,
+    );
+    expect(lib.isResultsArtifact("meshbench-smoke-istio", "meshbench", "smoke")).toBe(true);
+    expect(lib.isResultsArtifact("meshbench-report-smoke", "meshbench")).toBe(false);
+    expect(lib.isResultsArtifact("other-smoke-istio", "meshbench")).toBe(false);
+  });
+
+  it("round-trips a results directory: upload, then download, gives identical files", async () => {
+    const dir = await resultsDir("roundtrip");
+    const up = await quiet(() =>
+      lib.uploadArtifact({ name: "meshbench-smoke-linkerd", dir, retentionDays: 5 }),
+    );
+    expect(up.files).toEqual(["smoke/linkerd/r1/latency.hlog", "smoke/linkerd/r1/run.json"]);
+    const stored = fake.state.artifacts.find((a) => a.name === "meshbench-smoke-linkerd")!;
+    expect(stored.finalized).toBe(true);
+    expect(up.id).toBe(stored.id);
+    // retention-days reached the service as the expiry time.
+    expect(Date.parse(stored.expiresAt) - Date.now()).toBeGreaterThan(4 * 86_400_000);
+    expect(Date.parse(stored.expiresAt) - Date.now()).toBeLessThan(6 * 86_400_000);
+
+    const into = join(work, "roundtrip-down");
+    const got = await quiet(() =>
+      lib.downloadArtifacts({
+        into,
+        select: (n) => lib.isResultsArtifact(n, "meshbench", "smoke"),
+      }),
+    );
+    expect(got.refused).toEqual([]);
+    expect(got.artifacts.map((a) => a.name)).toEqual(["meshbench-smoke-linkerd"]);
+    const down = got.artifacts[0]!.dir;
+    for (const f of up.files) {
+      expect(await readFile(join(down, f))).toEqual(await readFile(join(dir, f)));
+    }
+    expect(await readdir(into)).toEqual(["meshbench-smoke-linkerd"]); // no scratch left behind
+  });
+
+  it("refuses a second upload of a name in the same run, saying how to fix it; overwrite replaces", async () => {
+    const dir = await resultsDir("conflict");
+    await quiet(() => lib.uploadArtifact({ name: "meshbench-smoke-istio", dir }));
+    await expect(
+      quiet(() => lib.uploadArtifact({ name: "meshbench-smoke-istio", dir })),
+    ).rejects.toThrow(/already exists in this workflow run.*immutable.*own `mesh`/s);
+    const again = await quiet(() =>
+      lib.uploadArtifact({ name: "meshbench-smoke-istio", dir, overwrite: true }),
+    );
+    const named = fake.state.artifacts.filter((a) => a.name === "meshbench-smoke-istio");
+    expect(named.map((a) => a.id)).toEqual([again.id]);
+  });
+
+  it("does not follow symlinks out of the results directory", async () => {
+    const dir = await resultsDir("symlinks");
+    await writeFile(join(work, "secret.json"), '{"token":"s3cr3t"}');
+    await symlink(join(work, "secret.json"), join(dir, "leak.json"));
+    const up = await quiet(() => lib.uploadArtifact({ name: "meshbench-smoke-symlinks", dir }));
+    expect(up.files).not.toContain("leak.json");
+  });
+
+  it("says so when there is nothing to upload", async () => {
+    const empty = join(work, "empty");
+    await mkdir(empty, { recursive: true });
+    await expect(lib.uploadArtifact({ name: "meshbench-smoke-none", dir: empty })).rejects.toThrow(
+      /no files ending in \.json, \.hlog under .*results-dir/,
+    );
+  });
+
+  describe("another run's artifacts (findBy)", () => {
+    let other: FakeRun;
+    const from = () => ({
+      gh: client.createGitHubClient(TOKEN, { apiUrl: fake.url }),
+      token: TOKEN,
+      owner: fake.state.owner,
+      repo: fake.state.repo,
+      runId: other.id,
+    });
+    beforeAll(() => {
+      other = fake.state.addRun({ event: "pull_request", headRepo: "mallory/shop" });
+      fake.state.addArtifact(
+        other.id,
+        "meshbench-smoke-bare",
+        zip([{ name: "smoke/bare/r1/run.json", data: "{}" }]),
+      );
+      fake.state.addArtifact(
+        other.id,
+        "meshbench-smoke-traversal",
+        zip([
+          { name: "smoke/ok.json", data: "{}" },
+          { name: "../../escaped.json", data: "pwned" },
+        ]),
+      );
+      fake.state.addArtifact(
+        other.id,
+        "meshbench-smoke-absolute",
+        zip([{ name: "/tmp/abs.json", data: "x" }]),
+      );
+      fake.state.addArtifact(
+        other.id,
+        "meshbench-smoke-link",
+        zip([{ name: "l.json", data: "/etc/passwd", symlink: true }]),
+      );
+      fake.state.addArtifact(
+        other.id,
+        "meshbench-smoke-bomb",
+        zip([
+          { name: "bomb.json", data: Buffer.alloc(5_000_000), deflate: true, claimedSize: 100 },
+        ]),
+      );
+      fake.state.addArtifact(
+        other.id,
+        "meshbench-smoke-old",
+        zip([{ name: "a.json", data: "{}" }]),
+        { expired: true },
+      );
+    });
+
+    it("downloads the good ones and refuses, whole, every unsafe archive, writing nothing outside", async () => {
+      const into = join(work, "untrusted", "in");
+      const got = await quiet(() =>
+        lib.downloadArtifacts({
+          into,
+          from: from(),
+          select: (n) => lib.isResultsArtifact(n, "meshbench", "smoke"),
+        }),
+      );
+      expect(got.artifacts.map((a) => a.name)).toEqual(["meshbench-smoke-bare"]);
+      expect(
+        await readFile(join(into, "meshbench-smoke-bare/smoke/bare/r1/run.json"), "utf8"),
+      ).toBe("{}");
+      const reasons = Object.fromEntries(got.refused.map((r) => [r.name, r.reason]));
+      expect(reasons["meshbench-smoke-traversal"]).toMatch(
+        /"\.\.\/\.\.\/escaped\.json" leaves the artifact's directory/,
+      );
+      expect(reasons["meshbench-smoke-absolute"]).toMatch(/absolute path/);
+      expect(reasons["meshbench-smoke-link"]).toMatch(/symbolic links are not accepted/);
+      expect(reasons["meshbench-smoke-bomb"]).toMatch(
+        /inflates to more than its declared 100 bytes/,
+      );
+      expect(reasons["meshbench-smoke-old"]).toMatch(/expired.*90 days/);
+      // Refused archives leave nothing: not even their good files.
+      expect((await readdir(into)).sort()).toEqual(["meshbench-smoke-bare"]);
+      expect(await readdir(join(work, "untrusted"))).toEqual(["in"]);
+    });
+
+    it("reports from workflow_run on the triggering run's artifacts", async () => {
+      const ctx = {
+        ...context.readRunContext(process.env),
+        eventName: "workflow_run",
+        workflowRun: {
+          id: other.id,
+          workflowId: other.workflowId,
+          event: "pull_request",
+          conclusion: "success",
+          headSha: other.headSha,
+          headBranch: "main",
+          headRepo: "mallory/shop",
+          pullRequests: [],
+        },
+      };
+      const got = await quiet(() =>
+        lib.downloadRunResults({
+          ctx,
+          gh: from().gh,
+          token: TOKEN,
+          prefix: "meshbench",
+          scenario: "smoke",
+          into: join(work, "workflow-run"),
+        }),
+      );
+      expect(got.runId).toBe(other.id);
+      expect(got.artifacts.map((a) => a.name)).toEqual(["meshbench-smoke-bare"]);
+    });
+
+    it("refuses artifacts over the size limit before downloading them", async () => {
+      fake.requests.length = 0;
+      const got = await quiet(() =>
+        lib.downloadArtifacts({
+          into: join(work, "limits"),
+          from: from(),
+          select: (n) => n === "meshbench-smoke-bare",
+          limits: { maxZipBytes: 10 },
+        }),
+      );
+      expect(got.refused[0]!.reason).toMatch(/exceed the 10-byte limit/);
+      expect(fake.requests.some((r) => r.path.endsWith("/zip"))).toBe(false);
+    });
+
+    it("explains a token without actions: read", async () => {
+      const forbidden = "ghs_no_actions_permission";
+      fake.state.addInstallationToken(forbidden);
+      fake.state.tokens.get(forbidden)!.permissions.actions = "none";
+      await expect(
+        lib.listRunArtifacts({
+          ...from(),
+          gh: client.createGitHubClient(forbidden, { apiUrl: fake.url }),
+          token: forbidden,
+        }),
+      ).rejects.toThrow(/needs `actions: read`/);
+    });
+  });
+});
