@@ -12,9 +12,9 @@ export const LABEL_VALUE = /^(?=.{0,63}$)(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-
 /** A label key: optional DNS-subdomain prefix, then a name of at most 63 characters. */
 export const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-/** A release version such as v0.27.0, 1.33.1, 2.18.0-rc.1, stable-2.14.10, edge-25.1.1. */
+/** A release version such as v11, v0.27.0, 1.33.1, 2.18.0-rc.1, stable-2.14.10, edge-25.1.1. */
 export const VERSION =
-  /^(v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]{1,40})?|(stable|edge)-\d+\.\d+\.\d+)$/;
+  /^(v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]{1,40})?|(stable|edge)-\d+\.\d+\.\d+)$/;
 /** A container image reference: registry/path:tag or @sha256:… (no spaces or shell characters). */
 export const IMAGE =
   /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -40,7 +40,10 @@ const ALLOWED: [RegExp, string][] = [
     "at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)",
   ],
   [LABEL_KEY, "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'"],
-  [VERSION, "a release version such as v1.2.3, 1.2.3, 1.2.3-rc.1, stable-2.14.10 or edge-25.1.1"],
+  [
+    VERSION,
+    "a release version such as v11, v1.2.3, 1.2.3, 1.2.3-rc.1, stable-2.14.10 or edge-25.1.1",
+  ],
   [IMAGE, "an image reference such as registry.example/path/name:tag"],
 ];
 
