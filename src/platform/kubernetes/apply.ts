@@ -7,11 +7,11 @@ import { runLabels } from "./labels.ts";
 export const FIELD_MANAGER = "meshbench";
 
 /** Something that is a Kubernetes object, or renders to one (kubernetes-models' toJSON). */
-export type ObjectLike = KubernetesObject | { toJSON(): KubernetesObject };
+export type ObjectLike = KubernetesObject | { toJSON(): unknown };
 
 const plain = (o: ObjectLike): KubernetesObject =>
   structuredClone(
-    "toJSON" in o && typeof o.toJSON === "function" ? o.toJSON() : (o as KubernetesObject),
+    ("toJSON" in o && typeof o.toJSON === "function" ? o.toJSON() : o) as KubernetesObject,
   );
 
 /** A copy of `o` with the run's labels on it and on its pod template, if any. */

@@ -1,9 +1,9 @@
 // The load generator on a cluster: a Job of P pods (node:24-slim running dist/loadgen.js
 // from a ConfigMap), each at rate/P with one shared --start-at, all on the
 // load-generator node (its label and taint), printing their results into their logs
-// (--emit-results). Meshed or not is the scenario's choice (default meshed, as in the
-// 2019 study): the namespace gets the mesh's join labels, or the pods its opt-out
-// annotations. Pure: options in, typed objects out.
+// (--emit-results; progress lines go to stderr, so the log can be followed live).
+// Meshed or not is the scenario's choice (default meshed, as in the 2019 study): the
+// namespace gets the mesh's join labels, or the pods its opt-out annotations. Pure: options in, typed objects out.
 import { Job } from "kubernetes-models/batch/v1";
 import { ConfigMap, Namespace } from "kubernetes-models/v1";
 import { groupByOrigin } from "../../loadgen/plan.ts";
@@ -92,7 +92,6 @@ export function loadgenArgs(o: LoadgenJobOptions): string[] {
     String(Math.round(o.startAtMs)),
     "--out",
     "/tmp/meshbench",
-    "--quiet",
     "--emit-results",
   ];
 }

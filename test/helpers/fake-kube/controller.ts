@@ -9,8 +9,10 @@ import { schedule } from "./scheduling.ts";
 import { type KObject, resourceOf, type Store } from "./store.ts";
 
 export interface Injection {
-  /** Namespace label that turns injection on, e.g. ["linkerd.io/inject", "enabled"]. */
-  namespaceLabel: [string, string];
+  /** Namespace label that turns injection on, e.g. ["istio-injection", "enabled"]. */
+  namespaceLabel?: [string, string];
+  /** Namespace annotation that does, e.g. ["linkerd.io/inject", "enabled"]. */
+  namespaceAnnotation?: [string, string];
   /** The proxy container added to every pod there. */
   container: string;
   /** Pod-template annotation that turns it off, e.g. ["linkerd.io/inject", "disabled"]. */
@@ -126,15 +128,15 @@ export class Controller {
     const ns = owner.metadata.namespace!;
     const spec = structuredClone(template.spec ?? {});
     const annotations = { ...(template.metadata?.annotations ?? {}) };
-    const nsLabels = this.store.get(NAMESPACES, undefined, ns)?.metadata.labels ?? {};
+    const nsMeta = this.store.get(NAMESPACES, undefined, ns)?.metadata;
+    const has = (map: Record<string, string> | undefined, kv?: [string, string]) =>
+      kv !== undefined && map?.[kv[0]] === kv[1];
     for (const inj of this.options.injections) {
-      const [k, v] = inj.namespaceLabel;
-      const optedOut = inj.optOut && annotations[inj.optOut[0]] === inj.optOut[1];
-      if (
-        nsLabels[k] === v &&
-        !optedOut &&
-        !spec.containers.some((c: { name: string }) => c.name === inj.container)
-      )
+      const on =
+        has(nsMeta?.labels, inj.namespaceLabel) ||
+        has(nsMeta?.annotations, inj.namespaceAnnotation);
+      const present = spec.containers.some((c: { name: string }) => c.name === inj.container);
+      if (on && !has(annotations, inj.optOut) && !present)
         spec.containers.push({
           name: inj.container,
           image: `fake.registry/${inj.container}:latest`,
