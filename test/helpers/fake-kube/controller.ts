@@ -295,7 +295,13 @@ export class Controller {
   private async runJobPod(p: KObject): Promise<void> {
     const ns = p.metadata.namespace!;
     const main = p.spec.containers[0].name as string;
-    const run = (await this.options.jobRun?.(p, this.jobIndex++)) ?? { lines: ["done"] };
+    let run: JobRun;
+    try {
+      run = (await this.options.jobRun?.(p, this.jobIndex++)) ?? { lines: ["done"] };
+    } catch (error) {
+      // The container's command failed: its output is the log, and it exits 1.
+      run = { lines: String((error as Error).message).split("\n"), exitCode: 1 };
+    }
     const step = (run.durationMs ?? 0) / Math.max(1, run.lines.length);
     for (const line of run.lines) {
       this.logs.append(ns, p.metadata.name, main, line);
