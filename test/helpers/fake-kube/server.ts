@@ -61,6 +61,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function parseBody(text: string, contentType: string): KObject {
+  if (contentType.includes("protobuf"))
+    throw new ApiError(
+      failure(415, "the fake API server reads JSON and YAML bodies only, not protobuf"),
+    );
   try {
     return (contentType.includes("yaml") ? parseYaml(text) : JSON.parse(text)) as KObject;
   } catch (error) {
