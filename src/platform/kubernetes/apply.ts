@@ -62,6 +62,32 @@ export async function applyObjects(
   return out;
 }
 
+/**
+ * Applies objects that are not the run's (e.g. metrics-server on a kind cluster): no run
+ * labels, so that cleanup by label leaves them alone.
+ */
+export async function applyUnlabelled(
+  kube: Kube,
+  objects: ObjectLike[],
+): Promise<KubernetesObject[]> {
+  const out: KubernetesObject[] = [];
+  for (const o of objects.map(plain)) {
+    out.push(
+      await kube.call(`apply ${describe(o)}`, () =>
+        kube.objects.patch(
+          o,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+        ),
+      ),
+    );
+  }
+  return out;
+}
+
 /** Deletes one object, dependents in the background (Jobs would orphan their pods otherwise). */
 export async function deleteObject(kube: Kube, o: KubernetesObject): Promise<void> {
   await kube.call(`delete ${describe(o)}`, () =>
