@@ -1,6 +1,7 @@
 // Which part of the system a container is (DESIGN.md, "Resources"): control plane (in a
-// mesh namespace), data plane (a sidecar proxy container, or a node-level proxy pod such
-// as ztunnel), the load generator, or the application. Pure; the mesh definition says
+// mesh namespace, its pods' own proxies included), data plane (a sidecar proxy container
+// elsewhere, or a node-level proxy pod such as ztunnel), the load generator, or the
+// application. Pure; the mesh definition says
 // which names and namespaces are its own.
 
 export type ContainerClass = "control-plane" | "data-plane" | "application" | "loadgen";
@@ -21,11 +22,13 @@ export function classify(
   pod: string,
   container: string,
 ): ContainerClass {
-  // A proxy is data plane wherever it runs, the load generator's own sidecar included.
-  if (c.proxyContainers.includes(container)) return "data-plane";
+  // Node proxies (ztunnel) live in the mesh's namespace but carry the apps' traffic.
   if (c.nodeProxyPods.some((prefix) => pod === prefix || pod.startsWith(`${prefix}-`)))
     return "data-plane";
+  // Everything else there is the control plane, its pods' own proxies included.
   if (c.controlPlaneNamespaces.includes(namespace)) return "control-plane";
+  // A sidecar proxy is data plane wherever else it runs, the load generator's included.
+  if (c.proxyContainers.includes(container)) return "data-plane";
   if (namespace === c.loadgenNamespace) return "loadgen";
   return "application";
 }

@@ -45,12 +45,13 @@ describe("classify", () => {
     nodeProxyPods: ["ztunnel"],
     loadgenNamespace: "meshbench-loadgen",
   };
-  it("classes proxies as data plane wherever they run, then namespaces", () => {
+  it("classes node proxies and sidecars as data plane, the mesh's namespace as control plane", () => {
     expect(classify(c, "emojivoto-1", "web-abc", "istio-proxy")).toBe("data-plane");
     expect(classify(c, "meshbench-loadgen", "loadgen-x", "istio-proxy")).toBe("data-plane");
-    expect(classify(c, "istio-system", "ztunnel-7xk2p", "istio-proxy")).toBe("data-plane");
     expect(classify(c, "istio-system", "ztunnel-7xk2p", "ztunnel")).toBe("data-plane");
     expect(classify(c, "istio-system", "istiod-5d8f-abc", "discovery")).toBe("control-plane");
+    // A control-plane pod's own proxy serves the control plane, not the apps.
+    expect(classify(c, "istio-system", "istio-ingress-abc", "istio-proxy")).toBe("control-plane");
     expect(classify(c, "meshbench-loadgen", "loadgen-x", "loadgen")).toBe("loadgen");
     expect(classify(c, "emojivoto-1", "web-abc", "web-svc")).toBe("application");
     expect(classify(c, "istio-system", "ztunnelish-1", "x")).toBe("control-plane");
