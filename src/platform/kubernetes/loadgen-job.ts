@@ -57,6 +57,11 @@ export class LoadgenFailedError extends Error {
 export interface WaitOptions {
   /** Beyond start + duration (default 5 minutes: drain, slow log flush). */
   graceMs?: number;
+  /**
+   * After the shared start, how long a pod may still not have started (unschedulable, image
+   * pull) before the run fails with the reason, instead of waiting out the whole run.
+   */
+  startGraceMs?: number;
   pollMs?: number;
   signal?: AbortSignal;
   onPod?: (pod: string, state: string) => void;
@@ -104,6 +109,24 @@ export async function waitForLoadgen(
       throw new LoadgenFailedError(`load generator failed:\n${details.join("\n")}`);
     }
     const done = pods.filter((p) => loadgenStatus(p)?.state?.terminated);
+    if (Date.now() > run.startAtMs + (options.startGraceMs ?? 120_000)) {
+      const notStarted = pods.filter((p) => {
+        const state = loadgenStatus(p)?.state;
+        return !state?.running && !state?.terminated;
+      });
+      if (notStarted.length > 0 || pods.length < run.pods) {
+        const lines = await Promise.all(
+          notStarted.map(
+            async (p) =>
+              `  ${podName(p)}: ${problem(p) ?? "not started"}; ${(await lastEvents(kube, p).catch(() => [])).join("; ")}`,
+          ),
+        );
+        const secs = Math.round((Date.now() - run.startAtMs) / 1000);
+        throw new LoadgenFailedError(
+          `load generator not started ${secs}s after the shared start: ${pods.length - notStarted.length} of ${run.pods} pods running${lines.length ? `:\n${lines.join("\n")}` : ""}`,
+        );
+      }
+    }
     if (done.length >= run.pods) return done;
     if (Date.now() > deadline || options.signal?.aborted) {
       const waiting = pods.filter((p) => !loadgenStatus(p)?.state?.terminated);

@@ -61,6 +61,7 @@ export class ResourceSampler {
   readonly samples: ResourceSample[] = [];
   readonly events: ResourceEvent[] = [];
   private metricsAvailable = true;
+  private warnedUnavailable = false;
   private readonly pods = new Map<string, Seen>();
   private readonly kube: Kube;
   private readonly options: SamplerOptions;
@@ -100,12 +101,21 @@ export class ResourceSampler {
       );
     } catch (error) {
       const code = statusOf((error as Error).cause)?.code ?? statusOf(error)?.code;
-      if (code === 404 || code === 503) {
-        // 404: the API group is not there; 503: registered but metrics-server is not up.
+      if (code === 404) {
+        // The API group is not there at all: no metrics-server. Stop asking.
         this.metricsAvailable = false;
         this.options.onNotice?.(NO_METRICS_NOTICE);
         return;
       }
+      if (code === 503 && !this.warnedUnavailable) {
+        // Registered but not serving (metrics-server still starting): try again next time.
+        this.warnedUnavailable = true;
+        this.options.onNotice?.(
+          `metrics.k8s.io is not serving yet (503); resource samples resume when it does`,
+        );
+        return;
+      }
+      if (code === 503) return;
       throw error;
     }
     for (const pod of list.items) {

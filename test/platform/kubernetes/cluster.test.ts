@@ -242,6 +242,31 @@ describe("resource sampling", () => {
   });
 });
 
+describe("resource sampling while metrics-server starts", () => {
+  it("says once that metrics are not served yet (503), and samples as soon as they are", async () => {
+    await start();
+    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
+    await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
+    // Six 503s: every retry of the first sample fails.
+    fake.faults.push({ method: "GET", path: /^\/apis\/metrics\.k8s\.io\//, code: 503, times: 6 });
+    const notices: string[] = [];
+    const sampler = new ResourceSampler(kube, {
+      namespaces: ["emojivoto-1"],
+      classifier,
+      onNotice: (m) => notices.push(m),
+    });
+    await sampler.sampleOnce();
+    expect(sampler.samples).toEqual([]);
+    await sampler.sampleOnce();
+    const out = await sampler.stop();
+    expect(out.metricsAvailable).toBe(true);
+    expect(out.samples).toHaveLength(3);
+    expect(notices).toEqual([
+      "metrics.k8s.io is not serving yet (503); resource samples resume when it does",
+    ]);
+  });
+});
+
 describe("cleanup", () => {
   it("deletes meshbench's namespaces and labelled objects elsewhere, releases the node, and is safe twice", async () => {
     await start();

@@ -265,4 +265,30 @@ describe("a whole run on a (fake) cluster", () => {
     expect(seen).toEqual(lines);
     expect(f.requests.find((r) => r.path.endsWith("/log"))?.query.get("follow")).toBe("true");
   });
+
+  it("fails soon after the shared start, with the reason, when a pod cannot start", async () => {
+    const f = await startFakeKube();
+    fake = f;
+    const kube = connect({ path: f.kubeconfigPath });
+    // No load-generator node reserved: the pod's nodeSelector matches no node.
+    const run = await startLoadgen(kube, {
+      runId: "mb-nonode",
+      script: "//\n",
+      urls: emojivotoUrls(1),
+      pods: 1,
+      rate: 10,
+      durationMs: 600_000,
+      warmupMs: 0,
+      connections: 1,
+      meshed: false,
+      startLeadMs: 100,
+    });
+    const error = await waitForLoadgen(kube, run, { pollMs: 50, startGraceMs: 300 }).catch(
+      (e) => e,
+    );
+    expect(error.message).toMatch(
+      /^load generator not started \ds after the shared start: 0 of 1 pods running:\n {2}meshbench-loadgen\/loadgen-\w+: unschedulable: 0\/4 nodes are available: 4 node\(s\) didn't match Pod's node affinity\/selector/,
+    );
+    expect(error.message).toContain("Warning FailedScheduling");
+  });
 });
