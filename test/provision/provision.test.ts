@@ -134,7 +134,7 @@ describe("kind", () => {
     const provider = kindProvider({
       name: "meshbench-broken",
       nodes: [{ role: "control-plane" }],
-      tools: { env, ...manifests },
+      tools: { env, cacheDir: join(dir, "cache"), ...manifests },
     });
     await expect(provider.create()).rejects.toThrow(
       /kind create cluster --name meshbench-broken .*: exit 1\n {4}ERROR: failed to create cluster: node\(s\) already exist/,
