@@ -10,6 +10,7 @@ import {
 import { groupByOrigin } from "../loadgen/plan.ts";
 import { runLoadgen } from "../loadgen/run.ts";
 import { formatProgress, formatSummary } from "../loadgen/summary.ts";
+import { formatResultsBlock } from "../results/results-block.ts";
 import { choiceFlag, durationFlag, numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const LOADGEN_HELP = `meshbench loadgen — open-loop HTTP load at a constant rate, latency from the intended send time
@@ -19,7 +20,7 @@ Usage:
                     --rate RPS --duration DUR [--warmup DUR]
                     [--connections N] [--workers K] [--timeout DUR]
                     [--start-at EPOCH_MS] [--interval DUR] [--pacing efficient|precise]
-                    [--out DIR] [--quiet]
+                    [--out DIR] [--quiet] [--emit-results]
 
 Every request has an intended send time on a fixed per-connection schedule; its latency
 is response end − intended time, so a stalled target shows up as many slow requests,
@@ -45,6 +46,10 @@ Flags:
                       (lateness of microseconds, a busy core: for a dedicated node)
   --out DIR           where latency.hlog and loadgen.json go (default ./loadgen-<time>)
   --quiet             no progress lines
+  --emit-results      at the end, also print loadgen.json and latency.hlog on stdout as one
+                      marked block ("----- meshbench results begin …" … "----- meshbench
+                      results end -----"; gzip+base64 in numbered lines with a sha256), so
+                      a load-generator pod's results come back through its log
 
 Exit status: 0 when the run completed (errors are results), 2 for bad arguments,
 1 for an internal fault.
@@ -68,6 +73,7 @@ const FLAGS = {
   pacing: { type: "string" },
   out: { type: "string" },
   quiet: { type: "boolean" },
+  "emit-results": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -165,6 +171,7 @@ export async function parseLoadgenArgs(
         : choiceFlag("pacing", values.pacing, ["efficient", "precise"]),
     outDir: values.out ?? defaultOutDir(now),
     quiet: values.quiet ?? false,
+    emitResults: values["emit-results"] ?? false,
   };
 }
 
@@ -192,6 +199,10 @@ export async function loadgenCommand(argv: string[]): Promise<number> {
     });
     process.stdout.write(formatSummary(run.result));
     process.stdout.write(`\n  Results: ${run.resultPath}\n           ${run.hlogPath}\n`);
+    if (options.emitResults) {
+      const hlog = await readFile(run.hlogPath, "utf8");
+      process.stdout.write(formatResultsBlock({ result: run.result, hlog }));
+    }
     return 0;
   } finally {
     process.off("SIGINT", onSignal);

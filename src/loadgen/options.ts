@@ -18,6 +18,8 @@ export interface LoadgenOptions {
   /** Where latency.hlog and loadgen.json are written. */
   outDir: string;
   quiet: boolean;
+  /** Print loadgen.json and latency.hlog as a marked block on stdout at the end (pods). */
+  emitResults?: boolean;
 }
 
 export const DEFAULTS = {

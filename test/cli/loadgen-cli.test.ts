@@ -150,6 +150,7 @@ describe("meshbench loadgen arguments", () => {
       "--pacing",
       "--out",
       "--quiet",
+      "--emit-results",
     ]) {
       expect(sub.stdout).toContain(flag);
     }

@@ -1,0 +1,147 @@
+// Removes what meshbench made, by label: the load-generator node's label and taint, any
+// labelled object outside meshbench's namespaces, then meshbench's namespaces (which takes
+// everything in them). Used after each run, on failure, on SIGINT/SIGTERM, and by
+// `meshbench cleanup` for leftovers of killed runs. Safe to call twice; a failure to delete
+// one thing does not stop it from deleting the others (they are reported).
+import type { Kube } from "./client.ts";
+import { isNotFound } from "./errors.ts";
+import { managedSelector } from "./labels.ts";
+import { listAll, PAGE_SIZE } from "./list.ts";
+import { releaseLoadgenNodes } from "./loadgen-node.ts";
+
+export interface CleanupReport {
+  namespaces: string[];
+  objects: string[];
+  nodes: string[];
+  /** Namespaces still terminating when the wait ended (waitMs > 0). */
+  stillTerminating: string[];
+  failures: string[];
+}
+
+export interface CleanupOptions {
+  /** Only this run's objects; all of meshbench's when absent. */
+  runId?: string;
+  /** How long to wait for the namespaces to be gone (0 = do not wait). */
+  waitMs?: number;
+  pollMs?: number;
+}
+
+export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise<CleanupReport> {
+  const labelSelector = managedSelector(options.runId);
+  const report: CleanupReport = {
+    namespaces: [],
+    objects: [],
+    nodes: [],
+    stillTerminating: [],
+    failures: [],
+  };
+  const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      report.failures.push(`${what}: ${(error as Error).message}`);
+      return false;
+    }
+  };
+
+  await attempt("release the load-generator node", async () => {
+    report.nodes = await releaseLoadgenNodes(kube, options.runId);
+  });
+
+  // Labelled objects in namespaces that are not meshbench's own (those go whole below).
+  const kinds: [
+    string,
+    string,
+    (token?: string) => Promise<{ items: { metadata?: { name?: string; namespace?: string } }[] }>,
+  ][] = [
+    [
+      "batch/v1",
+      "Job",
+      (t) => kube.batch.listJobForAllNamespaces({ labelSelector, limit: PAGE_SIZE, _continue: t }),
+    ],
+    [
+      "apps/v1",
+      "Deployment",
+      (t) =>
+        kube.apps.listDeploymentForAllNamespaces({ labelSelector, limit: PAGE_SIZE, _continue: t }),
+    ],
+    [
+      "v1",
+      "Service",
+      (t) =>
+        kube.core.listServiceForAllNamespaces({ labelSelector, limit: PAGE_SIZE, _continue: t }),
+    ],
+    [
+      "v1",
+      "ConfigMap",
+      (t) =>
+        kube.core.listConfigMapForAllNamespaces({ labelSelector, limit: PAGE_SIZE, _continue: t }),
+    ],
+    [
+      "v1",
+      "ServiceAccount",
+      (t) =>
+        kube.core.listServiceAccountForAllNamespaces({
+          labelSelector,
+          limit: PAGE_SIZE,
+          _continue: t,
+        }),
+    ],
+  ];
+  const namespaces = await kube
+    .call("list meshbench namespaces", () =>
+      listAll((t) => kube.core.listNamespace({ labelSelector, limit: PAGE_SIZE, _continue: t })),
+    )
+    .catch((error: Error) => {
+      report.failures.push(error.message);
+      return [];
+    });
+  const ours = new Set(namespaces.map((n) => n.metadata?.name));
+  for (const [apiVersion, kind, page] of kinds) {
+    const items = await kube
+      .call(`list ${kind}s labelled ${labelSelector}`, () => listAll(page))
+      .catch((error: Error) => {
+        report.failures.push(error.message);
+        return [];
+      });
+    for (const o of items) {
+      const { name, namespace } = o.metadata ?? {};
+      if (!name || !namespace || ours.has(namespace)) continue;
+      const spec = { apiVersion, kind, metadata: { name, namespace } };
+      const done = await attempt(`delete ${kind} ${namespace}/${name}`, () =>
+        kube.call(`delete ${kind} ${namespace}/${name}`, () =>
+          kube.objects.delete(spec, undefined, undefined, undefined, undefined, "Background"),
+        ),
+      );
+      if (done) report.objects.push(`${kind} ${namespace}/${name}`);
+    }
+  }
+
+  for (const ns of namespaces) {
+    const name = ns.metadata?.name;
+    if (!name) continue;
+    report.namespaces.push(name);
+    if (ns.metadata?.deletionTimestamp) continue; // already terminating
+    await attempt(`delete namespace ${name}`, () =>
+      kube.call(`delete namespace ${name}`, () =>
+        kube.core.deleteNamespace({ name, propagationPolicy: "Background" }),
+      ),
+    );
+  }
+
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  let left = report.namespaces;
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+    const still = await kube
+      .call("list meshbench namespaces", () =>
+        listAll((t) => kube.core.listNamespace({ labelSelector, limit: PAGE_SIZE, _continue: t })),
+      )
+      .catch(() => null);
+    if (still) left = still.map((n) => n.metadata?.name ?? "").filter((n) => left.includes(n));
+  }
+  report.stillTerminating = (options.waitMs ?? 0) > 0 ? left : [];
+  return report;
+}

@@ -1,0 +1,55 @@
+// Strict patterns for every value that becomes a Kubernetes name, a label, or an argument
+// of a command (kind, kubectl, mesh CLIs): a scenario file or an Action input can never
+// smuggle in a shell word, a path or a flag. Errors name the field and what is allowed.
+
+/** RFC 1123 label: namespace, node-pool and cluster names. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** RFC 1123 subdomain: most object names (and node names). */
+export const DNS_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A label value (may be empty). */
+export const LABEL_VALUE = /^(?=.{0,63}$)(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** A label key: optional DNS-subdomain prefix, then a name of at most 63 characters. */
+export const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** A release version such as v11, v0.27.0, 1.33.1, 2.18.0-rc.1, stable-2.14.10, edge-25.1.1. */
+export const VERSION =
+  /^(v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]{1,40})?|(stable|edge)-\d+\.\d+\.\d+)$/;
+/** A container image reference: registry/path:tag or @sha256:… (no spaces or shell characters). */
+export const IMAGE =
+  /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+export class ValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ValueError";
+  }
+}
+
+const ALLOWED: [RegExp, string][] = [
+  [
+    DNS_LABEL,
+    "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+  ],
+  [
+    DNS_SUBDOMAIN,
+    "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+  ],
+  [
+    LABEL_VALUE,
+    "at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)",
+  ],
+  [LABEL_KEY, "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'"],
+  [
+    VERSION,
+    "a release version such as v11, v1.2.3, 1.2.3, 1.2.3-rc.1, stable-2.14.10 or edge-25.1.1",
+  ],
+  [IMAGE, "an image reference such as registry.example/path/name:tag"],
+];
+
+/** Returns `value` when it matches `pattern`; otherwise a ValueError naming field and rule. */
+export function checked(field: string, value: unknown, pattern: RegExp): string {
+  if (typeof value === "string" && pattern.test(value)) return value;
+  const rule = ALLOWED.find(([p]) => p === pattern)?.[1] ?? `a value matching ${pattern}`;
+  throw new ValueError(`${field}: ${JSON.stringify(value)} is not allowed; allowed: ${rule}`);
+}

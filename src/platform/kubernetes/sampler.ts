@@ -1,0 +1,208 @@
+// Resource sampling on a cluster: every interval, the metrics.k8s.io pod metrics of the
+// given namespaces (the mesh's, the workload's, the load generator's), each container
+// classed; and the pods themselves, to notice restarts (restartCount going up) and pods
+// that vanish mid-run. Without metrics-server it says so once and carries on: latency is
+// still measured, restarts and vanished pods are still events. A failed sample is a
+// notice, never the end of the run.
+import type { V1Pod } from "@kubernetes/client-node";
+import { type Classifier, type ContainerClass, classify } from "./classify.ts";
+import type { Kube } from "./client.ts";
+import { statusOf } from "./errors.ts";
+import { listAll, PAGE_SIZE } from "./list.ts";
+import { cpuCores, memoryBytes } from "./quantity.ts";
+
+export interface ResourceSample {
+  /** ms since the epoch. */
+  t: number;
+  namespace: string;
+  pod: string;
+  container: string;
+  class: ContainerClass;
+  cpuCores: number;
+  memoryBytes: number;
+}
+
+export interface ResourceEvent {
+  t: number;
+  kind: "restart" | "vanished";
+  namespace: string;
+  pod: string;
+  container?: string;
+  detail: string;
+}
+
+export interface SamplerOptions {
+  namespaces: string[];
+  classifier: Classifier;
+  /** Default 30 s (DESIGN.md). */
+  intervalMs?: number;
+  now?: () => number;
+  /** Things a person should know: no metrics-server, a failed sample. */
+  onNotice?: (message: string) => void;
+}
+
+export interface SamplerOutput {
+  samples: ResourceSample[];
+  events: ResourceEvent[];
+  /** false when metrics.k8s.io is not served (no metrics-server). */
+  metricsAvailable: boolean;
+}
+
+interface Seen {
+  restarts: Map<string, number>;
+  phase: string;
+  node: string | undefined;
+}
+
+export const NO_METRICS_NOTICE =
+  "metrics.k8s.io is not served (no metrics-server?): CPU and memory are not sampled; latency is measured as usual";
+
+export class ResourceSampler {
+  readonly samples: ResourceSample[] = [];
+  readonly events: ResourceEvent[] = [];
+  private metricsAvailable = true;
+  private warnedUnavailable = false;
+  private readonly pods = new Map<string, Seen>();
+  private readonly kube: Kube;
+  private readonly options: SamplerOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(kube: Kube, options: SamplerOptions) {
+    this.kube = kube;
+    this.options = options;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** One sample of every namespace: metrics, restarts, vanished pods. */
+  async sampleOnce(): Promise<void> {
+    const t = this.now();
+    for (const namespace of this.options.namespaces) {
+      try {
+        await this.trackPods(namespace, t);
+        if (this.metricsAvailable) await this.readMetrics(namespace, t);
+      } catch (error) {
+        this.options.onNotice?.(
+          `resource sample of ${namespace} failed: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private async readMetrics(namespace: string, t: number): Promise<void> {
+    let list: Awaited<ReturnType<Kube["metrics"]["getPodMetrics"]>>;
+    try {
+      list = await this.kube.call(`read pod metrics of ${namespace}`, () =>
+        this.kube.metrics.getPodMetrics(namespace),
+      );
+    } catch (error) {
+      const code = statusOf((error as Error).cause)?.code ?? statusOf(error)?.code;
+      if (code === 404) {
+        // The API group is not there at all: no metrics-server. Stop asking.
+        this.metricsAvailable = false;
+        this.options.onNotice?.(NO_METRICS_NOTICE);
+        return;
+      }
+      if (code === 503 && !this.warnedUnavailable) {
+        // Registered but not serving (metrics-server still starting): try again next time.
+        this.warnedUnavailable = true;
+        this.options.onNotice?.(
+          `metrics.k8s.io is not serving yet (503); resource samples resume when it does`,
+        );
+        return;
+      }
+      if (code === 503) return;
+      throw error;
+    }
+    for (const pod of list.items) {
+      for (const c of pod.containers) {
+        this.samples.push({
+          t,
+          namespace,
+          pod: pod.metadata.name,
+          container: c.name,
+          class: classify(this.options.classifier, namespace, pod.metadata.name, c.name),
+          cpuCores: cpuCores(c.usage.cpu),
+          memoryBytes: memoryBytes(c.usage.memory),
+        });
+      }
+    }
+  }
+
+  private async trackPods(namespace: string, t: number): Promise<void> {
+    const pods: V1Pod[] = await this.kube.call(`list pods in ${namespace}`, () =>
+      listAll((token) =>
+        this.kube.core.listNamespacedPod({ namespace, limit: PAGE_SIZE, _continue: token }),
+      ),
+    );
+    const present = new Set<string>();
+    for (const p of pods) {
+      const name = p.metadata?.name ?? "";
+      const key = `${namespace}/${name}`;
+      present.add(key);
+      const before = this.pods.get(key);
+      const now: Seen = {
+        restarts: new Map(),
+        phase: p.status?.phase ?? "Unknown",
+        node: p.spec?.nodeName,
+      };
+      for (const s of [
+        ...(p.status?.initContainerStatuses ?? []),
+        ...(p.status?.containerStatuses ?? []),
+      ]) {
+        now.restarts.set(s.name, s.restartCount);
+        const was = before?.restarts.get(s.name);
+        if (was !== undefined && s.restartCount > was) {
+          const last = s.lastState?.terminated;
+          this.events.push({
+            t,
+            kind: "restart",
+            namespace,
+            pod: name,
+            container: s.name,
+            detail: `restarted ${s.restartCount - was} time(s) (restartCount ${was} → ${s.restartCount})${last ? `; last exit ${last.exitCode}${last.reason ? ` ${last.reason}` : ""}` : ""}`,
+          });
+        }
+      }
+      this.pods.set(key, now);
+    }
+    for (const [key, seen] of this.pods) {
+      if (!key.startsWith(`${namespace}/`) || present.has(key)) continue;
+      this.events.push({
+        t,
+        kind: "vanished",
+        namespace,
+        pod: key.slice(namespace.length + 1),
+        detail: `pod disappeared mid-run (last seen ${seen.phase}${seen.node ? ` on ${seen.node}` : ""}); its figures stop here`,
+      });
+      this.pods.delete(key);
+    }
+  }
+
+  /** Samples now and then every interval (fixed times, no drift), one at a time, until stop(). */
+  start(): void {
+    const interval = this.options.intervalMs ?? 30_000;
+    let next = Date.now();
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.sampleOnce().finally(() => {
+        next += interval;
+        // A sample that took longer than the interval skips the slots it overran.
+        while (next < Date.now()) next += interval;
+        if (!this.stopped) this.timer = setTimeout(tick, next - Date.now());
+      });
+    };
+    tick();
+  }
+
+  async stop(): Promise<SamplerOutput> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    return { samples: this.samples, events: this.events, metricsAvailable: this.metricsAvailable };
+  }
+}

@@ -1,0 +1,55 @@
+// Runs a CLI (kind, kubectl, a mesh's) with an argument vector, never through a shell,
+// bounded in time; a failure names the command and shows the end of its stderr.
+import { execFile } from "node:child_process";
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+export class CommandError extends Error {
+  readonly code: number | null;
+  constructor(message: string, code: number | null) {
+    super(message);
+    this.name = "CommandError";
+    this.code = code;
+  }
+}
+
+export function run(
+  command: string,
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      {
+        encoding: "utf8",
+        timeout: options.timeoutMs ?? 600_000,
+        env: options.env ?? process.env,
+        cwd: options.cwd,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ stdout, stderr });
+        const tail = `${stderr}`.trim().split("\n").slice(-10).join("\n    ");
+        const what = `${command} ${args.join(" ")}`;
+        const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
+        const why =
+          e.code === "ENOENT"
+            ? "not found"
+            : e.killed
+              ? `timed out after ${Math.round((options.timeoutMs ?? 600_000) / 1000)}s`
+              : `exit ${e.code}`;
+        reject(
+          new CommandError(
+            `${what}: ${why}${tail ? `\n    ${tail}` : ""}`,
+            typeof e.code === "number" ? e.code : null,
+          ),
+        );
+      },
+    );
+  });
+}

@@ -1,0 +1,56 @@
+// An existing cluster, from a kubeconfig file or its content (an Action secret), with an
+// optional context. Nothing is created, so destroy() only removes the kubeconfig copy it
+// wrote (0600) for content given inline — never the cluster.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect, loadKubeConfig } from "../platform/kubernetes/client.ts";
+import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
+
+export interface KubeconfigOptions {
+  path?: string;
+  content?: string;
+  context?: string;
+}
+
+export function kubeconfigProvider(options: KubeconfigOptions): Provider {
+  let written: string | null = null;
+  let path = options.path;
+  const describeNodes = async (): Promise<NodeSummary[]> => {
+    if (!path) throw new Error("kubeconfig provider: create() first");
+    const kube = connect({ path, context: options.context });
+    const nodes = await kube.call("list nodes", () => kube.core.listNode());
+    return nodes.items.map(summarizeNode);
+  };
+  return {
+    kind: "kubeconfig",
+    async create(): Promise<ClusterInfo> {
+      if (options.content === undefined && options.path === undefined && !process.env.KUBECONFIG) {
+        throw new Error(
+          "kubeconfig provider: give a kubeconfig path or its content (or set KUBECONFIG)",
+        );
+      }
+      if (options.content !== undefined) {
+        loadKubeConfig({ content: options.content, context: options.context }); // fails early, clearly
+        const dir = await mkdtemp(join(tmpdir(), "meshbench-kubeconfig-"));
+        written = join(dir, "kubeconfig");
+        await writeFile(written, options.content, { mode: 0o600 });
+        path = written;
+      }
+      path ??= process.env.KUBECONFIG!.split(":")[0]!;
+      const kc = loadKubeConfig({ path, context: options.context });
+      return {
+        provider: "kubeconfig",
+        name: kc.getCurrentContext(),
+        kubeconfigPath: path,
+        context: options.context,
+        nodes: await describeNodes(),
+      };
+    },
+    async destroy(): Promise<void> {
+      if (written) await rm(join(written, ".."), { recursive: true, force: true });
+      written = null;
+    },
+    describeNodes,
+  };
+}

@@ -1,0 +1,50 @@
+// Where clusters come from. A provider creates (or adopts) a cluster and hands back a
+// kubeconfig path; destroy() removes what create() made, is idempotent and safe to call
+// twice (after a failed create too); describeNodes() says what the cluster is made of.
+// Implemented by `kubeconfig` (an existing cluster) and `kind`; bare metal comes next.
+import type { V1Node } from "@kubernetes/client-node";
+
+export interface NodeSummary {
+  name: string;
+  roles: string[];
+  labels: Record<string, string>;
+  schedulable: boolean;
+  ready: boolean;
+  kubeletVersion?: string;
+  allocatable: { cpu?: string; memory?: string };
+}
+
+export interface ClusterInfo {
+  provider: string;
+  /** The cluster's name (kind) or the kubeconfig context used. */
+  name: string;
+  /** A kubeconfig file for this cluster (mode 0600); valid until destroy(). */
+  kubeconfigPath: string;
+  context?: string;
+  nodes: NodeSummary[];
+}
+
+export interface Provider {
+  readonly kind: string;
+  create(): Promise<ClusterInfo>;
+  destroy(): Promise<void>;
+  describeNodes(): Promise<NodeSummary[]>;
+}
+
+const ROLE_PREFIX = "node-role.kubernetes.io/";
+
+export function summarizeNode(n: V1Node): NodeSummary {
+  const labels = n.metadata?.labels ?? {};
+  const roles = Object.keys(labels)
+    .filter((k) => k.startsWith(ROLE_PREFIX))
+    .map((k) => k.slice(ROLE_PREFIX.length));
+  return {
+    name: n.metadata?.name ?? "",
+    roles: roles.length ? roles : ["worker"],
+    labels,
+    schedulable: !n.spec?.unschedulable,
+    ready: n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
+    kubeletVersion: n.status?.nodeInfo?.kubeletVersion,
+    allocatable: { cpu: n.status?.allocatable?.cpu, memory: n.status?.allocatable?.memory },
+  };
+}

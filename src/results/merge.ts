@@ -1,0 +1,142 @@
+// Exact merge of several load-generator pods' results into one (DESIGN.md, "Scale-out
+// load"): histograms are added, never averaged; counts are summed; percentiles and rates
+// are recomputed from the sums. The pods' interval logs are merged interval by interval.
+// Pure: results in, result out.
+import {
+  decodeHistogram,
+  encodeHistogram,
+  type Histogram,
+  mergeHistograms,
+  spectrum,
+} from "../histogram/hdr.ts";
+import { hlogHeader, hlogLine, parseHlog } from "../histogram/hlog.ts";
+import type { ErrorCounts, LoadgenResult, PathResult, StatusCounts } from "./loadgen-schema.ts";
+
+export class MergeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MergeError";
+  }
+}
+
+const addCounts = <T extends Record<string, number>>(parts: T[]): T => {
+  const out = { ...parts[0]! };
+  for (const p of parts.slice(1))
+    for (const k of Object.keys(out) as (keyof T)[]) (out[k] as number) += p[k] as number;
+  return out;
+};
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const merged = (encoded: string[]): Histogram => mergeHistograms(encoded.map(decodeHistogram));
+
+/** The fields every pod must share: a merge of different experiments means nothing. */
+const SHARED = ["durationMs", "warmupMs", "timeoutMs", "intervalMs", "pacing"] as const;
+
+export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
+  const first = results[0];
+  if (!first) throw new MergeError("no load-generator results to merge");
+  if (results.length === 1) return first;
+  for (const field of SHARED) {
+    const values = [...new Set(results.map((r) => r.target[field]))];
+    if (values.length > 1)
+      throw new MergeError(
+        `cannot merge load-generator results: target.${field} differs between pods (${values.join(", ")})`,
+      );
+  }
+  const urls = [...new Set(results.flatMap((r) => r.target.urls))];
+  const from = Math.min(...results.map((r) => r.measuredFromMs));
+  // The measured window is the union of the pods' windows (they share --start-at, so
+  // normally they coincide).
+  const until = Math.max(...results.map((r) => r.measuredFromMs + r.achieved.measuredMs));
+  const measuredMs = Math.max(1, Math.round(until - from));
+  const histogram = merged(results.map((r) => r.histogram));
+  const errorHistogram = merged(results.map((r) => r.errorHistogram));
+  const requests = histogram.totalCount;
+  if (requests !== sum(results.map((r) => r.achieved.requests)))
+    throw new MergeError(
+      "cannot merge load-generator results: a histogram's count differs from its achieved.requests",
+    );
+
+  const paths: Record<string, PathResult> = {};
+  for (const url of new Set(results.flatMap((r) => Object.keys(r.paths)))) {
+    const parts = results.flatMap((r) => (r.paths[url] ? [r.paths[url]] : []));
+    const h = merged(parts.map((p) => p.histogram));
+    paths[url] = {
+      requests: sum(parts.map((p) => p.requests)),
+      status: addCounts<StatusCounts>(parts.map((p) => p.status)),
+      errors: addCounts<ErrorCounts>(parts.map((p) => p.errors)),
+      latencyUs: spectrum(h),
+      histogram: encodeHistogram(h),
+    };
+  }
+
+  const times = (key: "startedAt" | "endedAt") => results.map((r) => Date.parse(r[key]));
+  return {
+    schema: first.schema,
+    version: [...new Set(results.map((r) => r.version))].join(","),
+    startedAt: new Date(Math.min(...times("startedAt"))).toISOString(),
+    endedAt: new Date(Math.max(...times("endedAt"))).toISOString(),
+    measuredFromMs: from,
+    target: {
+      ...first.target,
+      rate: sum(results.map((r) => r.target.rate)),
+      connections: sum(results.map((r) => r.target.connections)),
+      workers: sum(results.map((r) => r.target.workers)),
+      urls,
+      pods: sum(results.map((r) => r.target.pods)),
+    },
+    achieved: {
+      rate: requests / (measuredMs / 1000),
+      requests,
+      measuredMs,
+      sent: sum(results.map((r) => r.achieved.sent)),
+      unsent: sum(results.map((r) => r.achieved.unsent)),
+      status: addCounts<StatusCounts>(results.map((r) => r.achieved.status)),
+      errors: addCounts<ErrorCounts>(results.map((r) => r.achieved.errors)),
+    },
+    latencyUs: spectrum(histogram),
+    histogram: encodeHistogram(histogram),
+    errorLatencyUs: spectrum(errorHistogram),
+    errorHistogram: encodeHistogram(errorHistogram),
+    warmup: {
+      requests: sum(results.map((r) => r.warmup.requests)),
+      failures: sum(results.map((r) => r.warmup.failures)),
+    },
+    paths,
+  };
+}
+
+/**
+ * Adds several pods' interval logs interval by interval: interval k of every pod (k
+ * counted in `intervalMs` steps from `baseTimeMs`, the shared start of measurement) goes
+ * into interval k of the result. Returns a complete .hlog text.
+ */
+export function mergeHlogs(
+  hlogs: string[],
+  baseTimeMs: number,
+  intervalMs: number,
+  comment?: string,
+): string {
+  const slots = new Map<number, { startMs: number; endMs: number; histogram: Histogram }>();
+  for (const text of hlogs) {
+    for (const interval of parseHlog(text)) {
+      const k = Math.round((interval.startMs - baseTimeMs) / intervalMs);
+      const slot = slots.get(k);
+      if (!slot)
+        slots.set(k, {
+          startMs: interval.startMs,
+          endMs: interval.endMs,
+          histogram: mergeHistograms([interval.histogram]),
+        });
+      else {
+        slot.histogram.add(interval.histogram);
+        slot.startMs = Math.min(slot.startMs, interval.startMs);
+        slot.endMs = Math.max(slot.endMs, interval.endMs);
+      }
+    }
+  }
+  let out = hlogHeader(baseTimeMs, comment);
+  for (const k of [...slots.keys()].sort((a, b) => a - b))
+    out += hlogLine(slots.get(k)!, baseTimeMs);
+  return out;
+}

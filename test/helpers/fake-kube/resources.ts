@@ -1,0 +1,161 @@
+// The API resources the fake serves, as a real API server describes them in discovery
+// (/api/v1, /apis/<group>/<version>): client-node's KubernetesObjectApi and kubectl both
+// look resources up there before they touch them.
+
+export interface ResourceType {
+  group: string; // "" for core
+  version: string;
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  /** Read-only resources (pod metrics) are computed, never stored. */
+  readOnly?: boolean;
+  subresources?: string[];
+}
+
+export const RESOURCES: ResourceType[] = [
+  {
+    group: "",
+    version: "v1",
+    plural: "namespaces",
+    kind: "Namespace",
+    namespaced: false,
+    shortNames: ["ns"],
+  },
+  {
+    group: "",
+    version: "v1",
+    plural: "nodes",
+    kind: "Node",
+    namespaced: false,
+    shortNames: ["no"],
+  },
+  {
+    group: "",
+    version: "v1",
+    plural: "pods",
+    kind: "Pod",
+    namespaced: true,
+    shortNames: ["po"],
+    subresources: ["log", "status"],
+  },
+  {
+    group: "",
+    version: "v1",
+    plural: "services",
+    kind: "Service",
+    namespaced: true,
+    shortNames: ["svc"],
+  },
+  {
+    group: "",
+    version: "v1",
+    plural: "serviceaccounts",
+    kind: "ServiceAccount",
+    namespaced: true,
+    shortNames: ["sa"],
+  },
+  {
+    group: "",
+    version: "v1",
+    plural: "configmaps",
+    kind: "ConfigMap",
+    namespaced: true,
+    shortNames: ["cm"],
+  },
+  {
+    group: "",
+    version: "v1",
+    plural: "events",
+    kind: "Event",
+    namespaced: true,
+    shortNames: ["ev"],
+  },
+  {
+    group: "apps",
+    version: "v1",
+    plural: "deployments",
+    kind: "Deployment",
+    namespaced: true,
+    shortNames: ["deploy"],
+    subresources: ["status"],
+  },
+  {
+    group: "batch",
+    version: "v1",
+    plural: "jobs",
+    kind: "Job",
+    namespaced: true,
+    subresources: ["status"],
+  },
+  {
+    group: "metrics.k8s.io",
+    version: "v1beta1",
+    plural: "pods",
+    kind: "PodMetrics",
+    namespaced: true,
+    readOnly: true,
+  },
+];
+
+export const apiVersionOf = (r: ResourceType): string =>
+  r.group ? `${r.group}/${r.version}` : r.version;
+
+export function findResource(
+  group: string,
+  version: string,
+  plural: string,
+): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
+  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+}
+
+const VERBS_RW = ["create", "delete", "deletecollection", "get", "list", "patch", "update"];
+
+/** GET /api/v1 or /apis/<group>/<version>: an APIResourceList. */
+export function resourceList(group: string, version: string, groups: ResourceType[]) {
+  const resources = groups
+    .filter((r) => r.group === group && r.version === version)
+    .flatMap((r) => [
+      {
+        name: r.plural,
+        singularName: r.kind.toLowerCase(),
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: r.readOnly ? ["get", "list"] : VERBS_RW,
+        ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+      },
+      ...(r.subresources ?? []).map((s) => ({
+        name: `${r.plural}/${s}`,
+        singularName: "",
+        namespaced: r.namespaced,
+        kind: s === "log" ? "Pod" : r.kind,
+        verbs: s === "log" ? ["get"] : ["get", "patch", "update"],
+      })),
+    ]);
+  if (resources.length === 0) return null;
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
+}
+
+/** GET /apis: the APIGroupList (legacy, unaggregated discovery; clients fall back to it). */
+export function groupList(groups: ResourceType[]) {
+  const names = [...new Set(groups.filter((r) => r.group).map((r) => r.group))];
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: names.map((name) => {
+      const version = groups.find((r) => r.group === name)!.version;
+      const gv = { groupVersion: `${name}/${version}`, version };
+      return { name, versions: [gv], preferredVersion: gv };
+    }),
+  };
+}

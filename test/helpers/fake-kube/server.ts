@@ -1,0 +1,258 @@
+// The HTTP face of the fake: discovery, objects, pod logs and metrics.k8s.io at the real
+// paths, JSON in and out, errors as Status objects, and faults a test can inject
+// (e.g. two 429s with Retry-After, then the real answer).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseYaml } from "yaml";
+import type { LogBook } from "./logs.ts";
+import { create, list, type Propagation, patch, remove, replace } from "./objects.ts";
+import { podLog, podMetrics } from "./pod-endpoints.ts";
+import {
+  findResource,
+  groupList,
+  RESOURCES,
+  type ResourceType,
+  resourceList,
+} from "./resources.ts";
+import { ApiError, badRequest, failure } from "./status.ts";
+import type { KObject, Store } from "./store.ts";
+
+export interface Fault {
+  method?: string;
+  /** Matched against the path (no query). */
+  path?: RegExp;
+  code: number;
+  retryAfterSeconds?: number;
+  /** How many requests it answers (default 1). */
+  times?: number;
+}
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  contentType: string | undefined;
+  code?: number;
+}
+
+export type Usage = (pod: KObject, container: string) => { cpu: string; memory: string } | null;
+
+export interface ServerState {
+  store: Store;
+  logs: LogBook;
+  faults: Fault[];
+  requests: SeenRequest[];
+  metricsServer: boolean;
+  usage: Usage;
+}
+
+function send(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(code, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(text: string, contentType: string): KObject {
+  if (contentType.includes("protobuf"))
+    throw new ApiError(
+      failure(415, "the fake API server reads JSON and YAML bodies only, not protobuf"),
+    );
+  try {
+    return (contentType.includes("yaml") ? parseYaml(text) : JSON.parse(text)) as KObject;
+  } catch (error) {
+    throw badRequest(`error decoding body: ${(error as Error).message}`);
+  }
+}
+
+interface Route {
+  resource: ResourceType;
+  namespace?: string;
+  name?: string;
+  sub?: string;
+}
+
+/** /api/v1/... or /apis/<group>/<version>/... → what is addressed. */
+function route(path: string, state: ServerState): Route | { discovery: unknown } | null {
+  const parts = path.split("/").filter(Boolean);
+  if (path === "/version")
+    return {
+      discovery: { major: "1", minor: "33", gitVersion: "v1.33.0-fake", platform: "linux/amd64" },
+    };
+  if (path === "/api")
+    return {
+      discovery: {
+        kind: "APIVersions",
+        versions: ["v1"],
+        serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1" }],
+      },
+    };
+  const served = RESOURCES.filter((r) => state.metricsServer || r.group !== "metrics.k8s.io");
+  if (path === "/apis") return { discovery: groupList(served) };
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (parts[0] === "api" && parts.length >= 2)
+    [group, version, rest] = ["", parts[1]!, parts.slice(2)];
+  else if (parts[0] === "apis" && parts.length >= 3)
+    [group, version, rest] = [parts[1]!, parts[2]!, parts.slice(3)];
+  else return null;
+  if (rest.length === 0) {
+    const list = resourceList(group, version, served);
+    return list ? { discovery: list } : null;
+  }
+  let namespace: string | undefined;
+  if (rest[0] === "namespaces" && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const resource = findResource(group, version, rest[0]!);
+  if (!resource || (group === "metrics.k8s.io" && !state.metricsServer)) return null;
+  if (namespace !== undefined && !resource.namespaced) return null;
+  return { resource, namespace, name: rest[1], sub: rest[2] };
+}
+
+export async function handle(
+  state: ServerState,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://fake");
+  const method = req.method ?? "GET";
+  const seen: SeenRequest = {
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    contentType: req.headers["content-type"],
+  };
+  state.requests.push(seen);
+  const reply = (code: number, body: unknown, headers: Record<string, string> = {}) => {
+    seen.code = code;
+    send(res, code, body, headers);
+  };
+  try {
+    const fault = state.faults.find(
+      (f) =>
+        (f.times ?? 1) > 0 &&
+        (!f.method || f.method === method) &&
+        (!f.path || f.path.test(url.pathname)),
+    );
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined
+          ? { "retry-after": String(fault.retryAfterSeconds) }
+          : {};
+      const message =
+        fault.code === 429 ? "Too many requests, please try again later." : "injected fault";
+      return reply(
+        fault.code,
+        failure(
+          fault.code,
+          message,
+          fault.retryAfterSeconds !== undefined
+            ? { details: { retryAfterSeconds: fault.retryAfterSeconds } }
+            : {},
+        ),
+        headers,
+      );
+    }
+    const r = route(url.pathname, state);
+    if (!r)
+      return reply(
+        404,
+        failure(404, "the server could not find the requested resource", { details: {} }),
+      );
+    if ("discovery" in r) return reply(200, r.discovery);
+    const { resource, namespace, name, sub } = r;
+    if (sub === "log" && method === "GET")
+      return await podLog(state, res, namespace!, name!, url.searchParams, seen);
+    if (resource.group === "metrics.k8s.io") return reply(200, podMetrics(state, namespace, name));
+    if (sub && sub !== "status")
+      return reply(404, failure(404, "the server could not find the requested resource"));
+    const q = url.searchParams;
+    switch (method) {
+      case "GET":
+        if (name) return reply(200, state.store.mustGet(resource, namespace, name));
+        if (q.get("watch") === "true" || q.get("watch") === "1")
+          return reply(405, failure(405, "watch is not supported by the fake API server"));
+        return reply(
+          200,
+          list(state.store, resource, namespace, {
+            labelSelector: q.get("labelSelector"),
+            fieldSelector: q.get("fieldSelector"),
+            limit: Number(q.get("limit") ?? 0),
+            continueToken: q.get("continue"),
+          }),
+        );
+      case "POST": {
+        if (name)
+          return reply(
+            405,
+            failure(405, "the server does not allow this method on the requested resource"),
+          );
+        const body = parseBody(
+          await readBody(req),
+          req.headers["content-type"] ?? "application/json",
+        );
+        return reply(201, create(state.store, resource, namespace, body));
+      }
+      case "PATCH": {
+        if (!name)
+          return reply(
+            405,
+            failure(405, "the server does not allow this method on the requested resource"),
+          );
+        const contentType = req.headers["content-type"] ?? "";
+        const body = parseBody(await readBody(req), contentType);
+        const out = patch(state.store, resource, namespace, name, {
+          contentType,
+          body,
+          fieldManager: q.get("fieldManager"),
+          force: q.get("force") === "true",
+        });
+        return reply(out.created ? 201 : 200, out.object);
+      }
+      case "PUT": {
+        if (!name)
+          return reply(
+            405,
+            failure(405, "the server does not allow this method on the requested resource"),
+          );
+        const body = parseBody(
+          await readBody(req),
+          req.headers["content-type"] ?? "application/json",
+        );
+        const existing = state.store.mustGet(resource, namespace, name);
+        return reply(200, replace(state.store, resource, existing, body));
+      }
+      case "DELETE": {
+        if (!name)
+          return reply(
+            405,
+            failure(405, "deletecollection is not supported by the fake API server"),
+          );
+        const text = await readBody(req);
+        const options = text ? (JSON.parse(text) as { propagationPolicy?: Propagation }) : {};
+        const policy = (q.get("propagationPolicy") ??
+          options.propagationPolicy ??
+          null) as Propagation | null;
+        const out = remove(state.store, resource, namespace, name, policy);
+        return reply(out.code, out.body);
+      }
+      default:
+        return reply(405, failure(405, `method ${method} is not allowed`));
+    }
+  } catch (error) {
+    if (error instanceof ApiError) return reply(error.status.code, error.status, error.headers);
+    return reply(500, failure(500, `fake API server fault: ${(error as Error).message}`));
+  }
+}

@@ -1,0 +1,59 @@
+// Quantities as metrics.k8s.io reports them, against values computed by hand.
+import { describe, expect, it } from "vitest";
+import { type Classifier, classify } from "../../../src/platform/kubernetes/classify.ts";
+import { cpuCores, memoryBytes, parseQuantity } from "../../../src/platform/kubernetes/quantity.ts";
+
+describe("CPU quantities → cores", () => {
+  const cases: [string, number][] = [
+    ["1500000n", 0.0015], // 1.5e6 × 1e-9
+    ["250000u", 0.25], // 2.5e5 × 1e-6
+    ["100m", 0.1],
+    ["2", 2],
+    ["1.5", 1.5],
+    ["0", 0],
+    ["12345678n", 0.012345678],
+    ["1e3", 1000],
+  ];
+  for (const [text, cores] of cases)
+    it(`${text} = ${cores}`, () => expect(cpuCores(text)).toBeCloseTo(cores, 12));
+});
+
+describe("memory quantities → bytes", () => {
+  const cases: [string, number][] = [
+    ["20480Ki", 20_971_520], // 20480 × 1024
+    ["128Mi", 134_217_728], // 128 × 1024²
+    ["1Gi", 1_073_741_824],
+    ["1G", 1_000_000_000],
+    ["512k", 512_000],
+    ["1048576", 1_048_576],
+    ["1.5Mi", 1_572_864],
+  ];
+  for (const [text, bytes] of cases)
+    it(`${text} = ${bytes}`, () => expect(memoryBytes(text)).toBe(bytes));
+
+  it("refuses what is not a quantity, naming it", () => {
+    expect(() => parseQuantity("12 Mi")).toThrow('quantity: "12 Mi" is not a Kubernetes quantity');
+    expect(() => memoryBytes("lots")).toThrow('memory: "lots" is not a Kubernetes quantity');
+    expect(() => cpuCores("1KB")).toThrow('cpu: "1KB"');
+  });
+});
+
+describe("classify", () => {
+  const c: Classifier = {
+    controlPlaneNamespaces: ["istio-system"],
+    proxyContainers: ["istio-proxy"],
+    nodeProxyPods: ["ztunnel"],
+    loadgenNamespace: "meshbench-loadgen",
+  };
+  it("classes node proxies and sidecars as data plane, the mesh's namespace as control plane", () => {
+    expect(classify(c, "emojivoto-1", "web-abc", "istio-proxy")).toBe("data-plane");
+    expect(classify(c, "meshbench-loadgen", "loadgen-x", "istio-proxy")).toBe("data-plane");
+    expect(classify(c, "istio-system", "ztunnel-7xk2p", "ztunnel")).toBe("data-plane");
+    expect(classify(c, "istio-system", "istiod-5d8f-abc", "discovery")).toBe("control-plane");
+    // A control-plane pod's own proxy serves the control plane, not the apps.
+    expect(classify(c, "istio-system", "istio-ingress-abc", "istio-proxy")).toBe("control-plane");
+    expect(classify(c, "meshbench-loadgen", "loadgen-x", "loadgen")).toBe("loadgen");
+    expect(classify(c, "emojivoto-1", "web-abc", "web-svc")).toBe("application");
+    expect(classify(c, "istio-system", "ztunnelish-1", "x")).toBe("control-plane");
+  });
+});

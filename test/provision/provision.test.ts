@@ -1,0 +1,243 @@
+// Providers: an existing cluster from a kubeconfig, and kind driven through a fake `kind`
+// executable (it records its arguments and writes a kubeconfig pointing at the fake API
+// server); tools found on the PATH at the pinned version, or downloaded, checksummed and
+// cached (the download is a local stand-in: no network).
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { MANAGED_BY } from "../../src/platform/kubernetes/labels.ts";
+import { kindProvider } from "../../src/provision/kind.ts";
+import { kindConfig } from "../../src/provision/kind-config.ts";
+import { kubeconfigProvider } from "../../src/provision/kubeconfig.ts";
+import { KIND, resolveTool, type ToolSpec } from "../../src/provision/tools.ts";
+import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
+
+const METRICS_SERVER_MANIFEST = `apiVersion: v1
+kind: ServiceAccount
+metadata: { name: metrics-server, namespace: kube-system }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: metrics-server, namespace: kube-system }
+spec:
+  ports: [{ name: https, port: 443, targetPort: https }]
+  selector: { k8s-app: metrics-server }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: metrics-server, namespace: kube-system }
+spec:
+  selector: { matchLabels: { k8s-app: metrics-server } }
+  template:
+    metadata: { labels: { k8s-app: metrics-server } }
+    spec:
+      containers:
+        - name: metrics-server
+          image: registry.k8s.io/metrics-server/metrics-server:v0.7.2
+          args: [--cert-dir=/tmp, --secure-port=10250]
+`;
+
+const FAKE_KIND = `#!/bin/sh
+echo "$*" >> "$FAKE_KIND_LOG"
+case "$1" in
+  version) echo "kind \${FAKE_KIND_VERSION:-v0.29.0} go1.24.2 linux/amd64" ;;
+  create)
+    if [ -n "$FAKE_KIND_FAIL" ]; then echo "ERROR: failed to create cluster: node(s) already exist" >&2; exit 1; fi
+    while [ $# -gt 0 ]; do
+      [ "$1" = "--kubeconfig" ] && cp "$FAKE_KUBECONFIG" "$2"
+      [ "$1" = "--config" ] && cp "$2" "$FAKE_KIND_LOG.config"
+      shift
+    done ;;
+esac
+`;
+
+let fake: FakeKube;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+const saved = { ...process.env };
+
+beforeEach(async () => {
+  fake = await startFakeKube({ readyAfterMs: 20 });
+  dir = await mkdtemp(join(tmpdir(), "meshbench-provision-"));
+  await writeFile(join(dir, "kind"), FAKE_KIND, { mode: 0o755 });
+  // The fake kind runs as a child of the provider, so it sees process.env.
+  Object.assign(process.env, {
+    FAKE_KIND_LOG: join(dir, "kind.log"),
+    FAKE_KUBECONFIG: fake.kubeconfigPath,
+  });
+  env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+});
+afterEach(async () => {
+  process.env = { ...saved };
+  await fake.close();
+});
+
+const kindLog = async () => (await readFile(join(dir, "kind.log"), "utf8")).trim().split("\n");
+const manifests = {
+  download: async (_url: string, to: string) => writeFile(to, METRICS_SERVER_MANIFEST),
+};
+
+describe("kind", () => {
+  it("creates a labelled multi-node cluster, installs metrics-server, and deletes it once", async () => {
+    const provider = kindProvider({
+      name: "meshbench-smoke",
+      nodes: [
+        { role: "control-plane" },
+        { role: "worker", labels: { "meshbench.io/pool": "apps" } },
+        { role: "worker" },
+      ],
+      tools: { env, cacheDir: join(dir, "cache"), ...manifests },
+    });
+    const info = await provider.create();
+    const calls = await kindLog();
+    expect(calls[0]).toBe("version");
+    expect(calls[1]).toMatch(
+      /^create cluster --name meshbench-smoke --config \S+\/kind-config\.yaml --kubeconfig \S+\/kubeconfig --wait 5m$/,
+    );
+    expect(parse(await readFile(join(dir, "kind.log.config"), "utf8"))).toEqual({
+      kind: "Cluster",
+      apiVersion: "kind.x-k8s.io/v1alpha4",
+      nodes: [
+        { role: "control-plane" },
+        { role: "worker", labels: { "meshbench.io/pool": "apps" } },
+        { role: "worker" },
+      ],
+    });
+    expect(info.provider).toBe("kind");
+    expect(info.nodes.map((n) => n.name)).toContain("meshbench-worker");
+    expect(info.nodes.find((n) => n.name === "meshbench-control-plane")?.roles).toEqual([
+      "control-plane",
+    ]);
+    expect((await stat(info.kubeconfigPath)).mode & 0o777).toBe(0o600);
+
+    const ms = fake.store.get(resourceOf("deployments", "apps"), "kube-system", "metrics-server")!;
+    expect(ms.spec.template.spec.containers[0].args).toEqual([
+      "--cert-dir=/tmp",
+      "--secure-port=10250",
+      "--kubelet-insecure-tls",
+    ]);
+    expect(ms.metadata.labels?.[MANAGED_BY]).toBeUndefined(); // not the run's: cleanup leaves it
+
+    await provider.destroy();
+    await provider.destroy();
+    expect((await kindLog()).filter((l) => l.startsWith("delete"))).toEqual([
+      "delete cluster --name meshbench-smoke",
+    ]);
+    await expect(stat(info.kubeconfigPath)).rejects.toThrow("ENOENT");
+  });
+
+  it("still deletes the cluster when create failed half-way, and says why it failed", async () => {
+    process.env.FAKE_KIND_FAIL = "1";
+    const provider = kindProvider({
+      name: "meshbench-broken",
+      nodes: [{ role: "control-plane" }],
+      tools: { env, cacheDir: join(dir, "cache"), ...manifests },
+    });
+    await expect(provider.create()).rejects.toThrow(
+      /kind create cluster --name meshbench-broken .*: exit 1\n {4}ERROR: failed to create cluster: node\(s\) already exist/,
+    );
+    await provider.destroy();
+    expect(await kindLog()).toContain("delete cluster --name meshbench-broken");
+  });
+
+  it("refuses names and labels that could reach a command line", () => {
+    expect(() => kindProvider({ name: "x; rm -rf ~", nodes: [{ role: "control-plane" }] })).toThrow(
+      "cluster.name: \"x; rm -rf ~\" is not allowed; allowed: lowercase letters, digits and '-'",
+    );
+    expect(() => kindConfig([{ role: "worker" }])).toThrow(
+      "cluster.nodes: needs a control-plane node",
+    );
+    expect(() => kindConfig([{ role: "control-plane", labels: { "a b": "c" } }])).toThrow(
+      'cluster.nodes[0].labels key: "a b" is not allowed',
+    );
+  });
+});
+
+describe("tools at pinned versions", () => {
+  const bytes = "#!/bin/sh\necho 'kind v0.29.0 go1.24.2 linux/amd64'\n";
+  const hash = createHash("sha256").update(bytes).digest("hex");
+  const spec: ToolSpec = { ...KIND, sha256: undefined };
+
+  function downloads(files: Record<string, string>) {
+    const seen: string[] = [];
+    return {
+      seen,
+      download: async (url: string, to: string) => {
+        seen.push(url);
+        if (!(url in files)) throw new Error(`download ${url}: HTTP 404`);
+        await writeFile(to, files[url]!);
+      },
+    };
+  }
+  const files = {
+    [KIND.url({ os: "linux", arch: "amd64" })]: bytes,
+    [KIND.checksumUrl!({ os: "linux", arch: "amd64" })]: `${hash}  kind-linux-amd64\n`,
+  };
+  const platform = { os: "linux", arch: "amd64" } as const;
+
+  it("uses the PATH's kind when it is the pinned version", async () => {
+    const d = downloads(files);
+    expect(
+      await resolveTool(spec, { env, download: d.download, cacheDir: join(dir, "cache") }),
+    ).toBe(join(dir, "kind"));
+    expect(d.seen).toEqual([]);
+  });
+
+  it("downloads, checks and caches the pinned version when the PATH has another", async () => {
+    process.env.FAKE_KIND_VERSION = "v0.20.0";
+    env.FAKE_KIND_VERSION = "v0.20.0";
+    const d = downloads(files);
+    const cacheDir = join(dir, "cache");
+    const path = await resolveTool(spec, { env, download: d.download, cacheDir, platform });
+    expect(path).toBe(join(cacheDir, "kind", "v0.29.0", "kind"));
+    expect(d.seen).toEqual([KIND.url(platform), KIND.checksumUrl!(platform)]);
+    expect((await stat(path)).mode & 0o111).not.toBe(0);
+    expect(await readFile(path, "utf8")).toBe(bytes);
+    // Second time: from the cache, no download.
+    expect(await resolveTool(spec, { env, download: d.download, cacheDir, platform })).toBe(path);
+    expect(d.seen).toHaveLength(2);
+  });
+
+  it("refuses a download whose checksum does not match, and keeps nothing", async () => {
+    const d = downloads({ ...files, [KIND.url(platform)]: `${bytes}tampered\n` });
+    const cacheDir = join(dir, "cache");
+    await expect(
+      resolveTool(spec, { usePath: false, download: d.download, cacheDir, platform }),
+    ).rejects.toThrow(
+      `kind v0.29.0: checksum mismatch for ${KIND.url(platform)}: expected sha256 ${hash}, got`,
+    );
+    await expect(stat(join(cacheDir, "kind", "v0.29.0", "kind"))).rejects.toThrow("ENOENT");
+  });
+
+  it("refuses a version that is not a version", async () => {
+    await expect(
+      resolveTool({ ...spec, version: "v1; curl x" }, { usePath: false }),
+    ).rejects.toThrow('kind version: "v1; curl x" is not allowed');
+  });
+});
+
+describe("kubeconfig", () => {
+  it("adopts a cluster from kubeconfig content, writes it 0600, removes only its copy", async () => {
+    const provider = kubeconfigProvider({ content: fake.kubeconfig });
+    const info = await provider.create();
+    expect(info.name).toBe("fake");
+    expect(info.nodes).toHaveLength(4);
+    expect((await stat(info.kubeconfigPath)).mode & 0o777).toBe(0o600);
+    expect(await provider.describeNodes()).toEqual(info.nodes);
+    await provider.destroy();
+    await provider.destroy();
+    await expect(stat(info.kubeconfigPath)).rejects.toThrow("ENOENT");
+    expect(fake.store.list(resourceOf("nodes"))).toHaveLength(4);
+  });
+
+  it("takes a path and a context, and names the contexts there are when one is missing", async () => {
+    const info = await kubeconfigProvider({ path: fake.kubeconfigPath, context: "fake" }).create();
+    expect(info.kubeconfigPath).toBe(fake.kubeconfigPath);
+    await expect(
+      kubeconfigProvider({ path: fake.kubeconfigPath, context: "prod" }).create(),
+    ).rejects.toThrow('kubeconfig context "prod" does not exist; contexts: fake');
+  });
+});
