@@ -27,6 +27,13 @@ export function uniformHistogram(lo: number, hi: number, times = 1): Histogram {
   return h;
 }
 
+/** `count` values evenly spread over [lo, hi] µs (a continuous uniform distribution, sampled). */
+export function spreadHistogram(lo: number, hi: number, count: number): Histogram {
+  const h = createHistogram();
+  for (let i = 0; i < count; i++) h.recordValue(Math.round(lo + ((hi - lo) * i) / (count - 1)));
+  return h;
+}
+
 export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 export interface LoadOptions {
