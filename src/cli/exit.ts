@@ -1,5 +1,8 @@
-// How every command ends: 0 done, 2 bad arguments (with the message), 1 internal fault.
+// How every command ends: 0 done, 2 bad arguments (with the message), 1 internal fault,
+// 3 a regression found by `compare --fail-on-regression`.
 import { UsageError } from "./usage.ts";
+
+export const EXIT_REGRESSION = 3;
 
 export async function exitWith(run: () => Promise<number>): Promise<void> {
   try {

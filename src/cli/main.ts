@@ -4,8 +4,10 @@
 import { isMainThread } from "node:worker_threads";
 import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
 import { VERSION } from "../version.ts";
+import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
+import { REPORT_HELP, reportCommand } from "./report.ts";
 import { TARGET_HELP, targetCommand } from "./target.ts";
 import { UsageError } from "./usage.ts";
 
@@ -17,6 +19,16 @@ const COMMANDS: Record<
     run: loadgenCommand,
     help: LOADGEN_HELP,
     summary: "drive HTTP targets at a constant rate; write latency.hlog + loadgen.json",
+  },
+  report: {
+    run: reportCommand,
+    help: REPORT_HELP,
+    summary: "tables, charts and verdicts from results: report.md, report.html, summary.json",
+  },
+  compare: {
+    run: compareCommand,
+    help: COMPARE_HELP,
+    summary: "verdicts of candidate results against a baseline; exit 3 on regression",
   },
   target: {
     run: targetCommand,
