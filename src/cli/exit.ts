@@ -1,8 +1,10 @@
 // How every command ends: 0 done, 2 bad arguments or a bad file (with the message),
-// 1 internal fault.
+// 1 internal fault, 3 a regression found by `compare --fail-on-regression`.
 import { PlanError } from "../scenario/plan.ts";
 import { ConfigError } from "../scenario/problems.ts";
 import { UsageError } from "./usage.ts";
+
+export const EXIT_REGRESSION = 3;
 
 export async function exitWith(run: () => Promise<number>): Promise<void> {
   try {

@@ -4,8 +4,10 @@
 import { isMainThread } from "node:worker_threads";
 import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
 import { VERSION } from "../version.ts";
+import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
+import { REPORT_HELP, reportCommand } from "./report.ts";
 import { SCENARIO_HELP, scenarioCommand } from "./scenario.ts";
 import { TARGET_HELP, targetCommand } from "./target.ts";
 import { UsageError } from "./usage.ts";
@@ -25,6 +27,16 @@ const COMMANDS: Record<
     run: scenarioCommand,
     help: SCENARIO_HELP,
     summary: "check a scenario file and print its plan; --explain lists every field",
+  },
+  report: {
+    run: reportCommand,
+    help: REPORT_HELP,
+    summary: "tables, charts and verdicts from results: report.md, report.html, summary.json",
+  },
+  compare: {
+    run: compareCommand,
+    help: COMPARE_HELP,
+    summary: "verdicts of candidate results against a baseline; exit 3 on regression",
   },
   target: {
     run: targetCommand,

@@ -1,0 +1,89 @@
+// `meshbench compare`: a baseline results directory against a candidate one; prints the
+// verdicts as Markdown, and with --fail-on-regression exits 3 naming what regressed.
+
+import { buildReport } from "../report/document.ts";
+import { analyze } from "../report/generate.ts";
+import { renderMarkdown } from "../report/markdown.ts";
+import { regressions } from "../stats/compare.ts";
+import { EXIT_REGRESSION } from "./exit.ts";
+import { gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
+import { parseFlags, UsageError } from "./usage.ts";
+
+export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's results against a baseline's
+
+Usage:
+  meshbench compare BASELINE_DIR CANDIDATE_DIR [--thresholds SPEC] [--force]
+                    [--fail-on-regression]
+
+Pairs meshes by scenario, name and variant (so istio 1.24 → 1.25 is compared), and per
+metric prints the change of the median and a verdict: a change counts only when it
+exceeds its threshold and the noise (fewer than 3 runs a side: the [min–max] ranges must
+not overlap; otherwise a two-sided Mann–Whitney U test at level alpha).
+
+Flags:
+${THRESHOLDS_HELP}
+  --force               compare results whose fingerprints differ
+  --fail-on-regression  exit 3 when any metric regressed
+
+Exit status: 0 compared, 3 regressed (with --fail-on-regression), 2 bad arguments or
+nothing comparable, 1 internal fault.
+`;
+
+const FLAGS = {
+  thresholds: { type: "string" },
+  force: { type: "boolean" },
+  "fail-on-regression": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function compareCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags("compare", argv, FLAGS, true);
+  if (values.help) {
+    process.stdout.write(COMPARE_HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(
+      `compare: give BASELINE_DIR and CANDIDATE_DIR (got ${positionals.length} directories)`,
+    );
+  }
+  const [baselineDir, candidateDir] = positionals as [string, string];
+  const gate = await gateFlag(values.thresholds);
+  const analysis = await analyze([candidateDir], baselineDir, gate, values.force ?? false);
+  const comparison = analysis.comparison!;
+  for (const problem of analysis.problems) process.stderr.write(`meshbench: ${problem}\n`);
+  if (comparison.meshes.length === 0) {
+    const why = [
+      ...comparison.refused.map(
+        (r) =>
+          `${r.scenario}: ${r.label} vs ${r.baselineLabel}: not comparable (${r.differences.join("; ")})`,
+      ),
+      ...comparison.unmatched,
+    ];
+    throw new UsageError(
+      `compare: nothing to compare between ${baselineDir} and ${candidateDir}` +
+        (why.length > 0 ? `:\n  ${why.join("\n  ")}` : "") +
+        (comparison.refused.length > 0
+          ? "\n--force compares results that are not comparable."
+          : ""),
+    );
+  }
+  const sections = buildReport({
+    scenarios: analysis.scenarios,
+    problems: [],
+    overTime: new Map(),
+    comparison,
+    baselineSource: baselineDir,
+  }).filter((s) => s.name === "verdicts" || s.name === "comparison details");
+  process.stdout.write(renderMarkdown(sections, null));
+  const regressed = regressions(comparison);
+  if (regressed.length > 0 && values["fail-on-regression"]) {
+    process.stderr.write(
+      `meshbench: regressed: ${regressed
+        .map((r) => `${r.mesh.scenario} / ${r.mesh.label}: ${r.metric.metric} (${r.metric.reason})`)
+        .join("; ")}\n`,
+    );
+    return EXIT_REGRESSION;
+  }
+  return 0;
+}

@@ -1,0 +1,676 @@
+// The report as data: sections of paragraphs, lists, tables and charts, built once from
+// the statistics and rendered as Markdown (full and compact) and as HTML. Sections carry
+// a priority so the compact variant knows what to keep; verdicts are essential. Pure.
+import type { PercentileKey } from "../histogram/hdr.ts";
+import type { Fingerprint } from "../results/fingerprint.ts";
+import {
+  type Comparison,
+  type MeshComparison,
+  type MetricComparison,
+  regressions,
+} from "../stats/compare.ts";
+import {
+  type MetricId,
+  metricDef,
+  percentileLabel,
+  RESOURCE_LABELS,
+  type ResourceKind,
+  type Unit,
+} from "../stats/metrics.ts";
+import type { OverTimeSeries } from "../stats/over-time.ts";
+import { overheadVsBare } from "../stats/overhead.ts";
+import type { ScenarioSummary } from "../stats/summarize.ts";
+import type { Verdict } from "../stats/verdict.ts";
+import {
+  type ChartSpec,
+  meshColors,
+  overTimeChart,
+  resourceChart,
+  spectrumChart,
+} from "./charts.ts";
+import {
+  clock,
+  formatChange,
+  formatDescribed,
+  formatValue,
+  sig3,
+  signed,
+  UNIT_HEADER,
+} from "./format.ts";
+
+export type Align = "l" | "r" | "c";
+
+export type Block =
+  | { kind: "paragraph"; text: string }
+  | { kind: "list"; items: string[] }
+  | { kind: "table"; header: string[]; rows: string[][]; align: Align[] }
+  | { kind: "chart"; chart: ChartSpec };
+
+export interface Section {
+  heading?: { level: 1 | 2 | 3; text: string };
+  blocks: Block[];
+  /** Always in the compact variant, whole: the verdicts and what frames them. */
+  essential: boolean;
+  /** Order in which the compact variant adds non-essential sections (lower first). */
+  priority: number;
+  /** The compact variant may keep only the first rows of this section's tables. */
+  truncatable?: boolean;
+  /** What the compact variant names when it leaves this section out. */
+  name: string;
+  /**
+   * Shorter blocks for an essential section, used only when the essential sections alone
+   * would not fit the compact variant (hundreds of meshes): no verdict other than
+   * "unchanged" is ever dropped.
+   */
+  compactBlocks?: Block[];
+}
+
+export interface ReportInput {
+  scenarios: ScenarioSummary[];
+  /** Problems met reading results (paths and reasons). */
+  problems: string[];
+  /** Over-time series per `scenario\u0000mesh label`. */
+  overTime: Map<string, OverTimeSeries>;
+  comparison: Comparison | null;
+  /** Where the baseline came from, for the header. */
+  baselineSource?: string;
+}
+
+export const overTimeKey = (scenario: string, label: string): string => `${scenario}\u0000${label}`;
+
+export const VERDICT_MARK: Record<Verdict, string> = {
+  regressed: "🔴",
+  improved: "🟢",
+  inconclusive: "🟡",
+  unchanged: "⚪",
+};
+const LEGEND = "🔴 regressed · 🟢 improved · 🟡 inconclusive · ⚪ unchanged";
+
+const LATENCY_COLUMNS: readonly PercentileKey[] = ["p50", "p90", "p99", "p99.9", "p99.99", "p100"];
+const RESOURCE_COLUMNS: readonly ResourceKind[] = ["controlPlane", "maxProxy", "dataPlane"];
+/** Metrics the verdict matrix always shows; others join it when their verdict is not "unchanged". */
+const MATRIX_METRICS: readonly MetricId[] = [
+  ...LATENCY_COLUMNS.map((k) => `latency.${k}` as const),
+  "rate.achieved",
+  "errors.rate",
+  ...RESOURCE_COLUMNS.flatMap((k) => [`cpu.${k}` as const, `memory.${k}` as const]),
+];
+
+const slug = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "") || "scenario";
+
+function metricTitle(id: MetricId): string {
+  const def = metricDef(id);
+  return def.unit === "ms" ? `${def.label} latency` : def.label;
+}
+
+function describeFingerprint(fp: Fingerprint): string {
+  return (
+    `Workload ${fp.workload} × ${fp.instances}, ${fp.rate.toLocaleString("en-US")} rps over ` +
+    `${fp.connections} connections from ${fp.loadgenPods} load-generator pod(s), ` +
+    `${sig3(fp.durationMs / 1000)} s per run, on ${fp.platform} (${fp.nodeTypes}).`
+  );
+}
+
+function latencySections(s: ScenarioSummary, id: string): Section[] {
+  const header = ["Mesh", "runs", ...LATENCY_COLUMNS.map(percentileLabel)];
+  const align: Align[] = ["l", "r", ...LATENCY_COLUMNS.map((): Align => "r")];
+  const rows = s.meshes
+    .filter((m) => m.runs.length > 0)
+    .map((m) => [
+      m.label,
+      String(m.runs.length),
+      ...LATENCY_COLUMNS.map((k) => {
+        const d = m.metrics[`latency.${k}`];
+        return d ? formatDescribed(d, "ms") : "–";
+      }),
+    ]);
+  const pooled = s.meshes
+    .filter((m) => m.metrics["latency.p50"]?.pooled !== undefined)
+    .map((m) => [
+      m.label,
+      String(m.runs.length),
+      ...LATENCY_COLUMNS.map((k) => {
+        const v = m.metrics[`latency.${k}`]?.pooled;
+        return v === undefined ? "–" : formatValue(v, "ms");
+      }),
+    ]);
+  const sections: Section[] = [
+    {
+      heading: { level: 3, text: "Latency (ms, from the intended send time)" },
+      blocks: [
+        { kind: "table", header, rows, align },
+        {
+          kind: "paragraph",
+          text: "Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram.",
+        },
+      ],
+      essential: false,
+      priority: 2,
+      name: `${s.scenario}: latency table`,
+    },
+  ];
+  if (pooled.length > 0) {
+    sections.push({
+      heading: { level: 3, text: "Latency pooled over all runs (ms, merged histograms)" },
+      blocks: [{ kind: "table", header, rows: pooled, align }],
+      essential: false,
+      priority: 5,
+      name: `${s.scenario}: pooled latency table`,
+    });
+  }
+  const chart = spectrumChart(id, s.meshes);
+  if (chart) {
+    sections.push({
+      blocks: [{ kind: "chart", chart }],
+      essential: false,
+      priority: 6,
+      name: `${s.scenario}: latency spectrum chart`,
+    });
+  }
+  return sections;
+}
+
+function overheadSection(s: ScenarioSummary): Section | null {
+  const overhead = overheadVsBare(s);
+  const name = `${s.scenario}: overhead vs bare`;
+  if (overhead === null) {
+    if (s.meshes.every((m) => m.mesh.name === "bare")) return null;
+    return {
+      heading: { level: 3, text: "Overhead vs bare" },
+      blocks: [
+        {
+          kind: "paragraph",
+          text: "No completed bare run in this scenario: overhead not computed.",
+        },
+      ],
+      essential: false,
+      priority: 3,
+      name,
+    };
+  }
+  if (overhead.length === 0) return null;
+  const latencyRows = overhead.map((o) => [
+    o.label,
+    ...LATENCY_COLUMNS.map((k) => {
+      const x = o.latency[k];
+      if (!x) return "–";
+      const added = signed(`${sig3(Math.abs(x.addedMs))} ms`, x.addedMs);
+      return x.ratio === null ? added : `${added} (×${sig3(x.ratio)})`;
+    }),
+  ]);
+  const kinds: ResourceKind[] = ["controlPlane", "dataPlane", "application"];
+  const resourceRows = overhead
+    .filter((o) => Object.keys(o.resources).length > 0)
+    .map((o) => [
+      o.label,
+      ...kinds.flatMap((k) =>
+        (["cpu", "memory"] as const).map((r) => {
+          const x = o.resources[`${r}.${k}`];
+          if (!x) return "–";
+          const unit: Unit = r === "cpu" ? "cores" : "bytes";
+          const per = x.per1000Rps === null ? "" : ` (${formatValue(x.per1000Rps, unit)})`;
+          return `${signed(formatValue(Math.abs(x.added), unit), x.added)}${per}`;
+        }),
+      ),
+    ]);
+  const blocks: Block[] = [
+    {
+      kind: "table",
+      header: ["Mesh", ...LATENCY_COLUMNS.map(percentileLabel)],
+      rows: latencyRows,
+      align: ["l", ...LATENCY_COLUMNS.map((): Align => "r")],
+    },
+    {
+      kind: "paragraph",
+      text: "Latency added to bare's: difference of the medians (ratio of the medians).",
+    },
+  ];
+  if (resourceRows.length > 0) {
+    blocks.push(
+      {
+        kind: "table",
+        header: [
+          "Mesh",
+          ...kinds.flatMap((k) => [
+            `${RESOURCE_LABELS[k]} CPU (cores)`,
+            `${RESOURCE_LABELS[k]} memory (MiB)`,
+          ]),
+        ],
+        rows: resourceRows,
+        align: ["l", ...kinds.flatMap((): Align[] => ["r", "r"])],
+      },
+      {
+        kind: "paragraph",
+        text: "Resources added to bare's: difference of the medians (per 1,000 rps of the mesh's median achieved rate).",
+      },
+    );
+  }
+  return {
+    heading: { level: 3, text: "Overhead vs bare" },
+    blocks,
+    essential: false,
+    priority: 3,
+    name,
+  };
+}
+
+function rateSection(s: ScenarioSummary): Section {
+  const rows = s.meshes
+    .filter((m) => m.runs.length > 0)
+    .map((m) => {
+      const o = m.outcomes;
+      const rate = m.metrics["rate.achieved"];
+      const errors = m.metrics["errors.rate"];
+      return [
+        m.label,
+        formatValue(o.targetRate, "rps"),
+        rate ? formatDescribed(rate, "rps") : "–",
+        errors ? formatDescribed(errors, "fraction") : "–",
+        String(o.errors.connect),
+        String(o.errors.reset),
+        String(o.errors.timeout),
+        String(o.errors.other),
+        String(o.status["4xx"]),
+        String(o.status["5xx"]),
+        String(o.unsent),
+      ];
+    });
+  return {
+    heading: { level: 3, text: "Achieved rate and errors" },
+    blocks: [
+      {
+        kind: "table",
+        header: [
+          "Mesh",
+          "target rps",
+          "achieved rps",
+          "error rate",
+          "connect",
+          "reset",
+          "timeout",
+          "other",
+          "4xx",
+          "5xx",
+          "unsent",
+        ],
+        rows,
+        align: ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+      },
+      {
+        kind: "paragraph",
+        text: "Achieved rate: responses ÷ measured time, median [min–max] over runs. Error rate: failures and 4xx/5xx responses ÷ requests sent. Counts are totals over all runs; unsent: scheduled requests that never went out because the target fell behind.",
+      },
+    ],
+    essential: false,
+    priority: 2,
+    name: `${s.scenario}: achieved rate and errors`,
+  };
+}
+
+function resourceSections(s: ScenarioSummary, id: string): Section[] {
+  const measured = s.meshes.filter((m) => m.runs.length > m.runsWithoutResources);
+  const name = `${s.scenario}: resources`;
+  if (measured.length === 0) {
+    return [
+      {
+        heading: { level: 3, text: "Resources" },
+        blocks: [{ kind: "paragraph", text: "No run of this scenario sampled resources." }],
+        essential: false,
+        priority: 3,
+        name,
+      },
+    ];
+  }
+  const rows = measured.map((m) => [
+    m.label,
+    ...RESOURCE_COLUMNS.flatMap((k) =>
+      (["cpu", "memory"] as const).map((r) => {
+        const d = m.metrics[`${r}.${k}`];
+        return d ? formatDescribed(d, r === "cpu" ? "cores" : "bytes") : "–";
+      }),
+    ),
+  ]);
+  const blocks: Block[] = [
+    {
+      kind: "table",
+      header: [
+        "Mesh",
+        ...RESOURCE_COLUMNS.flatMap((k) => [
+          `${RESOURCE_LABELS[k]} CPU (cores)`,
+          `${RESOURCE_LABELS[k]} memory (MiB)`,
+        ]),
+      ],
+      rows,
+      align: ["l", ...RESOURCE_COLUMNS.flatMap((): Align[] => ["r", "r"])],
+    },
+    {
+      kind: "paragraph",
+      text: "Per run: the class summed over its containers at each sample, the maximum over samples (max proxy: the largest single data-plane container); median [min–max] over runs.",
+    },
+  ];
+  const missing = s.meshes.filter((m) => m.runsWithoutResources > 0);
+  if (missing.length > 0) {
+    blocks.push({
+      kind: "paragraph",
+      text: `Runs without resource samples: ${missing.map((m) => `${m.label} (${m.runsWithoutResources})`).join(", ")}.`,
+    });
+  }
+  const sections: Section[] = [
+    { heading: { level: 3, text: "Resources" }, blocks, essential: false, priority: 3, name },
+  ];
+  const charts = [resourceChart(id, s.meshes, "cpu"), resourceChart(id, s.meshes, "memory")].filter(
+    (c): c is ChartSpec => c !== null,
+  );
+  if (charts.length > 0) {
+    sections.push({
+      blocks: charts.map((chart) => ({ kind: "chart", chart })),
+      essential: false,
+      priority: 6,
+      name: `${s.scenario}: resource charts`,
+    });
+  }
+  return sections;
+}
+
+function overTimeSection(s: ScenarioSummary, id: string, input: ReportInput): Section | null {
+  const colors = meshColors(s.meshes);
+  const blocks: Block[] = [];
+  const without: string[] = [];
+  s.meshes.forEach((m, i) => {
+    if (m.runs.length === 0) return;
+    const series = input.overTime.get(overTimeKey(s.scenario, m.label));
+    const chart = series ? overTimeChart(id, i, m, series, colors.get(m.label)!) : null;
+    if (chart) blocks.push({ kind: "chart", chart });
+    else without.push(m.label);
+  });
+  if (without.length > 0) {
+    blocks.push({
+      kind: "paragraph",
+      text: `No interval log (latency.hlog) for: ${without.join(", ")}.`,
+    });
+  }
+  if (blocks.length === 0) return null;
+  return {
+    heading: { level: 3, text: "Latency over time" },
+    blocks,
+    essential: false,
+    priority: 7,
+    name: `${s.scenario}: latency over time charts`,
+  };
+}
+
+function eventSections(s: ScenarioSummary): Section[] {
+  const sections: Section[] = [];
+  const failed = s.meshes.flatMap((m) =>
+    m.failed.map((f) => [m.label, `r${f.repetition}`, f.phase ?? "–", f.reason, f.path]),
+  );
+  if (failed.length > 0) {
+    sections.push({
+      heading: { level: 3, text: "Failed runs" },
+      blocks: [
+        {
+          kind: "table",
+          header: ["Mesh", "run", "phase", "reason", "file"],
+          rows: failed,
+          align: ["l", "r", "l", "l", "l"],
+        },
+        { kind: "paragraph", text: "Failed runs are left out of every figure above." },
+      ],
+      essential: false,
+      priority: 2,
+      truncatable: true,
+      name: `${s.scenario}: failed runs`,
+    });
+  }
+  const events = s.meshes.flatMap((m) =>
+    m.events.map((e) => [
+      m.label,
+      `r${e.repetition}`,
+      clock(e.offsetMs),
+      e.event.kind,
+      e.event.container,
+      e.event.detail ?? "",
+    ]),
+  );
+  if (events.length > 0) {
+    sections.push({
+      heading: { level: 3, text: "Events" },
+      blocks: [
+        {
+          kind: "table",
+          header: ["Mesh", "run", "at (m:ss after start)", "event", "container", "detail"],
+          rows: events,
+          align: ["l", "r", "r", "l", "l", "l"],
+        },
+      ],
+      essential: false,
+      priority: 4,
+      truncatable: true,
+      name: `${s.scenario}: events`,
+    });
+  }
+  return sections;
+}
+
+function scenarioSections(s: ScenarioSummary, index: number, input: ReportInput): Section[] {
+  const id = `s${index}-${slug(s.scenario)}`;
+  const first = s.meshes[0];
+  const intro: Block[] = [];
+  if (first) intro.push({ kind: "paragraph", text: describeFingerprint(first.fingerprint) });
+  const conflicts = s.meshes.flatMap((m) => m.fingerprintConflicts.map((c) => `${m.label}, ${c}`));
+  if (conflicts.length > 0) {
+    intro.push(
+      {
+        kind: "paragraph",
+        text: "Runs of this scenario that differ from the first run of their mesh:",
+      },
+      { kind: "list", items: conflicts },
+    );
+  }
+  return [
+    {
+      heading: { level: 2, text: `Scenario: ${s.scenario}` },
+      blocks: intro,
+      essential: true,
+      priority: 0,
+      name: `${s.scenario}: header`,
+    },
+    ...latencySections(s, id),
+    rateSection(s),
+    overheadSection(s),
+    ...resourceSections(s, id),
+    ...eventSections(s),
+    overTimeSection(s, id, input),
+  ].filter((x): x is Section => x !== null);
+}
+
+function changeCell(m: MetricComparison): string {
+  return `${formatChange(m.change, m.changePct, metricDef(m.metric).unit)} ${VERDICT_MARK[m.verdict]}`;
+}
+
+function valueWithUnit(value: number, unit: Unit): string {
+  const text = formatValue(value, unit);
+  return unit === "fraction" ? text : `${text} ${UNIT_HEADER[unit]}`;
+}
+
+function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
+  const meshName = (m: { scenario: string; label: string }) =>
+    multiScenario ? `${m.scenario} / ${m.label}` : m.label;
+  const counts: Record<Verdict, number> = {
+    regressed: 0,
+    improved: 0,
+    inconclusive: 0,
+    unchanged: 0,
+  };
+  for (const mesh of c.meshes) for (const m of mesh.metrics) counts[m.verdict]++;
+  const blocks: Block[] = [
+    {
+      kind: "paragraph",
+      text:
+        `${counts.regressed} regressed, ${counts.improved} improved, ${counts.inconclusive} inconclusive, ` +
+        `${counts.unchanged} unchanged (${LEGEND}). A change counts when it exceeds its threshold and the noise: ` +
+        `with fewer than 3 runs a side the [min–max] ranges must not overlap, otherwise a Mann–Whitney U test at alpha ${c.alpha}.`,
+    },
+  ];
+  const regressed = regressions(c);
+  if (regressed.length > 0) {
+    blocks.push({
+      kind: "list",
+      items: regressed.map(({ mesh, metric: m }) => {
+        const unit = metricDef(m.metric).unit;
+        return (
+          `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
+          `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
+        );
+      }),
+    });
+  }
+  if (c.refused.length > 0) {
+    blocks.push({
+      kind: "list",
+      items: c.refused.map(
+        (r) =>
+          `Not compared: **${multiScenario ? `${r.scenario} / ` : ""}${r.label}** vs baseline ${r.baselineLabel}, results are not comparable (${r.differences.join("; ")}); --force compares anyway`,
+      ),
+    });
+  }
+  const forced = c.meshes.filter((m) => m.forcedDifferences.length > 0);
+  if (forced.length > 0) {
+    blocks.push({
+      kind: "list",
+      items: forced.map(
+        (m) =>
+          `Compared although not comparable (forced): **${meshName(m)}** (${m.forcedDifferences.join("; ")})`,
+      ),
+    });
+  }
+  if (c.unmatched.length > 0) blocks.push({ kind: "list", items: c.unmatched });
+
+  const extra = new Set<MetricId>();
+  for (const mesh of c.meshes) {
+    for (const m of mesh.metrics)
+      if (m.verdict !== "unchanged" && !MATRIX_METRICS.includes(m.metric)) extra.add(m.metric);
+  }
+  const columns = [...MATRIX_METRICS, ...extra].filter((id) =>
+    c.meshes.some((mesh) => mesh.metrics.some((m) => m.metric === id)),
+  );
+  const matrix = (meshes: MeshComparison[]): Block => ({
+    kind: "table",
+    header: ["Mesh", "vs baseline", ...columns.map(metricTitle)],
+    rows: meshes.map((mesh) => [
+      meshName(mesh),
+      mesh.baselineLabel,
+      ...columns.map((id) => {
+        const m = mesh.metrics.find((x) => x.metric === id);
+        return m ? changeCell(m) : "–";
+      }),
+    ]),
+    align: ["l", "l", ...columns.map((): Align => "r")],
+  });
+  const note: Block = {
+    kind: "paragraph",
+    text: "Change of the median, candidate vs baseline. Metrics not shown were unchanged.",
+  };
+  const compactBlocks = [...blocks];
+  if (c.meshes.length > 0) {
+    blocks.push(matrix(c.meshes), note);
+    const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => m.verdict !== "unchanged"));
+    if (changed.length > 0) compactBlocks.push(matrix(changed), note);
+    compactBlocks.push({
+      kind: "paragraph",
+      text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
+    });
+  }
+  const sections: Section[] = [
+    {
+      heading: { level: 2, text: "Comparison with the baseline" },
+      blocks,
+      compactBlocks,
+      essential: true,
+      priority: 0,
+      name: "verdicts",
+    },
+  ];
+  const detailRows = c.meshes.flatMap((mesh) =>
+    mesh.metrics.map((m) => {
+      const unit = metricDef(m.metric).unit;
+      return [
+        meshName(mesh),
+        `\`${m.metric}\``,
+        formatDescribed(m.base, unit),
+        formatDescribed(m.cand, unit),
+        formatChange(m.change, m.changePct, unit),
+        `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
+        m.reason,
+      ];
+    }),
+  );
+  if (detailRows.length > 0) {
+    sections.push({
+      heading: { level: 3, text: "Comparison details" },
+      blocks: [
+        {
+          kind: "table",
+          header: ["Mesh", "metric", "baseline", "candidate", "change", "verdict", "why"],
+          rows: detailRows,
+          align: ["l", "l", "r", "r", "r", "l", "l"],
+        },
+        {
+          kind: "paragraph",
+          text: "Values: median [min–max] over runs; latency in ms, CPU in cores, memory in MiB, rate in rps.",
+        },
+      ],
+      essential: false,
+      priority: 5,
+      truncatable: true,
+      name: "comparison details",
+    });
+  }
+  return sections;
+}
+
+export function buildReport(input: ReportInput): Section[] {
+  const runs = input.scenarios.reduce(
+    (n, s) => n + s.meshes.reduce((k, m) => k + m.runs.length + m.failed.length, 0),
+    0,
+  );
+  const meshes = new Set(input.scenarios.flatMap((s) => s.meshes.map((m) => m.label)));
+  const intro: Block[] = [
+    {
+      kind: "paragraph",
+      text:
+        `${runs} run(s) of ${meshes.size} mesh(es) in ${input.scenarios.length} scenario(s)` +
+        (input.baselineSource ? `, compared with the baseline ${input.baselineSource}.` : "."),
+    },
+  ];
+  const sections: Section[] = [
+    {
+      heading: { level: 1, text: "meshbench report" },
+      blocks: intro,
+      essential: true,
+      priority: 0,
+      name: "title",
+    },
+  ];
+  if (input.problems.length > 0) {
+    sections.push({
+      heading: { level: 3, text: "Files that could not be used" },
+      blocks: [{ kind: "list", items: input.problems }],
+      essential: false,
+      priority: 1,
+      truncatable: true,
+      name: "unusable files",
+    });
+  }
+  if (input.comparison) {
+    sections.push(...comparisonSections(input.comparison, input.scenarios.length > 1));
+  }
+  input.scenarios.forEach((s, i) => {
+    sections.push(...scenarioSections(s, i, input));
+  });
+  return sections;
+}

@@ -1,0 +1,142 @@
+// The report as Markdown (markdown-table): the full report.md, and a compact variant that
+// stays under GitHub's 65,536-character limit for comments however many meshes and runs
+// there are. The compact variant keeps every verdict, adds the other sections by
+// priority while they fit (long tables cut to their first rows), and lists what it left
+// out. Pure.
+import { markdownTable } from "markdown-table";
+import type { Block, Section } from "./document.ts";
+import type { ChartImage } from "./quickchart.ts";
+
+/** GitHub's limit on a comment body. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** Room left for what the GitHub side wraps around the report (marker, title, links). */
+export const COMPACT_LIMIT = GITHUB_COMMENT_LIMIT - 1_536;
+
+export type Images = ReadonlyMap<string, ChartImage> | null;
+
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+function renderBlock(block: Block, images: Images): string | null {
+  switch (block.kind) {
+    case "paragraph":
+      return block.text;
+    case "list":
+      return block.items.map((item) => `- ${item.replace(/\r?\n/g, " ")}`).join("\n");
+    case "table":
+      return markdownTable([block.header.map(cell), ...block.rows.map((r) => r.map(cell))], {
+        align: block.align,
+      });
+    case "chart": {
+      const image = images?.get(block.chart.id);
+      if (!image) return null;
+      if (image.url === null) {
+        return `_Chart "${block.chart.title}" is too large for an image URL; it is in report.html._`;
+      }
+      return `![${block.chart.title.replace(/[[\]]/g, "")}](${image.url})`;
+    }
+  }
+}
+
+export function renderSection(section: Section, images: Images, blocks = section.blocks): string {
+  const parts: string[] = [];
+  for (const block of blocks) {
+    const text = renderBlock(block, images);
+    if (text !== null) parts.push(text);
+  }
+  // A section of charts only, without chart images, is left out heading and all.
+  if (parts.length === 0 && blocks.length > 0) return "";
+  if (section.heading)
+    parts.unshift(`${"#".repeat(section.heading.level)} ${section.heading.text}`);
+  return parts.join("\n\n");
+}
+
+const join = (parts: string[]): string => `${parts.filter((p) => p !== "").join("\n\n")}\n`;
+
+export function renderMarkdown(sections: readonly Section[], images: Images): string {
+  return join(sections.map((s) => renderSection(s, images)));
+}
+
+/** The section with each table or list cut to its first `keep` rows, saying so. */
+function truncated(section: Section, keep: number): { blocks: Block[]; cut: boolean } {
+  let cut = false;
+  const blocks = section.blocks.flatMap((block): Block[] => {
+    if (block.kind === "table" && block.rows.length > keep) {
+      cut = true;
+      return [
+        { ...block, rows: block.rows.slice(0, keep) },
+        {
+          kind: "paragraph",
+          text: `_First ${keep} of ${block.rows.length} rows; all of them are in report.md._`,
+        },
+      ];
+    }
+    if (block.kind === "list" && block.items.length > keep) {
+      cut = true;
+      return [
+        { ...block, items: block.items.slice(0, keep) },
+        {
+          kind: "paragraph",
+          text: `_First ${keep} of ${block.items.length} items; all of them are in report.md._`,
+        },
+      ];
+    }
+    return [block];
+  });
+  return { blocks, cut };
+}
+
+function leftOutNote(omitted: string[], cut: string[], limit: number): string {
+  if (omitted.length === 0 && cut.length === 0) return "";
+  const parts: string[] = [];
+  if (omitted.length > 0) parts.push(`left out: ${omitted.join("; ")}`);
+  if (cut.length > 0) parts.push(`shortened: ${cut.join("; ")}`);
+  return `_To stay under ${limit.toLocaleString("en-US")} characters this summary ${parts.join("; and ")}. The full report is report.md and report.html with the results._`;
+}
+
+/**
+ * The compact Markdown: essential sections whole, then the rest by priority while the
+ * whole stays within `limit` characters, ending with what was left out or shortened.
+ */
+export function renderCompact(
+  sections: readonly Section[],
+  images: Images,
+  limit = COMPACT_LIMIT,
+): string {
+  const chosen: (string | null)[] = sections.map((s) =>
+    s.essential ? renderSection(s, images) : null,
+  );
+  const essentialLength = chosen.reduce((n, t) => n + (t === null ? 0 : t.length + 2), 0);
+  if (essentialLength > limit) {
+    // Only when there are very many meshes: verdict tables keep the meshes with a change.
+    sections.forEach((s, i) => {
+      if (s.essential && s.compactBlocks) chosen[i] = renderSection(s, images, s.compactBlocks);
+    });
+  }
+  const cut: string[] = [];
+  const assemble = () => {
+    const omitted = sections
+      .filter((s, i) => chosen[i] === null && !s.essential)
+      .map((s) => s.name);
+    return join([...chosen.map((t) => t ?? ""), leftOutNote(omitted, cut, limit)]);
+  };
+  const order = sections
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => !s.essential)
+    .sort((a, b) => a.s.priority - b.s.priority || a.i - b.i);
+  for (const { s, i } of order) {
+    chosen[i] = renderSection(s, images);
+    if (assemble().length <= limit) continue;
+    chosen[i] = null;
+    if (!s.truncatable) continue;
+    for (let keep = 20; keep >= 3; keep = Math.floor(keep / 2)) {
+      const t = truncated(s, keep);
+      if (!t.cut) continue;
+      chosen[i] = renderSection(s, images, t.blocks);
+      cut.push(s.name);
+      if (assemble().length <= limit) break;
+      cut.pop();
+      chosen[i] = null;
+    }
+  }
+  return assemble();
+}

@@ -1,0 +1,66 @@
+// summary.json: everything the Markdown and HTML show, as data for other tools (the
+// GitHub side reads verdicts from it). Pure.
+import type { Comparison } from "../stats/compare.ts";
+import type { OverTimeSeries } from "../stats/over-time.ts";
+import { type MeshOverhead, overheadVsBare } from "../stats/overhead.ts";
+import type { MeshSummary, ScenarioSummary } from "../stats/summarize.ts";
+import { VERSION } from "../version.ts";
+import { overTimeKey } from "./document.ts";
+
+export const SUMMARY_SCHEMA = "meshbench/summary/v1";
+
+export interface SummaryJson {
+  schema: typeof SUMMARY_SCHEMA;
+  meshbenchVersion: string;
+  problems: string[];
+  scenarios: {
+    scenario: string;
+    meshes: (MeshSummary & { overTime: OverTimeSeries | null })[];
+    /** Null when the scenario has no completed bare run. */
+    overheadVsBare: MeshOverhead[] | null;
+  }[];
+  comparison: Comparison | null;
+  /** Verdict counts, and the regressions as `scenario / mesh: metric`. */
+  verdicts: { regressed: string[]; counts: Record<string, number> } | null;
+}
+
+export function buildSummaryJson(
+  scenarios: readonly ScenarioSummary[],
+  overTime: ReadonlyMap<string, OverTimeSeries>,
+  comparison: Comparison | null,
+  problems: readonly string[],
+): SummaryJson {
+  let verdicts: SummaryJson["verdicts"] = null;
+  if (comparison) {
+    const counts: Record<string, number> = {
+      regressed: 0,
+      improved: 0,
+      inconclusive: 0,
+      unchanged: 0,
+    };
+    const regressed: string[] = [];
+    for (const mesh of comparison.meshes) {
+      for (const m of mesh.metrics) {
+        counts[m.verdict] = (counts[m.verdict] ?? 0) + 1;
+        if (m.verdict === "regressed")
+          regressed.push(`${mesh.scenario} / ${mesh.label}: ${m.metric}`);
+      }
+    }
+    verdicts = { regressed, counts };
+  }
+  return {
+    schema: SUMMARY_SCHEMA,
+    meshbenchVersion: VERSION,
+    problems: [...problems],
+    scenarios: scenarios.map((s) => ({
+      scenario: s.scenario,
+      meshes: s.meshes.map((m) => ({
+        ...m,
+        overTime: overTime.get(overTimeKey(s.scenario, m.label)) ?? null,
+      })),
+      overheadVsBare: overheadVsBare(s),
+    })),
+    comparison,
+    verdicts,
+  };
+}

@@ -1,0 +1,104 @@
+// Reads results directories (DESIGN.md layout: <scenario>/<mesh>/r<k>/run.json with its
+// latency.hlog). Every run.json below each directory is read; what cannot be used is
+// reported by path and skipped, so one bad file never costs the whole report.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { meshLabel } from "./mesh.ts";
+import { parseRun } from "./run-file.ts";
+import type { RunResult } from "./run-schema.ts";
+import { RUN_FILE, RUN_HLOG } from "./run-version.ts";
+
+export interface LoadedRun {
+  /** Path of the run.json. */
+  path: string;
+  run: RunResult;
+  /** Path of the run's latency.hlog, or null when it has none. */
+  hlogPath: string | null;
+}
+
+export interface ResultsSet {
+  runs: LoadedRun[];
+  /** One line per file or directory that could not be used, naming its path. */
+  problems: string[];
+}
+
+/** Directories never holding run files of their own: per-pod logs, dependencies, VCS. */
+const SKIP_DIRS = new Set(["pods", "node_modules", ".git"]);
+
+async function findRunFiles(dir: string, found: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) await findRunFiles(path, found);
+    else if (entry.isFile() && entry.name === RUN_FILE) found.push(path);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface ReadOptions {
+  /**
+   * Release each run's per-container resource samples once the file is validated, keeping
+   * the per-run figures. A report needs only those, and 30-minute runs sampled every
+   * second hold a million sample objects whose mere presence makes garbage collection of
+   * everything else (decoding thousands of interval histograms) several times slower.
+   */
+  dropSamples?: boolean;
+}
+
+export async function readResults(
+  dirs: readonly string[],
+  options: ReadOptions = {},
+): Promise<ResultsSet> {
+  const set: ResultsSet = { runs: [], problems: [] };
+  const seen = new Map<string, string>();
+  for (const dir of dirs) {
+    const files: string[] = [];
+    try {
+      if ((await stat(dir)).isFile()) files.push(dir);
+      else await findRunFiles(dir, files);
+    } catch (error) {
+      set.problems.push(`${dir}: cannot read results: ${(error as Error).message}`);
+      continue;
+    }
+    if (files.length === 0) set.problems.push(`${dir}: no ${RUN_FILE} found below it`);
+    for (const path of files) {
+      let text: string;
+      try {
+        text = await readFile(path, "utf8");
+      } catch (error) {
+        set.problems.push(`${path}: cannot read: ${(error as Error).message}`);
+        continue;
+      }
+      const parsed = parseRun(text, path);
+      if (!parsed.ok) {
+        set.problems.push(parsed.problem);
+        continue;
+      }
+      const { run } = parsed;
+      if (options.dropSamples && run.resources) {
+        run.resources.sampledAtMs = [];
+        run.resources.usage = {};
+      }
+      const identity = `${run.scenario}\u0000${meshLabel(run.mesh)}\u0000${run.repetition}`;
+      const earlier = seen.get(identity);
+      if (earlier !== undefined) {
+        set.problems.push(
+          `${path}: skipped, same scenario "${run.scenario}", mesh "${meshLabel(run.mesh)}" and repetition ${run.repetition} as ${earlier}`,
+        );
+        continue;
+      }
+      seen.set(identity, path);
+      const hlog = join(dirname(path), RUN_HLOG);
+      set.runs.push({ path, run, hlogPath: (await exists(hlog)) ? hlog : null });
+    }
+  }
+  return set;
+}

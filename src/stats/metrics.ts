@@ -1,0 +1,108 @@
+// The metrics a report shows and a comparison judges, with their units, which direction
+// is better, and default thresholds. Metric ids are what users write in thresholds
+// (`latency.p99: 10%`, `memory.dataPlane: 15%`).
+import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
+import { RESOURCE_CLASSES, type ResourceClass } from "../results/run-schema.ts";
+
+export type LatencyMetric = `latency.${PercentileKey}`;
+export type ResourceKind = ResourceClass | "maxProxy";
+export type ResourceMetric = `cpu.${ResourceKind}` | `memory.${ResourceKind}`;
+export type MetricId = LatencyMetric | "rate.achieved" | "errors.rate" | ResourceMetric;
+
+export type Unit = "ms" | "rps" | "fraction" | "cores" | "bytes";
+
+/** A change counts only beyond its threshold: relative (% of the baseline) or absolute. */
+export type Threshold =
+  | { kind: "relative"; percent: number }
+  /** In the metric's unit; for `errors.rate` a fraction (0.001 = 0.1 percentage points). */
+  | { kind: "absolute"; value: number };
+
+export interface MetricDef {
+  id: MetricId;
+  /** Short column label. */
+  label: string;
+  unit: Unit;
+  better: "lower" | "higher";
+  threshold: Threshold;
+}
+
+export const RESOURCE_KINDS: readonly ResourceKind[] = [...RESOURCE_CLASSES, "maxProxy"];
+
+export const RESOURCE_LABELS: Record<ResourceKind, string> = {
+  controlPlane: "control plane",
+  dataPlane: "data plane",
+  maxProxy: "max proxy",
+  application: "application",
+  loadGenerator: "load generator",
+};
+
+/** Tails are noisier than the body, so their default thresholds are wider. */
+const LATENCY_THRESHOLD: Record<PercentileKey, number> = {
+  p50: 10,
+  p75: 10,
+  p90: 10,
+  p99: 10,
+  "p99.9": 15,
+  "p99.99": 25,
+  "p99.999": 25,
+  p100: 25,
+};
+
+export const percentileLabel = (k: PercentileKey): string => (k === "p100" ? "max" : k);
+
+export const METRICS: readonly MetricDef[] = [
+  ...PERCENTILE_KEYS.map(
+    (k): MetricDef => ({
+      id: `latency.${k}`,
+      label: percentileLabel(k),
+      unit: "ms",
+      better: "lower",
+      threshold: { kind: "relative", percent: LATENCY_THRESHOLD[k] },
+    }),
+  ),
+  {
+    id: "rate.achieved",
+    label: "achieved rate",
+    unit: "rps",
+    better: "higher",
+    threshold: { kind: "relative", percent: 2 },
+  },
+  {
+    id: "errors.rate",
+    label: "error rate",
+    unit: "fraction",
+    better: "lower",
+    threshold: { kind: "absolute", value: 0.001 },
+  },
+  ...RESOURCE_KINDS.flatMap((k): MetricDef[] => [
+    {
+      id: `cpu.${k}`,
+      label: `${RESOURCE_LABELS[k]} CPU`,
+      unit: "cores",
+      better: "lower",
+      threshold: { kind: "relative", percent: 15 },
+    },
+    {
+      id: `memory.${k}`,
+      label: `${RESOURCE_LABELS[k]} memory`,
+      unit: "bytes",
+      better: "lower",
+      threshold: { kind: "relative", percent: 10 },
+    },
+  ]),
+];
+
+export const METRIC_IDS: readonly MetricId[] = METRICS.map((m) => m.id);
+const BY_ID = new Map(METRICS.map((m) => [m.id, m]));
+
+export function metricDef(id: MetricId): MetricDef {
+  return BY_ID.get(id)!;
+}
+
+export function isMetricId(id: string): id is MetricId {
+  return BY_ID.has(id as MetricId);
+}
+
+/** The groups a threshold can name with a wildcard, e.g. `latency.*`. */
+export const METRIC_GROUPS = ["latency", "rate", "errors", "cpu", "memory"] as const;
+export const metricGroup = (id: MetricId): string => id.slice(0, id.indexOf("."));

@@ -1,0 +1,219 @@
+// Per mesh, over its repetitions (DESIGN.md): each figure as the median with min and max
+// of the per-run values; latency percentiles also read off the merged histogram of all
+// runs, the achieved rate and error rate also pooled over all runs. Failed runs are kept
+// aside with their reasons, never mixed into the numbers. Pure.
+import {
+  decodeHistogram,
+  mergeHistograms,
+  PERCENTILE_KEYS,
+  type Spectrum,
+  spectrum,
+} from "../histogram/hdr.ts";
+import { type Fingerprint, fingerprint, fingerprintDifferences } from "../results/fingerprint.ts";
+import type { ErrorCounts, LoadgenResult, StatusCounts } from "../results/loadgen-schema.ts";
+import { compareMeshes, meshLabel } from "../results/mesh.ts";
+import type { Mesh, RunEvent, RunResult } from "../results/run-schema.ts";
+import { type Described, describe } from "./describe.ts";
+import { METRIC_IDS, type MetricId, RESOURCE_KINDS } from "./metrics.ts";
+
+export interface MetricSummary extends Described {
+  /**
+   * The pooled value over all runs: the percentile of the merged histogram, all
+   * responses over all measured time, all errors over all requests sent.
+   */
+  pooled?: number;
+}
+
+export interface RunRef {
+  repetition: number;
+  path: string;
+}
+
+export interface FailedRun extends RunRef {
+  reason: string;
+  phase?: string;
+}
+
+export interface EventRow extends RunRef {
+  /** ms since the run started (environment.startedAt). */
+  offsetMs: number;
+  event: RunEvent;
+}
+
+export interface Outcomes {
+  targetRate: number;
+  sent: number;
+  requests: number;
+  unsent: number;
+  status: StatusCounts;
+  errors: ErrorCounts;
+}
+
+export interface MeshSummary {
+  scenario: string;
+  mesh: Mesh;
+  label: string;
+  /** Runs that completed (status ok), in repetition order. */
+  runs: RunRef[];
+  failed: FailedRun[];
+  fingerprint: Fingerprint;
+  /** Differences between runs of this mesh that should have been alike. */
+  fingerprintConflicts: string[];
+  metrics: Partial<Record<MetricId, MetricSummary>>;
+  outcomes: Outcomes;
+  events: EventRow[];
+  /** Completed runs that have no resource samples. */
+  runsWithoutResources: number;
+}
+
+export interface ScenarioSummary {
+  scenario: string;
+  meshes: MeshSummary[];
+}
+
+export interface RunInput {
+  path: string;
+  run: RunResult;
+}
+
+const ERROR_KINDS = ["connect", "reset", "timeout", "other"] as const;
+
+/** Requests that did not succeed: failures without a response, and 4xx/5xx responses. */
+export function errorCount(load: LoadgenResult): number {
+  const a = load.achieved;
+  return ERROR_KINDS.reduce((s, k) => s + a.errors[k], 0) + a.status["4xx"] + a.status["5xx"];
+}
+
+/** The figures of one completed run, in report units (latency ms). */
+export function runMetrics(run: RunResult, latency: Spectrum): Partial<Record<MetricId, number>> {
+  const load = run.load!;
+  const values: Partial<Record<MetricId, number>> = {};
+  // A run that recorded no response has no latency, not a latency of zero.
+  if (latency.count > 0) {
+    for (const k of PERCENTILE_KEYS) values[`latency.${k}`] = latency[k] / 1000;
+  }
+  values["rate.achieved"] = load.achieved.rate;
+  if (load.achieved.sent > 0) values["errors.rate"] = errorCount(load) / load.achieved.sent;
+  const perRun = run.resources?.perRun;
+  if (perRun) {
+    for (const k of RESOURCE_KINDS) {
+      // A class with no containers (bare has no control plane) has no figure to compare.
+      if (k !== "maxProxy" && perRun[k].containers === 0) continue;
+      if (k === "maxProxy" && perRun.dataPlane.containers === 0) continue;
+      values[`cpu.${k}`] = perRun[k].cpuCores;
+      values[`memory.${k}`] = perRun[k].memoryBytes;
+    }
+  }
+  return values;
+}
+
+function summarizeMesh(inputs: RunInput[]): MeshSummary {
+  const sorted = [...inputs].sort((a, b) => a.run.repetition - b.run.repetition);
+  const first = sorted[0]!.run;
+  const fp = fingerprint(first);
+  const conflicts = new Set<string>();
+  for (const { run } of sorted) {
+    for (const d of fingerprintDifferences(fp, fingerprint(run))) {
+      conflicts.add(`repetition ${run.repetition}: ${d}`);
+    }
+  }
+  const ok = sorted.filter((i) => i.run.status.state === "ok");
+  const failed: FailedRun[] = [];
+  for (const { run, path } of sorted) {
+    if (run.status.state === "failed") {
+      failed.push({
+        repetition: run.repetition,
+        path,
+        reason: run.status.reason,
+        ...(run.status.phase ? { phase: run.status.phase } : {}),
+      });
+    }
+  }
+
+  const perMetric = new Map<MetricId, number[]>();
+  const histograms = [];
+  const outcomes: Outcomes = {
+    targetRate: first.spec.rate,
+    sent: 0,
+    requests: 0,
+    unsent: 0,
+    status: { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0 },
+    errors: { connect: 0, reset: 0, timeout: 0, other: 0 },
+  };
+  let measuredMs = 0;
+  let errors = 0;
+  for (const { run } of ok) {
+    const load = run.load!;
+    const histogram = decodeHistogram(load.histogram);
+    histograms.push(histogram);
+    for (const [id, value] of Object.entries(runMetrics(run, spectrum(histogram)))) {
+      const list = perMetric.get(id as MetricId) ?? [];
+      list.push(value);
+      perMetric.set(id as MetricId, list);
+    }
+    const a = load.achieved;
+    outcomes.sent += a.sent;
+    outcomes.requests += a.requests;
+    outcomes.unsent += a.unsent;
+    for (const k of Object.keys(a.status) as (keyof StatusCounts)[])
+      outcomes.status[k] += a.status[k];
+    for (const k of ERROR_KINDS) outcomes.errors[k] += a.errors[k];
+    measuredMs += a.measuredMs;
+    errors += errorCount(load);
+  }
+
+  const metrics: Partial<Record<MetricId, MetricSummary>> = {};
+  const merged = histograms.length > 0 ? spectrum(mergeHistograms(histograms)) : undefined;
+  for (const id of METRIC_IDS) {
+    const values = perMetric.get(id);
+    if (!values || values.length === 0) continue;
+    const summary: MetricSummary = describe(values);
+    if (id.startsWith("latency.") && merged && merged.count > 0) {
+      summary.pooled = merged[id.slice("latency.".length) as keyof Spectrum] / 1000;
+    } else if (id === "rate.achieved" && measuredMs > 0) {
+      summary.pooled = outcomes.requests / (measuredMs / 1000);
+    } else if (id === "errors.rate" && outcomes.sent > 0) {
+      summary.pooled = errors / outcomes.sent;
+    }
+    metrics[id] = summary;
+  }
+
+  const events: EventRow[] = [];
+  for (const { run, path } of sorted) {
+    const startedMs = Date.parse(run.environment.startedAt);
+    for (const event of run.events) {
+      events.push({ repetition: run.repetition, path, offsetMs: event.atMs - startedMs, event });
+    }
+  }
+
+  return {
+    scenario: first.scenario,
+    mesh: first.mesh,
+    label: meshLabel(first.mesh),
+    runs: ok.map((i) => ({ repetition: i.run.repetition, path: i.path })),
+    failed,
+    fingerprint: fp,
+    fingerprintConflicts: [...conflicts],
+    metrics,
+    outcomes,
+    events,
+    runsWithoutResources: ok.filter((i) => i.run.resources === null).length,
+  };
+}
+
+/** Groups runs by scenario and mesh (name, version, variant) and summarizes each group. */
+export function summarize(inputs: readonly RunInput[]): ScenarioSummary[] {
+  const byScenario = new Map<string, Map<string, RunInput[]>>();
+  for (const input of inputs) {
+    const meshes = byScenario.get(input.run.scenario) ?? new Map<string, RunInput[]>();
+    byScenario.set(input.run.scenario, meshes);
+    const label = meshLabel(input.run.mesh);
+    meshes.set(label, [...(meshes.get(label) ?? []), input]);
+  }
+  return [...byScenario.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([scenario, meshes]) => ({
+      scenario,
+      meshes: [...meshes.values()].map(summarizeMesh).sort((a, b) => compareMeshes(a.mesh, b.mesh)),
+    }));
+}

@@ -1,0 +1,217 @@
+// `meshbench report` and `meshbench compare` as a user runs them: real files, a child
+// process, exit codes and messages. Also the bundled dist/cli.js alone, without
+// node_modules, as the Action runs it.
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hlogHeader, hlogLine } from "../../src/histogram/hlog.ts";
+import { GITHUB_COMMENT_LIMIT } from "../../src/report/markdown.ts";
+import { writeRun } from "../../src/results/run-file.ts";
+import { exampleRuns } from "../support/example.ts";
+import { spreadHistogram } from "../support/runs.ts";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "../..");
+const CLI = join(ROOT, "src/cli/main.ts");
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function meshbench(args: string[], cli = CLI, cwd = ROOT): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+let base: string;
+let cand: string;
+
+async function writeSet(root: string, candidate: boolean, rate?: number): Promise<void> {
+  for (const { path, run: r } of exampleRuns(candidate)) {
+    const runDir = join(root, path.replace(/^results\//, "").replace(/\/run\.json$/, ""));
+    const result = rate ? { ...r, spec: { ...r.spec, rate } } : r;
+    let hlog: string | undefined;
+    if (r.load) {
+      const from = r.load.measuredFromMs;
+      hlog = hlogHeader(from);
+      for (let t = 0; t < 10; t++) {
+        hlog += hlogLine(
+          {
+            startMs: from + t * 1000,
+            endMs: from + (t + 1) * 1000,
+            histogram: spreadHistogram(800, 2400 + 10 * t, 1000),
+          },
+          from,
+        );
+      }
+    }
+    await writeRun(runDir, result, hlog);
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "meshbench-cli-"));
+  base = join(dir, "base");
+  cand = join(dir, "cand");
+  await writeSet(base, false);
+  await writeSet(cand, true);
+  await mkdir(join(cand, "smoke/istio/r9"), { recursive: true });
+  await writeFile(join(cand, "smoke/istio/r9/run.json"), '{"schema": "meshbench/run/v1", "scen');
+  await writeFile(
+    join(cand, "smoke/bare/r3/latency.hlog"),
+    "#[StartTime: 1 (seconds since epoch)]\n0.000,1.000,1.0,HISTFAAAAnotbase64!!\n",
+  );
+});
+
+describe("meshbench report", () => {
+  let outcome: Outcome;
+  const out = () => join(dir, "out");
+  beforeAll(async () => {
+    outcome = await meshbench(["report", cand, "--baseline", base, "--out", out()]);
+  });
+
+  it("writes the four files and names them", async () => {
+    expect(outcome.code).toBe(0);
+    for (const name of ["report.md", "report-compact.md", "report.html", "summary.json"]) {
+      expect(outcome.stdout).toContain(join(out(), name));
+    }
+    expect(outcome.stdout).toMatch(/Regressed: istio 1\.25\.0 latency\.p50, /);
+  });
+
+  it("reports the damaged run file and interval log by path, and goes on", async () => {
+    expect(outcome.stderr).toContain(
+      `${join(cand, "smoke/istio/r9/run.json")}: damaged, not valid JSON`,
+    );
+    expect(outcome.stderr).toContain(
+      `${join(cand, "smoke/bare/r3/latency.hlog")}: damaged interval log`,
+    );
+    const md = await readFile(join(out(), "report.md"), "utf8");
+    expect(md).toContain("smoke/istio/r9/run.json: damaged");
+    expect(md).toContain("bare: latency over time (ms, log scale), per 1 s, 2 run(s) merged");
+    expect(md).toContain(
+      "linkerd 2.16.0: latency over time (ms, log scale), per 1 s, 3 run(s) merged",
+    );
+  });
+
+  it("writes summary.json with the figures and verdicts", async () => {
+    const summary = JSON.parse(await readFile(join(out(), "summary.json"), "utf8"));
+    expect(summary.schema).toBe("meshbench/summary/v1");
+    expect(summary.verdicts.regressed).toContain("smoke / istio 1.25.0: latency.p50");
+    const istio = summary.scenarios[0].meshes.find(
+      (m: { label: string }) => m.label === "istio 1.25.0",
+    );
+    // Median p50 of istio's runs: 2 × lo for lo = 1210, 1220, 1230 µs.
+    expect(istio.metrics["latency.p50"].median).toBeCloseTo(2.44, 2);
+    expect(istio.overTime.points).toHaveLength(10);
+    expect(summary.scenarios[0].overheadVsBare.map((o: { label: string }) => o.label)).toEqual([
+      "istio 1.25.0",
+      "linkerd 2.16.0",
+    ]);
+  });
+
+  it("keeps the compact report under GitHub's comment limit", async () => {
+    const compact = await readFile(join(out(), "report-compact.md"), "utf8");
+    expect(compact.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(compact).toContain("🔴 **istio 1.25.0** `latency.p50`");
+  });
+
+  it("sends no data to a chart host with --chart-host none", async () => {
+    const none = join(dir, "out-none");
+    expect((await meshbench(["report", cand, "--out", none, "--chart-host", "none"])).code).toBe(0);
+    const md = await readFile(join(none, "report.md"), "utf8");
+    expect(md).not.toContain("![");
+    expect(md).not.toContain("quickchart");
+  });
+
+  it("exits 2 with a clear message on bad arguments", async () => {
+    const noDir = await meshbench(["report"]);
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toContain("report: give at least one RESULTS_DIR");
+    const bad = await meshbench(["report", cand, "--thresholds", "latency.p95=10%"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--thresholds: "latency\.p95" is not a threshold key; allowed: a metric/,
+    );
+    const missing = await meshbench(["report", cand, "--thresholds", join(dir, "nope.yaml")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--thresholds: cannot read ${join(dir, "nope.yaml")}`);
+  });
+});
+
+describe("meshbench compare", () => {
+  it("exits 3 on a regression with --fail-on-regression, naming the metrics", async () => {
+    const o = await meshbench(["compare", base, cand, "--fail-on-regression"]);
+    expect(o.code).toBe(3);
+    expect(o.stderr).toMatch(
+      /meshbench: regressed: smoke \/ istio 1\.25\.0: latency\.p50 \(beyond the 10 % threshold and ranges do not overlap\); /,
+    );
+    expect(o.stdout).toContain("## Comparison with the baseline");
+    expect(o.stdout).toContain("### Comparison details");
+  });
+
+  it("exits 0 on a regression without --fail-on-regression", async () => {
+    expect((await meshbench(["compare", base, cand])).code).toBe(0);
+  });
+
+  it("exits 0 when thresholds allow the change", async () => {
+    const gate = join(dir, "gate.yaml");
+    await writeFile(gate, "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\n");
+    const o = await meshbench([
+      "compare",
+      base,
+      cand,
+      "--thresholds",
+      gate,
+      "--fail-on-regression",
+    ]);
+    expect(o.stderr).not.toContain("regressed:");
+    expect(o.code).toBe(0);
+  });
+
+  it("refuses results that are not comparable, listing the differences, unless forced", async () => {
+    const other = join(dir, "other-rate");
+    await writeSet(other, true, 2000);
+    const refused = await meshbench(["compare", base, other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "smoke: istio 1.25.0 vs istio 1.24.0: not comparable (rate (rps): 1000 ≠ 2000)",
+    );
+    expect(refused.stderr).toContain("--force compares results that are not comparable.");
+    const forced = await meshbench(["compare", base, other, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain("Compared although not comparable (forced)");
+  });
+
+  it("needs exactly two directories", async () => {
+    const o = await meshbench(["compare", base]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toContain("compare: give BASELINE_DIR and CANDIDATE_DIR (got 1 directories)");
+  });
+});
+
+describe("dist/cli.js", () => {
+  it("writes a report.html with Chart.js inlined, from the bundle alone", async () => {
+    const alone = join(dir, "alone");
+    await mkdir(alone);
+    await copyFile(join(ROOT, "dist/cli.js"), join(alone, "cli.js"));
+    const o = await meshbench(
+      ["report", cand, "--out", join(alone, "out"), "--chart-host", "none"],
+      join(alone, "cli.js"),
+      alone,
+    );
+    expect(o.stderr).not.toContain("internal error");
+    expect(o.code).toBe(0);
+    expect(await readFile(join(alone, "out/report.html"), "utf8")).toContain("Chart.js v4");
+  });
+});

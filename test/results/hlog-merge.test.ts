@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { hlogHeader, hlogLine, parseHlog } from "../../src/histogram/hlog.ts";
+import { mergeHlogs } from "../../src/histogram/hlog-merge.ts";
+import { forEachHlogInterval } from "../../src/histogram/hlog-stream.ts";
+import { T0, uniformHistogram } from "../support/runs.ts";
+
+function log(baseMs: number, intervals: [number, number, number][]): string {
+  let text = hlogHeader(baseMs);
+  for (const [offsetMs, lo, hi] of intervals) {
+    text += hlogLine(
+      {
+        startMs: baseMs + offsetMs,
+        endMs: baseMs + offsetMs + 1000,
+        histogram: uniformHistogram(lo, hi),
+      },
+      baseMs,
+    );
+  }
+  return text;
+}
+
+describe("merging pods' interval logs", () => {
+  // Pod b starts 3 ms after pod a and misses the second interval.
+  const a = log(T0, [
+    [0, 1, 1000],
+    [1000, 1, 1000],
+    [2000, 1, 1000],
+  ]);
+  const b = log(T0 + 3, [
+    [0, 1001, 2000],
+    [2000, 1001, 2000],
+  ]);
+  const merged = parseHlog(mergeHlogs([a, b], 1000));
+
+  it("adds the intervals of the same slot", () => {
+    expect(merged.map((i) => i.histogram.totalCount)).toEqual([2000, 1000, 2000]);
+    // Slot 0 holds 1 … 2000 µs: its median is 1000 µs (HDR: within 0.1 %).
+    expect(merged[0]!.histogram.getValueAtPercentile(50)).toBeGreaterThanOrEqual(999);
+    expect(merged[0]!.histogram.getValueAtPercentile(50)).toBeLessThanOrEqual(1001);
+    expect(merged[1]!.histogram.getValueAtPercentile(100)).toBeLessThanOrEqual(1001);
+  });
+
+  it("keeps absolute times: the earliest start and latest end of each slot", () => {
+    expect(merged.map((i) => i.startMs - T0)).toEqual([0, 1000, 2000]);
+    expect(merged.map((i) => i.endMs - T0)).toEqual([1003, 2000, 3003]);
+  });
+
+  it("streams the same intervals as the whole-file parser reads", () => {
+    const seen: [number, number, number][] = [];
+    const count = forEachHlogInterval(mergeHlogs([a, b], 1000), (s, e, h) =>
+      seen.push([s - T0, e - T0, h.totalCount]),
+    );
+    expect(count).toBe(3);
+    expect(seen).toEqual([
+      [0, 1003, 2000],
+      [1000, 2000, 1000],
+      [2000, 3003, 2000],
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseRun, serializeRun, writeRun } from "../../src/results/run-file.ts";
+import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+
+const run = () =>
+  runResult({
+    mesh: { name: "istio", version: "1.24.0" },
+    repetition: 1,
+    load: loadResult({ histogram: uniformHistogram(100, 200) }),
+  });
+
+describe("run.json", () => {
+  it("reads back exactly what was written", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "meshbench-run-"));
+    const original = run();
+    const path = await writeRun(join(dir, "smoke/istio/r1"), original, "#hlog\n");
+    const parsed = parseRun(await readFile(path, "utf8"), path);
+    expect(parsed).toEqual({ ok: true, run: original });
+    expect(await readFile(join(dir, "smoke/istio/r1/latency.hlog"), "utf8")).toBe("#hlog\n");
+  });
+
+  it("refuses to write an invalid run, naming the field", () => {
+    const bad = { ...run(), repetition: 0 };
+    expect(() => serializeRun(bad)).toThrow(/refusing to write an invalid run\.json: repetition:/);
+  });
+
+  it("requires load results of a run that completed", () => {
+    const parsed = parseRun(JSON.stringify({ ...run(), load: null }), "x/run.json");
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.problem).toMatch(
+      /^x\/run\.json: damaged run file: load: a run with status ok/,
+    );
+  });
+
+  it("accepts a failed run without load results", () => {
+    const failed = {
+      ...run(),
+      load: null,
+      status: { state: "failed" as const, reason: "istiod never became ready", phase: "install" },
+    };
+    expect(parseRun(serializeRun(failed), "r/run.json")).toEqual({ ok: true, run: failed });
+  });
+
+  it("reports damaged JSON by path", () => {
+    const text = serializeRun(run()).slice(0, 200);
+    const parsed = parseRun(text, "results/s/istio/r1/run.json");
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.problem).toMatch(
+      /^results\/s\/istio\/r1\/run\.json: damaged, not valid JSON/,
+    );
+  });
+
+  it("names the failing fields of a file that is JSON but not a valid run", () => {
+    const data = run() as unknown as { load: { achieved: { rate: unknown } } };
+    data.load.achieved.rate = "fast";
+    const parsed = parseRun(JSON.stringify(data), "a/run.json");
+    expect(!parsed.ok && parsed.problem).toMatch(
+      /^a\/run\.json: damaged run file: load\.achieved\.rate: .*number/,
+    );
+  });
+
+  it("tells a foreign file from a damaged one", () => {
+    const loadgen = parseRun(
+      JSON.stringify(loadResult({ histogram: uniformHistogram(1, 10) })),
+      "b/run.json",
+    );
+    expect(!loadgen.ok && loadgen.problem).toBe(
+      'b/run.json: not a meshbench run file (schema "meshbench/loadgen/v1"; expected "meshbench/run/v1")',
+    );
+    const none = parseRun("[1, 2]", "c/run.json");
+    expect(!none.ok && none.problem).toMatch(
+      /^c\/run\.json: not a meshbench run file \(no "schema" field/,
+    );
+  });
+
+  it("refuses another major version by name", () => {
+    const v2 = parseRun(JSON.stringify({ ...run(), schema: "meshbench/run/v2" }), "d/run.json");
+    expect(!v2.ok && v2.problem).toMatch(
+      /^d\/run\.json: schema "meshbench\/run\/v2" is refused: meshbench .* reads only "meshbench\/run\/v1"; it was written by a newer meshbench/,
+    );
+    const odd = parseRun(JSON.stringify({ ...run(), schema: "meshbench/run/next" }), "e/run.json");
+    expect(!odd.ok && odd.problem).toMatch(/schema "meshbench\/run\/next" is refused/);
+  });
+
+  it("ignores fields it does not know (additions keep the schema id)", () => {
+    const parsed = parseRun(JSON.stringify({ ...run(), addedLater: { x: 1 } }), "f/run.json");
+    expect(parsed.ok).toBe(true);
+  });
+});
