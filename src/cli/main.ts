@@ -8,6 +8,7 @@ import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
+import { RUN_HELP, runCommand } from "./run.ts";
 import { SCENARIO_HELP, scenarioCommand } from "./scenario.ts";
 import { TARGET_HELP, targetCommand } from "./target.ts";
 import { UsageError } from "./usage.ts";
@@ -22,6 +23,11 @@ const COMMANDS: Record<
     run: loadgenCommand,
     help: LOADGEN_HELP,
     summary: "drive HTTP targets at a constant rate; write latency.hlog + loadgen.json",
+  },
+  run: {
+    run: runCommand,
+    help: RUN_HELP,
+    summary: "run a scenario (meshes × repetitions) on its platform, then write the report",
   },
   scenario: {
     run: scenarioCommand,

@@ -1,0 +1,180 @@
+// `meshbench run` end to end on the local platform: a real scenario, real processes,
+// the results tree and the report — and nothing left running afterwards.
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runSchema } from "../../src/results/run-schema.ts";
+
+const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+
+/** Processes still alive that inherited the test's tag (every process meshbench started). */
+async function tagged(tag: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = await readFile(`/proc/${entry}/environ`, "latin1");
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (env.includes(`MESHBENCH_TEST_TAG=${tag}`)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+async function meshbenchRun(
+  args: string[],
+  tag: string,
+  onStderr?: (text: string, kill: () => void) => void,
+  env: NodeJS.ProcessEnv = process.env,
+) {
+  const child = spawn(process.execPath, [CLI, "run", ...args], {
+    env: { ...env, MESHBENCH_TEST_TAG: tag },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => {
+    stderr += d;
+    onStderr?.(stderr, () => child.kill("SIGINT"));
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { code, stdout, stderr };
+}
+
+async function scenarioFile(body: string): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "meshbench-e2e-"));
+  const file = join(dir, "e2e.yaml");
+  await writeFile(file, body);
+  return { dir, file };
+}
+
+describe("meshbench run (local platform)", () => {
+  it("runs 2 meshes × 2 repetitions interleaved, writes every run and the report, leaves nothing running", async () => {
+    const { dir, file } = await scenarioFile(`name: e2e
+platform: local
+meshes: [bare, haproxy-sidecar]
+repetitions: 2
+workload: { app: emojivoto, instances: 2 }
+load:
+  rate: 100
+  duration: 6s
+  warmup: 1s
+  connections: 8
+  paths: ["/api/list", "/api/vote?choice=:joy:", "/api/leaderboard"]
+resources: { interval: 500ms }
+`);
+    const tag = randomUUID();
+    const out = join(dir, "results");
+    const r = await meshbenchRun([file, "--out", out, "--chart-host", "none"], tag);
+    expect(r.stderr).not.toContain("FAILED");
+    expect(r.code).toBe(0);
+
+    // Interleaved: bare r1, haproxy r1, bare r2, haproxy r2.
+    const order = [...r.stderr.matchAll(/^\[\d\/4\] (\S+) r(\d)/gm)].map((m) => `${m[1]} r${m[2]}`);
+    expect(order).toEqual(["bare r1", "haproxy-sidecar r1", "bare r2", "haproxy-sidecar r2"]);
+
+    for (const mesh of ["bare", "haproxy-sidecar"]) {
+      for (const rep of [1, 2]) {
+        const runDir = join(out, "e2e", mesh, `r${rep}`);
+        const run = runSchema.parse(JSON.parse(await readFile(join(runDir, "run.json"), "utf8")));
+        expect(run.status.state).toBe("ok");
+        // 100 rps × 5 s measured, within 1 %.
+        expect(Math.abs(run.load!.achieved.requests - 500)).toBeLessThanOrEqual(5);
+        expect(run.load!.achieved.status["2xx"]).toBe(run.load!.achieved.requests);
+        const classes = new Set(run.resources!.containers.map((c) => c.class));
+        expect(classes.has("application")).toBe(true);
+        expect(classes.has("loadGenerator")).toBe(true);
+        expect(classes.has("dataPlane")).toBe(mesh === "haproxy-sidecar");
+        expect(run.resources!.perRun.application.cpuCores).toBeGreaterThan(0);
+        expect(run.resources!.perRun.application.memoryBytes).toBeGreaterThan(10 * 2 ** 20);
+        if (mesh === "haproxy-sidecar") {
+          // a sidecar per service: 2 instances × (web, emoji, voting)
+          expect(run.resources!.perRun.dataPlane.containers).toBe(6);
+        }
+        expect((await readFile(join(runDir, "latency.hlog"), "utf8")).split("\n")[0]).toMatch(/^#/);
+      }
+    }
+    const report = await readFile(join(out, "e2e", "report.md"), "utf8");
+    expect(report).toContain("haproxy-sidecar");
+    expect(report).toContain("Overhead vs bare");
+    expect(r.stdout).toContain(join(out, "e2e", "report.md"));
+    expect(await tagged(tag)).toEqual([]);
+  }, 180_000);
+
+  it("on Ctrl-C ends the run early, keeps what it measured, cleans up and exits 130", async () => {
+    const { dir, file } = await scenarioFile(`name: stop
+platform: local
+meshes: [bare]
+repetitions: 3
+workload: { app: emojivoto, instances: 1 }
+load: { rate: 50, duration: 60s, warmup: 1s, connections: 4, paths: ["/api/list"] }
+`);
+    const tag = randomUUID();
+    const out = join(dir, "results");
+    let sent = false;
+    const r = await meshbenchRun(
+      [file, "--out", out, "--chart-host", "none"],
+      tag,
+      (stderr, kill) => {
+        // Interrupt once a few seconds have been measured.
+        if (!sent && /\b[3-9]s\/60s measure/.test(stderr)) {
+          sent = true;
+          kill();
+        }
+      },
+    );
+    expect(r.code).toBe(130);
+    const run = runSchema.parse(
+      JSON.parse(await readFile(join(out, "stop", "bare", "r1", "run.json"), "utf8")),
+    );
+    expect(run.status).toMatchObject({ state: "failed", phase: "load" });
+    expect(run.load!.achieved.requests).toBeGreaterThan(50);
+    expect(Math.abs(run.load!.achieved.rate - 50)).toBeLessThan(2);
+    // The matrix stopped: no second repetition was started.
+    await expect(readFile(join(out, "stop", "bare", "r2", "run.json"))).rejects.toThrow();
+    expect(await tagged(tag)).toEqual([]);
+  }, 120_000);
+
+  it("skips a mesh whose program is missing, says how to get it, and still runs and reports the rest", async () => {
+    const { dir, file } = await scenarioFile(`name: skip
+platform: local
+meshes: [bare, haproxy-sidecar]
+repetitions: 1
+workload: { app: emojivoto, instances: 1 }
+load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"] }
+`);
+    const out = join(dir, "results");
+    // A PATH without haproxy (it lives in /usr/sbin), as on a machine with only Node.
+    const path = (process.env.PATH ?? "")
+      .split(":")
+      .filter((p) => !p.endsWith("sbin"))
+      .join(":");
+    const r = await meshbenchRun(
+      [file, "--out", out, "--chart-host", "none"],
+      randomUUID(),
+      undefined,
+      { ...process.env, PATH: path },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /haproxy-sidecar\s+skipped: `haproxy` not found on the PATH; install it: sudo apt-get install -y haproxy/,
+    );
+    const skipped = runSchema.parse(
+      JSON.parse(await readFile(join(out, "skip", "haproxy-sidecar", "r1", "run.json"), "utf8")),
+    );
+    expect(skipped.status).toMatchObject({ state: "failed", phase: "skipped" });
+    const report = await readFile(join(out, "skip", "report.md"), "utf8");
+    expect(report).toMatch(/\| haproxy-sidecar \|\s+r1 \| skipped \| `haproxy` not found/);
+    const bare = runSchema.parse(
+      JSON.parse(await readFile(join(out, "skip", "bare", "r1", "run.json"), "utf8")),
+    );
+    expect(bare.status.state).toBe("ok");
+  }, 60_000);
+});
