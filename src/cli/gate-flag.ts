@@ -1,29 +1,16 @@
 // --thresholds FILE|k=v,...: the one way both `report` and `compare` take thresholds.
-import { readFile } from "node:fs/promises";
-import {
-  DEFAULT_GATE,
-  type GateConfig,
-  parseGateFile,
-  parseInlineGate,
-  ThresholdError,
-} from "../stats/thresholds.ts";
+import { readGateSpec } from "../report/gate-spec.ts";
+import { type GateConfig, ThresholdError } from "../stats/thresholds.ts";
 import { UsageError } from "./usage.ts";
 
 export async function gateFlag(value: string | undefined): Promise<GateConfig> {
-  if (value === undefined) return DEFAULT_GATE;
   try {
-    if (value.includes("=")) return parseInlineGate(value);
-    let text: string;
-    try {
-      text = await readFile(value, "utf8");
-    } catch (error) {
-      throw new UsageError(
-        `--thresholds: cannot read ${value}: ${(error as Error).message}; give a file, or key=value pairs like latency.p99=10%`,
-      );
-    }
-    return parseGateFile(text, value);
+    return await readGateSpec(value);
   } catch (error) {
-    if (error instanceof ThresholdError) throw new UsageError(error.message);
+    if (error instanceof ThresholdError) {
+      const m = error.message;
+      throw new UsageError(m.startsWith("--thresholds") ? m : `--thresholds: ${m}`);
+    }
     throw error;
   }
 }

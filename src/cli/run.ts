@@ -1,16 +1,10 @@
 // `meshbench run`: a scenario file → the plan → every run on its platform → results/ and
-// the report. Thin: parse flags, build the platform, call the orchestrator, print.
-import { cpus } from "node:os";
-import { join } from "node:path";
-import { loadScenarioPlan } from "../mesh/scenario-plan.ts";
-import { LocalPlatform } from "../platform/local/platform.ts";
-import type { Platform } from "../platform/types.ts";
-import { generateReport } from "../report/generate.ts";
+// the report. Thin: parse flags, handle signals, call runScenario, print.
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
-import type { Platform as PlatformInfo } from "../results/run-schema.ts";
-import { executePlan, type RunOutcome, recordSkipped } from "../run/execute.ts";
+import type { RunOutcome } from "../run/execute.ts";
+import { PlatformUnavailable } from "../run/platforms.ts";
+import { runScenario, type ScenarioRun } from "../run/scenario-run.ts";
 import { formatPlan } from "../scenario/format.ts";
-import { DEFAULT_GATE } from "../stats/thresholds.ts";
 import { numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const EXIT_RUNS_FAILED = 4;
@@ -51,24 +45,6 @@ const FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function localPlatformInfo(): PlatformInfo {
-  const cores = cpus();
-  return {
-    kind: "local",
-    nodes: { count: 1, types: [`${cores[0]?.model.trim() ?? "unknown CPU"} ×${cores.length}`] },
-  };
-}
-
-function platformFor(kind: string): {
-  platform: Platform & { killAllNow?: () => void };
-  info: PlatformInfo;
-} {
-  if (kind === "local") return { platform: new LocalPlatform(), info: localPlatformInfo() };
-  throw new UsageError(
-    `platform ${kind}: not available in this version of meshbench run; use platform: local`,
-  );
-}
-
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("run", argv, FLAGS, true);
   if (values.help) {
@@ -80,25 +56,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError("give a SCENARIO file, e.g. meshbench run scenarios/local-quick.yaml");
   if (extra.length > 0)
     throw new UsageError(`unexpected argument "${extra[0]}" (one SCENARIO at a time)`);
-  const { loaded, meshes, plan } = await loadScenarioPlan(file, {
-    only: values.mesh,
-    repetitions:
-      values.repetitions === undefined
-        ? undefined
-        : numberFlag("repetitions", values.repetitions, { integer: true, min: 1, max: 100 }),
-  });
-  const scenario = loaded.scenario;
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  process.stdout.write(formatPlan(scenario, plan));
-  if (values["dry-run"]) return 0;
-
-  const resultsRoot = values.out ?? "results";
-  const { platform, info } = platformFor(scenario.platform);
   const stop = new AbortController();
+  let killAllNow: (() => void) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) {
       say(`${signal} again: stopping everything now`);
-      platform.killAllNow?.();
+      killAllNow?.();
       process.exit(130);
     }
     say(
@@ -108,35 +72,39 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  let outcomes: RunOutcome[];
+  let result: ScenarioRun;
   try {
-    const options = {
-      scenario,
-      plan,
-      meshes,
-      platform,
-      platformInfo: info,
-      resultsRoot,
+    result = await runScenario({
+      file,
+      ...(values.mesh ? { only: values.mesh } : {}),
+      ...(values.repetitions !== undefined
+        ? {
+            repetitions: numberFlag("repetitions", values.repetitions, {
+              integer: true,
+              min: 1,
+              max: 100,
+            }),
+          }
+        : {}),
+      resultsRoot: values.out ?? "results",
+      chartHost: values["chart-host"] ?? DEFAULT_CHART_HOST,
       signal: stop.signal,
       progress: say,
-    };
-    await recordSkipped(options);
-    outcomes = await executePlan(options);
+      dryRun: values["dry-run"] ?? false,
+      onPlan: (scenario, plan) => process.stdout.write(formatPlan(scenario, plan)),
+      onPlatform: (chosen) => {
+        killAllNow = chosen.platform.killAllNow?.bind(chosen.platform);
+      },
+    });
+  } catch (error) {
+    if (error instanceof PlatformUnavailable) throw new UsageError(error.message);
+    throw error;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-
-  const scenarioDir = join(resultsRoot, scenario.name);
-  say("writing the report");
-  const report = await generateReport({
-    resultsDirs: [scenarioDir],
-    outDir: scenarioDir,
-    gate: DEFAULT_GATE,
-    chartHost: values["chart-host"] ?? DEFAULT_CHART_HOST,
-    shortUrls: false,
-    force: false,
-  });
+  const { report, outcomes, plan } = result;
+  if (!report) return 0; // --dry-run
   for (const problem of report.problems) say(`meshbench: ${problem}`);
   process.stdout.write(formatOutcomes(outcomes, plan.skipped));
   process.stdout.write(

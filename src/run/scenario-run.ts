@@ -1,0 +1,76 @@
+// A whole scenario: plan → every run on its platform → the report. What `meshbench run`
+// and the Action's `command: run` both call; they only parse their inputs and print.
+import { join } from "node:path";
+import { loadScenarioPlan } from "../mesh/scenario-plan.ts";
+import { generateReport, type ReportOutcome } from "../report/generate.ts";
+import type { Scenario } from "../scenario/load.ts";
+import type { Plan } from "../scenario/plan.ts";
+import type { GateConfig } from "../stats/thresholds.ts";
+import { DEFAULT_GATE } from "../stats/thresholds.ts";
+import { executePlan, type RunOutcome, recordSkipped } from "./execute.ts";
+import { type ChosenPlatform, platformFor } from "./platforms.ts";
+
+export interface ScenarioRunOptions {
+  file: string;
+  /** Only these meshes of the scenario. */
+  only?: readonly string[];
+  repetitions?: number;
+  /** The results root; the scenario's runs go to <root>/<scenario>/. */
+  resultsRoot: string;
+  chartHost: string;
+  gate?: GateConfig;
+  signal?: AbortSignal;
+  /** Lines for a person. */
+  progress?: (line: string) => void;
+  /** Told the plan before anything runs (to print it). */
+  onPlan?: (scenario: Scenario, plan: Plan) => void;
+  /** Told the platform once chosen (signal handlers, the Action's teardown state). */
+  onPlatform?: (chosen: ChosenPlatform) => void;
+  /** Stop after the plan (`--dry-run`). */
+  dryRun?: boolean;
+}
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  plan: Plan;
+  /** <root>/<scenario>: the runs and the report. */
+  scenarioDir: string;
+  outcomes: RunOutcome[];
+  report: ReportOutcome | null;
+}
+
+export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioRun> {
+  const { loaded, meshes, plan } = await loadScenarioPlan(options.file, {
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.repetitions !== undefined ? { repetitions: options.repetitions } : {}),
+  });
+  const scenario = loaded.scenario;
+  const scenarioDir = join(options.resultsRoot, scenario.name);
+  options.onPlan?.(scenario, plan);
+  if (options.dryRun) return { scenario, plan, scenarioDir, outcomes: [], report: null };
+
+  const chosen = platformFor(scenario.platform);
+  options.onPlatform?.(chosen);
+  const common = {
+    scenario,
+    plan,
+    meshes,
+    platform: chosen.platform,
+    platformInfo: chosen.info,
+    resultsRoot: options.resultsRoot,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  };
+  await recordSkipped(common);
+  const outcomes = await executePlan(common);
+  options.progress?.("writing the report");
+  const report = await generateReport({
+    resultsDirs: [scenarioDir],
+    outDir: scenarioDir,
+    gate: options.gate ?? DEFAULT_GATE,
+    chartHost: options.chartHost,
+    shortUrls: false,
+    force: false,
+  });
+  return { scenario, plan, scenarioDir, outcomes, report };
+}
