@@ -1,4 +1,5 @@
-// Builds dist/: the CLI and the standalone load generator, each one self-contained ESM
+// Builds dist/: the CLI, the standalone load generator and the Action (main, post), each one
+// self-contained ESM
 // file that runs with no node_modules (the Action runs from dist/, and dist/loadgen.js is
 // mounted from a ConfigMap into node:24-slim pods). CI rebuilds and fails on a diff.
 import { chmod, stat } from "node:fs/promises";
@@ -8,6 +9,8 @@ import { chartJsSource } from "../src/report/chartjs-source.ts";
 const ENTRIES = {
   cli: "src/cli/main.ts",
   loadgen: "src/loadgen/main.ts",
+  action: "src/action/main.ts",
+  post: "src/action/post.ts",
 };
 
 /** A ConfigMap holds at most 1 MiB; the load generator must fit with room to spare. */
@@ -64,7 +67,7 @@ await build({
   },
 });
 
-for (const name of Object.keys(ENTRIES)) await chmod(`dist/${name}.js`, 0o755);
+for (const name of ["cli", "loadgen"]) await chmod(`dist/${name}.js`, 0o755);
 const { size } = await stat("dist/loadgen.js");
 if (size > LOADGEN_LIMIT_BYTES) {
   throw new Error(

@@ -1,0 +1,48 @@
+// One line of the history branch from a report's summaries (pure): per mesh, the pooled
+// figures of this run's repetitions, which the trend charts plot over time.
+import { HISTORY_SCHEMA, type HistoryEntry, type HistoryMesh } from "../github/history-format.ts";
+import type { MetricId } from "../stats/metrics.ts";
+import type { ScenarioSummary } from "../stats/summarize.ts";
+
+export interface HistoryRun {
+  id: number;
+  url: string;
+  sha: string;
+  ref: string;
+  event: string;
+}
+
+export function historyEntry(summary: ScenarioSummary, run: HistoryRun, at: Date): HistoryEntry {
+  const meshes: Record<string, HistoryMesh> = {};
+  for (const m of summary.meshes) {
+    if (m.runs.length === 0) continue;
+    const pooled = (id: MetricId) => {
+      const s = m.metrics[id];
+      return s === undefined ? undefined : (s.pooled ?? s.median);
+    };
+    const us = (id: MetricId) => {
+      const ms = pooled(id);
+      return ms === undefined ? undefined : Math.round(ms * 1000);
+    };
+    const median = (id: MetricId) => m.metrics[id]?.median ?? null;
+    meshes[m.label] = {
+      achievedRate: pooled("rate.achieved") ?? 0,
+      latencyUs: {
+        p50: us("latency.p50") ?? 0,
+        p99: us("latency.p99") ?? 0,
+        ...(us("latency.p90") !== undefined ? { p90: us("latency.p90")! } : {}),
+        ...(us("latency.p99.9") !== undefined ? { "p99.9": us("latency.p99.9")! } : {}),
+        ...(us("latency.p100") !== undefined ? { p100: us("latency.p100")! } : {}),
+      },
+      dataPlaneMemoryBytes: median("memory.dataPlane"),
+      controlPlaneMemoryBytes: median("memory.controlPlane"),
+      dataPlaneCpuCores: median("cpu.dataPlane"),
+      controlPlaneCpuCores: median("cpu.controlPlane"),
+      errors:
+        Object.values(m.outcomes.errors).reduce((a, b) => a + b, 0) +
+        m.outcomes.status["4xx"] +
+        m.outcomes.status["5xx"],
+    };
+  }
+  return { schema: HISTORY_SCHEMA, at: at.toISOString(), scenario: summary.scenario, run, meshes };
+}

@@ -1,0 +1,193 @@
+// `command: report`: every results artifact of this run (or, under workflow_run, of the
+// run that triggered it), compared with the baseline; the report uploaded, the job
+// summary written, one PR comment kept up to date, history appended for scheduled runs,
+// the outputs set. Downloaded artifacts are untrusted data: the download is size-limited
+// and traversal-safe, and every run.json is schema-validated by the report's reader.
+import { mkdtemp, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  downloadRunResults,
+  REPORT_EXTENSIONS,
+  reportArtifactName,
+  uploadArtifact,
+} from "../github/artifacts.ts";
+import { findBaseline } from "../github/baseline.ts";
+import { createGitHubClient } from "../github/client.ts";
+import { commentMarker, upsertStickyComment } from "../github/comment.ts";
+import { decideComment, type Verdict } from "../github/comment-policy.ts";
+import { artifactUrl, type RunContext, runUrl } from "../github/context.ts";
+import { appendHistory, DEFAULT_HISTORY_BRANCH, historyPath } from "../github/history.ts";
+import { findPullRequest } from "../github/pull-request.ts";
+import { info, warning } from "../github/runtime.ts";
+import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
+import { readGateSpec } from "../report/gate-spec.ts";
+import { generateReport } from "../report/generate.ts";
+import { loadScenario } from "../scenario/load.ts";
+import { regressions } from "../stats/compare.ts";
+import { historyEntry } from "./history-entry.ts";
+import type { ActionInputs } from "./inputs.ts";
+import { overallVerdict } from "./verdict.ts";
+
+/** Events with no pull request whose reports feed the history branch. */
+const HISTORY_EVENTS = ["schedule", "workflow_dispatch"];
+
+export interface ReportStepResult {
+  verdict: Verdict;
+  regressed: { mesh: string; metric: string }[];
+}
+
+/** `istio 1.25.0: latency.p50, latency.p99, cpu.dataPlane and 12 more`, one group per mesh. */
+function byMesh(regressed: readonly { mesh: string; metric: string }[]): string {
+  const groups = new Map<string, string[]>();
+  for (const r of regressed) groups.set(r.mesh, [...(groups.get(r.mesh) ?? []), r.metric]);
+  return [...groups]
+    .map(([mesh, metrics]) => {
+      const shown = metrics.slice(0, 3).join(", ");
+      return metrics.length > 3
+        ? `${mesh} (${shown} and ${metrics.length - 3} more)`
+        : `${mesh} (${shown})`;
+    })
+    .join("; ");
+}
+
+export function verdictLine(
+  verdict: Verdict,
+  baseline: string,
+  regressed: readonly { mesh: string; metric: string }[],
+): string {
+  switch (verdict) {
+    case "regressed":
+      return `**meshbench: regressed** against ${baseline}: ${byMesh(regressed)}`;
+    case "pass":
+      return `**meshbench: pass** against ${baseline}: no metric got worse beyond its threshold and the noise.`;
+    case "inconclusive":
+      return `**meshbench: inconclusive** against ${baseline}: some changes could not be told from noise, or runs were not comparable (see below).`;
+    case "no-baseline":
+      return `**meshbench: no baseline** — ${baseline}. The figures below are this run's alone.`;
+  }
+}
+
+export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise<ReportStepResult> {
+  const { scenario } = await loadScenario(inputs.scenario);
+  const gh = createGitHubClient(inputs.githubToken, ctx);
+  const token = inputs.githubToken;
+  const prefix = inputs.artifactPrefix;
+
+  const current = await downloadRunResults({
+    ctx,
+    gh,
+    token,
+    prefix,
+    scenario: scenario.name,
+    into: inputs.resultsDir,
+  });
+  for (const r of current.refused) warning(`artifact ${r.name} refused: ${r.reason}`);
+  if (current.artifacts.length === 0) {
+    throw new Error(
+      `no results artifacts named ${prefix}-${scenario.name}-* in run ${current.runId}: the command: run jobs upload them; check that they ran before this job (needs:) and used the same artifact-prefix`,
+    );
+  }
+  info(`results: ${current.artifacts.map((a) => a.name).join(", ")}`);
+
+  const baselineInto = await mkdtemp(join(ctx.tempDir, "meshbench-baseline-"));
+  const baseline = await findBaseline(inputs.baseline, {
+    gh,
+    token,
+    ctx,
+    prefix,
+    scenario: scenario.name,
+    into: baselineInto,
+  });
+  for (const note of baseline.notes) info(note);
+  if (baseline.found)
+    for (const r of baseline.refused) warning(`baseline artifact ${r.name} refused: ${r.reason}`);
+
+  const reportDir = join(inputs.resultsDir, "report");
+  const outcome = await generateReport({
+    resultsDirs: current.artifacts.map((a) => a.dir),
+    ...(baseline.found ? { baselineDir: baseline.dir } : {}),
+    outDir: reportDir,
+    gate: await readGateSpec(inputs.thresholds),
+    chartHost: inputs.chartHost ?? "none",
+    shortUrls: false,
+    force: false,
+  });
+  for (const problem of outcome.problems) warning(problem);
+  const verdict = baseline.found ? overallVerdict(outcome.comparison) : "no-baseline";
+  const regressed = outcome.comparison
+    ? regressions(outcome.comparison).map((r) => ({ mesh: r.mesh.label, metric: r.metric.metric }))
+    : [];
+  const head = verdictLine(
+    verdict,
+    baseline.found ? baseline.description : baseline.reason,
+    regressed,
+  );
+
+  const uploaded = await uploadArtifact({
+    name: reportArtifactName(prefix, scenario.name),
+    dir: reportDir,
+    extensions: REPORT_EXTENSIONS,
+    overwrite: ctx.runAttempt > 1,
+  });
+  const fullReportUrl = artifactUrl(ctx, ctx.runId, uploaded.id);
+  const markdown = await readFile(outcome.files.markdown, "utf8");
+  const compact = await readFile(outcome.files.compact, "utf8");
+  await writeJobSummary(`${head}\n\n${markdown}`, { fullReportUrl });
+
+  const pr = await findPullRequest(gh, ctx);
+  const decision = decideComment(inputs.comment, verdict, pr, ctx.eventName);
+  if (decision.post && pr.found) {
+    const comment = await upsertStickyComment(
+      gh,
+      { owner: ctx.owner, repo: ctx.repo, issueNumber: pr.number },
+      {
+        marker: commentMarker(scenario.name),
+        body: `${head}\n\n${compact}\n\n[Full report and charts](${fullReportUrl}) · [run](${runUrl(ctx, ctx.runId)})`,
+        fullReportUrl,
+        createIfMissing: decision.createIfMissing,
+      },
+    );
+    info(
+      `PR #${pr.number} comment: ${"id" in comment ? `${comment.action} ${comment.url}` : `${comment.action}: ${comment.reason}`}`,
+    );
+  } else {
+    info(`no PR comment: ${decision.reason}`);
+  }
+
+  if (!pr.found && HISTORY_EVENTS.includes(ctx.eventName)) {
+    const summary = outcome.scenarios.find((s) => s.scenario === scenario.name);
+    if (summary) {
+      const appended = await appendHistory(
+        gh,
+        {
+          owner: ctx.owner,
+          repo: ctx.repo,
+          branch: DEFAULT_HISTORY_BRANCH,
+          path: historyPath(scenario.name),
+        },
+        historyEntry(
+          summary,
+          {
+            id: ctx.runId,
+            url: runUrl(ctx, ctx.runId),
+            sha: ctx.sha,
+            ref: ctx.ref,
+            event: ctx.eventName,
+          },
+          new Date(),
+        ),
+      );
+      info(
+        `history: appended to ${DEFAULT_HISTORY_BRANCH}:${historyPath(scenario.name)} (${appended.commitSha.slice(0, 7)})`,
+      );
+    }
+  }
+
+  setActionOutputs({
+    "results-dir": inputs.resultsDir,
+    "report-dir": reportDir,
+    verdict,
+    "summary-json": outcome.files.summary,
+  });
+  return { verdict, regressed };
+}

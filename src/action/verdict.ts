@@ -1,0 +1,15 @@
+// The Action's one-word verdict from the comparison (pure): regressed when any metric of
+// any mesh regressed; inconclusive when a pair could not be judged (noise, fingerprints
+// that differ, a mesh missing on one side); pass otherwise; no-baseline without one.
+import type { Verdict } from "../github/comment-policy.ts";
+import { type Comparison, regressions } from "../stats/compare.ts";
+
+export function overallVerdict(comparison: Comparison | null): Verdict {
+  if (!comparison) return "no-baseline";
+  if (regressions(comparison).length > 0) return "regressed";
+  const unsure =
+    comparison.refused.length > 0 ||
+    comparison.meshes.length === 0 ||
+    comparison.meshes.some((m) => m.metrics.some((x) => x.verdict === "inconclusive"));
+  return unsure ? "inconclusive" : "pass";
+}

@@ -1,0 +1,276 @@
+// The bundled Action run the way a runner runs it: `node dist/action.js` (and post.js)
+// with INPUT_* variables, the event payload, the runner's files, and the GitHub API and
+// artifact service of a fake GitHub on 127.0.0.1 that the real Octokit and
+// @actions/artifact talk to. The job summary and the PR comment are golden files:
+// after a deliberate change, UPDATE_GOLDEN=1 npx vitest run test/action/action.test.ts.
+import { spawn } from "node:child_process";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { serializeRun } from "../../src/results/run-file.ts";
+import {
+  type FakeGitHub,
+  type FakeRun,
+  startFakeGitHub,
+  zip,
+} from "../helpers/fake-github/index.ts";
+import { type RunnerFiles, runnerFiles } from "../helpers/github-env.ts";
+import { exampleRuns } from "../support/example.ts";
+
+const DIST = new URL("../../dist/", import.meta.url).pathname;
+const GOLDEN = join(import.meta.dirname, "../golden");
+const TOKEN = "ghs_fakeInstallationToken0123456789abcdef";
+
+async function golden(name: string, actual: string): Promise<void> {
+  const path = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN) await writeFile(path, actual);
+  expect(actual).toBe(await readFile(path, "utf8"));
+}
+
+interface Step {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runStep(
+  script: "action.js" | "post.js",
+  env: Record<string, string>,
+  cwd: string,
+): Promise<Step> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(DIST, script)], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The results of `exampleRuns` as the matrix jobs upload them: one artifact per mesh. */
+function resultArtifacts(fake: FakeGitHub, run: FakeRun, candidate: boolean): void {
+  const byMesh = new Map<string, { name: string; data: string }[]>();
+  for (const { path, run: result } of exampleRuns(candidate)) {
+    const inside = path.replace(/^results\/smoke\//, "");
+    const list = byMesh.get(result.mesh.name) ?? [];
+    list.push({ name: inside, data: serializeRun(result) });
+    byMesh.set(result.mesh.name, list);
+  }
+  for (const [mesh, files] of byMesh)
+    fake.state.addArtifact(run.id, `meshbench-smoke-${mesh}`, zip(files));
+}
+
+interface Job {
+  runner: RunnerFiles;
+  workspace: string;
+  env: Record<string, string>;
+}
+
+async function job(
+  fake: FakeGitHub,
+  run: FakeRun,
+  inputs: Record<string, string>,
+  event: object,
+): Promise<Job> {
+  const runner = await runnerFiles();
+  const workspace = runner.env.GITHUB_WORKSPACE!;
+  await mkdir(workspace, { recursive: true });
+  await mkdir(runner.env.RUNNER_TEMP!, { recursive: true });
+  await writeFile(
+    join(workspace, "smoke.yaml"),
+    "name: smoke\nplatform: local\nmeshes: [bare, linkerd, istio]\n",
+  );
+  const eventPath = join(runner.dir, "event.json");
+  await writeFile(eventPath, JSON.stringify({ repository: { default_branch: "main" }, ...event }));
+  const env: Record<string, string> = {
+    ...fake.jobEnv(run),
+    ...runner.env,
+    GITHUB_EVENT_NAME: run.event,
+    GITHUB_EVENT_PATH: eventPath,
+    "INPUT_GITHUB-TOKEN": TOKEN,
+    INPUT_SCENARIO: "smoke.yaml",
+    "INPUT_CHART-HOST": "none",
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return { runner, workspace, env };
+}
+
+/** `name<<delimiter\nvalue\ndelimiter` blocks of GITHUB_OUTPUT. */
+function outputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^(.+?)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm))
+    out[m[1]!] = m[3]!;
+  return out;
+}
+
+describe("the Action, command: report", () => {
+  let fake: FakeGitHub;
+  let current: FakeRun;
+  let pullRequestEvent: object;
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+    fake.state.addInstallationToken(TOKEN);
+    fake.state.now = () => new Date("2026-11-20T10:00:00Z");
+    const baseline = fake.state.addRun({ createdAt: "2026-11-19T08:00:00Z" });
+    resultArtifacts(fake, baseline, false);
+    current = fake.state.addRun({
+      event: "pull_request",
+      headBranch: "bump-istio",
+      status: "in_progress",
+      conclusion: null,
+    });
+    resultArtifacts(fake, current, true);
+    fake.state.addPull({ number: 7, headSha: current.headSha, headRef: "bump-istio" });
+    pullRequestEvent = {
+      pull_request: {
+        number: 7,
+        head: { sha: current.headSha, repo: { full_name: "acme/shop" } },
+        base: { ref: "main" },
+      },
+    };
+  });
+  afterEach(() => fake.close());
+
+  it("reports a regression: summary, one sticky comment (created, then updated in place), outputs, a failed step", async () => {
+    const first = await job(fake, current, { command: "report" }, pullRequestEvent);
+    const r1 = await runStep("action.js", first.env, first.workspace);
+    expect(r1.stdout).toContain("::error::regressed: istio 1.25.0");
+    expect(r1.code).toBe(1); // fail-on-regression defaults to true
+    const out = outputs(await first.runner.read("output"));
+    expect(out.verdict).toBe("regressed");
+    expect(out["summary-json"]).toBe(join("meshbench-results", "report", "summary.json"));
+    expect(
+      JSON.parse(await readFile(join(first.workspace, out["summary-json"]!), "utf8")),
+    ).toBeTruthy();
+
+    const comments = fake.state.commentsOn(7);
+    expect(comments).toHaveLength(1);
+    const normalize = (text: string) =>
+      text
+        .replaceAll(first.runner.env.RUNNER_TEMP!, "$RUNNER_TEMP")
+        .replace(/meshbench-baseline-\w+/g, "meshbench-baseline-XXXXXX");
+    await golden("action-comment.md", normalize(comments[0]!.body));
+    await golden("action-summary.md", normalize(await first.runner.read("summary")));
+    // The report itself went up as an artifact, and the comment links to it.
+    const report = fake.state
+      .runArtifacts(current.id)
+      .find((a) => a.name === "meshbench-report-smoke");
+    expect(report?.finalized).toBe(true);
+    expect(comments[0]!.body).toContain(`/actions/runs/${current.id}/artifacts/${report!.id}`);
+
+    // A second report of the same results (a re-run attempt) keeps the one comment.
+    const again = await job(
+      fake,
+      { ...current, runAttempt: 2 },
+      { command: "report", "fail-on-regression": "false" },
+      pullRequestEvent,
+    );
+    const r2 = await runStep("action.js", again.env, again.workspace);
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toMatch(/PR #7 comment: (updated|unchanged)/);
+    expect(fake.state.commentsOn(7)).toHaveLength(1);
+    for (const text of [r1.stdout, r1.stderr, r2.stdout, await first.runner.read("summary")]) {
+      expect(
+        text.split("\n").filter((l) => !l.startsWith("::add-mask::") && l.includes(TOKEN)),
+      ).toEqual([]);
+    }
+  }, 60_000);
+
+  it("says no-baseline, not an error, when no earlier run has results", async () => {
+    fake.state.artifacts.splice(
+      0,
+      fake.state.artifacts.length,
+      ...fake.state.runArtifacts(current.id),
+    );
+    const j = await job(fake, current, { command: "report" }, pullRequestEvent);
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.code).toBe(0);
+    expect(outputs(await j.runner.read("output")).verdict).toBe("no-baseline");
+    expect(fake.state.commentsOn(7)[0]!.body).toMatch(/meshbench: no baseline/);
+  }, 60_000);
+
+  it("turns a 403 on commenting (a fork's read-only token) into a warning; the step passes unless gated", async () => {
+    fake.state.tokens.clear();
+    fake.state.addInstallationToken(TOKEN, { readOnly: true });
+    const j = await job(
+      fake,
+      current,
+      { command: "report", comment: "always", "fail-on-regression": "false" },
+      pullRequestEvent,
+    );
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.stdout).toMatch(/^::warning::.*(read-only|not accessible)/im);
+    expect(r.code).toBe(0);
+    expect(fake.state.commentsOn(7)).toHaveLength(0);
+  }, 60_000);
+});
+
+describe("the Action, command: run, and post", () => {
+  let fake: FakeGitHub;
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+    fake.state.addInstallationToken(TOKEN);
+  });
+  afterEach(() => fake.close());
+
+  it("runs a local scenario, uploads its results as <prefix>-<scenario>-<mesh>, and writes the cell's summary", async () => {
+    const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
+    const j = await job(fake, run, { command: "run", mesh: "bare", repetitions: "1" }, {});
+    await writeFile(
+      join(j.workspace, "smoke.yaml"),
+      'name: smoke\nplatform: local\nmeshes: [bare, haproxy-sidecar]\nworkload: { app: emojivoto, instances: 1 }\nload: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"] }\n',
+    );
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.stdout).not.toMatch(/^::error::/m);
+    expect(r.code).toBe(0);
+    const artifact = fake.state.runArtifacts(run.id).find((a) => a.name === "meshbench-smoke-bare");
+    expect(artifact?.finalized).toBe(true);
+    const summary = await j.runner.read("summary");
+    expect(summary).toContain("| bare");
+    expect(outputs(await j.runner.read("output"))["results-dir"]).toBe(
+      join("meshbench-results", "smoke"),
+    );
+    const result = JSON.parse(
+      await readFile(join(j.workspace, "meshbench-results/smoke/bare/r1/run.json"), "utf8"),
+    );
+    expect(Math.abs(result.load.achieved.requests - 100)).toBeLessThanOrEqual(1);
+  }, 90_000);
+
+  it("post removes the kubeconfig a failed main wrote", async () => {
+    const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
+    const j = await job(
+      fake,
+      run,
+      {
+        command: "run",
+        provider: "kubeconfig",
+        kubeconfig:
+          "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: kube-secret-0123456789}}]\n",
+        scenario: "missing.yaml",
+      },
+      {},
+    );
+    const main = await runStep("action.js", j.env, j.workspace);
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(/^::error::meshbench: /m);
+    expect(
+      main.stdout
+        .split("\n")
+        .filter((l) => !l.startsWith("::add-mask::") && l.includes("kube-secret-0123456789")),
+    ).toEqual([]);
+    const state = outputs(await j.runner.read("state"))["meshbench-teardown"]!;
+    const { kubeconfigPath } = JSON.parse(state) as { kubeconfigPath: string };
+    expect((await stat(kubeconfigPath)).mode & 0o777).toBe(0o600);
+    const post = await runStep(
+      "post.js",
+      { ...j.env, "STATE_meshbench-teardown": state },
+      j.workspace,
+    );
+    expect(post.code).toBe(0);
+    await expect(stat(kubeconfigPath)).rejects.toThrow(/ENOENT/);
+  }, 30_000);
+});
