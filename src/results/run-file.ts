@@ -75,7 +75,19 @@ export function serializeRun(run: RunResult): string {
   if (!result.success) {
     throw new Error(`refusing to write an invalid run.json: ${formatZodIssues(result.error)}`);
   }
-  return `${JSON.stringify(result.data, null, 2)}\n`;
+  return `${stringify(result.data)}\n`;
+}
+
+/**
+ * JSON indented by two spaces, except arrays of numbers, which stay on one line: resource
+ * samples would otherwise take a line per number. (JSON strings hold no raw newline, so
+ * the pattern cannot match inside one.)
+ */
+function stringify(data: unknown): string {
+  return JSON.stringify(data, null, 2).replace(
+    /\[\n\s*((?:-?\d[\d.eE+-]*|null)(?:,\n\s*(?:-?\d[\d.eE+-]*|null))*)\n\s*\]/g,
+    (_, items: string) => `[${items.split(/,\n\s*/).join(", ")}]`,
+  );
 }
 
 /** Writes `dir/run.json` (and `dir/latency.hlog` when given); each file appears whole or not at all. */

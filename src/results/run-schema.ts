@@ -67,11 +67,14 @@ export const containerSchema = z.object({
   node: nonEmpty.optional(),
 });
 
-export const sampleSchema = z.object({
-  /** Sample time, ms since the epoch. */
-  atMs: z.number(),
-  /** Usage per container id; a container missing from a sample was not there. */
-  usage: z.record(z.string(), usageSchema),
+/**
+ * One container's samples, aligned with `sampledAtMs`; null where the container was not
+ * there. Columns rather than one object per sample: a 30-minute run sampled every second
+ * stays a few MB that parse quickly, instead of a million small objects.
+ */
+export const usageSeriesSchema = z.object({
+  cpuCores: z.array(nonNegative.nullable()),
+  memoryBytes: z.array(nonNegative.nullable()),
 });
 
 /** The per-run figure of one class: sum over the class at each sample, max over samples. */
@@ -80,19 +83,44 @@ export const classFigureSchema = usageSchema.extend({
   containers: z.number().int().nonnegative(),
 });
 
-export const resourcesSchema = z.object({
-  intervalMs: z.number().int().positive(),
-  containers: z.array(containerSchema),
-  samples: z.array(sampleSchema),
-  perRun: z.object({
-    controlPlane: classFigureSchema,
-    dataPlane: classFigureSchema,
-    application: classFigureSchema,
-    loadGenerator: classFigureSchema,
-    /** The largest single data-plane container (sidecar or node proxy) in any sample. */
-    maxProxy: usageSchema,
-  }),
-});
+export const resourcesSchema = z
+  .object({
+    intervalMs: z.number().int().positive(),
+    containers: z.array(containerSchema),
+    /** Sample times, ms since the epoch. */
+    sampledAtMs: z.array(z.number()),
+    /** Samples per container id (every id listed in `containers`). */
+    usage: z.record(z.string(), usageSeriesSchema),
+    perRun: z.object({
+      controlPlane: classFigureSchema,
+      dataPlane: classFigureSchema,
+      application: classFigureSchema,
+      loadGenerator: classFigureSchema,
+      /** The largest single data-plane container (sidecar or node proxy) in any sample. */
+      maxProxy: usageSchema,
+    }),
+  })
+  .superRefine((r, ctx) => {
+    const ids = new Set(r.containers.map((c) => c.id));
+    for (const [id, series] of Object.entries(r.usage)) {
+      if (!ids.has(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["usage", id],
+          message: `"${id}" is not in resources.containers`,
+        });
+      }
+      for (const key of ["cpuCores", "memoryBytes"] as const) {
+        if (series[key].length !== r.sampledAtMs.length) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["usage", id, key],
+            message: `has ${series[key].length} samples, sampledAtMs has ${r.sampledAtMs.length}`,
+          });
+        }
+      }
+    }
+  });
 
 export const eventSchema = z.object({
   atMs: z.number(),
@@ -139,7 +167,7 @@ export type RunSpec = z.infer<typeof specSchema>;
 export type Platform = z.infer<typeof platformSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type Container = z.infer<typeof containerSchema>;
-export type ResourceSample = z.infer<typeof sampleSchema>;
+export type UsageSeries = z.infer<typeof usageSeriesSchema>;
 export type ClassFigure = z.infer<typeof classFigureSchema>;
 export type Resources = z.infer<typeof resourcesSchema>;
 export type RunEvent = z.infer<typeof eventSchema>;

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/results-dir.ts";
 import { serializeRun, writeRun } from "../../src/results/run-file.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import {
+  constantResources,
+  loadResult,
+  meshContainers,
+  runResult,
+  uniformHistogram,
+} from "../support/runs.ts";
 
 let dir: string;
 const run = (name: string, repetition: number) =>
@@ -63,5 +69,27 @@ describe("reading results directories", () => {
     expect(problems).toContain(`${join(dir, "does-not-exist")}: cannot read results`);
     expect(problems).not.toContain("pods");
     expect(set.problems).toHaveLength(5);
+  });
+});
+
+describe("reading for a report", () => {
+  it("can release the resource samples and keep the per-run figures", async () => {
+    const withSamples = await mkdtemp(join(tmpdir(), "meshbench-samples-"));
+    const resources = constantResources(meshContainers(1), 30);
+    await writeRun(
+      join(withSamples, "s/istio/r1"),
+      runResult({
+        mesh: { name: "istio" },
+        repetition: 1,
+        load: loadResult({ histogram: uniformHistogram(1, 9) }),
+        resources,
+      }),
+    );
+    const kept = await readResults([withSamples]);
+    expect(kept.runs[0]!.run.resources!.sampledAtMs).toHaveLength(30);
+    const dropped = await readResults([withSamples], { dropSamples: true });
+    expect(dropped.runs[0]!.run.resources!.sampledAtMs).toEqual([]);
+    expect(dropped.runs[0]!.run.resources!.usage).toEqual({});
+    expect(dropped.runs[0]!.run.resources!.perRun).toEqual(resources.perRun);
   });
 });
