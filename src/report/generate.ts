@@ -32,13 +32,13 @@ export async function analyze(
   gate: GateConfig,
   force: boolean,
 ): Promise<Analysis & { runs: LoadedRun[] }> {
-  const set = await readResults(resultsDirs);
+  const set = await readResults(resultsDirs, { dropSamples: true });
   const problems = [...set.problems];
   const scenarios = summarize(set.runs);
   let baseline: ScenarioSummary[] | null = null;
   let comparison: Comparison | null = null;
   if (baselineDir !== undefined) {
-    const base = await readResults([baselineDir]);
+    const base = await readResults([baselineDir], { dropSamples: true });
     problems.push(...base.problems.map((p) => `baseline: ${p}`));
     baseline = summarize(base.runs);
     comparison = compareResults(baseline, scenarios, { gate, force });
@@ -74,9 +74,9 @@ export async function readOverTime(
       const run = overTimeAccumulator(bucketMs);
       try {
         const content = await readFile(r.hlogPath!, "utf8");
-        forEachHlogInterval(content, (startMs, _endMs, histogram) => {
-          run.add(startMs - load.measuredFromMs, histogram);
-        });
+        forEachHlogInterval(content, (interval) =>
+          run.bucket(interval.startMs - load.measuredFromMs),
+        );
         run.endRun();
         mesh.addAll(run);
       } catch (error) {

@@ -33,6 +33,11 @@ export function bucketSize(intervalMs: number, measuredMs: number, maxPoints = M
 export interface OverTimeAccumulator {
   /** Adds one interval histogram that started `offsetMs` after the measured period began. */
   add(offsetMs: number, histogram: Histogram): void;
+  /**
+   * The bucket histogram an interval starting `offsetMs` after the measured period began
+   * belongs in, for callers that add into it themselves; counts as one interval.
+   */
+  bucket(offsetMs: number): Histogram;
   /** Marks the end of one run's intervals. */
   endRun(): void;
   /** Adds everything another accumulator (same bucket size) holds, runs included. */
@@ -47,29 +52,33 @@ export function overTimeAccumulator(bucketMs: number): OverTimeAccumulator {
   const buckets = new Map<number, Histogram>();
   let runs = 0;
   let current = 0;
-  const addToBucket = (index: number, histogram: Histogram) => {
+  const bucketAt = (index: number): Histogram => {
     let bucket = buckets.get(index);
     if (!bucket) {
       bucket = createHistogram();
       buckets.set(index, bucket);
     }
-    bucket.add(histogram);
+    return bucket;
+  };
+  const bucket = (offsetMs: number): Histogram => {
+    current++;
+    return bucketAt(Math.max(0, Math.floor(offsetMs / bucketMs)));
   };
   return {
     buckets,
     get runs() {
       return runs;
     },
+    bucket,
     add(offsetMs, histogram) {
-      addToBucket(Math.max(0, Math.floor(offsetMs / bucketMs)), histogram);
-      current++;
+      bucket(offsetMs).add(histogram);
     },
     endRun() {
       if (current > 0) runs++;
       current = 0;
     },
     addAll(other) {
-      for (const [index, histogram] of other.buckets) addToBucket(index, histogram);
+      for (const [index, histogram] of other.buckets) bucketAt(index).add(histogram);
       runs += other.runs;
     },
     series() {

@@ -212,6 +212,8 @@ describe("dist/cli.js", () => {
     );
     expect(o.stderr).not.toContain("internal error");
     expect(o.code).toBe(0);
+    // Every good run read: 3 meshes × 3 runs (the failed, damaged and foreign files aside).
+    expect(o.stdout).toContain("Report of 9 completed run(s) in 1 scenario(s)");
     expect(await readFile(join(alone, "out/report.html"), "utf8")).toContain("Chart.js v4");
   });
 });

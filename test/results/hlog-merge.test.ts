@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createHistogram, type Histogram, spectrum } from "../../src/histogram/hdr.ts";
 import { hlogHeader, hlogLine, parseHlog } from "../../src/histogram/hlog.ts";
 import { mergeHlogs } from "../../src/histogram/hlog-merge.ts";
 import { forEachHlogInterval } from "../../src/histogram/hlog-stream.ts";
@@ -45,16 +46,35 @@ describe("merging pods' interval logs", () => {
     expect(merged.map((i) => i.endMs - T0)).toEqual([1003, 2000, 3003]);
   });
 
-  it("streams the same intervals as the whole-file parser reads", () => {
-    const seen: [number, number, number][] = [];
-    const count = forEachHlogInterval(mergeHlogs([a, b], 1000), (s, e, h) =>
-      seen.push([s - T0, e - T0, h.totalCount]),
-    );
+  it("streams the same intervals as the library's whole-file parser reads", () => {
+    const seen: { startMs: number; endMs: number; histogram: Histogram }[] = [];
+    const count = forEachHlogInterval(mergeHlogs([a, b], 1000), ({ startMs, endMs }) => {
+      const histogram = createHistogram();
+      seen.push({ startMs, endMs, histogram });
+      return histogram;
+    });
     expect(count).toBe(3);
-    expect(seen).toEqual([
+    expect(seen.map((i) => [i.startMs - T0, i.endMs - T0, i.histogram.totalCount])).toEqual([
       [0, 1003, 2000],
       [1000, 2000, 1000],
       [2000, 3003, 2000],
     ]);
+    seen.forEach((interval, i) => {
+      expect(spectrum(interval.histogram)).toEqual(spectrum(merged[i]!.histogram));
+    });
+  });
+
+  it("reads logs whose timestamps are absolute or relative to StartTime, as HistogramLogReader does", () => {
+    const relative = log(T0, [[0, 1, 10]]).replace(/^#\[BaseTime.*\n/m, "");
+    const absolute = relative.replace(/^0\.000,/m, `${(T0 / 1000).toFixed(3)},`);
+    for (const text of [relative, absolute]) {
+      const starts: number[] = [];
+      forEachHlogInterval(text, ({ startMs }) => {
+        starts.push(startMs);
+        return createHistogram();
+      });
+      expect(starts).toEqual([T0]);
+      expect(parseHlog(text)[0]!.startMs).toBe(T0);
+    }
   });
 });
