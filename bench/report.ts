@@ -14,7 +14,7 @@ import { parseArgs, promisify } from "node:util";
 import { createHistogram, type Histogram } from "../src/histogram/hdr.ts";
 import { hlogHeader, hlogLine } from "../src/histogram/hlog.ts";
 import { mergeHlogs } from "../src/histogram/hlog-merge.ts";
-import { mergeLoadgenResults } from "../src/results/merge-loadgen.ts";
+import { mergeLoadgenResults } from "../src/results/merge.ts";
 import { buildResources, type ResourceSnapshot } from "../src/results/resources.ts";
 import { writeRun } from "../src/results/run-file.ts";
 import type { Container, RunEvent } from "../src/results/run-schema.ts";

@@ -1,6 +1,6 @@
 // Exact merge of several load-generator pods' results into one (DESIGN.md, "Scale-out
 // load"): histograms are added, never averaged; counts are summed; percentiles and rates
-// are recomputed from the sums. The pods' interval logs are merged interval by interval.
+// are recomputed from the sums (their interval logs: src/histogram/hlog-merge.ts).
 // Pure: results in, result out.
 import {
   decodeHistogram,
@@ -9,7 +9,6 @@ import {
   mergeHistograms,
   spectrum,
 } from "../histogram/hdr.ts";
-import { hlogHeader, hlogLine, parseHlog } from "../histogram/hlog.ts";
 import type { ErrorCounts, LoadgenResult, PathResult, StatusCounts } from "./loadgen-schema.ts";
 
 export class MergeError extends Error {
@@ -104,39 +103,4 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
     },
     paths,
   };
-}
-
-/**
- * Adds several pods' interval logs interval by interval: interval k of every pod (k
- * counted in `intervalMs` steps from `baseTimeMs`, the shared start of measurement) goes
- * into interval k of the result. Returns a complete .hlog text.
- */
-export function mergeHlogs(
-  hlogs: string[],
-  baseTimeMs: number,
-  intervalMs: number,
-  comment?: string,
-): string {
-  const slots = new Map<number, { startMs: number; endMs: number; histogram: Histogram }>();
-  for (const text of hlogs) {
-    for (const interval of parseHlog(text)) {
-      const k = Math.round((interval.startMs - baseTimeMs) / intervalMs);
-      const slot = slots.get(k);
-      if (!slot)
-        slots.set(k, {
-          startMs: interval.startMs,
-          endMs: interval.endMs,
-          histogram: mergeHistograms([interval.histogram]),
-        });
-      else {
-        slot.histogram.add(interval.histogram);
-        slot.startMs = Math.min(slot.startMs, interval.startMs);
-        slot.endMs = Math.max(slot.endMs, interval.endMs);
-      }
-    }
-  }
-  let out = hlogHeader(baseTimeMs, comment);
-  for (const k of [...slots.keys()].sort((a, b) => a - b))
-    out += hlogLine(slots.get(k)!, baseTimeMs);
-  return out;
 }

@@ -5,11 +5,12 @@ import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHistogram, decodeHistogram, type Histogram } from "../../src/histogram/hdr.ts";
 import { parseHlog } from "../../src/histogram/hlog.ts";
+import { mergeHlogs } from "../../src/histogram/hlog-merge.ts";
 import type { LoadgenOptions } from "../../src/loadgen/options.ts";
 import { buildLoadgenResult } from "../../src/loadgen/result.ts";
 import { newTally } from "../../src/loadgen/tally.ts";
 import { loadgenResultSchema } from "../../src/results/loadgen-schema.ts";
-import { mergeHlogs, mergeLoadgenResults } from "../../src/results/merge.ts";
+import { mergeLoadgenResults } from "../../src/results/merge.ts";
 import { load } from "../helpers/loadgen.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
 
@@ -151,7 +152,7 @@ describe("two real load-generator pods on loopback, merged", () => {
     ).toBe(merged.achieved.requests);
 
     const hlogs = await Promise.all(pods.map((p) => readFile(p.hlogPath, "utf8")));
-    const text = mergeHlogs(hlogs, merged.measuredFromMs, merged.target.intervalMs);
+    const text = mergeHlogs(hlogs, merged.target.intervalMs);
     const intervals = parseHlog(text);
     const perPod = hlogs.map((h) => parseHlog(h).length);
     expect(intervals.length).toBe(Math.max(...perPod));

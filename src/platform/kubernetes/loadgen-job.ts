@@ -3,8 +3,9 @@
 // container has terminated (not the Job: a meshed pod's sidecar keeps it alive), read the
 // results block from each pod's log, and merge them exactly.
 import type { V1Pod } from "@kubernetes/client-node";
+import { mergeHlogs } from "../../histogram/hlog-merge.ts";
 import type { LoadgenResult } from "../../results/loadgen-schema.ts";
-import { mergeHlogs, mergeLoadgenResults } from "../../results/merge.ts";
+import { mergeLoadgenResults } from "../../results/merge.ts";
 import { parseResultsBlock } from "../../results/pod-log.ts";
 import { applyObjects } from "./apply.ts";
 import type { Kube } from "./client.ts";
@@ -188,7 +189,6 @@ export async function collectLoadgen(
     merged,
     hlog: mergeHlogs(
       perPod.map((p) => p.hlog),
-      merged.measuredFromMs,
       merged.target.intervalMs,
       `meshbench: ${perPod.length} load-generator pods merged`,
     ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeHistogram } from "../../src/histogram/hdr.ts";
-import { mergeLoadgenResults } from "../../src/results/merge-loadgen.ts";
+import { mergeLoadgenResults } from "../../src/results/merge.ts";
 import { loadResult, T0, uniformHistogram } from "../support/runs.ts";
 
 /** HDR with 3 significant digits: a value is reported within 0.1 % of itself. */
@@ -69,7 +69,7 @@ describe("merging load-generator pods", () => {
       warmupMs: 6_000,
     });
     expect(() => mergeLoadgenResults([a, c])).toThrow(
-      "load-generator pods disagree on target.durationMs: pod 0 has 60000, pod 1 has 30000",
+      "cannot merge load-generator results: target.durationMs differs between pods (60000, 30000)",
     );
   });
 });
