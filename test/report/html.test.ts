@@ -12,7 +12,8 @@ import { buildReport } from "../../src/report/document.ts";
 import { renderHtml } from "../../src/report/html.ts";
 import { exampleInput } from "../support/example.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+// Debian's chromium by default; CHROMIUM_PATH points elsewhere (GitHub's Ubuntu runners have google-chrome).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let dir: string;
 let html: string;
