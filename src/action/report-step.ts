@@ -12,16 +12,25 @@ import {
   uploadArtifact,
 } from "../github/artifacts.ts";
 import { findBaseline } from "../github/baseline.ts";
+import type { GitHubClient } from "../github/client.ts";
 import { createGitHubClient } from "../github/client.ts";
 import { commentMarker, upsertStickyComment } from "../github/comment.ts";
 import { decideComment, type Verdict } from "../github/comment-policy.ts";
 import { artifactUrl, type RunContext, runUrl } from "../github/context.ts";
-import { appendHistory, DEFAULT_HISTORY_BRANCH, historyPath } from "../github/history.ts";
+import {
+  appendHistory,
+  DEFAULT_HISTORY_BRANCH,
+  type HistoryLocation,
+  historyPath,
+  readHistory,
+} from "../github/history.ts";
+import { type HistoryEntry, trendSeries } from "../github/history-format.ts";
 import { findPullRequest } from "../github/pull-request.ts";
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { readGateSpec } from "../report/gate-spec.ts";
 import { generateReport } from "../report/generate.ts";
+import { type TrendInput, trendSection } from "../report/trends.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { regressions } from "../stats/compare.ts";
 import { historyEntry } from "./history-entry.ts";
@@ -102,15 +111,45 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   if (baseline.found)
     for (const r of baseline.refused) warning(`baseline artifact ${r.name} refused: ${r.reason}`);
 
+  // Scheduled reports (no pull request) draw trends from the history branch and add
+  // this run to it.
+  const pr = await findPullRequest(gh, ctx);
+  const keepsHistory = !pr.found && HISTORY_EVENTS.includes(ctx.eventName);
+  const at = {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    branch: DEFAULT_HISTORY_BRANCH,
+    path: historyPath(scenario.name),
+  };
+  const past = keepsHistory ? await readPastHistory(gh, at) : [];
+  let entry: HistoryEntry | null = null;
+
   const reportDir = join(inputs.resultsDir, "report");
   const outcome = await generateReport({
     resultsDirs: current.artifacts.map((a) => a.dir),
-    ...(baseline.found ? { baselineDir: baseline.dir } : {}),
+    ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
     gate: await readGateSpec(inputs.thresholds),
     chartHost: inputs.chartHost ?? "none",
     shortUrls: false,
     force: false,
+    extraSections: (analysis) => {
+      const summary = analysis.scenarios.find((s) => s.scenario === scenario.name);
+      if (!keepsHistory || !summary) return [];
+      entry = historyEntry(
+        summary,
+        {
+          id: ctx.runId,
+          url: runUrl(ctx, ctx.runId),
+          sha: ctx.sha,
+          ref: ctx.ref,
+          event: ctx.eventName,
+        },
+        new Date(),
+      );
+      const trend = trendSection(trendInput(scenario.name, [...past, entry]));
+      return trend ? [trend] : [];
+    },
   });
   for (const problem of outcome.problems) warning(problem);
   const verdict = baseline.found ? overallVerdict(outcome.comparison) : "no-baseline";
@@ -134,7 +173,6 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   const compact = await readFile(outcome.files.compact, "utf8");
   await writeJobSummary(`${head}\n\n${markdown}`, { fullReportUrl });
 
-  const pr = await findPullRequest(gh, ctx);
   const decision = decideComment(inputs.comment, verdict, pr, ctx.eventName);
   if (decision.post && pr.found) {
     const comment = await upsertStickyComment(
@@ -154,33 +192,9 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     info(`no PR comment: ${decision.reason}`);
   }
 
-  if (!pr.found && HISTORY_EVENTS.includes(ctx.eventName)) {
-    const summary = outcome.scenarios.find((s) => s.scenario === scenario.name);
-    if (summary) {
-      const appended = await appendHistory(
-        gh,
-        {
-          owner: ctx.owner,
-          repo: ctx.repo,
-          branch: DEFAULT_HISTORY_BRANCH,
-          path: historyPath(scenario.name),
-        },
-        historyEntry(
-          summary,
-          {
-            id: ctx.runId,
-            url: runUrl(ctx, ctx.runId),
-            sha: ctx.sha,
-            ref: ctx.ref,
-            event: ctx.eventName,
-          },
-          new Date(),
-        ),
-      );
-      info(
-        `history: appended to ${DEFAULT_HISTORY_BRANCH}:${historyPath(scenario.name)} (${appended.commitSha.slice(0, 7)})`,
-      );
-    }
+  if (entry) {
+    const appended = await appendHistory(gh, at, entry);
+    info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
   }
 
   setActionOutputs({
@@ -190,4 +204,28 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     "summary-json": outcome.files.summary,
   });
   return { verdict, regressed };
+}
+
+/** Earlier history lines; an unreadable branch is a warning, never a failed report. */
+async function readPastHistory(gh: GitHubClient, at: HistoryLocation): Promise<HistoryEntry[]> {
+  try {
+    const { entries, problems } = await readHistory(gh, at);
+    for (const p of problems) warning(`history ${at.path}: ${p.line}: ${p.message}`);
+    return entries;
+  } catch (error) {
+    warning(
+      `history ${at.branch}:${at.path} could not be read (${(error as Error).message}); trends are left out`,
+    );
+    return [];
+  }
+}
+
+function trendInput(scenario: string, entries: HistoryEntry[]): TrendInput {
+  return {
+    scenario,
+    p99Ms: trendSeries(entries, scenario, (m) => m.latencyUs.p99 / 1000),
+    dataPlaneMiB: trendSeries(entries, scenario, (m) =>
+      m.dataPlaneMemoryBytes === null ? null : m.dataPlaneMemoryBytes / 2 ** 20,
+    ),
+  };
 }

@@ -25,7 +25,7 @@ export interface ChartSpec {
   config: ChartConfig;
 }
 
-const PALETTE = [
+export const PALETTE = [
   "#4e79a7",
   "#f28e2b",
   "#e15759",
@@ -36,7 +36,7 @@ const PALETTE = [
   "#ff9da7",
   "#9c755f",
 ];
-const BARE_COLOR = "#7f7f7f";
+export const BARE_COLOR = "#7f7f7f";
 
 /** A stable colour per mesh across every chart of a report. */
 export function meshColors(meshes: readonly MeshSummary[]): Map<string, string> {
@@ -49,10 +49,14 @@ export function meshColors(meshes: readonly MeshSummary[]): Map<string, string> 
 }
 
 /** Four significant digits: plenty for a picture, and it keeps chart URLs short. */
-const round = (v: number): number => Number(v.toPrecision(4));
+export const round = (v: number): number => Number(v.toPrecision(4));
 const translucent = (hex: string): string => `${hex}33`;
 
-function baseOptions(title: string, yTitle: string, logarithmic: boolean): Record<string, unknown> {
+export function baseOptions(
+  title: string,
+  yTitle: string,
+  logarithmic: boolean,
+): Record<string, unknown> {
   return {
     // Drawn at once (no animation) and sized by its container in report.html.
     animation: false,

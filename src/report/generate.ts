@@ -101,6 +101,10 @@ export interface ReportOptions {
   /** Ask quickchart.io for short URLs for charts whose URL is too long. */
   shortUrls: boolean;
   force: boolean;
+  /** Sections appended after the analysis (e.g. trends from the Action's history). */
+  extraSections?: (analysis: Analysis) => Section[];
+  /** How the baseline is named in the report (default: its directory). */
+  baselineLabel?: string;
 }
 
 export interface ReportFiles {
@@ -124,13 +128,17 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
   );
   const { scenarios, comparison, problems } = analysis;
   const overTime = await readOverTime(analysis.runs, problems);
-  const sections = buildReport({
-    scenarios,
-    problems,
-    overTime,
-    comparison,
-    ...(options.baselineDir !== undefined ? { baselineSource: options.baselineDir } : {}),
-  });
+  const baselineSource = options.baselineLabel ?? options.baselineDir;
+  const sections = [
+    ...buildReport({
+      scenarios,
+      problems,
+      overTime,
+      comparison,
+      ...(baselineSource !== undefined ? { baselineSource } : {}),
+    }),
+    ...(options.extraSections?.(analysis) ?? []),
+  ];
   const charts: ChartSpec[] = sections.flatMap((s) =>
     s.blocks.flatMap((b) => (b.kind === "chart" ? [b.chart] : [])),
   );
