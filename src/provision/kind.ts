@@ -55,7 +55,7 @@ export function metricsServerObjects(manifest: string): object[] {
   return objects;
 }
 
-async function waitForMetricsServer(kube: Kube, timeoutMs: number): Promise<boolean> {
+export async function waitForMetricsServer(kube: Kube, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const d = await kube.apps
