@@ -262,6 +262,7 @@ describe("k3s over SSH", () => {
       download: async (_url, to) => writeFile(to, METRICS_SERVER_MANIFEST),
     },
     pollMs: 100,
+    timeouts: { sshMs: 10_000, kubeconfigMs: 10_000, nodesMs: 10_000, metricsServerMs: 10_000 },
     ...extra,
   });
 
@@ -430,7 +431,7 @@ describe("reboot before benchmarking", () => {
       reboot: true,
       apiServerUrl: () => fake.url,
       pollMs: 100,
-      timeouts: { rebootMs: 30_000 },
+      timeouts: { sshMs: 10_000, kubeconfigMs: 10_000, nodesMs: 10_000, rebootMs: 30_000 },
       log: (l) => logs.push(l),
     });
     const after = await Promise.all(
@@ -463,7 +464,7 @@ describe("reboot before benchmarking", () => {
         reboot: true,
         apiServerUrl: () => fake.url,
         pollMs: 100,
-        timeouts: { rebootMs: 1_500 },
+        timeouts: { sshMs: 10_000, kubeconfigMs: 10_000, nodesMs: 10_000, rebootMs: 1_500 },
       }),
     ).rejects.toThrow(
       /reboot before benchmarking failed:\n {2}worker-1 \(127\.0\.0\.2:\d+\) did not come back with a new boot within 2s of its reboot[^\n]*\n {2}worker-2 \(127\.0\.0\.3:\d+\)/,

@@ -1,0 +1,125 @@
+// Runs tofu/terraform on a run's module and state directory: an argument vector (no
+// shell), the module chosen with -chdir, state and variables as files in the state
+// directory, plugins in TF_DATA_DIR there too (so two runs of one module never share
+// anything), no prompts, bounded in time. init/apply/destroy stream their progress to the
+// log, as a bare-metal apply can take half an hour; `output -json` is never logged (it
+// holds the kubeconfig or the SSH key).
+import { spawn } from "node:child_process";
+import { statePaths } from "./state-dir.ts";
+
+export type TerraformStep = "init" | "apply" | "output" | "destroy";
+
+export function terraformArgs(step: TerraformStep, module: string, stateDir: string): string[] {
+  const p = statePaths(stateDir);
+  const chdir = `-chdir=${module}`;
+  switch (step) {
+    case "init":
+      return [chdir, "init", "-input=false", "-no-color"];
+    case "apply":
+      return [
+        chdir,
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        `-state=${p.tfstate}`,
+        `-var-file=${p.tfvars}`,
+      ];
+    case "output":
+      return [chdir, "output", "-json", "-no-color", `-state=${p.tfstate}`];
+    case "destroy":
+      return [
+        chdir,
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        `-state=${p.tfstate}`,
+        `-var-file=${p.tfvars}`,
+      ];
+  }
+}
+
+export function terraformEnv(base: NodeJS.ProcessEnv, stateDir: string): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    TF_DATA_DIR: statePaths(stateDir).dataDir,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+  };
+}
+
+export class TerraformError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TerraformError";
+  }
+}
+
+const MAX_KEEP = 8 * 1024 * 1024;
+
+/** The command as a user would type it to repeat it (for messages). */
+export function commandLine(binary: string, args: readonly string[], stateDir: string): string {
+  return `TF_DATA_DIR=${statePaths(stateDir).dataDir} ${binary} ${args.join(" ")}`;
+}
+
+export function runTerraform(
+  binary: string,
+  step: TerraformStep,
+  o: {
+    module: string;
+    stateDir: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs: number;
+    log?: (line: string) => void;
+  },
+): Promise<string> {
+  const args = terraformArgs(step, o.module, o.stateDir);
+  const name = binary.split("/").pop();
+  const stream = step !== "output" && o.log;
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, {
+      env: terraformEnv(o.env, o.stateDir),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let pending = "";
+    child.stdout.on("data", (d: Buffer) => {
+      const text = d.toString("utf8");
+      if (stdout.length < MAX_KEEP) stdout += text;
+      if (stream) {
+        const lines = (pending + text).split("\n");
+        pending = lines.pop() ?? "";
+        for (const l of lines) if (l.trim()) o.log!(`${name}: ${l}`);
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      if (stderr.length < MAX_KEEP) stderr += d.toString("utf8");
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // SIGINT first: terraform then stops cleanly and releases the state lock.
+      child.kill("SIGINT");
+      setTimeout(() => child.kill("SIGKILL"), 30_000).unref();
+    }, o.timeoutMs);
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new TerraformError(`${name} ${step}: cannot run ${binary}: ${error.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (stream && pending.trim()) o.log!(`${name}: ${pending}`);
+      if (code === 0 && !timedOut) return resolve(stdout);
+      const why = timedOut
+        ? `timed out after ${Math.round(o.timeoutMs / 1000)}s`
+        : code === null
+          ? `killed by ${signal}`
+          : `exit ${code}`;
+      const tail = stderr.trim().split("\n").slice(-15).join("\n    ");
+      reject(new TerraformError(`${name} ${step} failed (${why})${tail ? `:\n    ${tail}` : ""}`));
+    });
+  });
+}
