@@ -5,6 +5,7 @@
 import { chmod, stat } from "node:fs/promises";
 import { build, type Plugin } from "esbuild";
 import { chartJsSource } from "../src/report/chartjs-source.ts";
+import { BUNDLE_BANNER, BUNDLE_EXTERNAL } from "./bundle-options.ts";
 
 const ENTRIES = {
   cli: "src/cli/main.ts",
@@ -61,10 +62,8 @@ await build({
   charset: "utf8",
   logLevel: "warning",
   define: { MESHBENCH_BUNDLE: "true" },
-  // CommonJS dependencies (undici, hdr-histogram-js) call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __meshbenchRequire } from 'node:module';\nconst require = __meshbenchRequire(import.meta.url);",
-  },
+  banner: { js: BUNDLE_BANNER },
+  external: BUNDLE_EXTERNAL,
 });
 
 for (const name of ["cli", "loadgen"]) await chmod(`dist/${name}.js`, 0o755);
