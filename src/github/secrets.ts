@@ -84,6 +84,11 @@ const TeardownState = z.object({
   kubeconfigPath: z.string().optional(),
   /** A kind cluster main created. */
   kindCluster: z.string().optional(),
+  /**
+   * The state directory of a provider-terraform cluster (bare metal): post destroys it with
+   * destroyTerraformStateDir (src/provision/terraform), which fails loudly if it cannot.
+   */
+  terraformStateDir: z.string().optional(),
   /** Namespaces main created, to delete. */
   namespaces: z.array(z.string()).optional(),
   /** Processes main started (local platform), to stop. */

@@ -8,7 +8,12 @@ import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { loadTeardownState, maskKubeconfig, writeKubeconfig } from "../../src/github/secrets.ts";
+import {
+  loadTeardownState,
+  maskKubeconfig,
+  saveTeardownState,
+  writeKubeconfig,
+} from "../../src/github/secrets.ts";
 import { setActionOutputs, writeJobSummary } from "../../src/github/summary.ts";
 import { type FakeGitHub, startFakeGitHub, zip } from "../helpers/fake-github/index.ts";
 import { captureStdout, runnerFiles, stubEnv } from "../helpers/github-env.ts";
@@ -72,6 +77,23 @@ describe("secrets in process", () => {
       parseState(await runner.read("state"))["meshbench-teardown"]!,
     );
     expect(loadTeardownState()).toMatchObject({ kubeconfigPath: path });
+  });
+
+  it("carries a bare-metal cluster's state directory from main to post, with what was saved before", async () => {
+    const runner = await runnerFiles();
+    stubEnv(runner.env);
+    out = captureStdout();
+    saveTeardownState({ workDirs: ["/tmp/w"] });
+    saveTeardownState({ terraformStateDir: "/runner/temp/meshbench-terraform/mb-1" });
+    out.stop();
+    vi.stubEnv(
+      "STATE_meshbench-teardown",
+      parseState(await runner.read("state"))["meshbench-teardown"]!,
+    );
+    expect(loadTeardownState()).toMatchObject({
+      workDirs: ["/tmp/w"],
+      terraformStateDir: "/runner/temp/meshbench-terraform/mb-1",
+    });
   });
 
   it("keeps the job summary under the limit with what the step already wrote, and sets outputs", async () => {
