@@ -23,9 +23,10 @@ async function workflows(): Promise<string[]> {
 }
 
 describe("workflows", () => {
-  it("there are the CI workflow and the five examples", async () => {
+  it("there are the CI workflow and the six examples", async () => {
     expect(await workflows()).toEqual([
       ".github/workflows/ci.yml",
+      "examples/workflows/bare-metal-two-regions.yml",
       "examples/workflows/fork-safe-bench.yml",
       "examples/workflows/fork-safe-report.yml",
       "examples/workflows/mesh-matrix-kind.yml",

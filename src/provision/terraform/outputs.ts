@@ -28,7 +28,8 @@ export type ModuleOutputs =
   | { kind: "kubeconfig"; kubeconfig: string }
   | { kind: "hosts"; hosts: Host[]; sshPrivateKey?: string };
 
-const HOST_FIELDS = new Set([
+/** The fields of a `hosts` element; anything else is refused (a typo would otherwise be ignored). */
+export const HOST_OUTPUT_FIELDS = new Set([
   "address",
   "user",
   "role",
@@ -48,9 +49,9 @@ function parseHost(raw: unknown, i: number, counters: Record<HostRole, number>):
   const field = `output hosts[${i}]`;
   const h = asObject(field, raw);
   for (const k of Object.keys(h))
-    if (!HOST_FIELDS.has(k))
+    if (!HOST_OUTPUT_FIELDS.has(k))
       throw new ValueError(
-        `${field}.${k}: not part of the contract; allowed: ${[...HOST_FIELDS].join(", ")}`,
+        `${field}.${k}: not part of the contract; allowed: ${[...HOST_OUTPUT_FIELDS].join(", ")}`,
       );
   const role = h.role;
   if (typeof role !== "string" || !(HOST_ROLES as readonly string[]).includes(role))
