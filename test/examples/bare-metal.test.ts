@@ -95,7 +95,7 @@ describe.each(MODULES)("examples/bare-metal/%s", (module) => {
 
   it("keeps meshbench's contract: run id and expiry in and used, hosts and key out, no backend", async () => {
     const hcl = await parsed(module);
-    for (const v of RESERVED_VARS) expect(hcl.variable?.[v]?.[0]?.type).toBe("${string}");
+    for (const v of RESERVED_VARS) expect(hcl.variable?.[v]?.[0]?.type).toBe(`$\{string}`);
     // Tagged: each appears in the module beyond its declaration.
     const code = (
       await Promise.all(
