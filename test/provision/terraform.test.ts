@@ -48,7 +48,8 @@ case "$cmd" in
     cp "$varfile" "$d/applied-vars.json"
     cp "$d/state.json" "$state"
     [ -n "$FAKE_TF_APPLY_FAIL" ] && { echo "Error: creating server: quota exceeded" >&2; exit 1; }
-    echo "Apply complete! Resources: 2 added, 0 changed, 0 destroyed." ;;
+    echo "Apply complete! Resources: 2 added, 0 changed, 0 destroyed."
+    printf '\nOutputs:\n\nnot_marked_sensitive = "fake-secret-in-clear"\n' ;;
   output) cat "$d/outputs.json" ;;
   destroy)
     n=$(cat "$d/destroy-count" 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > "$d/destroy-count"
@@ -160,7 +161,7 @@ describe("terraform provider", () => {
     const p = statePaths(stateDir);
     expect(await calls()).toEqual([
       `tofu -chdir=${moduleDir} init -input=false -no-color`,
-      `tofu -chdir=${moduleDir} apply -auto-approve -input=false -no-color -state=${p.tfstate} -var-file=${p.tfvars}`,
+      `tofu -chdir=${moduleDir} apply -auto-approve -input=false -no-color -lock-timeout=300s -state=${p.tfstate} -var-file=${p.tfvars}`,
       `tofu -chdir=${moduleDir} output -json -no-color -state=${p.tfstate}`,
     ]);
     expect((await readFile(join(dir, "env.log"), "utf8")).split("\n")[0]).toBe(
@@ -192,11 +193,14 @@ describe("terraform provider", () => {
     // Progress is logged; the outputs (a kubeconfig here) never are.
     expect(logs).toContain("tofu: Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
     expect(logs.join("\n")).not.toContain("fake-token");
+    // Nor what apply prints after "Outputs:" (an output a module forgot to mark sensitive).
+    expect(logs).toContain("tofu: (outputs not shown)");
+    expect(logs.join("\n")).not.toContain("fake-secret-in-clear");
 
     await provider.destroy();
     await provider.destroy();
     expect((await calls()).slice(3)).toEqual([
-      `tofu -chdir=${moduleDir} destroy -auto-approve -input=false -no-color -state=${p.tfstate} -var-file=${p.tfvars}`,
+      `tofu -chdir=${moduleDir} destroy -auto-approve -input=false -no-color -lock-timeout=300s -state=${p.tfstate} -var-file=${p.tfvars}`,
     ]);
     await expect(stat(stateDir)).rejects.toThrow("ENOENT");
   });
@@ -358,7 +362,7 @@ describe("destroy", () => {
         "  aws_instance.node[1] (id i-0456)",
         "Remove them, then check in the provider's console that they are gone:",
         `  meshbench cleanup --provider terraform --state-dir ${stateDir}`,
-        `  or by hand: TF_DATA_DIR=${p.dataDir} ${join(bin, "tofu")} -chdir=${moduleDir} destroy -auto-approve -input=false -no-color -state=${p.tfstate} -var-file=${p.tfvars}`,
+        `  or by hand: TF_DATA_DIR=${p.dataDir} ${join(bin, "tofu")} -chdir=${moduleDir} destroy -auto-approve -input=false -no-color -lock-timeout=300s -state=${p.tfstate} -var-file=${p.tfvars}`,
         "  or in the provider's console: resources tagged meshbench_run_id=mb-stuck (expiry 2026-11-27T11:15:00Z)",
         `The state directory ${stateDir} is kept until they are destroyed.`,
       ].join("\n"),
@@ -371,6 +375,21 @@ describe("destroy", () => {
     // Never silent: destroying again tries again, and fails again.
     await expect(attempt()).rejects.toThrow(TerraformDestroyError);
     expect((await calls()).filter((c) => c.includes(" destroy "))).toHaveLength(6);
+  });
+
+  it("with no tofu or terraform left to run destroy, still says loudly what is running", async () => {
+    const stateDir = await created("mb-nobinary");
+    await rm(join(bin, "tofu"));
+    const error = (await destroyTerraformStateDir(stateDir, { env: fakeEnv() }).catch(
+      (e) => e,
+    )) as TerraformDestroyError;
+    expect(error).toBeInstanceOf(TerraformDestroyError);
+    expect(error.message).toContain(
+      `could NOT destroy the cluster of run mb-nobinary (${join(bin, "tofu")} is gone, and no tofu or terraform is on the PATH)`,
+    );
+    expect(error.message).toContain("Last error: provider terraform: neither tofu nor terraform");
+    expect(error.message).toContain("  aws_instance.node[1] (id i-0456)");
+    expect(await readRecord(stateDir)).toMatchObject({ phase: "destroy-failed" });
   });
 
   it("the lifetime guard leaves a young cluster and destroys an expired one", async () => {

@@ -91,8 +91,19 @@ export async function destroyTerraformStateDir(
     return "nothing";
   }
   const env = options.env ?? process.env;
-  const binary = (await executable(record.binary)) ? record.binary : await findTerraform(env);
   const attempts = Math.max(1, options.retry?.attempts ?? 4);
+  let last: Error | null = null;
+  let binary = record.binary;
+  let tries = attempts;
+  if (!(await executable(binary))) {
+    try {
+      binary = await findTerraform(env);
+    } catch (error) {
+      // Nothing to destroy with: still report what is running, below.
+      last = error as Error;
+      tries = 0;
+    }
+  }
   const delays = options.retry?.delaysMs ?? DEFAULT_DESTROY_DELAYS_MS;
   const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
   const common = {
@@ -104,8 +115,7 @@ export async function destroyTerraformStateDir(
   };
   await updateRecord(stateDir, { phase: "destroying" });
   log(`destroying cluster of run ${record.runId} (module ${record.module})`);
-  let last: Error | null = null;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  for (let attempt = 1; attempt <= tries; attempt++) {
     try {
       // Plugins are needed to destroy; a state directory moved here from elsewhere has none.
       if (!(await stat(statePaths(stateDir).dataDir).catch(() => null)))
@@ -136,7 +146,7 @@ export async function destroyTerraformStateDir(
         : "  (the state lists none; check for resources tagged with the run id anyway)";
   throw new TerraformDestroyError(
     [
-      `meshbench could NOT destroy the cluster of run ${record.runId} after ${attempts} attempts; it is probably still running and costing money.`,
+      `meshbench could NOT destroy the cluster of run ${record.runId} ${tries ? `after ${tries} attempt${tries === 1 ? "" : "s"}` : `(${record.binary} is gone, and no tofu or terraform is on the PATH)`}; it is probably still running and costing money.`,
       `Last error: ${last?.message}`,
       `Still in the state (${statePaths(stateDir).tfstate}):`,
       listed,

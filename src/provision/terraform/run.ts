@@ -3,11 +3,21 @@
 // directory, plugins in TF_DATA_DIR there too (so two runs of one module never share
 // anything), no prompts, bounded in time. init/apply/destroy stream their progress to the
 // log, as a bare-metal apply can take half an hour; `output -json` is never logged (it
-// holds the kubeconfig or the SSH key).
+// holds the kubeconfig or the SSH key), nor is what apply prints after "Outputs:".
 import { spawn } from "node:child_process";
 import { statePaths } from "./state-dir.ts";
 
 export type TerraformStep = "init" | "apply" | "output" | "destroy";
+
+/** For apply and destroy: no prompt, and wait for a lock another step holds rather than fail. */
+const changing = (p: ReturnType<typeof statePaths>) => [
+  "-auto-approve",
+  "-input=false",
+  "-no-color",
+  "-lock-timeout=300s",
+  `-state=${p.tfstate}`,
+  `-var-file=${p.tfvars}`,
+];
 
 export function terraformArgs(step: TerraformStep, module: string, stateDir: string): string[] {
   const p = statePaths(stateDir);
@@ -16,27 +26,11 @@ export function terraformArgs(step: TerraformStep, module: string, stateDir: str
     case "init":
       return [chdir, "init", "-input=false", "-no-color"];
     case "apply":
-      return [
-        chdir,
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        `-state=${p.tfstate}`,
-        `-var-file=${p.tfvars}`,
-      ];
+      return [chdir, "apply", ...changing(p)];
     case "output":
       return [chdir, "output", "-json", "-no-color", `-state=${p.tfstate}`];
     case "destroy":
-      return [
-        chdir,
-        "destroy",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        `-state=${p.tfstate}`,
-        `-var-file=${p.tfvars}`,
-      ];
+      return [chdir, "destroy", ...changing(p)];
   }
 }
 
@@ -86,13 +80,24 @@ export function runTerraform(
     let stdout = "";
     let stderr = "";
     let pending = "";
+    let quiet = false;
     child.stdout.on("data", (d: Buffer) => {
       const text = d.toString("utf8");
       if (stdout.length < MAX_KEEP) stdout += text;
-      if (stream) {
+      if (stream && !quiet) {
         const lines = (pending + text).split("\n");
         pending = lines.pop() ?? "";
-        for (const l of lines) if (l.trim()) o.log!(`${name}: ${l}`);
+        for (const l of lines) {
+          // apply ends by printing the outputs; one not marked sensitive (a kubeconfig,
+          // a key) would be printed in clear, so the log stops there.
+          if (l.trim() === "Outputs:") {
+            quiet = true;
+            pending = "";
+            o.log!(`${name}: (outputs not shown)`);
+            break;
+          }
+          if (l.trim()) o.log!(`${name}: ${l}`);
+        }
       }
     });
     child.stderr.on("data", (d: Buffer) => {
@@ -111,7 +116,7 @@ export function runTerraform(
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      if (stream && pending.trim()) o.log!(`${name}: ${pending}`);
+      if (stream && !quiet && pending.trim()) o.log!(`${name}: ${pending}`);
       if (code === 0 && !timedOut) return resolve(stdout);
       const why = timedOut
         ? `timed out after ${Math.round(o.timeoutMs / 1000)}s`
