@@ -20,7 +20,7 @@ import {
   parsePins,
 } from "../../src/provision/ssh/host-keys.ts";
 import type { Host } from "../../src/provision/ssh/hosts.ts";
-import { checkK3sVersion } from "../../src/provision/ssh/k3s.ts";
+import { agentArgs, checkK3sVersion, serverArgs } from "../../src/provision/ssh/k3s.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
 
@@ -330,6 +330,53 @@ describe("k3s over SSH", () => {
     ]);
     const ms = fake.store.get(resourceOf("deployments", "apps"), "kube-system", "metrics-server")!;
     expect(ms.spec.template.spec.containers[0].args).toContain("--kubelet-insecure-tls");
+  });
+
+  it("joins over private addresses, and passes only IP addresses as node IPs", () => {
+    const settings = {
+      version: "v1.33.1+k3s1",
+      tokenFile: "/home/u/.meshbench/k3s-token",
+      kubeconfigPath: "/etc/rancher/k3s/k3s.yaml",
+      taintControlPlane: false,
+    };
+    const host = (address: string, privateAddress?: string): Host => ({
+      address,
+      ...(privateAddress ? { privateAddress } : {}),
+      port: 22,
+      user: "ubuntu",
+      role: "control-plane",
+      name: "control-plane-1",
+      labels: {},
+      hostKeys: [],
+    });
+    const cp = host("203.0.113.5", "10.42.0.5");
+    expect(serverArgs(cp, settings).filter((a) => /node-|tls-san/.test(a))).toEqual([
+      "--node-name=control-plane-1",
+      "--node-ip=10.42.0.5",
+      "--node-external-ip=203.0.113.5",
+      "--tls-san=203.0.113.5",
+      "--tls-san=10.42.0.5",
+    ]);
+    const worker = {
+      ...host("203.0.113.6", "10.42.0.6"),
+      role: "worker" as const,
+      name: "worker-1",
+    };
+    expect(agentArgs(worker, cp, settings)).toEqual([
+      "agent",
+      "--server=https://10.42.0.5:6443",
+      "--token-file=/home/u/.meshbench/k3s-token",
+      "--node-name=worker-1",
+      "--node-ip=10.42.0.6",
+      "--node-external-ip=203.0.113.6",
+    ]);
+    // A DNS name: k3s finds the node IP itself; the certificate still names it.
+    expect(
+      serverArgs(host("cp.bench.example"), settings).filter((a) => /node-ip|tls-san/.test(a)),
+    ).toEqual(["--tls-san=cp.bench.example"]);
+    expect(agentArgs(worker, host("2001:db8::1"), settings)[1]).toBe(
+      "--server=https://[2001:db8::1]:6443",
+    );
   });
 
   it("refuses a k3s version that is not a release, and a host set without one control plane", async () => {

@@ -76,10 +76,16 @@ export interface K3sSettings {
   apiPort?: number;
 }
 
-const nodeAddressArgs = (h: Host): string[] =>
-  h.privateAddress
-    ? [`--node-ip=${h.privateAddress}`, `--node-external-ip=${h.address}`]
-    : [`--node-ip=${h.address}`];
+/** --node-ip and --node-external-ip take IP addresses; a DNS name is left to k3s to resolve. */
+function nodeAddressArgs(h: Host): string[] {
+  const ip = (a: string | undefined) => (a && isIP(a) !== 0 ? a : undefined);
+  const internal = ip(h.privateAddress) ?? (h.privateAddress ? undefined : ip(h.address));
+  const external = h.privateAddress ? ip(h.address) : undefined;
+  return [
+    ...(internal ? [`--node-ip=${internal}`] : []),
+    ...(external ? [`--node-external-ip=${external}`] : []),
+  ];
+}
 
 /** The installer's arguments for the control plane (`sh -s - server …`). */
 export function serverArgs(host: Host, s: K3sSettings): string[] {
