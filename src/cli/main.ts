@@ -4,8 +4,10 @@
 import { isMainThread } from "node:worker_threads";
 import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
 import { VERSION } from "../version.ts";
+import { CLEANUP_HELP } from "./cleanup-help.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { exitWith } from "./exit.ts";
+import { loadKubernetes } from "./load-kubernetes.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
 import { RUN_HELP, runCommand } from "./run.ts";
@@ -28,6 +30,12 @@ const COMMANDS: Record<
     run: runCommand,
     help: RUN_HELP,
     summary: "run a scenario (meshes × repetitions) on its platform, then write the report",
+  },
+  cleanup: {
+    // Loaded when used: it brings the Kubernetes client (see kubernetes.ts).
+    run: async (argv) => (await loadKubernetes()).cleanupCommand(argv),
+    help: CLEANUP_HELP,
+    summary: "remove what killed runs left on a cluster (meshes, namespaces, node taints)",
   },
   scenario: {
     run: scenarioCommand,

@@ -122,6 +122,16 @@ describe("shipped scenarios", () => {
     expect(s.cluster?.provider.kind).toBe("kubeconfig");
     expect(s.cluster?.loadgen).toMatchObject({ pods: 1, meshed: true });
   });
+
+  it("kind-smoke: 3 kind nodes, 3 instances, bare and linkerd, 60 s runs", () => {
+    const s = load("scenarios/kind-smoke.yaml");
+    expect(s.platform).toBe("kubernetes");
+    expect(s.cluster?.provider).toMatchObject({ kind: "kind", name: "meshbench-smoke" });
+    expect(s.cluster?.provider.kind === "kind" && s.cluster.provider.nodes).toHaveLength(3);
+    expect(s.workload.instances).toBe(3);
+    expect(s.meshes.map((m) => m.name)).toEqual(["bare", "linkerd"]);
+    expect(s.load.durationMs).toBe(60_000);
+  });
 });
 
 /** Every field path a zod schema accepts, written as the field tables write them. */
