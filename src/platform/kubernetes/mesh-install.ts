@@ -166,6 +166,11 @@ export interface InstallOptions {
   /** How long a namespace of the previous run may still be terminating. */
   namespaceWaitMs: number;
   pollMs?: number;
+  /**
+   * Called once the mesh's namespaces are this run's: from then on the mesh is ours to
+   * uninstall. Before (a namespace was refused), uninstalling would remove someone else's.
+   */
+  onClaimed?: () => void;
 }
 
 /** Claims the namespaces, runs the install steps, then waits for the readiness checks. */
@@ -180,6 +185,7 @@ export async function installMesh(
   const steps = renderSteps(mesh, "install", { version, filesDir, timeoutMs: options.timeoutMs });
   const tools = await resolveMeshTools(ctx, mesh, version);
   await claimMeshNamespaces(ctx, mesh, version, options.namespaceWaitMs);
+  options.onClaimed?.();
   await writeFiles(mesh, filesDir);
   for (const step of steps) await runStep(ctx, step, tools);
   const checks: MeshReadyCheck[] = k.ready.map((c) => ({

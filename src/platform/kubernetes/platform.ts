@@ -49,6 +49,8 @@ import { type Classifier, classify } from "./classify.ts";
 import { cleanup as cleanupByLabel } from "./cleanup.ts";
 import { connect, type Kube } from "./client.ts";
 import { isConflict, isNotFound } from "./errors.ts";
+import { managedSelector, RUN_ID } from "./labels.ts";
+import { listAll, PAGE_SIZE } from "./list.ts";
 import {
   collectLoadgen,
   type LoadgenResults,
@@ -90,7 +92,8 @@ interface RunState {
   /** A copy of the kubeconfig for the mesh CLIs, current context = the run's cluster. */
   kubeconfigPath: string;
   loadgenNode: string | null;
-  mesh: { definition: MeshDefinition; version: string | null; installing: boolean } | null;
+  /** claimed: the mesh's namespaces are this run's, so cleanup uninstalls it. */
+  mesh: { definition: MeshDefinition; version: string | null; claimed: boolean } | null;
   workloadNamespaces: string[];
   deployment: Deployment | null;
   sampler: ResourceSampler | null;
@@ -188,6 +191,7 @@ export class KubernetesPlatform implements Platform {
       throw new PhaseError("prepare: the previous run was not cleaned up");
     await this.open(context.log);
     const kube = this.#kube!;
+    await this.#noLeftovers(context);
     const runId = clusterRunId(context.runId);
     const workDir = await mkdtemp(join(tmpdir(), `meshbench-${runId}-`));
     const kubeconfigPath = join(workDir, "kubeconfig");
@@ -211,6 +215,42 @@ export class KubernetesPlatform implements Platform {
     context.log?.(`run ${runId}: load-generator node ${this.#run.loadgenNode}`);
   }
 
+  /**
+   * Each run starts clean: meshbench namespaces still terminating (the previous run's
+   * cleanup) are waited for; any others are a killed run's, which `meshbench cleanup`
+   * removes — running over them would mix two runs' objects.
+   */
+  async #noLeftovers(context: RunContext): Promise<void> {
+    const kube = this.#kube!;
+    const deadline = Date.now() + this.#options.cluster.timeouts.cleanupMs;
+    for (;;) {
+      const namespaces = await kube.call("list meshbench namespaces", () =>
+        listAll((t) =>
+          kube.core.listNamespace({
+            labelSelector: managedSelector(),
+            limit: PAGE_SIZE,
+            _continue: t,
+          }),
+        ),
+      );
+      const left = namespaces.filter((n) => !n.metadata?.deletionTimestamp);
+      if (left.length > 0)
+        throw new Error(
+          `the cluster holds what an earlier meshbench run left: ${left
+            .map(
+              (n) => `namespace ${n.metadata?.name} (run ${n.metadata?.labels?.[RUN_ID] ?? "?"})`,
+            )
+            .join(", ")}; remove it with: meshbench cleanup`,
+        );
+      if (namespaces.length === 0) return;
+      if (Date.now() > deadline || context.signal?.aborted)
+        throw new Error(
+          `namespaces of an earlier run are still being deleted: ${namespaces.map((n) => n.metadata?.name).join(", ")}`,
+        );
+      await new Promise((r) => setTimeout(r, this.#options.pollMs ?? 1000));
+    }
+  }
+
   #meshContext(run: RunState, withSignal: boolean): MeshContext {
     return {
       kube: this.#kube!,
@@ -227,15 +267,19 @@ export class KubernetesPlatform implements Platform {
   async installMesh(mesh: MeshDefinition, version: string | null): Promise<void> {
     const run = this.#state("installMesh");
     const k = kubernetesOf(mesh);
-    run.mesh = { definition: mesh, version, installing: true };
+    run.mesh = { definition: mesh, version, claimed: false };
     if (k.install.length === 0 && k.ready.length === 0) {
       run.context.log?.(`mesh ${mesh.name}: nothing to install`);
       return;
     }
+    const state = run.mesh;
     await installMesh(this.#meshContext(run, true), mesh, version, {
       timeoutMs: this.#options.cluster.timeouts.installMs,
       namespaceWaitMs: this.#options.cluster.timeouts.cleanupMs,
       pollMs: this.#options.pollMs,
+      onClaimed: () => {
+        state.claimed = true;
+      },
     });
   }
 
@@ -452,7 +496,8 @@ export class KubernetesPlatform implements Platform {
     const first = [...run.workloadNamespaces, ...(run.load.started ? [LOADGEN_NAMESPACE] : [])];
     failures.push(...(await deleteNamespaces(kube, first, waitMs, pollMs)));
     // Cleanup is not cut short by Ctrl-C: it is what Ctrl-C asks for.
-    if (run.mesh && kubernetesOf(run.mesh.definition).uninstall.length > 0) {
+    // Only a mesh this run installed: one refused at the claim may be someone else's.
+    if (run.mesh?.claimed && kubernetesOf(run.mesh.definition).uninstall.length > 0) {
       log(`removing ${run.mesh.definition.name}`);
       failures.push(
         ...(await uninstallMesh(

@@ -5,7 +5,7 @@
 // and the next run, on the same namespaces, measures exactly what its servers received.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadMeshDefinition } from "../../../src/mesh/load.ts";
 import { RUN_ID } from "../../../src/platform/kubernetes/labels.ts";
@@ -18,6 +18,7 @@ import { planRuns } from "../../../src/scenario/plan.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../../helpers/loadgen-pods.ts";
 
+const BIN = resolve("test/fixtures/bin");
 let fake: FakeKube | undefined;
 let pods: LoadgenPods | undefined;
 afterEach(async () => {
@@ -112,6 +113,58 @@ resources: { interval: 300ms }
       "kube-system",
     ]);
   }, 60_000);
+});
+
+describe("what is not this run's", () => {
+  it("never uninstalls a mesh it did not install, and refuses to run over a killed run's leftovers", async () => {
+    const f = await startFakeKube({ readyAfterMs: 20 });
+    fake = f;
+    // Someone's own linkerd is on the cluster already.
+    f.store.create(resourceOf("namespaces"), undefined, { metadata: { name: "linkerd" } });
+    const dir = await mkdtemp(join(tmpdir(), "meshbench-platform-"));
+    const { scenario } = parseScenario(
+      "mine.yaml",
+      `name: mine\nplatform: kubernetes\ncluster: { kubeconfig: ${f.kubeconfigPath}, timeouts: { cleanup: 5s } }\nmeshes: [linkerd]\nrepetitions: 1\nworkload: { instances: 1 }\n`,
+    );
+    const platform = new KubernetesPlatform({
+      cluster: scenario.cluster!,
+      pollMs: 50,
+      env: {
+        ...process.env,
+        PATH: `${BIN}:${process.env.PATH}`,
+        FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
+      },
+    });
+    const [outcome] = await executePlan({
+      scenario,
+      plan: planRuns(scenario),
+      meshes: new Map([["linkerd", await loadMeshDefinition("scenarios/meshes/linkerd.yaml")]]),
+      platform,
+      platformInfo: await platform.open(),
+      resultsRoot: dir,
+    });
+    expect(outcome).toMatchObject({ state: "failed", phase: "install" });
+    expect(outcome!.reason).toContain(
+      "namespace linkerd already exists and was not created by meshbench",
+    );
+    // Their linkerd is untouched: no uninstall ran, their namespace is there as it was.
+    expect(await readFile(join(dir, "linkerd.log"), "utf8")).not.toContain("uninstall");
+    expect(
+      f.store.get(resourceOf("namespaces"), undefined, "linkerd")?.metadata.deletionTimestamp,
+    ).toBeUndefined();
+
+    // A killed run's namespace: the next run refuses to start, and says what to do.
+    f.store.create(resourceOf("namespaces"), undefined, {
+      metadata: {
+        name: "emojivoto-1",
+        labels: { "app.kubernetes.io/managed-by": "meshbench", [RUN_ID]: "mb-killed-3" },
+      },
+    });
+    const error = await platform.prepare({ runId: "mine-2-x" }).catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      "the cluster holds what an earlier meshbench run left: namespace emojivoto-1 (run mb-killed-3); remove it with: meshbench cleanup",
+    );
+  }, 30_000);
 });
 
 describe("run ids on the cluster", () => {
