@@ -152,7 +152,14 @@ export class KubernetesPlatform implements Platform {
   /** Creates (kind) or adopts (kubeconfig) the cluster; what run.json says about it. */
   async open(log = this.#options.log): Promise<PlatformInfo> {
     if (this.#info) return this.#info;
-    const cluster = await this.#provider.create();
+    const cluster = await this.#provider.create().catch((error: NodeJS.ErrnoException) => {
+      const p = this.#options.cluster.provider;
+      if (p.kind === "kubeconfig" && error.code === "ENOENT")
+        throw new Error(
+          `no kubeconfig at ${error.path ?? p.path}: give cluster.kubeconfig in the scenario, --kubeconfig, or set KUBECONFIG`,
+        );
+      throw error;
+    });
     this.#cluster = cluster;
     const kube = connect(
       { path: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}) },
@@ -174,7 +181,7 @@ export class KubernetesPlatform implements Platform {
     const p = this.#options.cluster.provider;
     if (p.kind === "kind" && p.keep && this.#cluster) {
       this.#options.log?.(
-        `keeping kind cluster ${p.name} (cluster.keep); delete it with: kind delete cluster --name ${p.name}`,
+        `keeping kind cluster ${p.name} (cluster.keep): kind export kubeconfig --name ${p.name} to use it, kind delete cluster --name ${p.name} to delete it`,
       );
       return;
     }
