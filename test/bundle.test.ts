@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
+import { startFakeKube } from "./helpers/fake-kube/index.ts";
 import { openPorts, waitGone } from "./platform/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "meshbench-bundle-test-"));
@@ -66,6 +67,33 @@ describe("the bundled CLI on its own", () => {
       expect(await openPorts(info.processes.map((p) => p.port))).toEqual([]);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
+  it("loads its Kubernetes half (dist/kubernetes.js) only for cluster commands, and says so when it is missing", async () => {
+    // The fake API server answers from this process: the CLI must run asynchronously.
+    const fake = await startFakeKube();
+    const args = ["cleanup", "--kubeconfig", fake.kubeconfigPath, "--wait", "0s"];
+    const cliRun = (file: string) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [file, ...args], { cwd: dir });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (status) => done({ status, stdout, stderr }));
+      });
+    try {
+      const r = await cliRun(resolve("dist/cli.js"));
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("  nothing of meshbench's was found");
+      const alone = await cliRun(cli);
+      expect(alone.status).toBe(1);
+      expect(alone.stderr).toContain(
+        `${join(dir, "kubernetes.js")} is missing: the Kubernetes platform ships beside cli.js in dist/`,
+      );
+    } finally {
+      await fake.close();
     }
   });
 });

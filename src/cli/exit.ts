@@ -1,8 +1,5 @@
 // How every command ends: 0 done, 2 bad arguments or a bad file (with the message),
 // 1 internal fault, 3 a regression found by `compare --fail-on-regression`.
-import { PlanError } from "../scenario/plan.ts";
-import { ConfigError } from "../scenario/problems.ts";
-import { UsageError } from "./usage.ts";
 
 export const EXIT_REGRESSION = 3;
 
@@ -10,12 +7,15 @@ export async function exitWith(run: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await run();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PlanError) {
-      process.stderr.write(`meshbench: ${error.message}\n`);
+    // By the name each sets, not instanceof: dist/kubernetes.js has its own copies of
+    // these classes (and minified class identifiers are not their names).
+    const name = (error as Error)?.name;
+    if (name === "UsageError" || name === "PlanError") {
+      process.stderr.write(`meshbench: ${(error as Error).message}\n`);
       process.exitCode = 2;
-    } else if (error instanceof ConfigError) {
+    } else if (name === "ConfigError") {
       // Each problem already names its file:line:col.
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${(error as Error).message}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`meshbench: internal error: ${(error as Error)?.stack ?? error}\n`);

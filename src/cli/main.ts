@@ -3,7 +3,9 @@
 // calls the same functions the Action does.
 import { isMainThread } from "node:worker_threads";
 import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
+import { loadKubernetes } from "../run/load-kubernetes.ts";
 import { VERSION } from "../version.ts";
+import { CLEANUP_HELP } from "./cleanup-help.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
@@ -28,6 +30,12 @@ const COMMANDS: Record<
     run: runCommand,
     help: RUN_HELP,
     summary: "run a scenario (meshes × repetitions) on its platform, then write the report",
+  },
+  cleanup: {
+    // Loaded when used: it brings the Kubernetes client (see kubernetes.ts).
+    run: async (argv) => (await loadKubernetes()).cleanupCommand(argv),
+    help: CLEANUP_HELP,
+    summary: "remove what killed runs left on a cluster (meshes, namespaces, node taints)",
   },
   scenario: {
     run: scenarioCommand,

@@ -2,9 +2,10 @@
 // the report. Thin: parse flags, handle signals, call runScenario, print.
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
 import type { RunOutcome } from "../run/execute.ts";
-import { PlatformUnavailable } from "../run/platforms.ts";
+import { clusterOf, OverrideError, PlatformUnavailable } from "../run/platforms.ts";
 import { runScenario, type ScenarioRun } from "../run/scenario-run.ts";
 import { formatPlan } from "../scenario/format.ts";
+import { clusterPlanText } from "./cluster-plan.ts";
 import { numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const EXIT_RUNS_FAILED = 4;
@@ -13,7 +14,7 @@ export const RUN_HELP = `meshbench run — run a scenario: every mesh × rate ×
 
 Usage:
   meshbench run SCENARIO [--out DIR] [--mesh NAME ...] [--repetitions N] [--dry-run]
-                [--chart-host HOST|none]
+                [--chart-host HOST|none] [--kubeconfig PATH] [--context NAME]
 
   SCENARIO           a scenario file (see meshbench scenario --explain), e.g.
                      scenarios/local-quick.yaml
@@ -25,6 +26,9 @@ Usage:
   --dry-run          print the plan and stop
   --chart-host HOST  QuickChart host for chart images in report.md (default
                      ${DEFAULT_CHART_HOST}); none: no chart images (report.html always has them)
+  --kubeconfig PATH  (platform kubernetes) run on the cluster of this kubeconfig, whatever
+                     the scenario's cluster.provider says
+  --context NAME     (platform kubernetes) that kubeconfig's context
 
 Runs are interleaved (bare r1, mesh-a r1, …, bare r2, …) so drift hits every mesh alike.
 Each run's results are written as soon as it ends. A run that fails is recorded with its
@@ -32,8 +36,11 @@ reason and the others carry on; a mesh whose requirements are missing here is sk
 with a line saying how to get them. Ctrl-C ends the current run early, keeps what it
 measured, cleans up and writes the report; a second Ctrl-C stops everything at once.
 
+On a cluster every run installs its mesh, deploys, loads, then deletes everything it
+created and uninstalls the mesh (meshbench cleanup removes what a killed run left).
+
 Exit status: 0 every run completed, ${EXIT_RUNS_FAILED} some runs failed, 2 bad arguments or
-scenario file, 130 interrupted, 1 internal fault.
+scenario file, 130 interrupted, 1 the cluster could not be reached or an internal fault.
 `;
 
 const FLAGS = {
@@ -42,6 +49,8 @@ const FLAGS = {
   repetitions: { type: "string" },
   "dry-run": { type: "boolean" },
   "chart-host": { type: "string" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -57,6 +66,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (extra.length > 0)
     throw new UsageError(`unexpected argument "${extra[0]}" (one SCENARIO at a time)`);
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  const cluster = { kubeconfig: values.kubeconfig, context: values.context };
   const stop = new AbortController();
   let killAllNow: (() => void) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -88,16 +98,26 @@ export async function runCommand(argv: string[]): Promise<number> {
         : {}),
       resultsRoot: values.out ?? "results",
       chartHost: values["chart-host"] ?? DEFAULT_CHART_HOST,
+      cluster,
       signal: stop.signal,
       progress: say,
       dryRun: values["dry-run"] ?? false,
-      onPlan: (scenario, plan) => process.stdout.write(formatPlan(scenario, plan)),
+      onPlan: (scenario, plan, meshes) => {
+        process.stdout.write(formatPlan(scenario, plan));
+        const chosen = clusterOf(scenario, cluster);
+        if (chosen) process.stdout.write(clusterPlanText(chosen, plan, meshes));
+      },
       onPlatform: (chosen) => {
         killAllNow = chosen.platform.killAllNow?.bind(chosen.platform);
       },
     });
   } catch (error) {
-    if (error instanceof PlatformUnavailable) throw new UsageError(error.message);
+    if (error instanceof OverrideError)
+      throw new UsageError(`--kubeconfig/--context: ${error.message}`);
+    if (error instanceof PlatformUnavailable) {
+      say(`meshbench: ${error.message}`);
+      return 1;
+    }
     throw error;
   } finally {
     process.off("SIGINT", onSignal);

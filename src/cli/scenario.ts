@@ -5,6 +5,7 @@ import { loadScenarioPlan } from "../mesh/scenario-plan.ts";
 import { MESH_FIELDS } from "../mesh/schema.ts";
 import { formatExplain, formatPlan } from "../scenario/format.ts";
 import { SCENARIO_FIELDS } from "../scenario/schema.ts";
+import { clusterPlanText } from "./cluster-plan.ts";
 import { numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const SCENARIO_HELP = `meshbench scenario — scenario files: their fields, and the plan a file makes
@@ -16,7 +17,8 @@ Usage:
   --explain          every field of scenario files and mesh definition files, with its
                      default, what it means and what is allowed
   FILE               check a scenario file and print its plan: the runs in order
-                     (mesh × rate × repetition, interleaved) and the meshes skipped here
+                     (mesh × rate × repetition, interleaved) and the meshes skipped here;
+                     for a cluster also the cluster and every mesh's steps as they will run
   --mesh NAME        only this mesh of the scenario (repeatable)
   --repetitions N    override the scenario's repetitions
   --meshes DIR       look for mesh definitions here first (repeatable); then meshes/
@@ -56,7 +58,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     throw new UsageError("give a scenario FILE, or --explain (meshbench scenario --help)");
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const { loaded, plan } = await loadScenarioPlan(file, {
+  const { loaded, plan, meshes } = await loadScenarioPlan(file, {
     only: values.mesh,
     repetitions:
       values.repetitions === undefined
@@ -65,5 +67,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     meshDirs: values.meshes,
   });
   process.stdout.write(formatPlan(loaded.scenario, plan));
+  if (loaded.scenario.cluster)
+    process.stdout.write(clusterPlanText(loaded.scenario.cluster, plan, meshes));
   return 0;
 }

@@ -21,7 +21,10 @@ export function findOnPath(binary: string, pathEnv = process.env.PATH ?? ""): st
   return undefined;
 }
 
-/** Why the mesh cannot run on this platform (one line), or null when it can. */
+/**
+ * Why the mesh cannot run on this platform (one line), or null when it can. On a cluster,
+ * a CLI that meshbench downloads itself (`download: true`) is never missing.
+ */
 export function missingRequirement(
   mesh: MeshDefinition,
   platform: PlatformKind,
@@ -32,6 +35,7 @@ export function missingRequirement(
     return `not defined for the ${platform} platform (${mesh.file} has no "${platform}:" section)`;
   }
   for (const r of section.requires) {
+    if ("download" in r && r.download) continue;
     if (!findOnPath(r.binary, pathEnv)) return `\`${r.binary}\` not found on the PATH; ${r.hint}`;
   }
   return null;

@@ -40,6 +40,21 @@ const requirement = z.strictObject({
   hint: z.string().min(1).max(300),
 });
 
+/** CLIs meshbench can fetch itself at a pinned version (src/provision/mesh-tools.ts). */
+export const DOWNLOADABLE_TOOLS = ["linkerd", "istioctl", "kubectl"] as const;
+
+const kubernetesRequirement = requirement
+  .extend({ download: z.boolean().default(false) })
+  .superRefine((r, ctx) => {
+    if (r.download && !(DOWNLOADABLE_TOOLS as readonly string[]).includes(r.binary)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["download"],
+        message: `meshbench cannot download ${r.binary}; it downloads ${DOWNLOADABLE_TOOLS.join(", ")} (set download: false and put ${r.binary} on the PATH)`,
+      });
+    }
+  });
+
 const template = z.string().superRefine((text, ctx) => {
   const used = [...text.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
   const unknown = used.filter(
@@ -102,7 +117,7 @@ export const meshFileSchema = z.strictObject({
     .optional(),
   kubernetes: z
     .strictObject({
-      requires: z.array(requirement).default([]),
+      requires: z.array(kubernetesRequirement).default([]),
       version: version().optional(),
       files: z.record(z.string().regex(FILE_NAME), z.string().max(1_000_000)).default({}),
       install: z.array(step).default([]),
@@ -113,8 +128,14 @@ export const meshFileSchema = z.strictObject({
           namespaceLabels: labels(),
           namespaceAnnotations: annotations(),
           podAnnotations: annotations(),
+          optOutPodAnnotations: annotations(),
         })
-        .default({ namespaceLabels: {}, namespaceAnnotations: {}, podAnnotations: {} }),
+        .default({
+          namespaceLabels: {},
+          namespaceAnnotations: {},
+          podAnnotations: {},
+          optOutPodAnnotations: {},
+        }),
       recognise: z
         .strictObject({
           controlPlaneNamespaces: z.array(k8sName()).default([]),
@@ -229,7 +250,7 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
   {
     path: "kubernetes.requires[].binary",
     default: "(required)",
-    description: "Program that must be found on the PATH",
+    description: "Program the steps run: found on the PATH, or downloaded (see download)",
     allowed: "a program name: letters, digits and . _ + -",
   },
   {
@@ -237,6 +258,13 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     default: "(required)",
     description: "One line telling how to install it",
     allowed: "text, at most 300 characters",
+  },
+  {
+    path: "kubernetes.requires[].download",
+    default: "false",
+    description:
+      "meshbench fetches the CLI itself at the mesh's version (checksummed, cached) unless that version is on the PATH",
+    allowed: `true (for ${DOWNLOADABLE_TOOLS.join(", ")}) or false`,
   },
   {
     path: "kubernetes.version",
@@ -333,7 +361,8 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     path: "kubernetes.join",
     default: "(nothing)",
     description: "How workloads join the mesh",
-    allowed: "a map with the keys namespaceLabels, namespaceAnnotations, podAnnotations",
+    allowed:
+      "a map with the keys namespaceLabels, namespaceAnnotations, podAnnotations, optOutPodAnnotations",
   },
   {
     path: "kubernetes.join.namespaceLabels",
@@ -351,6 +380,13 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     path: "kubernetes.join.podAnnotations",
     default: "{}",
     description: "Annotations put on every workload pod",
+    allowed: ANNOTATIONS_ALLOWED,
+  },
+  {
+    path: "kubernetes.join.optOutPodAnnotations",
+    default: "{}",
+    description:
+      "Annotations that keep a pod out of the mesh (the load generator's, when cluster.loadgen.meshed is false)",
     allowed: ANNOTATIONS_ALLOWED,
   },
   {

@@ -21,3 +21,23 @@ export function parseProgressLine(line: string): Progress | null {
     p99Us: m[7] === undefined ? 0 : Math.round(Number(m[7]) * 1000),
   };
 }
+
+/**
+ * One line for P load-generator pods, each reporting its own share: rates, failures and
+ * requests add up; p50 and p99 are the worst pod's (a live upper bound: the exact
+ * percentiles come from the merged histograms at the end).
+ */
+export function combineProgress(pods: readonly Progress[]): Progress | null {
+  if (pods.length === 0) return null;
+  const slowest = pods.reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a));
+  return {
+    phase: slowest.phase,
+    elapsedMs: slowest.elapsedMs,
+    durationMs: Math.max(...pods.map((p) => p.durationMs)),
+    rate: pods.reduce((n, p) => n + p.rate, 0),
+    failures: pods.reduce((n, p) => n + p.failures, 0),
+    requests: pods.reduce((n, p) => n + p.requests, 0),
+    p50Us: Math.max(...pods.map((p) => p.p50Us)),
+    p99Us: Math.max(...pods.map((p) => p.p99Us)),
+  };
+}

@@ -11,6 +11,7 @@ import type { Pacing } from "../loadgen/engine.ts";
 import type { Progress } from "../loadgen/run.ts";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
+import type { Platform as PlatformInfo } from "../results/run-schema.ts";
 import type { PlatformKind } from "../scenario/schema.ts";
 
 /** control plane: the mesh's own services; data plane: sidecar or node proxies. */
@@ -97,7 +98,8 @@ export interface LoadHooks {
 }
 
 export interface RunCollection {
-  loadgen: LoadgenResult;
+  /** Null when the load generator never delivered (collect() after a failure). */
+  loadgen: LoadgenResult | null;
   loadgenPath: string;
   hlogPath: string;
   samples: ResourceSample[];
@@ -108,6 +110,13 @@ export type MeshCheck = { ok: true } | { ok: false; reason: string };
 
 export interface Platform {
   readonly kind: PlatformKind;
+  /**
+   * Once before the first run, for platforms with something to set up (a cluster created or
+   * adopted); says what run.json records about where the runs happen.
+   */
+  open?(log?: (line: string) => void): Promise<PlatformInfo>;
+  /** Once after the last run (a throwaway cluster deleted). Idempotent. */
+  close?(): Promise<void>;
   /** Whether a mesh can run here at all; `reason` is one line with how to fix it. */
   checkMesh(mesh: MeshDefinition): Promise<MeshCheck>;
   /** Starts a run: fresh state, nothing left from an earlier run. */

@@ -19,7 +19,7 @@ export class CommandError extends Error {
 export function run(
   command: string,
   args: string[],
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {},
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -31,6 +31,7 @@ export function run(
         env: options.env ?? process.env,
         cwd: options.cwd,
         maxBuffer: 64 * 1024 * 1024,
+        ...(options.signal ? { signal: options.signal } : {}),
       },
       (error, stdout, stderr) => {
         if (!error) return resolve({ stdout, stderr });
@@ -40,9 +41,11 @@ export function run(
         const why =
           e.code === "ENOENT"
             ? "not found"
-            : e.killed
-              ? `timed out after ${Math.round((options.timeoutMs ?? 600_000) / 1000)}s`
-              : `exit ${e.code}`;
+            : e.code === "ABORT_ERR"
+              ? "stopped (interrupted)"
+              : e.killed
+                ? `timed out after ${Math.round((options.timeoutMs ?? 600_000) / 1000)}s`
+                : `exit ${e.code}`;
         reject(
           new CommandError(
             `${what}: ${why}${tail ? `\n    ${tail}` : ""}`,

@@ -25,6 +25,11 @@ export interface ToolSpec {
   versionArgs?: string[];
   /** A plain file (a manifest), not an executable. */
   file?: boolean;
+  /**
+   * The download is a .tar.gz holding the executable under this name (istioctl); the
+   * checksum is the archive's, the cache keeps the executable alone.
+   */
+  archiveEntry?: string;
 }
 
 /** Saves `url` at `destination` (follow redirects; throw on a non-2xx answer). */
@@ -126,6 +131,18 @@ async function expectedSha256(
   return hex;
 }
 
+/** Takes `entry` out of a .tar.gz (with tar, run directly); returns where it is. */
+async function extract(archive: string, entry: string): Promise<string> {
+  const into = `${archive}.d`;
+  await mkdir(into, { recursive: true });
+  await run("tar", ["-xzf", archive, "-C", into, entry], { timeoutMs: 120_000 });
+  const out = join(into, entry);
+  await access(out).catch(() => {
+    throw new Error(`${archive}: no ${entry} in the archive`);
+  });
+  return out;
+}
+
 /** The path of the tool at its pinned version, downloading it into the cache if needed. */
 export async function resolveTool(spec: ToolSpec, options: ResolveOptions = {}): Promise<string> {
   checked(`${spec.name} version`, spec.version, VERSION);
@@ -163,11 +180,14 @@ export async function resolveTool(spec: ToolSpec, options: ResolveOptions = {}):
       options.log?.(
         `${spec.name} ${spec.version}: no published checksum; recorded sha256 ${actual} for later runs`,
       );
-    if (!spec.file) await chmod(partial, 0o755);
-    await writeFile(record, `${actual}\n`);
-    await rename(partial, target);
+    // An archive's checksum is checked above; the cache keeps (and re-checks) what is in it.
+    const ready = spec.archiveEntry ? await extract(partial, spec.archiveEntry) : partial;
+    if (!spec.file) await chmod(ready, 0o755);
+    await writeFile(record, `${sha256(await readFile(ready))}\n`);
+    await rename(ready, target);
     return target;
   } finally {
     await rm(partial, { force: true });
+    await rm(`${partial}.d`, { recursive: true, force: true });
   }
 }

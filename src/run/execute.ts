@@ -103,6 +103,7 @@ async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<Run
     const collected = await platform.collect();
     ({ samples, events } = collected);
     load = collected.loadgen;
+    if (load === null) throw new Error("the load generator delivered no results");
     if (options.signal?.aborted)
       failure = { phase: "load", reason: "interrupted: the load was cut short" };
   } catch (error) {

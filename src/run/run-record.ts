@@ -78,7 +78,7 @@ export function runRecord(input: RunRecordInput): RunResult {
       rate: run.rate,
       durationMs: scenario.load.durationMs,
       connections: scenario.load.connections,
-      loadgenPods: 1,
+      loadgenPods: scenario.cluster?.loadgen.pods ?? 1,
     },
     platform: input.platform,
     environment: {

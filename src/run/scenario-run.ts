@@ -2,13 +2,14 @@
 // and the Action's `command: run` both call; they only parse their inputs and print.
 import { join } from "node:path";
 import { loadScenarioPlan } from "../mesh/scenario-plan.ts";
+import type { MeshDefinition } from "../mesh/schema.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import type { Scenario } from "../scenario/load.ts";
 import type { Plan } from "../scenario/plan.ts";
 import type { GateConfig } from "../stats/thresholds.ts";
 import { DEFAULT_GATE } from "../stats/thresholds.ts";
 import { executePlan, type RunOutcome, recordSkipped } from "./execute.ts";
-import { type ChosenPlatform, platformFor } from "./platforms.ts";
+import { type ChosenPlatform, type ClusterOverride, openPlatform } from "./platforms.ts";
 
 export interface ScenarioRunOptions {
   file: string;
@@ -22,8 +23,10 @@ export interface ScenarioRunOptions {
   signal?: AbortSignal;
   /** Lines for a person. */
   progress?: (line: string) => void;
+  /** Another cluster than the scenario's (platform kubernetes). */
+  cluster?: ClusterOverride;
   /** Told the plan before anything runs (to print it). */
-  onPlan?: (scenario: Scenario, plan: Plan) => void;
+  onPlan?: (scenario: Scenario, plan: Plan, meshes: ReadonlyMap<string, MeshDefinition>) => void;
   /** Told the platform once chosen (signal handlers, the Action's teardown state). */
   onPlatform?: (chosen: ChosenPlatform) => void;
   /** Stop after the plan (`--dry-run`). */
@@ -46,23 +49,32 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   });
   const scenario = loaded.scenario;
   const scenarioDir = join(options.resultsRoot, scenario.name);
-  options.onPlan?.(scenario, plan);
+  options.onPlan?.(scenario, plan, meshes);
   if (options.dryRun) return { scenario, plan, scenarioDir, outcomes: [], report: null };
 
-  const chosen = platformFor(scenario.platform);
-  options.onPlatform?.(chosen);
-  const common = {
-    scenario,
-    plan,
-    meshes,
-    platform: chosen.platform,
-    platformInfo: chosen.info,
-    resultsRoot: options.resultsRoot,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.progress ? { progress: options.progress } : {}),
-  };
-  await recordSkipped(common);
-  const outcomes = await executePlan(common);
+  const log = options.progress ?? (() => {});
+  const chosen = await openPlatform(scenario, options.cluster ?? {}, log);
+  let outcomes: RunOutcome[];
+  try {
+    options.onPlatform?.(chosen);
+    const common = {
+      scenario,
+      plan,
+      meshes,
+      platform: chosen.platform,
+      platformInfo: chosen.info,
+      resultsRoot: options.resultsRoot,
+      ...(options.signal ? { signal: options.signal } : {}),
+      progress: log,
+    };
+    await recordSkipped(common);
+    outcomes = await executePlan(common);
+  } finally {
+    // A kind cluster made for this plan goes, whatever happened.
+    await chosen
+      .close()
+      .catch((error: Error) => log(`meshbench: removing the cluster failed: ${error.message}`));
+  }
   options.progress?.("writing the report");
   const report = await generateReport({
     resultsDirs: [scenarioDir],

@@ -8,10 +8,14 @@ export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const NAME_ALLOWED =
   "lower-case letters, digits and '-', starting with a letter or digit, at most 63 characters";
 
-/** Versions reach command lines (e.g. `linkerd install` of a pinned version): no shell characters. */
-export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+/**
+ * Versions pick the CLI that installs a mesh (downloaded by version) and may fill a command
+ * line's {version}: only a release version's shape, nothing a shell or a URL could misread.
+ */
+export const VERSION_PATTERN =
+  /^(v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]{1,40})?|(stable|edge)-\d+\.\d+\.\d+)$/;
 export const VERSION_ALLOWED =
-  "letters, digits and . _ + - starting with a letter or digit, at most 64 characters (e.g. stable-2.14.10, 1.22.3)";
+  "a release version such as 1.30.1, v1.2.3, 1.2.3-rc.1, stable-2.14.10 or edge-25.5.2";
 
 export const DURATION_ALLOWED = "a number with a unit: 500ms, 30s, 5m, 1h or 1m30s";
 

@@ -7,7 +7,13 @@ import type { Pacing } from "../loadgen/engine.ts";
 import { defaultWarmupMs } from "../loadgen/options.ts";
 import { NAME_ALLOWED, NAME_PATTERN } from "./fields.ts";
 import { ConfigError } from "./problems.ts";
-import { DEFAULTS, type PlatformKind, SCENARIO_FIELDS, scenarioFileSchema } from "./schema.ts";
+import {
+  DEFAULTS,
+  type PlatformKind,
+  SCENARIO_FIELDS,
+  type ScenarioFile,
+  scenarioFileSchema,
+} from "./schema.ts";
 import { validateSource } from "./validate.ts";
 import { readYamlSource, type YamlSource } from "./yaml-source.ts";
 
@@ -37,6 +43,60 @@ export interface Scenario {
     intervalMs: number;
   };
   resources: { intervalMs: number };
+  /** The cluster and the load generator's shape there; null on the local platform. */
+  cluster: ClusterSpec | null;
+}
+
+export interface KindNode {
+  role: "control-plane" | "worker";
+  labels: Record<string, string>;
+}
+
+export type ClusterProvider =
+  | { kind: "kubeconfig"; path: string | null; context: string | null }
+  | { kind: "kind"; name: string; image: string | null; nodes: KindNode[]; keep: boolean };
+
+export interface ClusterSpec {
+  provider: ClusterProvider;
+  loadgen: { pods: number; meshed: boolean; startLeadMs: number };
+  /** installMs null: the mesh definition's own timeouts. */
+  timeouts: { installMs: number | null; deployMs: number; cleanupMs: number };
+}
+
+/** A kind cluster unless told otherwise: a control plane and three workers. */
+export const DEFAULT_KIND_NODES: readonly KindNode[] = [
+  { role: "control-plane", labels: {} },
+  { role: "worker", labels: {} },
+  { role: "worker", labels: {} },
+  { role: "worker", labels: {} },
+];
+
+function clusterSpec(raw: ScenarioFile): ClusterSpec | null {
+  if (raw.platform !== "kubernetes") return null;
+  const c = raw.cluster;
+  const provider: ClusterProvider =
+    c?.provider === "kind"
+      ? {
+          kind: "kind",
+          name: c.name ?? DEFAULTS.kindName,
+          image: c.image ?? null,
+          nodes: c.nodes ?? DEFAULT_KIND_NODES.map((n) => ({ ...n, labels: { ...n.labels } })),
+          keep: c.keep,
+        }
+      : { kind: "kubeconfig", path: c?.kubeconfig ?? null, context: c?.context ?? null };
+  return {
+    provider,
+    loadgen: {
+      pods: c?.loadgen.pods ?? DEFAULTS.loadgenPods,
+      meshed: c?.loadgen.meshed ?? true,
+      startLeadMs: c?.loadgen.startLead ?? DEFAULTS.startLeadMs,
+    },
+    timeouts: {
+      installMs: c?.timeouts.install ?? null,
+      deployMs: c?.timeouts.deploy ?? DEFAULTS.deployTimeoutMs,
+      cleanupMs: c?.timeouts.cleanup ?? DEFAULTS.cleanupTimeoutMs,
+    },
+  };
 }
 
 export interface LoadedScenario {
@@ -81,6 +141,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
     resources: {
       intervalMs: raw.resources.interval ?? DEFAULTS.resourceIntervalMs[raw.platform],
     },
+    cluster: clusterSpec(raw),
   };
   return { scenario, source };
 }

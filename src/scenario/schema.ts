@@ -27,6 +27,14 @@ export const DEFAULT_PATHS = [
 export const PLATFORMS = ["local", "kubernetes"] as const;
 export type PlatformKind = (typeof PLATFORMS)[number];
 
+export const CLUSTER_PROVIDERS = ["kubeconfig", "kind"] as const;
+export type ClusterProviderKind = (typeof CLUSTER_PROVIDERS)[number];
+/** Keys of `cluster:` that only a kind cluster has. */
+const KIND_ONLY = ["name", "image", "nodes", "keep"] as const;
+const KUBECONFIG_ONLY = ["kubeconfig", "context"] as const;
+const KIND_NAME_ALLOWED =
+  "lower-case letters, digits and '-', starting and ending with a letter or digit, at most 32 characters";
+
 export const DEFAULTS = {
   meshes: ["bare"],
   repetitions: 2,
@@ -38,6 +46,11 @@ export const DEFAULTS = {
   workers: 1,
   intervalMs: 1000,
   resourceIntervalMs: { local: 1000, kubernetes: 30_000 } satisfies Record<PlatformKind, number>,
+  loadgenPods: 1,
+  startLeadMs: 90_000,
+  deployTimeoutMs: 600_000,
+  cleanupTimeoutMs: 300_000,
+  kindName: "meshbench",
 } as const;
 
 export const SCENARIO_FIELDS: readonly FieldDoc[] = [
@@ -165,6 +178,124 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     allowed: DURATION_ALLOWED,
   },
   {
+    path: "cluster",
+    default: "provider kubeconfig: the current context of $KUBECONFIG or ~/.kube/config",
+    description: "The cluster a kubernetes scenario runs on, and how the load generator runs there",
+    allowed:
+      "a map with the keys provider, kubeconfig, context, name, image, nodes, keep, loadgen, timeouts (platform: kubernetes only)",
+  },
+  {
+    path: "cluster.provider",
+    default: "kubeconfig",
+    description:
+      "kubeconfig: an existing cluster; kind: a throwaway cluster on Docker, deleted at the end",
+    allowed: CLUSTER_PROVIDERS.join(", "),
+  },
+  {
+    path: "cluster.kubeconfig",
+    default: "$KUBECONFIG, else ~/.kube/config",
+    description:
+      "The kubeconfig file of the cluster (provider kubeconfig; --kubeconfig overrides it)",
+    allowed: "a file path (~/ is your home directory)",
+  },
+  {
+    path: "cluster.context",
+    default: "the kubeconfig's current context",
+    description: "The kubeconfig context to use (provider kubeconfig; --context overrides it)",
+    allowed: "a context name of the kubeconfig",
+  },
+  {
+    path: "cluster.name",
+    default: DEFAULTS.kindName,
+    description: "Name of the kind cluster (provider kind)",
+    allowed: KIND_NAME_ALLOWED,
+  },
+  {
+    path: "cluster.image",
+    default: "kind's default node image",
+    description: "The kind node image, i.e. the Kubernetes version (provider kind)",
+    allowed: "an image reference such as kindest/node:v1.33.1",
+  },
+  {
+    path: "cluster.nodes",
+    default: "a control plane and 3 workers",
+    description:
+      "The kind cluster's nodes (provider kind); the load generator takes one worker, the apps the others",
+    allowed:
+      "a list of {role, labels}; at least one control-plane and two workers, at most 20 nodes",
+  },
+  {
+    path: "cluster.nodes[].role",
+    default: "worker",
+    description: "What the node is",
+    allowed: "control-plane, worker",
+  },
+  {
+    path: "cluster.nodes[].labels",
+    default: "{}",
+    description: "Node labels (e.g. node.kubernetes.io/instance-type, shown in the results)",
+    allowed: "a map of Kubernetes label keys to label values",
+  },
+  {
+    path: "cluster.keep",
+    default: "false",
+    description:
+      "Keep the kind cluster after the scenario (to look at it); delete it yourself with kind delete cluster",
+    allowed: "true, false",
+  },
+  {
+    path: "cluster.loadgen",
+    default: "(the fields below)",
+    description: "The load generator on the cluster: a Job on a node of its own",
+    allowed: "a map with the keys pods, meshed, startLead",
+  },
+  {
+    path: "cluster.loadgen.pods",
+    default: "1",
+    description:
+      "Load-generator pods P, each at rate/P from one shared start; their histograms merge exactly",
+    allowed: "a whole number from 1 to 100",
+  },
+  {
+    path: "cluster.loadgen.meshed",
+    default: "true",
+    description:
+      "Whether the load generator joins the mesh too, as in the 2019 study (its proxy is data plane)",
+    allowed: "true, false",
+  },
+  {
+    path: "cluster.loadgen.startLead",
+    default: "90s",
+    description:
+      "Time between creating the Job and the shared start: scheduling and image pulls of every pod",
+    allowed: `at least 1s; ${DURATION_ALLOWED}`,
+  },
+  {
+    path: "cluster.timeouts",
+    default: "(the fields below)",
+    description: "How long each phase may take on the cluster",
+    allowed: "a map with the keys install, deploy, cleanup",
+  },
+  {
+    path: "cluster.timeouts.install",
+    default: "the mesh definition's own (per step and readiness check)",
+    description: "Replaces the timeout of every install step and readiness check of the mesh",
+    allowed: DURATION_ALLOWED,
+  },
+  {
+    path: "cluster.timeouts.deploy",
+    default: "10m",
+    description: "How long Emojivoto may take until every pod is Ready and meshed",
+    allowed: DURATION_ALLOWED,
+  },
+  {
+    path: "cluster.timeouts.cleanup",
+    default: "5m",
+    description:
+      "How long to wait for a run's namespaces to be gone before the next run installs again",
+    allowed: DURATION_ALLOWED,
+  },
+  {
     path: "resources",
     default: "(the field below)",
     description: "Sampling of CPU and memory of every process or container",
@@ -182,6 +313,48 @@ const meshRef = z.preprocess(
   (v) => (typeof v === "string" ? { name: v } : v),
   z.strictObject({ name: name(), version: version().optional() }),
 );
+
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const IMAGE =
+  /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+const cluster = z.strictObject({
+  provider: z.enum(CLUSTER_PROVIDERS).default("kubeconfig"),
+  kubeconfig: z.string().min(1).max(4096).optional(),
+  context: z.string().min(1).max(253).optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/)
+    .optional(),
+  image: z.string().regex(IMAGE).max(300).optional(),
+  nodes: z
+    .array(
+      z.strictObject({
+        role: z.enum(["control-plane", "worker"]).default("worker"),
+        labels: z.record(z.string().regex(LABEL_KEY), z.string().regex(LABEL_VALUE)).default({}),
+      }),
+    )
+    .min(1)
+    .max(20)
+    .optional(),
+  keep: z.boolean().default(false),
+  loadgen: z
+    .strictObject({
+      pods: z.number().int().min(1).max(100).default(DEFAULTS.loadgenPods),
+      meshed: z.boolean().default(true),
+      startLead: duration().default(DEFAULTS.startLeadMs),
+    })
+    .default({ pods: DEFAULTS.loadgenPods, meshed: true, startLead: DEFAULTS.startLeadMs }),
+  timeouts: z
+    .strictObject({
+      install: duration().optional(),
+      deploy: duration().default(DEFAULTS.deployTimeoutMs),
+      cleanup: duration().default(DEFAULTS.cleanupTimeoutMs),
+    })
+    .default({ deploy: DEFAULTS.deployTimeoutMs, cleanup: DEFAULTS.cleanupTimeoutMs }),
+});
 
 const path = z
   .string()
@@ -225,9 +398,11 @@ export const scenarioFileSchema = z
         interval: DEFAULTS.intervalMs,
       }),
     resources: z.strictObject({ interval: duration().optional() }).default({ interval: undefined }),
+    cluster: cluster.optional(),
   })
   .superRefine((s, ctx) => {
     const load = s.load;
+    checkCluster(s, ctx);
     if (load.warmup !== undefined && load.warmup >= load.duration) {
       ctx.addIssue({
         code: "custom",
@@ -283,3 +458,51 @@ export const scenarioFileSchema = z
   });
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+
+type ParsedScenario = z.output<typeof scenarioFileSchema>;
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+/** What `cluster:` may hold depends on the platform and the provider. */
+function checkCluster(
+  s: Omit<ParsedScenario, "cluster"> & { cluster?: z.output<typeof cluster> },
+  ctx: Ctx,
+): void {
+  const c = s.cluster;
+  if (c === undefined) return;
+  if (s.platform !== "kubernetes") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster"],
+      message: `is only for platform: kubernetes (this scenario's platform is ${s.platform})`,
+    });
+    return;
+  }
+  const wrong = c.provider === "kind" ? KUBECONFIG_ONLY : KIND_ONLY;
+  for (const key of wrong) {
+    if (c[key] === undefined || (key === "keep" && c.keep === false)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", key],
+      message: `is only for provider ${c.provider === "kind" ? "kubeconfig" : "kind"} (this cluster's provider is ${c.provider})`,
+    });
+  }
+  if (c.nodes && c.provider === "kind") {
+    const roles = c.nodes.map((n) => n.role);
+    if (!roles.includes("control-plane") || roles.filter((r) => r === "worker").length < 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "nodes"],
+        message: `has ${roles.filter((r) => r === "control-plane").length} control-plane and ${roles.filter((r) => r === "worker").length} worker nodes; needs a control-plane and at least two workers (one for the load generator, the others for the apps)`,
+      });
+    }
+  }
+  const pods = c.loadgen.pods;
+  const connections = s.load.connections ?? Math.max(DEFAULTS.connections, s.workload.instances);
+  if (Math.ceil(connections / pods) < s.workload.instances) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", "loadgen", "pods"],
+      message: `${pods} pods share ${connections} connections, ${Math.ceil(connections / pods)} each: fewer than the ${s.workload.instances} instances every pod talks to; raise load.connections to at least ${s.workload.instances * pods}`,
+    });
+  }
+}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { formatProgress } from "../../src/loadgen/summary.ts";
 import { loadRequestFor } from "../../src/platform/load-request.ts";
-import { parseProgressLine } from "../../src/platform/loadgen-progress.ts";
+import { combineProgress, parseProgressLine } from "../../src/platform/loadgen-progress.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { planRuns } from "../../src/scenario/plan.ts";
 
@@ -49,5 +49,31 @@ describe("parseProgressLine", () => {
   it("ignores every other line", () => {
     expect(parseProgressLine("  Achieved 200.0 rps of 200 target (100.0 %)")).toBeNull();
     expect(parseProgressLine("")).toBeNull();
+  });
+});
+
+describe("combineProgress", () => {
+  it("adds the pods' rates and counts, shows the worst pod's percentiles and the slowest clock", () => {
+    const pod = (elapsedMs: number, rate: number, p99Us: number) => ({
+      phase: "measure" as const,
+      elapsedMs,
+      durationMs: 60_000,
+      rate,
+      failures: 1,
+      requests: 100,
+      p50Us: p99Us / 4,
+      p99Us,
+    });
+    expect(combineProgress([pod(5000, 99.5, 8000), pod(4000, 100.5, 12_000)])).toEqual({
+      phase: "measure",
+      elapsedMs: 4000,
+      durationMs: 60_000,
+      rate: 200,
+      failures: 2,
+      requests: 200,
+      p50Us: 3000,
+      p99Us: 12_000,
+    });
+    expect(combineProgress([])).toBeNull();
   });
 });

@@ -159,12 +159,13 @@ describe("LocalPlatform", () => {
       onProgress: (pr) => rates.push(pr.rate),
     });
     const c = await p.collect();
+    const loadgen = c.loadgen!;
 
-    expect(c.loadgen.target.rate).toBe(100);
-    expect(c.loadgen.target.urls).toHaveLength(6);
-    expect(c.loadgen.achieved.requests).toBeGreaterThan(250);
-    expect(c.loadgen.achieved.status["2xx"]).toBe(c.loadgen.achieved.requests);
-    expect(c.loadgen.achieved.errors).toEqual({ connect: 0, reset: 0, timeout: 0, other: 0 });
+    expect(loadgen.target.rate).toBe(100);
+    expect(loadgen.target.urls).toHaveLength(6);
+    expect(loadgen.achieved.requests).toBeGreaterThan(250);
+    expect(loadgen.achieved.status["2xx"]).toBe(loadgen.achieved.requests);
+    expect(loadgen.achieved.errors).toEqual({ connect: 0, reset: 0, timeout: 0, other: 0 });
     expect(existsSync(c.hlogPath)).toBe(true);
     expect(c.loadgenPath).toBe(join(outDir, "loadgen.json"));
     expect(lines.some((l) => /measure .* rps/.test(l))).toBe(true);

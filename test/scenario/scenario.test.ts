@@ -32,7 +32,38 @@ describe("defaults", () => {
         intervalMs: 1000,
       },
       resources: { intervalMs: 1000 },
+      cluster: null,
     });
+  });
+
+  it("on kubernetes: an existing cluster from the kubeconfig, one meshed load-generator pod", () => {
+    const s = parseScenario("x.yaml", "platform: kubernetes\n").scenario;
+    expect(s.cluster).toEqual({
+      provider: { kind: "kubeconfig", path: null, context: null },
+      loadgen: { pods: 1, meshed: true, startLeadMs: 90_000 },
+      timeouts: { installMs: null, deployMs: 600_000, cleanupMs: 300_000 },
+    });
+  });
+
+  it("a kind cluster gets a control plane and three workers unless told", () => {
+    const s = parseScenario(
+      "x.yaml",
+      "platform: kubernetes\ncluster: { provider: kind, loadgen: { pods: 2 }, timeouts: { install: 15m } }\n",
+    ).scenario;
+    expect(s.cluster?.provider).toEqual({
+      kind: "kind",
+      name: "meshbench",
+      image: null,
+      keep: false,
+      nodes: [
+        { role: "control-plane", labels: {} },
+        { role: "worker", labels: {} },
+        { role: "worker", labels: {} },
+        { role: "worker", labels: {} },
+      ],
+    });
+    expect(s.cluster?.loadgen.pods).toBe(2);
+    expect(s.cluster?.timeouts.installMs).toBe(15 * 60_000);
   });
 
   it("samples every 30s on kubernetes unless told, caps the default warm-up at 30s", () => {
@@ -88,6 +119,18 @@ describe("shipped scenarios", () => {
     expect(s.repetitions).toBe(2);
     expect(s.resources.intervalMs).toBe(30_000);
     expect(s.load.paths).toEqual([...DEFAULT_PATHS]);
+    expect(s.cluster?.provider.kind).toBe("kubeconfig");
+    expect(s.cluster?.loadgen).toMatchObject({ pods: 1, meshed: true });
+  });
+
+  it("kind-smoke: 3 kind nodes, 3 instances, bare and linkerd, 60 s runs", () => {
+    const s = load("scenarios/kind-smoke.yaml");
+    expect(s.platform).toBe("kubernetes");
+    expect(s.cluster?.provider).toMatchObject({ kind: "kind", name: "meshbench-smoke" });
+    expect(s.cluster?.provider.kind === "kind" && s.cluster.provider.nodes).toHaveLength(3);
+    expect(s.workload.instances).toBe(3);
+    expect(s.meshes.map((m) => m.name)).toEqual(["bare", "linkerd"]);
+    expect(s.load.durationMs).toBe(60_000);
   });
 });
 

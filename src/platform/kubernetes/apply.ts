@@ -38,6 +38,7 @@ export async function applyObjects(
   kube: Kube,
   objects: ObjectLike[],
   runId: string,
+  fieldManager = FIELD_MANAGER,
 ): Promise<KubernetesObject[]> {
   const ready = objects.map((o) => labelled(o, runId));
   const ordered = [
@@ -52,7 +53,7 @@ export async function applyObjects(
           o,
           undefined,
           undefined,
-          FIELD_MANAGER,
+          fieldManager,
           true,
           PatchStrategy.ServerSideApply,
         ),

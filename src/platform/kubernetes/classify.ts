@@ -13,6 +13,8 @@ export interface Classifier {
   proxyContainers: string[];
   /** Node-level proxy pods by name prefix, e.g. ztunnel (Istio ambient). */
   nodeProxyPods: string[];
+  /** Node-level proxy pods by namespace and labels, as a mesh definition names them. */
+  nodeProxies?: { namespace: string; podLabels: Record<string, string> }[];
   loadgenNamespace: string;
 }
 
@@ -21,9 +23,19 @@ export function classify(
   namespace: string,
   pod: string,
   container: string,
+  podLabels: Record<string, string> = {},
 ): ContainerClass {
   // Node proxies (ztunnel) live in the mesh's namespace but carry the apps' traffic.
   if (c.nodeProxyPods.some((prefix) => pod === prefix || pod.startsWith(`${prefix}-`)))
+    return "data-plane";
+  if (
+    (c.nodeProxies ?? []).some(
+      (n) =>
+        n.namespace === namespace &&
+        Object.keys(n.podLabels).length > 0 &&
+        Object.entries(n.podLabels).every(([k, v]) => podLabels[k] === v),
+    )
+  )
     return "data-plane";
   // Everything else there is the control plane, its pods' own proxies included.
   if (c.controlPlaneNamespaces.includes(namespace)) return "control-plane";

@@ -1,10 +1,12 @@
 // Removes what meshbench made, by label: the load-generator node's label and taint, any
-// labelled object outside meshbench's namespaces, then meshbench's namespaces (which takes
-// everything in them). Used after each run, on failure, on SIGINT/SIGTERM, and by
+// labelled object outside meshbench's namespaces, labelled cluster-scoped objects (a mesh's
+// CustomResourceDefinitions, cluster roles and webhooks, found through API discovery, the
+// webhooks first), then meshbench's namespaces (which takes everything in them). Used after each run, on failure, on SIGINT/SIGTERM, and by
 // `meshbench cleanup` for leftovers of killed runs. Safe to call twice; a failure to delete
 // one thing does not stop it from deleting the others (they are reported).
+import { ApisApi, CustomObjectsApi } from "@kubernetes/client-node";
 import type { Kube } from "./client.ts";
-import { isNotFound } from "./errors.ts";
+import { isNotFound, KubeError, statusOf } from "./errors.ts";
 import { managedSelector } from "./labels.ts";
 import { listAll, PAGE_SIZE } from "./list.ts";
 import { releaseLoadgenNodes } from "./loadgen-node.ts";
@@ -119,6 +121,45 @@ export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise
     }
   }
 
+  for (const { apiVersion, kind } of await clusterScopedKinds(kube).catch((error: Error) => {
+    report.failures.push(`discover cluster-scoped kinds: ${error.message}`);
+    return [];
+  })) {
+    const items = await kube
+      .call(`list ${kind}s labelled ${labelSelector}`, () =>
+        listAll((t) =>
+          kube.objects.list(
+            apiVersion,
+            kind,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            labelSelector,
+            PAGE_SIZE,
+            t,
+          ),
+        ),
+      )
+      .catch((error: Error) => {
+        // Kinds this identity may not list, or that went away meanwhile, hold nothing of ours.
+        if (![403, 404, 405].includes(codeOf(error) ?? 0)) report.failures.push(error.message);
+        return [];
+      });
+    for (const o of items) {
+      const name = o.metadata?.name;
+      if (!name) continue;
+      const spec = { apiVersion, kind, metadata: { name } };
+      const done = await attempt(`delete ${kind} ${name}`, () =>
+        kube.call(`delete ${kind} ${name}`, () =>
+          kube.objects.delete(spec, undefined, undefined, undefined, undefined, "Background"),
+        ),
+      );
+      if (done) report.objects.push(`${kind} ${name}`);
+    }
+  }
+
   for (const ns of namespaces) {
     const name = ns.metadata?.name;
     if (!name) continue;
@@ -144,4 +185,39 @@ export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise
   }
   report.stillTerminating = (options.waitMs ?? 0) > 0 ? left : [];
   return report;
+}
+
+const codeOf = (error: unknown): number | null =>
+  error instanceof KubeError ? error.code : (statusOf(error)?.code ?? null);
+
+/** Never swept by label: namespaces go whole below; nodes are only unlabelled and untainted. */
+const NOT_SWEPT = new Set(["Namespace", "Node"]);
+/** Admission webhooks go first: one whose service is gone could block the deletions after it. */
+const FIRST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService"];
+
+/** Every cluster-scoped kind of the API groups (preferred versions) that can be listed and deleted. */
+export async function clusterScopedKinds(
+  kube: Kube,
+): Promise<{ apiVersion: string; kind: string }[]> {
+  const groups = await kube.call("list API groups", () =>
+    kube.config.makeApiClient(ApisApi).getAPIVersions(),
+  );
+  const custom = kube.config.makeApiClient(CustomObjectsApi);
+  const out: { apiVersion: string; kind: string }[] = [];
+  for (const g of groups.groups) {
+    const gv = g.preferredVersion ?? g.versions[0];
+    if (!gv || g.name === "metrics.k8s.io") continue;
+    const resources = await kube
+      .call(`list resources of ${gv.groupVersion}`, () =>
+        custom.getAPIResources({ group: g.name, version: gv.version }),
+      )
+      .catch(() => null); // an aggregated API that is down: nothing of ours to sweep there
+    for (const r of resources?.resources ?? []) {
+      if (r.namespaced || r.name.includes("/") || NOT_SWEPT.has(r.kind)) continue;
+      if (!r.verbs.includes("list") || !r.verbs.includes("delete")) continue;
+      out.push({ apiVersion: gv.groupVersion, kind: r.kind });
+    }
+  }
+  const rank = (k: string) => (FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length);
+  return out.sort((a, b) => rank(a.kind) - rank(b.kind));
 }

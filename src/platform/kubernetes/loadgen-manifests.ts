@@ -39,6 +39,8 @@ export interface LoadgenJobOptions {
   /** Mesh join labels/annotations for the namespace (used when meshed). */
   namespaceLabels?: Record<string, string>;
   namespaceAnnotations?: Record<string, string>;
+  /** Mesh join annotations for the pods (used when meshed). */
+  podAnnotations?: Record<string, string>;
   /** Pod annotations that keep the mesh out (used when not meshed), e.g. linkerd.io/inject: disabled. */
   optOutAnnotations?: Record<string, string>;
   image?: string;
@@ -146,7 +148,7 @@ export function loadgenManifests(o: LoadgenJobOptions) {
           metadata: {
             labels: podLabels,
             annotations: o.meshed
-              ? undefined
+              ? labelMap("mesh pod annotation", o.podAnnotations, /^[\s\S]{0,4096}$/)
               : labelMap("mesh opt-out annotation", o.optOutAnnotations, /^[\s\S]{0,256}$/),
           },
           spec: {

@@ -41,13 +41,21 @@ export async function followLog(
     });
     sink.on("error", reject);
     sink.on("close", resolve);
+    // client-node pipes the response into the sink and listens for no errors on it: an
+    // aborted or broken stream would be an uncaught 'error'. The sink is told its source.
+    sink.on("pipe", (source) =>
+      source.on("error", (error: Error) => (signal?.aborted ? resolve() : reject(error))),
+    );
+    // Stop at once when told, even before the stream has begun (the request cannot be
+    // aborted until client-node hands out its controller; it is aborted then).
+    signal?.addEventListener("abort", () => resolve(), { once: true });
     new Log(kube.config)
       .log(namespace, pod, container, sink, { follow: true })
       .then((controller) => {
         if (signal?.aborted) controller.abort();
         signal?.addEventListener("abort", () => controller.abort(), { once: true });
       })
-      .catch(reject);
+      .catch((error) => (signal?.aborted ? resolve() : reject(error)));
   });
   await done;
 }

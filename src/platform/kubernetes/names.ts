@@ -1,6 +1,7 @@
 // Strict patterns for every value that becomes a Kubernetes name, a label, or an argument
 // of a command (kind, kubectl, mesh CLIs): a scenario file or an Action input can never
 // smuggle in a shell word, a path or a flag. Errors name the field and what is allowed.
+import { VERSION_PATTERN } from "../../scenario/fields.ts";
 
 /** RFC 1123 label: namespace, node-pool and cluster names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -13,8 +14,7 @@ export const LABEL_VALUE = /^(?=.{0,63}$)(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-
 export const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 /** A release version such as v11, v0.27.0, 1.33.1, 2.18.0-rc.1, stable-2.14.10, edge-25.1.1. */
-export const VERSION =
-  /^(v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]{1,40})?|(stable|edge)-\d+\.\d+\.\d+)$/;
+export const VERSION = VERSION_PATTERN;
 /** A container image reference: registry/path:tag or @sha256:… (no spaces or shell characters). */
 export const IMAGE =
   /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;

@@ -52,6 +52,7 @@ interface Seen {
   restarts: Map<string, number>;
   phase: string;
   node: string | undefined;
+  labels: Record<string, string>;
 }
 
 export const NO_METRICS_NOTICE =
@@ -125,7 +126,13 @@ export class ResourceSampler {
           namespace,
           pod: pod.metadata.name,
           container: c.name,
-          class: classify(this.options.classifier, namespace, pod.metadata.name, c.name),
+          class: classify(
+            this.options.classifier,
+            namespace,
+            pod.metadata.name,
+            c.name,
+            this.pods.get(`${namespace}/${pod.metadata.name}`)?.labels,
+          ),
           cpuCores: cpuCores(c.usage.cpu),
           memoryBytes: memoryBytes(c.usage.memory),
         });
@@ -149,6 +156,7 @@ export class ResourceSampler {
         restarts: new Map(),
         phase: p.status?.phase ?? "Unknown",
         node: p.spec?.nodeName,
+        labels: p.metadata?.labels ?? {},
       };
       for (const s of [
         ...(p.status?.initContainerStatuses ?? []),

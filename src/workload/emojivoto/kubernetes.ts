@@ -33,6 +33,8 @@ export interface EmojivotoOptions {
   namespaceLabels?: Record<string, string>;
   /** Annotations a mesh puts on workload namespaces (e.g. linkerd.io/inject=enabled). */
   namespaceAnnotations?: Record<string, string>;
+  /** Annotations a mesh puts on every workload pod. */
+  podAnnotations?: Record<string, string>;
   cpuRequest?: string;
 }
 
@@ -106,6 +108,11 @@ export function emojivotoInstance(i: number, options: EmojivotoOptions) {
   const ns = checked("workload namespace", instanceNamespace(i), DNS_LABEL);
   const version = checked("workload.version", options.version ?? EMOJIVOTO_VERSION, VERSION);
   const labels = { "app.kubernetes.io/part-of": "emojivoto", "meshbench.io/instance": String(i) };
+  const podAnnotations = checkedMap(
+    "mesh pod annotation",
+    options.podAnnotations,
+    /^[\s\S]{0,4096}$/,
+  );
   const objects: (Namespace | ServiceAccount | Deployment | Service)[] = [
     new Namespace({
       metadata: {
@@ -141,7 +148,10 @@ export function emojivotoInstance(i: number, options: EmojivotoOptions) {
           replicas: 1,
           selector: { matchLabels: { app, version } },
           template: {
-            metadata: { labels: { ...labels, app, version } },
+            metadata: {
+              labels: { ...labels, app, version },
+              ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
+            },
             spec: {
               serviceAccountName: s.name,
               affinity: offLoadgenNode,

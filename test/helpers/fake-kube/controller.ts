@@ -38,6 +38,7 @@ const NODES = resourceOf("nodes");
 const PODS = resourceOf("pods");
 const DEPLOYMENTS = resourceOf("deployments", "apps");
 const JOBS = resourceOf("jobs", "batch");
+const CRDS = resourceOf("customresourcedefinitions", "apiextensions.k8s.io");
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const suffix = (n: number) =>
   randomBytes(8)
@@ -65,6 +66,7 @@ export class Controller {
     this.collectOrphans();
     for (const d of this.store.list(DEPLOYMENTS)) this.reconcileDeployment(d);
     for (const j of this.store.list(JOBS)) this.reconcileJob(j);
+    for (const c of this.store.list(CRDS)) this.establish(c);
     for (const p of this.store.list(PODS)) this.advancePod(p);
   }
 
@@ -188,6 +190,18 @@ export class Controller {
       d.status = status;
       this.store.put(DEPLOYMENTS, d);
     }
+  }
+
+  /** A definition is Established at the next tick (a real one takes a moment too). */
+  private establish(crd: KObject): void {
+    if (crd.status?.conditions?.some((c: { type: string }) => c.type === "Established")) return;
+    crd.status = {
+      conditions: [
+        { type: "NamesAccepted", status: "True", lastTransitionTime: now() },
+        { type: "Established", status: "True", lastTransitionTime: now() },
+      ],
+    };
+    this.store.put(CRDS, crd);
   }
 
   private reconcileJob(j: KObject): void {

@@ -37,6 +37,8 @@ export async function podLog(
     );
   seen.code = 200;
   res.writeHead(200, { "content-type": "text/plain", "transfer-encoding": "chunked" });
+  // As the API server does for a stream: the answer starts now, lines follow when there are any.
+  res.flushHeaders();
   const abort = new AbortController();
   res.on("close", () => abort.abort());
   await state.logs.stream(

@@ -90,6 +90,17 @@ export const RESOURCES: ResourceType[] = [
     subresources: ["status"],
   },
   {
+    // A mesh's install brings its own kinds; the fake serves the definitions (cluster-scoped,
+    // Established by the control loop), not the custom resources themselves.
+    group: "apiextensions.k8s.io",
+    version: "v1",
+    plural: "customresourcedefinitions",
+    kind: "CustomResourceDefinition",
+    namespaced: false,
+    shortNames: ["crd", "crds"],
+    subresources: ["status"],
+  },
+  {
     group: "metrics.k8s.io",
     version: "v1beta1",
     plural: "pods",

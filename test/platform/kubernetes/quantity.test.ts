@@ -56,4 +56,19 @@ describe("classify", () => {
     expect(classify(c, "emojivoto-1", "web-abc", "web-svc")).toBe("application");
     expect(classify(c, "istio-system", "ztunnelish-1", "x")).toBe("control-plane");
   });
+
+  it("knows node proxies by namespace and pod labels, as a mesh definition names them", () => {
+    const byLabels: Classifier = {
+      ...c,
+      nodeProxyPods: [],
+      nodeProxies: [{ namespace: "istio-system", podLabels: { app: "ztunnel" } }],
+    };
+    const ztunnel = { app: "ztunnel", "pod-template-generation": "1" };
+    expect(classify(byLabels, "istio-system", "zt-abc", "istio-proxy", ztunnel)).toBe("data-plane");
+    expect(classify(byLabels, "istio-system", "istiod-x", "discovery", { app: "istiod" })).toBe(
+      "control-plane",
+    );
+    // The same labels elsewhere are not the mesh's node proxy.
+    expect(classify(byLabels, "emojivoto-1", "zt-abc", "web-svc", ztunnel)).toBe("application");
+  });
 });
