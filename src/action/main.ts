@@ -21,9 +21,10 @@ export async function main(): Promise<void> {
     name === "github-token" ? token : name === "kubeconfig" ? kubeconfig : readInput(name),
   );
   const ctx = readRunContext();
+  let kubeconfigPath: string | null = null;
   if (inputs.kubeconfig) {
-    const path = await writeKubeconfig(ctx.tempDir, inputs.kubeconfig);
-    saveTeardownState({ kubeconfigPath: path });
+    kubeconfigPath = await writeKubeconfig(ctx.tempDir, inputs.kubeconfig);
+    saveTeardownState({ kubeconfigPath });
   }
   // A cancelled job gets SIGINT/SIGTERM: end the run early and keep what was measured.
   const stop = new AbortController();
@@ -31,7 +32,7 @@ export async function main(): Promise<void> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   if (inputs.command === "run") {
-    const { failedRuns } = await runStep(inputs, ctx, stop.signal);
+    const { failedRuns } = await runStep(inputs, ctx, stop.signal, kubeconfigPath);
     if (failedRuns.length > 0)
       setFailed(
         `${failedRuns.length} run(s) failed (their results were kept): ${failedRuns.join("; ")}`,

@@ -1,15 +1,23 @@
 // The Action's post step (runs even when main failed or was cancelled): removes what main
-// left behind. Local processes end with main itself (they die with their parent), so
-// what remains is files: the 0600 kubeconfig and scratch directories.
+// left behind. Local processes end with main itself (they die with their parent); what
+// can remain is a kind cluster, the 0600 kubeconfig and scratch directories.
 import { rm } from "node:fs/promises";
 import { info, setFailed, warning } from "../github/runtime.ts";
 import { loadTeardownState, removeSecretFile } from "../github/secrets.ts";
+import { toolCacheDownload } from "../github/tools.ts";
+import { loadKubernetes } from "../run/load-kubernetes.ts";
 
 export async function post(): Promise<void> {
   const state = loadTeardownState();
-  if (state.kindCluster || state.namespaces?.length) {
+  if (state.kindCluster) {
+    // Deleted by main when it ended normally; kind deletes a missing cluster quietly.
+    const { deleteKindCluster } = await loadKubernetes();
+    await deleteKindCluster(state.kindCluster, { download: toolCacheDownload });
+    info(`meshbench post: kind cluster ${state.kindCluster} is gone`);
+  }
+  if (state.namespaces?.length) {
     warning(
-      `meshbench post: cluster leftovers recorded (${state.kindCluster ?? state.namespaces?.join(", ")}); run meshbench cleanup to remove them`,
+      `meshbench post: namespaces recorded (${state.namespaces.join(", ")}); run meshbench cleanup to remove what a cancelled run left`,
     );
   }
   await removeSecretFile(state.kubeconfigPath);

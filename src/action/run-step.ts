@@ -5,23 +5,59 @@ import { readFile } from "node:fs/promises";
 import { resultsArtifactName, uploadArtifact } from "../github/artifacts.ts";
 import type { RunContext } from "../github/context.ts";
 import { info, warning } from "../github/runtime.ts";
+import { saveTeardownState } from "../github/secrets.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
+import { toolCacheDownload } from "../github/tools.ts";
 import { readGateSpec } from "../report/gate-spec.ts";
+import type { ClusterOverride } from "../run/platforms.ts";
 import { runScenario } from "../run/scenario-run.ts";
+import { loadScenario, type Scenario } from "../scenario/load.ts";
 import type { ActionInputs } from "./inputs.ts";
+
+/**
+ * What `provider` means for the scenario: local needs a local scenario; kubeconfig runs a
+ * cluster scenario on the given cluster; kind and terraform need the scenario's cluster
+ * section to say so (its nodes, its module). What main creates is recorded for post.
+ */
+function clusterFor(
+  inputs: ActionInputs,
+  scenario: Scenario,
+  kubeconfigPath: string | null,
+): ClusterOverride {
+  const tools = { download: toolCacheDownload };
+  const declared = scenario.cluster?.provider.kind ?? null;
+  const mismatch = (what: string) =>
+    new Error(
+      `input "provider": ${inputs.provider}, but ${inputs.scenario} ${what}; set provider to match the scenario, or use another scenario`,
+    );
+  switch (inputs.provider) {
+    case "local":
+      if (scenario.platform !== "local")
+        throw mismatch(`runs on platform: ${scenario.platform} (cluster.provider: ${declared})`);
+      return {};
+    case "kubeconfig":
+      if (scenario.platform !== "kubernetes") throw mismatch("runs on platform: local");
+      return { ...(kubeconfigPath ? { kubeconfig: kubeconfigPath } : {}), tools };
+    default:
+      if (declared !== inputs.provider)
+        throw mismatch(`declares cluster.provider: ${declared ?? "none"}`);
+      if (scenario.cluster?.provider.kind === "kind")
+        saveTeardownState({ kindCluster: scenario.cluster.provider.name });
+      return { tools };
+  }
+}
 
 export async function runStep(
   inputs: ActionInputs,
   ctx: RunContext,
   signal: AbortSignal,
+  kubeconfigPath: string | null,
 ): Promise<{ failedRuns: string[] }> {
-  if (inputs.provider !== "local") {
-    throw new Error(
-      `provider ${inputs.provider}: this version of the Action runs scenarios with platform: local only; use provider: local`,
-    );
-  }
+  const { scenario } = await loadScenario(inputs.scenario);
+  const cluster = clusterFor(inputs, scenario, kubeconfigPath);
   const result = await runScenario({
     file: inputs.scenario,
+    cluster,
     ...(inputs.mesh ? { only: [inputs.mesh] } : {}),
     ...(inputs.repetitions !== null ? { repetitions: inputs.repetitions } : {}),
     resultsRoot: inputs.resultsDir,

@@ -135,3 +135,15 @@ export function kindProvider(options: KindOptions): Provider {
     describeNodes,
   };
 }
+
+/**
+ * Deletes a kind cluster by name, from another process than the one that made it (the
+ * Action's post step after a cancelled main, `meshbench cleanup`). kind deletes a missing
+ * cluster without complaint, so this is safe to call whatever happened before.
+ */
+export async function deleteKindCluster(name: string, tools?: ResolveOptions): Promise<void> {
+  const kind = await resolveTool(KIND, tools);
+  await run(kind, ["delete", "cluster", "--name", checked("cluster.name", name, DNS_LABEL)], {
+    timeoutMs: 300_000,
+  });
+}

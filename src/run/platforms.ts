@@ -3,6 +3,7 @@
 import { cpus } from "node:os";
 import { LocalPlatform } from "../platform/local/platform.ts";
 import type { Platform } from "../platform/types.ts";
+import type { ResolveOptions } from "../provision/tools.ts";
 import type { Platform as PlatformInfo } from "../results/run-schema.ts";
 import type { Scenario } from "../scenario/load.ts";
 import { loadKubernetes } from "./load-kubernetes.ts";
@@ -19,6 +20,8 @@ export interface ChosenPlatform {
 export interface ClusterOverride {
   kubeconfig?: string | undefined;
   context?: string | undefined;
+  /** Where kind, kubectl and the mesh CLIs come from (the Action: @actions/tool-cache). */
+  tools?: ResolveOptions;
 }
 
 /** The platform could not be opened (a cluster not reachable, kind not creatable). */
@@ -83,7 +86,11 @@ export async function openPlatform(
   // Loaded only for a cluster: client-node and its HTTP stack would otherwise be loaded
   // (about 40 MB and 0.1 s) by every meshbench process, the local platform's services too.
   const { KubernetesPlatform } = await loadKubernetes();
-  const platform = new KubernetesPlatform({ cluster, log });
+  const platform = new KubernetesPlatform({
+    cluster,
+    log,
+    ...(override.tools ? { tools: override.tools } : {}),
+  });
   const close = async () => {
     await platform.close?.();
   };

@@ -303,4 +303,26 @@ describe("the Action, command: run, and post", () => {
     expect(post.code).toBe(0);
     await expect(stat(kubeconfigPath)).rejects.toThrow(/ENOENT/);
   }, 30_000);
+
+  it("post deletes the kind cluster main recorded, with the pinned kind on the PATH", async () => {
+    const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
+    const j = await job(fake, run, { command: "run" }, {});
+    const bin = join(j.runner.dir, "bin");
+    await mkdir(bin);
+    const log = join(j.runner.dir, "kind.log");
+    await writeFile(
+      join(bin, "kind"),
+      `#!/bin/sh\necho "$*" >> ${log}\n[ "$1" = version ] && echo "kind v0.29.0 go1.24.2 linux/amd64"\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const state = JSON.stringify({ kindCluster: "meshbench-smoke" });
+    const post = await runStep(
+      "post.js",
+      { ...j.env, PATH: `${bin}:${process.env.PATH}`, "STATE_meshbench-teardown": state },
+      j.workspace,
+    );
+    expect(post.stdout + post.stderr).not.toMatch(/^::error::/m);
+    expect(post.code).toBe(0);
+    expect(await readFile(log, "utf8")).toContain("delete cluster --name meshbench-smoke");
+  }, 30_000);
 });
