@@ -35,6 +35,12 @@ export interface ActionInputs {
   githubToken: string;
   /** null: the repository's default retention. */
   retentionDays: number | null;
+  /** provider terraform: the key the module's hosts accept (secret: mask it first); null when not given. */
+  sshPrivateKey: string | null;
+  /** Where the runs happened, when identical clusters run the same scenario (a region). */
+  site: string | null;
+  /** provider terraform: module variables over the scenario's (a JSON object). */
+  terraformVars: Record<string, string | number | boolean> | null;
 }
 
 export class InputError extends Error {
@@ -153,9 +159,51 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     githubToken,
     // GitHub allows 1–90 days, up to 400 for private repositories whose settings allow it.
     retentionDays: integer("retention-days", 1, 400),
+    sshPrivateKey: getInput("ssh-private-key").trim() ? getInput("ssh-private-key") : null,
+    site: site(raw("site"), bad),
+    terraformVars: terraformVars(raw("terraform-vars"), bad),
   };
   if (problems.length) throw new InputError(problems);
   return inputs;
+}
+
+function terraformVars(
+  v: string,
+  bad: (name: string, value: string, allowed: string) => void,
+): Record<string, string | number | boolean> | null {
+  if (v === "") return null;
+  const allowed =
+    'use a JSON object of Terraform variable names to strings, numbers or booleans, e.g. {"region": "us-west-2"}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    bad("terraform-vars", v, allowed);
+    return null;
+  }
+  if (
+    parsed === null ||
+    typeof parsed !== "object" ||
+    Array.isArray(parsed) ||
+    !Object.entries(parsed).every(
+      ([k, x]) =>
+        /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) && ["string", "number", "boolean"].includes(typeof x),
+    )
+  ) {
+    bad("terraform-vars", v, allowed);
+    return null;
+  }
+  return parsed as Record<string, string | number | boolean>;
+}
+
+function site(
+  v: string,
+  bad: (name: string, value: string, allowed: string) => void,
+): string | null {
+  if (v === "") return null;
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v)) return v;
+  bad("site", v, "use letters, digits, . _ - (at most 63), e.g. us-west-2");
+  return null;
 }
 
 function chartHost(

@@ -17,9 +17,13 @@ export async function main(): Promise<void> {
   // of the environment the step's child processes inherit.
   const token = takeSecretInput("github-token", maskSecret);
   const kubeconfig = takeSecretInput("kubeconfig", maskKubeconfig);
-  const inputs = parseInputs((name) =>
-    name === "github-token" ? token : name === "kubeconfig" ? kubeconfig : readInput(name),
-  );
+  const sshKey = takeSecretInput("ssh-private-key", maskSecret);
+  const secrets: Record<string, string> = {
+    "github-token": token,
+    kubeconfig,
+    "ssh-private-key": sshKey,
+  };
+  const inputs = parseInputs((name) => secrets[name] ?? readInput(name));
   const ctx = readRunContext();
   let kubeconfigPath: string | null = null;
   if (inputs.kubeconfig) {

@@ -2,6 +2,7 @@
 // results uploaded as the artifact <prefix>-<scenario>-<mesh>, and the cell's tables in
 // the job summary. The runs themselves are the CLI's: runScenario.
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { resultsArtifactName, uploadArtifact } from "../github/artifacts.ts";
 import type { RunContext } from "../github/context.ts";
 import { info, warning } from "../github/runtime.ts";
@@ -23,6 +24,7 @@ function clusterFor(
   inputs: ActionInputs,
   scenario: Scenario,
   kubeconfigPath: string | null,
+  ctx: RunContext,
 ): ClusterOverride {
   const tools = { download: toolCacheDownload };
   const declared = scenario.cluster?.provider.kind ?? null;
@@ -43,7 +45,16 @@ function clusterFor(
         throw mismatch(`declares cluster.provider: ${declared ?? "none"}`);
       if (scenario.cluster?.provider.kind === "kind")
         saveTeardownState({ kindCluster: scenario.cluster.provider.name });
-      return { tools };
+      return {
+        tools,
+        terraform: {
+          stateRoot: join(ctx.tempDir, "meshbench-terraform"),
+          ...(inputs.sshPrivateKey ? { sshKey: inputs.sshPrivateKey } : {}),
+          ...(inputs.terraformVars ? { vars: inputs.terraformVars } : {}),
+          // Recorded before anything is created: post destroys it even after a cancelled main.
+          onStateDir: (dir) => saveTeardownState({ terraformStateDir: dir }),
+        },
+      };
   }
 }
 
@@ -54,10 +65,11 @@ export async function runStep(
   kubeconfigPath: string | null,
 ): Promise<{ failedRuns: string[] }> {
   const { scenario } = await loadScenario(inputs.scenario);
-  const cluster = clusterFor(inputs, scenario, kubeconfigPath);
+  const cluster = clusterFor(inputs, scenario, kubeconfigPath, ctx);
   const result = await runScenario({
     file: inputs.scenario,
     cluster,
+    ...(inputs.site ? { site: inputs.site } : {}),
     ...(inputs.mesh ? { only: [inputs.mesh] } : {}),
     ...(inputs.repetitions !== null ? { repetitions: inputs.repetitions } : {}),
     resultsRoot: inputs.resultsDir,
@@ -67,11 +79,9 @@ export async function runStep(
     progress: info,
   });
   for (const s of result.plan.skipped) warning(`${s.mesh} skipped: ${s.reason}`);
-  const name = resultsArtifactName(
-    inputs.artifactPrefix,
-    result.scenario.name,
-    inputs.mesh ?? "all",
-  );
+  // Identical clusters at several sites upload side by side: the site ends the name.
+  const cell = `${inputs.mesh ?? "all"}${inputs.site ? `-${inputs.site}` : ""}`;
+  const name = resultsArtifactName(inputs.artifactPrefix, result.scenario.name, cell);
   const uploaded = await uploadArtifact({
     name,
     dir: result.scenarioDir,

@@ -19,7 +19,9 @@ export function clusterPlanText(
   const where =
     p.kind === "kind"
       ? `kind cluster "${p.name}": ${p.nodes.filter((n) => n.role === "control-plane").length} control plane + ${p.nodes.filter((n) => n.role === "worker").length} workers${p.image ? ` (${p.image})` : ""}, created first, ${p.keep ? "kept at the end" : "deleted at the end"}`
-      : `the cluster of ${p.path ?? "$KUBECONFIG or ~/.kube/config"}${p.context ? `, context ${p.context}` : ", its current context"}`;
+      : p.kind === "terraform"
+        ? `machines from the module ${p.module} (${p.binary ?? "tofu, else terraform"}), k3s ${p.k3sVersion ?? "v1.33.1+k3s1"} over SSH${p.reboot ? ", workers rebooted" : ""}, destroyed at the end or after ${formatDuration(p.maxLifetimeMs ?? 6 * 3_600_000)}`
+        : `the cluster of ${p.path ?? "$KUBECONFIG or ~/.kube/config"}${p.context ? `, context ${p.context}` : ", its current context"}`;
   const l = cluster.loadgen;
   const lines = [
     "",

@@ -6,6 +6,7 @@ import "../loadgen/worker.ts"; // in the bundle, worker threads run this same fi
 import { loadKubernetes } from "../run/load-kubernetes.ts";
 import { VERSION } from "../version.ts";
 import { CLEANUP_HELP } from "./cleanup-help.ts";
+import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
@@ -15,6 +16,20 @@ import { SCENARIO_HELP, scenarioCommand } from "./scenario.ts";
 import { TARGET_HELP, targetCommand } from "./target.ts";
 import { UsageError } from "./usage.ts";
 import { WORKLOAD_HELP, workloadCommand } from "./workload.ts";
+
+/** `--provider X` / `--provider=X` of `meshbench cleanup`: terraform, or a cluster (default). */
+function providerFlag(argv: readonly string[]): string | undefined {
+  for (const [i, a] of argv.entries()) {
+    if (a === "--provider") return argv[i + 1];
+    if (a.startsWith("--provider=")) return a.slice("--provider=".length);
+  }
+  return undefined;
+}
+
+function isProviderFlag(argv: readonly string[], i: number): boolean {
+  const a = argv[i]!;
+  return a.startsWith("--provider=") || a === "--provider" || argv[i - 1] === "--provider";
+}
 
 const COMMANDS: Record<
   string,
@@ -32,10 +47,14 @@ const COMMANDS: Record<
     summary: "run a scenario (meshes × repetitions) on its platform, then write the report",
   },
   cleanup: {
-    // Loaded when used: it brings the Kubernetes client (see kubernetes.ts).
-    run: async (argv) => (await loadKubernetes()).cleanupCommand(argv),
+    // Bare metal needs no Kubernetes client; a cluster's cleanup loads it (see kubernetes.ts).
+    run: async (argv) =>
+      providerFlag(argv) === "terraform"
+        ? cleanupTerraformCommand(argv)
+        : (await loadKubernetes()).cleanupCommand(argv.filter((a, i) => !isProviderFlag(argv, i))),
     help: CLEANUP_HELP,
-    summary: "remove what killed runs left on a cluster (meshes, namespaces, node taints)",
+    summary:
+      "remove what killed runs left: on a cluster (meshes, namespaces, node taints), or bare metal",
   },
   scenario: {
     run: scenarioCommand,

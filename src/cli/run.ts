@@ -29,6 +29,9 @@ Usage:
   --kubeconfig PATH  (platform kubernetes) run on the cluster of this kubeconfig, whatever
                      the scenario's cluster.provider says
   --context NAME     (platform kubernetes) that kubeconfig's context
+  --site NAME        where this cluster is, when identical clusters run the same scenario
+                     (e.g. a region): recorded in run.json, and the report pools the sites'
+                     runs as repetitions of each mesh
 
 Runs are interleaved (bare r1, mesh-a r1, …, bare r2, …) so drift hits every mesh alike.
 Each run's results are written as soon as it ends. A run that fails is recorded with its
@@ -51,6 +54,7 @@ const FLAGS = {
   "chart-host": { type: "string" },
   kubeconfig: { type: "string" },
   context: { type: "string" },
+  site: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -99,6 +103,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       resultsRoot: values.out ?? "results",
       chartHost: values["chart-host"] ?? DEFAULT_CHART_HOST,
       cluster,
+      ...(values.site !== undefined ? { site: siteFlag(values.site) } : {}),
       signal: stop.signal,
       progress: say,
       dryRun: values["dry-run"] ?? false,
@@ -132,6 +137,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   );
   if (stop.signal.aborted) return 130;
   return outcomes.some((o) => o.state === "failed") ? EXIT_RUNS_FAILED : 0;
+}
+
+function siteFlag(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) {
+    throw new UsageError(
+      `--site: "${value}" is not allowed; use letters, digits, . _ - (at most 63), e.g. us-west-2`,
+    );
+  }
+  return value;
 }
 
 export function formatOutcomes(

@@ -87,11 +87,12 @@ export async function readResults(
         run.resources.sampledAtMs = [];
         run.resources.usage = {};
       }
-      const identity = `${run.scenario}\u0000${meshLabel(run.mesh)}\u0000${run.repetition}`;
+      // Runs of identical clusters at several sites pool: the site is part of who a run is.
+      const identity = `${run.scenario}\u0000${meshLabel(run.mesh)}\u0000${run.repetition}\u0000${run.platform.site ?? ""}`;
       const earlier = seen.get(identity);
       if (earlier !== undefined) {
         set.problems.push(
-          `${path}: skipped, same scenario "${run.scenario}", mesh "${meshLabel(run.mesh)}" and repetition ${run.repetition} as ${earlier}`,
+          `${path}: skipped, same scenario "${run.scenario}", mesh "${meshLabel(run.mesh)}" and repetition ${run.repetition}${run.platform.site ? ` at site ${run.platform.site}` : ""} as ${earlier}`,
         );
         continue;
       }

@@ -46,6 +46,11 @@ export const platformSchema = z.object({
     types: z.array(nonEmpty),
   }),
   kubernetesVersion: nonEmpty.optional(),
+  /**
+   * Where this cluster was when identical clusters ran the same scenario (a region, as the
+   * 2019 study's two sites): their runs pool as repetitions of one mesh.
+   */
+  site: nonEmpty.optional(),
 });
 
 export const environmentSchema = z.object({

@@ -1,6 +1,7 @@
 // Which platform a scenario runs on, opened once for the whole plan, and what run.json
 // says about it. Shared by the CLI and the Action.
 import { cpus } from "node:os";
+import type { TerraformPlatformOptions } from "../platform/kubernetes/platform.ts";
 import { LocalPlatform } from "../platform/local/platform.ts";
 import type { Platform } from "../platform/types.ts";
 import type { ResolveOptions } from "../provision/tools.ts";
@@ -22,6 +23,8 @@ export interface ClusterOverride {
   context?: string | undefined;
   /** Where kind, kubectl and the mesh CLIs come from (the Action: @actions/tool-cache). */
   tools?: ResolveOptions;
+  /** provider terraform: the state directory's root, the SSH key, a hook for the Action's post. */
+  terraform?: TerraformPlatformOptions;
 }
 
 /** The platform could not be opened (a cluster not reachable, kind not creatable). */
@@ -90,6 +93,7 @@ export async function openPlatform(
     cluster,
     log,
     ...(override.tools ? { tools: override.tools } : {}),
+    ...(override.terraform ? { terraform: override.terraform } : {}),
   });
   const close = async () => {
     await platform.close?.();

@@ -23,6 +23,8 @@ export interface ScenarioRunOptions {
   signal?: AbortSignal;
   /** Lines for a person. */
   progress?: (line: string) => void;
+  /** Where this cluster is, when identical clusters run the scenario (run.json platform.site). */
+  site?: string;
   /** Another cluster than the scenario's (platform kubernetes). */
   cluster?: ClusterOverride;
   /** Told the plan before anything runs (to print it). */
@@ -62,7 +64,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       plan,
       meshes,
       platform: chosen.platform,
-      platformInfo: chosen.info,
+      platformInfo: options.site ? { ...chosen.info, site: options.site } : chosen.info,
       resultsRoot: options.resultsRoot,
       ...(options.signal ? { signal: options.signal } : {}),
       progress: log,

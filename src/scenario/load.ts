@@ -2,7 +2,8 @@
 // default filled in. Everything wrong in the file is reported at once, each problem as
 // `file:line:col: field: what is wrong; allowed: …`.
 import { readFile } from "node:fs/promises";
-import { basename, extname } from "node:path";
+import { homedir } from "node:os";
+import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import type { Pacing } from "../loadgen/engine.ts";
 import { defaultWarmupMs } from "../loadgen/options.ts";
 import { NAME_ALLOWED, NAME_PATTERN } from "./fields.ts";
@@ -54,7 +55,20 @@ export interface KindNode {
 
 export type ClusterProvider =
   | { kind: "kubeconfig"; path: string | null; context: string | null }
-  | { kind: "kind"; name: string; image: string | null; nodes: KindNode[]; keep: boolean };
+  | { kind: "kind"; name: string; image: string | null; nodes: KindNode[]; keep: boolean }
+  | {
+      kind: "terraform";
+      /** Absolute path of the module's directory. */
+      module: string;
+      vars: Record<string, string | number | boolean>;
+      /** Absolute path of the SSH private key file; null: the module's ssh_private_key output. */
+      sshKeyPath: string | null;
+      k3sVersion: string | null;
+      reboot: boolean;
+      /** null: the provider's default (6 h). */
+      maxLifetimeMs: number | null;
+      binary: string | null;
+    };
 
 export interface ClusterSpec {
   provider: ClusterProvider;
@@ -71,19 +85,42 @@ export const DEFAULT_KIND_NODES: readonly KindNode[] = [
   { role: "worker", labels: {} },
 ];
 
-function clusterSpec(raw: ScenarioFile): ClusterSpec | null {
+/** A path in a scenario file: relative to the file, ~/ to the home directory. */
+function besideFile(file: string, path: string): string {
+  if (path.startsWith("~/")) return join(homedir(), path.slice(2));
+  return isAbsolute(path) ? path : resolve(dirname(file), path);
+}
+
+function clusterProvider(file: string, c: ScenarioFile["cluster"]): ClusterProvider {
+  if (c?.provider === "kind") {
+    return {
+      kind: "kind",
+      name: c.name ?? DEFAULTS.kindName,
+      image: c.image ?? null,
+      nodes: c.nodes ?? DEFAULT_KIND_NODES.map((n) => ({ ...n, labels: { ...n.labels } })),
+      keep: c.keep,
+    };
+  }
+  if (c?.provider === "terraform") {
+    return {
+      kind: "terraform",
+      // The schema refuses provider terraform without a module.
+      module: besideFile(file, c.module!),
+      vars: c.vars ?? {},
+      sshKeyPath: c.sshKey ? besideFile(file, c.sshKey) : null,
+      k3sVersion: c.k3sVersion ?? null,
+      reboot: c.reboot ?? false,
+      maxLifetimeMs: c.maxLifetime ?? null,
+      binary: c.binary ?? null,
+    };
+  }
+  return { kind: "kubeconfig", path: c?.kubeconfig ?? null, context: c?.context ?? null };
+}
+
+function clusterSpec(file: string, raw: ScenarioFile): ClusterSpec | null {
   if (raw.platform !== "kubernetes") return null;
   const c = raw.cluster;
-  const provider: ClusterProvider =
-    c?.provider === "kind"
-      ? {
-          kind: "kind",
-          name: c.name ?? DEFAULTS.kindName,
-          image: c.image ?? null,
-          nodes: c.nodes ?? DEFAULT_KIND_NODES.map((n) => ({ ...n, labels: { ...n.labels } })),
-          keep: c.keep,
-        }
-      : { kind: "kubeconfig", path: c?.kubeconfig ?? null, context: c?.context ?? null };
+  const provider = clusterProvider(file, c);
   return {
     provider,
     loadgen: {
@@ -141,7 +178,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
     resources: {
       intervalMs: raw.resources.interval ?? DEFAULTS.resourceIntervalMs[raw.platform],
     },
-    cluster: clusterSpec(raw),
+    cluster: clusterSpec(file, raw),
   };
   return { scenario, source };
 }

@@ -27,11 +27,27 @@ export const DEFAULT_PATHS = [
 export const PLATFORMS = ["local", "kubernetes"] as const;
 export type PlatformKind = (typeof PLATFORMS)[number];
 
-export const CLUSTER_PROVIDERS = ["kubeconfig", "kind"] as const;
+export const CLUSTER_PROVIDERS = ["kubeconfig", "kind", "terraform"] as const;
 export type ClusterProviderKind = (typeof CLUSTER_PROVIDERS)[number];
 /** Keys of `cluster:` that only a kind cluster has. */
 const KIND_ONLY = ["name", "image", "nodes", "keep"] as const;
 const KUBECONFIG_ONLY = ["kubeconfig", "context"] as const;
+/** Keys of `cluster:` that only a Terraform/OpenTofu cluster has. */
+const TERRAFORM_ONLY = [
+  "module",
+  "vars",
+  "sshKey",
+  "k3sVersion",
+  "reboot",
+  "maxLifetime",
+  "binary",
+] as const;
+/** Which provider each provider-specific key belongs to. */
+const OWN_KEYS: Record<ClusterProviderKind, readonly string[]> = {
+  kubeconfig: KUBECONFIG_ONLY,
+  kind: KIND_ONLY,
+  terraform: TERRAFORM_ONLY,
+};
 const KIND_NAME_ALLOWED =
   "lower-case letters, digits and '-', starting and ending with a letter or digit, at most 32 characters";
 
@@ -182,13 +198,13 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     default: "provider kubeconfig: the current context of $KUBECONFIG or ~/.kube/config",
     description: "The cluster a kubernetes scenario runs on, and how the load generator runs there",
     allowed:
-      "a map with the keys provider, kubeconfig, context, name, image, nodes, keep, loadgen, timeouts (platform: kubernetes only)",
+      "a map with the keys provider, kubeconfig, context, name, image, nodes, keep, module, vars, sshKey, k3sVersion, reboot, maxLifetime, binary, loadgen, timeouts (platform: kubernetes only)",
   },
   {
     path: "cluster.provider",
     default: "kubeconfig",
     description:
-      "kubeconfig: an existing cluster; kind: a throwaway cluster on Docker, deleted at the end",
+      "kubeconfig: an existing cluster; kind: a throwaway cluster on Docker; terraform: machines from a Terraform/OpenTofu module with k3s on them (bare metal); kind and terraform clusters are deleted at the end",
     allowed: CLUSTER_PROVIDERS.join(", "),
   },
   {
@@ -242,6 +258,53 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     description:
       "Keep the kind cluster after the scenario (to look at it); delete it yourself with kind delete cluster",
     allowed: "true, false",
+  },
+  {
+    path: "cluster.module",
+    default: "(required for provider terraform)",
+    description:
+      "The Terraform/OpenTofu module that makes the machines (provider terraform), relative to the scenario file; see examples/bare-metal/",
+    allowed: "a directory holding .tf files and no backend block",
+  },
+  {
+    path: "cluster.vars",
+    default: "{}",
+    description:
+      "The module's variables (provider terraform); never credentials: the Terraform provider reads those from the environment",
+    allowed: "a map of Terraform identifiers to plain values",
+  },
+  {
+    path: "cluster.sshKey",
+    default: "the module's ssh_private_key output",
+    description:
+      "The SSH private key file the module's hosts accept (provider terraform), relative to the scenario file",
+    allowed: "a file path (~/ is your home directory)",
+  },
+  {
+    path: "cluster.k3sVersion",
+    default: "v1.33.1+k3s1",
+    description: "The k3s release installed on the module's hosts (provider terraform)",
+    allowed: "a k3s release such as v1.33.1+k3s1",
+  },
+  {
+    path: "cluster.reboot",
+    default: "false",
+    description:
+      "Reboot every worker before benchmarking, as the 2019 study did (provider terraform)",
+    allowed: "true, false",
+  },
+  {
+    path: "cluster.maxLifetime",
+    default: "6h",
+    description:
+      "The longest the machines may live (provider terraform): the next meshbench step after that destroys them",
+    allowed: DURATION_ALLOWED,
+  },
+  {
+    path: "cluster.binary",
+    default: "tofu if on the PATH, else terraform",
+    description: "The Terraform or OpenTofu binary (provider terraform)",
+    allowed: "a name on the PATH or a path",
   },
   {
     path: "cluster.loadgen",
@@ -340,6 +403,21 @@ const cluster = z.strictObject({
     .max(20)
     .optional(),
   keep: z.boolean().default(false),
+  module: z.string().min(1).max(4096).optional(),
+  vars: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/),
+      z.union([z.string().max(4096), z.number(), z.boolean()]),
+    )
+    .optional(),
+  sshKey: z.string().min(1).max(4096).optional(),
+  k3sVersion: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/)
+    .optional(),
+  reboot: z.boolean().optional(),
+  maxLifetime: duration().optional(),
+  binary: z.string().min(1).max(4096).optional(),
   loadgen: z
     .strictObject({
       pods: z.number().int().min(1).max(100).default(DEFAULTS.loadgenPods),
@@ -477,13 +555,24 @@ function checkCluster(
     });
     return;
   }
-  const wrong = c.provider === "kind" ? KUBECONFIG_ONLY : KIND_ONLY;
-  for (const key of wrong) {
-    if (c[key] === undefined || (key === "keep" && c.keep === false)) continue;
+  for (const [owner, keys] of Object.entries(OWN_KEYS)) {
+    if (owner === c.provider) continue;
+    for (const key of keys) {
+      const value = (c as Record<string, unknown>)[key];
+      if (value === undefined || (key === "keep" && value === false)) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", key],
+        message: `is only for provider ${owner} (this cluster's provider is ${c.provider})`,
+      });
+    }
+  }
+  if (c.provider === "terraform" && c.module === undefined) {
     ctx.addIssue({
       code: "custom",
-      path: ["cluster", key],
-      message: `is only for provider ${c.provider === "kind" ? "kubeconfig" : "kind"} (this cluster's provider is ${c.provider})`,
+      path: ["cluster", "provider"],
+      message:
+        "terraform needs cluster.module: the directory of the Terraform/OpenTofu module that makes the machines (see examples/bare-metal/)",
     });
   }
   if (c.nodes && c.provider === "kind") {

@@ -32,6 +32,9 @@ describe("parseInputs", () => {
       chartHost: "https://quickchart.io",
       githubToken: "",
       retentionDays: null,
+      sshPrivateKey: null,
+      site: null,
+      terraformVars: null,
     });
   });
 
@@ -127,5 +130,30 @@ describe("parseInputs", () => {
       );
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe("inputs for identical clusters and bare metal", () => {
+  const base = { command: "run", scenario: "s.yaml" };
+  const parse = (more: Record<string, string>) =>
+    parseInputs((name) => (({ ...base, ...more }) as Record<string, string>)[name] ?? "");
+
+  it("takes a site and terraform variables as a JSON object", () => {
+    const i = parse({
+      site: "us-west-2",
+      "terraform-vars": '{"region": "us-west-2", "workers": 5}',
+    });
+    expect(i.site).toBe("us-west-2");
+    expect(i.terraformVars).toEqual({ region: "us-west-2", workers: 5 });
+  });
+
+  it("refuses terraform variables that are not a flat object, and a site with spaces", () => {
+    expect(() => parse({ "terraform-vars": '["us-west-2"]' })).toThrow(
+      'input "terraform-vars": "[\\"us-west-2\\"]" is not allowed; use a JSON object of Terraform variable names',
+    );
+    expect(() => parse({ "terraform-vars": '{"region": {"name": "x"}}' })).toThrow(
+      'input "terraform-vars"',
+    );
+    expect(() => parse({ site: "us west" })).toThrow('input "site": "us west" is not allowed');
   });
 });

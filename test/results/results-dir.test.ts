@@ -93,3 +93,19 @@ describe("reading for a report", () => {
     expect(dropped.runs[0]!.run.resources!.perRun).toEqual(resources.perRun);
   });
 });
+
+describe("runs of identical clusters at several sites", () => {
+  it("keeps both sites' r1 (they pool as repetitions) but still refuses a copy of one", async () => {
+    const root = await mkdtemp(join(tmpdir(), "meshbench-sites-"));
+    const at = (site: string) => {
+      const r = run("bare", 1);
+      return { ...r, platform: { ...r.platform, site } };
+    };
+    await writeRun(join(root, "west/bare/r1"), at("us-west-2"));
+    await writeRun(join(root, "east/bare/r1"), at("us-east-1"));
+    await writeRun(join(root, "west-copy/bare/r1"), at("us-west-2"));
+    const set = await readResults([root]);
+    expect(set.runs.map((r) => r.run.platform.site).sort()).toEqual(["us-east-1", "us-west-2"]);
+    expect(set.problems.join("\n")).toContain("and repetition 1 at site us-west-2 as");
+  });
+});

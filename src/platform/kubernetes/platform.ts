@@ -22,6 +22,11 @@ import type { MeshDefinition } from "../../mesh/schema.ts";
 import { kindProvider } from "../../provision/kind.ts";
 import { kubeconfigProvider } from "../../provision/kubeconfig.ts";
 import type { ClusterInfo, Provider } from "../../provision/provider.ts";
+import {
+  checkLifetime,
+  defaultStateRoot,
+  terraformProvider,
+} from "../../provision/terraform/index.ts";
 import type { ResolveOptions } from "../../provision/tools.ts";
 import type { LoadgenResult } from "../../results/loadgen-schema.ts";
 import type { Platform as PlatformInfo } from "../../results/run-schema.ts";
@@ -49,7 +54,7 @@ import { type Classifier, classify } from "./classify.ts";
 import { cleanup as cleanupByLabel } from "./cleanup.ts";
 import { connect, type Kube } from "./client.ts";
 import { isConflict, isNotFound } from "./errors.ts";
-import { managedSelector, RUN_ID } from "./labels.ts";
+import { managedSelector, newRunId, RUN_ID } from "./labels.ts";
 import { listAll, PAGE_SIZE } from "./list.ts";
 import {
   collectLoadgen,
@@ -80,6 +85,19 @@ export interface KubernetesPlatformOptions {
   pollMs?: number;
   /** Progress lines outside a run (creating the cluster, deleting it). */
   log?: (line: string) => void;
+  /** provider terraform: where its state directory goes, and secrets the scenario cannot hold. */
+  terraform?: TerraformPlatformOptions;
+}
+
+export interface TerraformPlatformOptions {
+  /** Directory under which this run's state directory is made (default ~/.local/state/meshbench/terraform). */
+  stateRoot?: string;
+  /** The SSH key as content (the Action's ssh-private-key input), over the scenario's file. */
+  sshKey?: string;
+  /** Module variables over the scenario's (the Action's terraform-vars: a region per job). */
+  vars?: Record<string, string | number | boolean>;
+  /** Told the state directory before anything is created (the Action saves it for post). */
+  onStateDir?: (dir: string) => void;
 }
 
 /** Why a phase was called out of order: a bug in the caller, not a failed run. */
@@ -112,9 +130,32 @@ const expandHome = (path: string) =>
 
 export function providerFor(
   cluster: ClusterSpec,
-  options: Pick<KubernetesPlatformOptions, "tools" | "log">,
+  options: Pick<KubernetesPlatformOptions, "tools" | "log" | "terraform">,
 ): Provider {
   const p = cluster.provider;
+  if (p.kind === "terraform") {
+    const runId = newRunId();
+    const stateDir = join(options.terraform?.stateRoot ?? defaultStateRoot(), runId);
+    options.terraform?.onStateDir?.(stateDir);
+    const sshKey = options.terraform?.sshKey
+      ? { content: options.terraform.sshKey }
+      : p.sshKeyPath
+        ? { path: p.sshKeyPath }
+        : undefined;
+    return terraformProvider({
+      module: p.module,
+      vars: { ...p.vars, ...options.terraform?.vars },
+      stateDir,
+      runId,
+      reboot: p.reboot,
+      ...(sshKey ? { sshKey } : {}),
+      ...(p.k3sVersion ? { k3sVersion: p.k3sVersion } : {}),
+      ...(p.maxLifetimeMs !== null ? { maxLifetimeMs: p.maxLifetimeMs } : {}),
+      ...(p.binary ? { binary: p.binary } : {}),
+      ...(options.tools ? { k3s: { tools: options.tools } } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
   if (p.kind === "kind")
     return kindProvider({
       name: p.name,
@@ -143,10 +184,23 @@ export class KubernetesPlatform implements Platform {
   #kube: Kube | null = null;
   #info: PlatformInfo | null = null;
   #run: RunState | null = null;
+  /** provider terraform: this cluster's state directory (for the lifetime guard). */
+  #terraformStateDir: string | null = null;
 
   constructor(options: KubernetesPlatformOptions) {
     this.#options = options;
-    this.#provider = providerFor(options.cluster, { tools: options.tools, log: options.log });
+    const terraform: TerraformPlatformOptions = {
+      ...options.terraform,
+      onStateDir: (dir) => {
+        this.#terraformStateDir = dir;
+        options.terraform?.onStateDir?.(dir);
+      },
+    };
+    this.#provider = providerFor(options.cluster, {
+      tools: options.tools,
+      log: options.log,
+      terraform,
+    });
   }
 
   /** Creates (kind) or adopts (kubeconfig) the cluster; what run.json says about it. */
@@ -188,6 +242,20 @@ export class KubernetesPlatform implements Platform {
     await this.#provider.destroy();
   }
 
+  /**
+   * Bare metal costs money by the hour: once the cluster has outlived its maxLifetime, the
+   * next run destroys it instead of starting.
+   */
+  async #withinLifetime(log?: (line: string) => void): Promise<void> {
+    if (!this.#terraformStateDir) return;
+    const status = await checkLifetime(this.#terraformStateDir, { ...(log ? { log } : {}) });
+    if (status.state === "expired-destroyed") {
+      throw new Error(
+        `the cluster of run ${status.runId} outlived its maxLifetime (expired ${status.expiresAt}) and was destroyed; raise cluster.maxLifetime if the scenario needs longer`,
+      );
+    }
+  }
+
   async checkMesh(mesh: MeshDefinition): Promise<MeshCheck> {
     const reason = missingRequirement(mesh, "kubernetes", this.#options.env?.PATH);
     return reason === null ? { ok: true } : { ok: false, reason };
@@ -197,6 +265,7 @@ export class KubernetesPlatform implements Platform {
     if (this.#run && !this.#run.cleaned)
       throw new PhaseError("prepare: the previous run was not cleaned up");
     await this.open(context.log);
+    await this.#withinLifetime(context.log);
     const kube = this.#kube!;
     await this.#noLeftovers(context);
     const runId = clusterRunId(context.runId);
