@@ -463,7 +463,9 @@ export class Engine {
   private async finish(): Promise<EngineTotals> {
     this.clearTimer();
     for (const t of [this.sweepTimer, this.endTimer, this.intervalTimer]) if (t) clearTimeout(t);
-    const now = performance.now();
+    // Every slot can be answered a little before the schedule's end (the last slot is one
+    // period before it): the measured period still runs to the end, so do its intervals.
+    const now = Math.max(performance.now(), this.endPerf);
     this.rollIntervals(now);
     // The last, partial interval: responses that came in after the schedule ended.
     if (now > this.intervalStartPerf) this.emitInterval(now);
