@@ -89,7 +89,6 @@ describe("meshbench cleanup", () => {
       "      deleted 6 of 6 objects (the rest were gone)",
       "  uninstalled mesh linkerd stable-2.14.10 (run mb-killed-1)",
       "  deleted namespace emojivoto-1",
-      "  deleted namespace linkerd",
       "  released node meshbench-worker (label and taint meshbench.io/loadgen removed)",
       "",
     ]);

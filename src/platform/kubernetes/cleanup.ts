@@ -160,11 +160,15 @@ export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise
     }
   }
 
+  // Reported: the namespaces this call deleted. Waited for: those and the ones already
+  // terminating (a mesh's uninstall may have deleted its own namespace just before).
+  const waitFor: string[] = [];
   for (const ns of namespaces) {
     const name = ns.metadata?.name;
     if (!name) continue;
-    report.namespaces.push(name);
+    waitFor.push(name);
     if (ns.metadata?.deletionTimestamp) continue; // already terminating
+    report.namespaces.push(name);
     await attempt(`delete namespace ${name}`, () =>
       kube.call(`delete namespace ${name}`, () =>
         kube.core.deleteNamespace({ name, propagationPolicy: "Background" }),
@@ -173,7 +177,7 @@ export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise
   }
 
   const deadline = Date.now() + (options.waitMs ?? 0);
-  let left = report.namespaces;
+  let left = waitFor;
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
     const still = await kube
