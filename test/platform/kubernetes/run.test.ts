@@ -72,6 +72,25 @@ async function runPod(f: FakeKube, pod: KObject) {
   return { lines: [...r.stderr.split("\n"), ...r.stdout.split("\n")] };
 }
 
+type StartOptions = Parameters<typeof startLoadgen>[1];
+
+/** The smallest load-generator Job: one unmeshed pod at 10 rps for 1 s on one connection. */
+function oneUnmeshedPod(runId: string, overrides: Partial<StartOptions> = {}): StartOptions {
+  return {
+    runId,
+    script: "//\n",
+    urls: emojivotoUrls(1),
+    pods: 1,
+    rate: 10,
+    durationMs: 1000,
+    warmupMs: 0,
+    connections: 1,
+    meshed: false,
+    startLeadMs: 0,
+    ...overrides,
+  };
+}
+
 describe("a whole run on a (fake) cluster", () => {
   it("deploys, loads with 2 pods, samples, merges exactly, and leaves nothing behind", async () => {
     for (const ns of ["emojivoto-1", "emojivoto-2"]) servers[ns] = await httpServer();
@@ -217,18 +236,7 @@ describe("a whole run on a (fake) cluster", () => {
     fake = f;
     const kube = connect({ path: f.kubeconfigPath });
     await reserveLoadgenNode(kube, "mb-fail");
-    const run = await startLoadgen(kube, {
-      runId: "mb-fail",
-      script: "//\n",
-      urls: emojivotoUrls(1),
-      pods: 1,
-      rate: 10,
-      durationMs: 1000,
-      warmupMs: 0,
-      connections: 1,
-      meshed: false,
-      startLeadMs: 0,
-    });
+    const run = await startLoadgen(kube, oneUnmeshedPod("mb-fail"));
     const error = await waitForLoadgen(kube, run, { pollMs: 50, graceMs: 10_000 }).catch((e) => e);
     expect(error.message).toMatch(
       /^load generator failed:\n {2}meshbench-loadgen\/loadgen-\w+: exit 1 \(Error\)\n {6}starting\n {6}Error: getaddrinfo ENOTFOUND/,
@@ -241,18 +249,7 @@ describe("a whole run on a (fake) cluster", () => {
     fake = f;
     const kube = connect({ path: f.kubeconfigPath });
     await reserveLoadgenNode(kube, "mb-follow");
-    const run = await startLoadgen(kube, {
-      runId: "mb-follow",
-      script: "//\n",
-      urls: emojivotoUrls(1),
-      pods: 1,
-      rate: 10,
-      durationMs: 1000,
-      warmupMs: 0,
-      connections: 1,
-      meshed: false,
-      startLeadMs: 0,
-    });
+    const run = await startLoadgen(kube, oneUnmeshedPod("mb-follow"));
     let pod: string | undefined;
     for (let i = 0; i < 100 && !pod; i++) {
       await new Promise((r) => setTimeout(r, 20));
@@ -271,18 +268,10 @@ describe("a whole run on a (fake) cluster", () => {
     fake = f;
     const kube = connect({ path: f.kubeconfigPath });
     // No load-generator node reserved: the pod's nodeSelector matches no node.
-    const run = await startLoadgen(kube, {
-      runId: "mb-nonode",
-      script: "//\n",
-      urls: emojivotoUrls(1),
-      pods: 1,
-      rate: 10,
-      durationMs: 600_000,
-      warmupMs: 0,
-      connections: 1,
-      meshed: false,
-      startLeadMs: 100,
-    });
+    const run = await startLoadgen(
+      kube,
+      oneUnmeshedPod("mb-nonode", { durationMs: 600_000, startLeadMs: 100 }),
+    );
     const error = await waitForLoadgen(kube, run, { pollMs: 50, startGraceMs: 300 }).catch(
       (e) => e,
     );
