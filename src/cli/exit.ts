@@ -1,5 +1,5 @@
 // How every command ends: 0 done, 2 bad arguments or a bad file (with the message),
-// 1 internal fault, 3 a regression found by `compare --fail-on-regression`.
+// 1 internal fault (or a missed --start-at, said plainly), 3 a regression found by `compare --fail-on-regression`.
 
 export const EXIT_REGRESSION = 3;
 
@@ -13,6 +13,10 @@ export async function exitWith(run: () => Promise<number>): Promise<void> {
     if (name === "UsageError" || name === "PlanError") {
       process.stderr.write(`meshbench: ${(error as Error).message}\n`);
       process.exitCode = 2;
+    } else if (name === "StartMissedError") {
+      // Not a fault of ours nor bad arguments: the message says what to change.
+      process.stderr.write(`meshbench: ${(error as Error).message}\n`);
+      process.exitCode = 1;
     } else if (name === "ConfigError") {
       // Each problem already names its file:line:col.
       process.stderr.write(`${(error as Error).message}\n`);

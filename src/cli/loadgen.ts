@@ -151,6 +151,11 @@ export async function parseLoadgenArgs(
     values["start-at"] === undefined
       ? null
       : numberFlag("start-at", values["start-at"], { integer: true, min: 0 });
+  if (startAtMs !== null && startAtMs + durationMs <= now.getTime()) {
+    throw new UsageError(
+      `--start-at: ${startAtMs} is ${Math.round((now.getTime() - startAtMs) / 1000)} s in the past: the whole run would be over; allowed: a future instant in ms since the epoch (e.g. $(( $(date +%s%3N) + 5000 )))`,
+    );
+  }
   return {
     urls,
     rate,
@@ -195,6 +200,10 @@ export async function loadgenCommand(argv: string[]): Promise<number> {
   try {
     const run = await runLoadgen(options, {
       signal: stop.signal,
+      onLateStart: (lateMs) =>
+        process.stderr.write(
+          `meshbench loadgen: started ${lateMs} ms after --start-at; the warm-up absorbs the catch-up\n`,
+        ),
       onProgress: options.quiet ? undefined : (p) => process.stderr.write(formatProgress(p)),
     });
     process.stdout.write(formatSummary(run.result));

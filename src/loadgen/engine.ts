@@ -6,6 +6,12 @@
 // at once to catch up and never skips a slot. Latency = response end − intended send
 // time. Memory stays flat under overload: the backlog is a slot counter per connection,
 // not a queue.
+//
+// An outcome belongs to the measured period when it comes at or after the warm-up's end,
+// whenever its slot was: under overload the backlog left by the warm-up is answered
+// during the measured period, and its lateness is part of what the target did then
+// (wrk2 does the same). Sorting by slot instead would record nothing at all once the
+// target falls a whole warm-up behind.
 import { connect as netConnect, type Socket } from "node:net";
 import type { Dispatcher, Client as UndiciClient } from "undici";
 import Client from "undici/lib/dispatcher/client.js";
@@ -62,6 +68,11 @@ const SPIN_MS = 2;
 const BACKOFF_FIRST_MS = 10;
 const BACKOFF_MAX_MS = 1000;
 
+const ignoreWhileParked = (): void => {};
+
+/** The host net.connect wants: URL keeps an IPv6 literal's brackets ("[::1]"). */
+export const socketHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "$1");
+
 // Wall clock ↔ this thread's monotonic clock.
 const toPerf = (epochMs: number) => epochMs - performance.timeOrigin;
 const toEpoch = (perfMs: number) => perfMs + performance.timeOrigin;
@@ -73,8 +84,7 @@ class Connection implements Dispatcher.DispatchHandler {
   readonly paths: string[];
   /** Next slot to send (or the one in flight). */
   slot = 0;
-  /** First slot of the measured period and the first slot past the end. */
-  firstMeasured = 0;
+  /** The first slot past the end. */
   endSlot = 0;
   due = 0;
   inFlight = false;
@@ -109,8 +119,13 @@ class Connection implements Dispatcher.DispatchHandler {
   /** Opens the socket before the schedule starts, so slot 0 does not pay for it. */
   preopen(): Promise<void> {
     return new Promise((resolve) => {
-      this.openSocket((error, socket) => {
-        if (!error) this.preopened = socket;
+      this.openSocket((_error, socket) => {
+        if (socket) {
+          // Parked until the first send: a reset now (the target's idle timeout while we
+          // wait for --start-at) must not crash the run; the first send then reconnects.
+          socket.on("error", ignoreWhileParked);
+          this.preopened = socket;
+        }
         resolve(); // a refused pre-open is not measured; the first send will retry
       });
     });
@@ -119,6 +134,7 @@ class Connection implements Dispatcher.DispatchHandler {
   private connect(callback: (...args: [null, Socket] | [Error, null]) => void): void {
     const socket = this.preopened;
     this.preopened = null;
+    socket?.off("error", ignoreWhileParked);
     // undici expects the callback asynchronously (a synchronous one stalls its queue).
     if (socket && !socket.destroyed) process.nextTick(callback, null, socket);
     else this.openSocket(callback);
@@ -126,7 +142,11 @@ class Connection implements Dispatcher.DispatchHandler {
 
   private openSocket(callback: (...args: [null, Socket] | [Error, null]) => void): void {
     const url = new URL(this.spec.origin);
-    const socket = netConnect({ host: url.hostname, port: Number(url.port) || 80, noDelay: true });
+    const socket = netConnect({
+      host: socketHost(url),
+      port: Number(url.port) || 80,
+      noDelay: true,
+    });
     const timer = setTimeout(
       () => socket.destroy(new RequestTimeout(this.engine.config.timeoutMs)),
       this.engine.config.timeoutMs,
@@ -218,7 +238,6 @@ export class Engine {
     this.intervalEndPerf = this.intervalStartPerf + intervalMs;
 
     for (const c of this.connections) {
-      c.firstMeasured = slotsBefore(this.startPerf, c.spec, this.measureStartPerf);
       c.endSlot = slotsBefore(this.startPerf, c.spec, this.endPerf);
       this.unfinished++;
       this.schedule(c, performance.now());
@@ -268,7 +287,6 @@ export class Engine {
     c.sentAt = now;
     c.status = 0;
     c.controller = null;
-    if (c.slot >= c.firstMeasured) this.totals.sent++;
     c.client.dispatch({ method: "GET", path: c.paths[c.slot % c.paths.length]! }, c);
   }
 
@@ -320,9 +338,9 @@ export class Engine {
   onResponse(c: Connection): void {
     const now = performance.now();
     if (now >= this.intervalEndPerf) this.rollIntervals(now);
-    const measured = c.slot >= c.firstMeasured;
     this.intervalResponses++;
-    if (measured) {
+    if (now >= this.measureStartPerf) {
+      this.totals.sent++;
       const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
       const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
       recordUs(this.intervalHistogram, us);
@@ -340,7 +358,8 @@ export class Engine {
     const now = performance.now();
     if (now >= this.intervalEndPerf) this.rollIntervals(now);
     this.intervalFailures++;
-    if (c.slot >= c.firstMeasured) {
+    if (now >= this.measureStartPerf) {
+      this.totals.sent++;
       const kind = classifyFailure(error);
       const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
       const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
@@ -410,8 +429,7 @@ export class Engine {
   private finishConnection(c: Connection): void {
     if (c.finished) return;
     c.finished = true;
-    const firstUnsent = Math.max(c.slot, c.firstMeasured);
-    if (c.endSlot > firstUnsent) this.totals.unsent += c.endSlot - firstUnsent;
+    if (c.endSlot > c.slot) this.totals.unsent += c.endSlot - c.slot;
     this.unfinished--;
     this.checkDone();
   }

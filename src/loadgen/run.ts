@@ -51,9 +51,23 @@ export interface Progress {
   p99Us: number;
 }
 
+/** The shared start passed before this load generator was ready (exit 1, no stack). */
+export class StartMissedError extends Error {
+  constructor(lateMs: number, startAtMs: number, warmupMs: number) {
+    super(
+      `started ${lateMs} ms after --start-at ${startAtMs}, more than the ${warmupMs} ms warm-up: ` +
+        "the catch-up would be measured as the target's latency. Give a --start-at further ahead " +
+        "(connections are opened before it) or a longer --warmup.",
+    );
+    this.name = "StartMissedError";
+  }
+}
+
 export interface LoadgenHooks {
   onStart?: (startMs: number) => void;
   onProgress?: (progress: Progress) => void;
+  /** The start came this late (within the warm-up, which absorbs the catch-up). */
+  onLateStart?: (lateMs: number) => void;
   /** Aborting ends the schedule early; what was measured is still written. */
   signal?: AbortSignal;
 }
@@ -144,10 +158,14 @@ function coordinate(
 
     const start = () => {
       startMs = options.startAtMs ?? Date.now() + START_LEAD_MS;
-      if (startMs + options.durationMs <= Date.now()) {
-        fail(new Error(`--start-at ${startMs} is in the past: the whole run would be over`));
+      const lateMs = Date.now() - startMs;
+      if (lateMs > options.warmupMs) {
+        // The schedule's first slots are already due: the catch-up burst would land in
+        // the measured period, and our own lateness would be reported as the target's.
+        fail(new StartMissedError(lateMs, startMs, options.warmupMs));
         return;
       }
+      if (lateMs > 5) hooks.onLateStart?.(lateMs);
       hlog.write(
         hlogHeader(
           startMs + options.warmupMs,

@@ -18,9 +18,13 @@ export function formatSummary(r: LoadgenResult): string {
     `meshbench loadgen: ${t.rate} rps over ${t.connections} connections, ${t.workers} worker(s), ` +
       `${formatDuration(t.durationMs)} (${formatDuration(t.warmupMs)} warm-up not measured), ${t.pacing} pacing`,
     "",
-    `  Latency (ms, from intended send time; mean ${ms(r.latencyUs.mean)})`,
-    `  ${head}`,
-    `  ${values}`,
+    ...(r.latencyUs.count > 0
+      ? [
+          `  Latency (ms, from intended send time; mean ${ms(r.latencyUs.mean)})`,
+          `  ${head}`,
+          `  ${values}`,
+        ]
+      : ["  Latency: nothing was answered in the measured period (no percentiles to show)"]),
     "",
     `  Achieved ${a.rate.toFixed(1)} rps of ${t.rate} target (${pct.toFixed(1)} %): ` +
       `${a.requests} responses in ${formatDuration(a.measuredMs)} measured`,

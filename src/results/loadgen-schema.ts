@@ -71,9 +71,9 @@ export const loadgenResultSchema = z.object({
     /** Responses recorded in the measured period (= latencyUs.count). */
     requests: count,
     measuredMs: z.number().int().positive(),
-    /** Measured-period slots whose request was sent (responses + failures + unanswered). */
+    /** Requests answered or failed in the measured period (responses + failures). */
     sent: count,
-    /** Measured-period slots never sent because the run ended first (overload backlog). */
+    /** Scheduled slots never sent because the run ended first (the overload backlog). */
     unsent: count,
     status: statusCountsSchema,
     errors: errorCountsSchema,

@@ -109,6 +109,10 @@ describe("meshbench loadgen arguments", () => {
     ],
     [["--url", "not a url", "--rate", "10", "--duration", "5s"], '--url: "not a url" is not a URL'],
     [
+      ["--url", "http://h/", "--rate", "10", "--duration", "5s", "--start-at", "1000"],
+      "--start-at: 1000 is ",
+    ],
+    [
       ["--url", "http://h/", "--rate", "10", "--duration", "5s", "--colour"],
       "Unknown option '--colour'",
     ],

@@ -26,8 +26,14 @@ async function listen(server: Server | ReturnType<typeof createTcpServer>): Prom
   return (server.address() as AddressInfo).port;
 }
 
-/** An HTTP server; `handler` answers (default: 200 "ok" at once). */
-export async function httpServer(handler: Handler = ok): Promise<TestServer> {
+/**
+ * An HTTP server; `handler` answers (default: 200 "ok" at once); `onConnection` sees each
+ * accepted socket first (to misbehave on it).
+ */
+export async function httpServer(
+  handler: Handler = ok,
+  onConnection?: (socket: Socket) => void,
+): Promise<TestServer> {
   const arrivals: number[] = [];
   const paths: string[] = [];
   const connections: number[] = [];
@@ -42,6 +48,7 @@ export async function httpServer(handler: Handler = ok): Promise<TestServer> {
     connections.push(performance.now());
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
+    onConnection?.(s);
   });
   const port = await listen(server);
   return {

@@ -1,5 +1,6 @@
 // Failures are results: each is counted in its class, and the run ends on time.
 import { afterEach, describe, expect, it } from "vitest";
+import { formatSummary } from "../../src/loadgen/summary.ts";
 import { load } from "../helpers/loadgen.ts";
 import { closedPort, httpServer, silentServer } from "../helpers/servers.ts";
 
@@ -31,6 +32,11 @@ describe("faults", () => {
     expect(a.sent).toBe(a.errors.connect);
     // Time to failure is kept in its own histogram.
     expect(run.result.errorLatencyUs.count).toBe(a.errors.connect);
+    // With no answer there are no percentiles: the summary says so instead of printing 0s.
+    expect(formatSummary(run.result)).toContain(
+      "Latency: nothing was answered in the measured period",
+    );
+    expect(formatSummary(run.result)).not.toContain("p99.9");
   });
 
   it("counts a connection reset in the middle of a response as reset", async () => {
@@ -120,5 +126,32 @@ describe("faults", () => {
     expect(a.unsent).toBeGreaterThan(1700);
     // Lateness keeps growing through the run: the slowest waited most of the run.
     expect(run.result.latencyUs.p100).toBeGreaterThan(1_500_000);
+  });
+
+  it("measures, after a warm-up, the backlog the warm-up left behind", async () => {
+    // 4 connections at 250 rps each (a slot every 4 ms), 50 ms per answer: connection
+    // slot k is answered at ≈ 50·(k+1) ms, so its latency is ≈ 46·k + 50 ms. The measured
+    // second [1 s, 2 s) sees slots k ≈ 19…39 answered: ≈ 80 responses with latencies from
+    // ≈ 0.92 s to ≈ 1.84 s, median ≈ 1.38 s. None of them was scheduled after the warm-up.
+    const server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), 50));
+    cleanups.push(server.close);
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 1000,
+      durationMs: 2000,
+      warmupMs: 1000,
+      connections: 4,
+    });
+    const r = run.result;
+    expect(r.achieved.rate).toBeGreaterThan(65);
+    expect(r.achieved.rate).toBeLessThan(85);
+    expect(r.latencyUs.count).toBe(r.achieved.requests);
+    expect(r.latencyUs.p50).toBeGreaterThan(1_100_000);
+    expect(r.latencyUs.p50).toBeLessThan(1_700_000);
+    expect(r.latencyUs.mean).toBeGreaterThan(1_100_000);
+    // Every slot of the schedule is accounted for once: answered in the warm-up, answered
+    // in the measured period, or never sent.
+    expect(r.achieved.sent + r.warmup.requests + r.warmup.failures + r.achieved.unsent).toBe(2000);
+    expect(r.warmup.requests).toBeGreaterThan(60);
   });
 });

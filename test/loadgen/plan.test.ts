@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { socketHost } from "../../src/loadgen/engine.ts";
 import { apportion, planConnections } from "../../src/loadgen/plan.ts";
 
 describe("apportion", () => {
@@ -80,5 +81,13 @@ describe("planConnections", () => {
     const plan = planConnections({ urls: ["http://a:1/"], rate: 100, connections: 4, workers: 1 });
     expect(plan.map((c) => c.offsetMs)).toEqual([0, 10, 20, 30]);
     for (const c of plan) expect(c.periodMs).toBe(40);
+  });
+});
+
+describe("socketHost", () => {
+  it("gives net.connect a bare address: IPv6 literals lose URL's brackets", () => {
+    expect(socketHost(new URL("http://[::1]:8080/x"))).toBe("::1");
+    expect(socketHost(new URL("http://127.0.0.1:80/"))).toBe("127.0.0.1");
+    expect(socketHost(new URL("http://web-svc.emojivoto-1:80/"))).toBe("web-svc.emojivoto-1");
   });
 });

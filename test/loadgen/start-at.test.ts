@@ -38,6 +38,45 @@ describe("--start-at", () => {
   });
 });
 
+describe("a missed or distant --start-at", () => {
+  it("survives a target that resets the idle connections opened before the start", async () => {
+    // The target drops every idle connection after 300 ms; the start is 1.2 s away, so
+    // every pre-opened connection is reset while it waits. Each first send reconnects.
+    server = await httpServer(undefined, (socket) => {
+      const timer = setTimeout(() => socket.resetAndDestroy(), 300);
+      socket.once("data", () => clearTimeout(timer));
+    });
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 100,
+      durationMs: 1000,
+      connections: 4,
+      startAtMs: Date.now() + 1200,
+    });
+    const a = run.result.achieved;
+    expect(a.requests + a.errors.connect + a.errors.reset + a.errors.other).toBe(100);
+    expect(a.requests).toBeGreaterThanOrEqual(96);
+  });
+
+  it("refuses to start more than a warm-up after --start-at: its lateness would be measured", async () => {
+    server = await httpServer();
+    const startAtMs = Date.now() - 2000;
+    const error = await load({
+      urls: [`${server.url}/`],
+      rate: 100,
+      durationMs: 10_000,
+      warmupMs: 500,
+      connections: 2,
+      startAtMs,
+    }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^started \\d+ ms after --start-at ${startAtMs}, more than the 500 ms warm-up`),
+    );
+    expect(server.arrivals).toHaveLength(0);
+  });
+});
+
 describe("interrupting a run", () => {
   it("SIGINT ends the schedule early, exits 0 and still writes what was measured", async () => {
     server = await httpServer();
