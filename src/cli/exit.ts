@@ -4,6 +4,13 @@
 export const EXIT_REGRESSION = 3;
 
 export async function exitWith(run: () => Promise<number>): Promise<void> {
+  // A reader that went away (`| head`) is not a fault: the command still finishes its
+  // work and its cleanup, and only stops printing.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
   try {
     process.exitCode = await run();
   } catch (error) {

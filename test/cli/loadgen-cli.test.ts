@@ -1,5 +1,5 @@
 // The command line is a stable interface: scripts and pods call it.
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -200,5 +200,33 @@ describe("dist/loadgen.js", () => {
     );
     expect(Math.abs(result.achieved.requests - 600)).toBeLessThanOrEqual(6);
     expect(result.target.workers).toBe(2);
+  });
+
+  it("finishes and writes its results when the reader of its output goes away (| head)", async () => {
+    const out = await mkdtemp(join(tmpdir(), "meshbench-epipe-"));
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        "loadgen",
+        "--url",
+        `${server.url}/`,
+        "--rate",
+        "100",
+        "--duration",
+        "1s",
+        "--out",
+        out,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.destroy(); // like `| head` that has already quit
+    child.stderr.destroy();
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(0);
+    const result = loadgenResultSchema.parse(
+      JSON.parse(await readFile(join(out, "loadgen.json"), "utf8")),
+    );
+    expect(result.achieved.requests).toBeGreaterThan(80);
   });
 });
