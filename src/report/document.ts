@@ -58,11 +58,17 @@ export interface Section {
   /** What the compact variant names when it leaves this section out. */
   name: string;
   /**
-   * Shorter blocks for an essential section, used only when the essential sections alone
-   * would not fit the compact variant (hundreds of meshes): no verdict other than
-   * "unchanged" is ever dropped.
+   * Ever shorter blocks for an essential section, tried in order only when the essential
+   * sections alone would not fit the compact variant (many meshes, all changed): none of
+   * them drops a verdict other than "unchanged".
    */
-  compactBlocks?: Block[];
+  compactBlocks?: Block[][];
+  /**
+   * The last resort when even the shortest compactBlocks do not fit: the section with its
+   * lists cut to their first `keep` items, counting what was cut. Its first block (the
+   * overall verdict and the count of each verdict) always stays.
+   */
+  cutBlocks?: (keep: number) => Block[];
 }
 
 export interface ReportInput {
@@ -517,38 +523,47 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
     },
   ];
   const regressed = regressions(c);
-  if (regressed.length > 0) {
-    blocks.push({
-      kind: "list",
-      items: regressed.map(({ mesh, metric: m }) => {
-        const unit = metricDef(m.metric).unit;
-        return (
-          `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
-          `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
-        );
-      }),
+  const regressionList: Block = {
+    kind: "list",
+    items: regressed.map(({ mesh, metric: m }) => {
+      const unit = metricDef(m.metric).unit;
+      return (
+        `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
+        `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
+      );
+    }),
+  };
+  const refusedItems = c.refused.map(
+    (r) =>
+      `Not compared: **${multiScenario ? `${r.scenario} / ` : ""}${r.label}** vs baseline ${r.baselineLabel}, results are not comparable (${r.differences.join("; ")}); --force compares anyway`,
+  );
+  const forcedItems = c.meshes
+    .filter((m) => m.forcedDifferences.length > 0)
+    .map(
+      (m) =>
+        `Compared although not comparable (forced): **${meshName(m)}** (${m.forcedDifferences.join("; ")})`,
+    );
+  /** The notes beside the verdicts, each list cut to `keep` items when given. */
+  const notes = (keep = Number.POSITIVE_INFINITY): Block[] =>
+    (
+      [
+        [refusedItems, "pair(s) not compared"],
+        [forcedItems, "pair(s) compared although not comparable"],
+        [c.unmatched, "mesh(es) not paired"],
+      ] as const
+    ).flatMap(([items, what]): Block[] => {
+      if (items.length === 0) return [];
+      const shown: Block[] = keep > 0 ? [{ kind: "list", items: items.slice(0, keep) }] : [];
+      const more = items.length - Math.min(keep, items.length);
+      return more > 0
+        ? [
+            ...shown,
+            { kind: "paragraph", text: `… and ${more} more ${what}: see the full report.` },
+          ]
+        : shown;
     });
-  }
-  if (c.refused.length > 0) {
-    blocks.push({
-      kind: "list",
-      items: c.refused.map(
-        (r) =>
-          `Not compared: **${multiScenario ? `${r.scenario} / ` : ""}${r.label}** vs baseline ${r.baselineLabel}, results are not comparable (${r.differences.join("; ")}); --force compares anyway`,
-      ),
-    });
-  }
-  const forced = c.meshes.filter((m) => m.forcedDifferences.length > 0);
-  if (forced.length > 0) {
-    blocks.push({
-      kind: "list",
-      items: forced.map(
-        (m) =>
-          `Compared although not comparable (forced): **${meshName(m)}** (${m.forcedDifferences.join("; ")})`,
-      ),
-    });
-  }
-  if (c.unmatched.length > 0) blocks.push({ kind: "list", items: c.unmatched });
+  if (regressed.length > 0) blocks.push(regressionList);
+  blocks.push(...notes());
 
   const extra = new Set<MetricId>();
   for (const mesh of c.meshes) {
@@ -575,21 +590,57 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
     kind: "paragraph",
     text: "Change of the median, candidate vs baseline. Metrics not shown were unchanged.",
   };
-  const compactBlocks = [...blocks];
+  const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => m.verdict !== "unchanged"));
+  const unchangedMeshes: Block = {
+    kind: "paragraph",
+    text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
+  };
+  // Compact, step 1: the verdict table keeps only the meshes with a change.
+  const changedOnly = [...blocks];
   if (c.meshes.length > 0) {
     blocks.push(matrix(c.meshes), note);
-    const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => m.verdict !== "unchanged"));
-    if (changed.length > 0) compactBlocks.push(matrix(changed), note);
-    compactBlocks.push({
-      kind: "paragraph",
-      text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
-    });
+    if (changed.length > 0) changedOnly.push(matrix(changed), note);
+    changedOnly.push(unchangedMeshes);
   }
+  // Step 2: one line per mesh with a change, naming each metric that changed (regressions
+  // first) instead of a line per regression and a wide table.
+  const perMeshLine = (mesh: MeshComparison): string =>
+    `**${meshName(mesh)}** vs ${mesh.baselineLabel}: ` +
+    mesh.metrics
+      .filter((m) => m.verdict !== "unchanged")
+      .map(
+        (m) =>
+          `${VERDICT_MARK[m.verdict]} \`${m.metric}\` ${formatChange(m.change, m.changePct, metricDef(m.metric).unit)}`,
+      )
+      .join(", ");
+  const perMesh = (keep = Number.POSITIVE_INFINITY): Block[] => {
+    const out: Block[] = [blocks[0]!];
+    const shown = changed.slice(0, keep);
+    if (shown.length > 0) out.push({ kind: "list", items: shown.map(perMeshLine) });
+    const hidden = changed.slice(shown.length);
+    if (hidden.length > 0) {
+      const n = hidden.reduce(
+        (k, mesh) => k + mesh.metrics.filter((m) => m.verdict === "regressed").length,
+        0,
+      );
+      out.push({
+        kind: "paragraph",
+        text:
+          n > 0
+            ? `… and ${n} more regression(s) in ${hidden.length} more mesh(es) with a change: see the full report.`
+            : `… and ${hidden.length} more mesh(es) with a change, none regressed: see the full report.`,
+      });
+    }
+    out.push(...notes(keep));
+    if (c.meshes.length > 0) out.push(unchangedMeshes);
+    return out;
+  };
   const sections: Section[] = [
     {
       heading: { level: 2, text: "Comparison with the baseline" },
       blocks,
-      compactBlocks,
+      compactBlocks: [changedOnly, perMesh()],
+      cutBlocks: perMesh,
       essential: true,
       priority: 0,
       name: "verdicts",
