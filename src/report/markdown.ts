@@ -6,6 +6,7 @@
 import { markdownTable } from "markdown-table";
 import type { Block, Section } from "./document.ts";
 import type { ChartImage } from "./quickchart.ts";
+import { defuseMarkdown } from "./untrusted.ts";
 
 /** GitHub's limit on a comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -14,15 +15,16 @@ export const COMPACT_LIMIT = GITHUB_COMMENT_LIMIT - 1_536;
 
 export type Images = ReadonlyMap<string, ChartImage> | null;
 
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/** A table cell: defused, and a | would end the cell early (even inside a code span). */
+const cell = (text: string): string => defuseMarkdown(text).replace(/\|/g, "\\|");
 
 function renderBlock(block: Block, images: Images): string | null {
   switch (block.kind) {
     case "paragraph":
-      return block.text;
+      return defuseMarkdown(block.text);
     case "list":
       if (block.items.length === 0) return null;
-      return block.items.map((item) => `- ${item.replace(/\r?\n/g, " ")}`).join("\n");
+      return block.items.map((item) => `- ${defuseMarkdown(item)}`).join("\n");
     case "table":
       return markdownTable([block.header.map(cell), ...block.rows.map((r) => r.map(cell))], {
         align: block.align,
@@ -31,9 +33,9 @@ function renderBlock(block: Block, images: Images): string | null {
       const image = images?.get(block.chart.id);
       if (!image) return null;
       if (image.url === null) {
-        return `_Chart "${block.chart.title}" is too large for an image URL; it is in report.html._`;
+        return `_Chart "${defuseMarkdown(block.chart.title)}" is too large for an image URL; it is in report.html._`;
       }
-      return `![${block.chart.title.replace(/[[\]]/g, "")}](${image.url})`;
+      return `![${defuseMarkdown(block.chart.title.replace(/[[\]]/g, ""))}](${image.url})`;
     }
   }
 }
@@ -47,7 +49,7 @@ export function renderSection(section: Section, images: Images, blocks = section
   // A section of charts only, without chart images, is left out heading and all.
   if (parts.length === 0 && blocks.length > 0) return "";
   if (section.heading)
-    parts.unshift(`${"#".repeat(section.heading.level)} ${section.heading.text}`);
+    parts.unshift(`${"#".repeat(section.heading.level)} ${defuseMarkdown(section.heading.text)}`);
   return parts.join("\n\n");
 }
 
@@ -89,10 +91,13 @@ function truncated(section: Section, keep: number): { blocks: Block[]; cut: bool
 /** At most this many section names are listed in the note on what was left out. */
 const MAX_NAMED = 12;
 
+/** Section names hold scenario names, which are untrusted like every text of the report. */
 const named = (names: string[]): string =>
-  names.length <= MAX_NAMED
-    ? names.join("; ")
-    : `${names.slice(0, MAX_NAMED).join("; ")}; and ${names.length - MAX_NAMED} more`;
+  defuseMarkdown(
+    names.length <= MAX_NAMED
+      ? names.join("; ")
+      : `${names.slice(0, MAX_NAMED).join("; ")}; and ${names.length - MAX_NAMED} more`,
+  );
 
 function leftOutNote(omitted: string[], cut: string[], limit: number): string {
   if (omitted.length === 0 && cut.length === 0) return "";
