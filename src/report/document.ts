@@ -198,8 +198,30 @@ function overheadSection(s: ScenarioSummary): Section | null {
       name,
     };
   }
-  if (overhead.length === 0) return null;
-  const latencyRows = overhead.map((o) => [
+  const notComparable: Block[] =
+    overhead.notComparable.length === 0
+      ? []
+      : [
+          {
+            kind: "paragraph",
+            text: "Not set against bare, their runs and bare's are not alike (the difference would be one of settings, not of the mesh):",
+          },
+          {
+            kind: "list",
+            items: overhead.notComparable.map((n) => `${n.label}: ${n.differences.join("; ")}`),
+          },
+        ];
+  if (overhead.meshes.length === 0) {
+    if (notComparable.length === 0) return null;
+    return {
+      heading: { level: 3, text: "Overhead vs bare" },
+      blocks: notComparable,
+      essential: false,
+      priority: 3,
+      name,
+    };
+  }
+  const latencyRows = overhead.meshes.map((o) => [
     o.label,
     ...LATENCY_COLUMNS.map((k) => {
       const x = o.latency[k];
@@ -209,7 +231,7 @@ function overheadSection(s: ScenarioSummary): Section | null {
     }),
   ]);
   const kinds: ResourceKind[] = ["controlPlane", "dataPlane", "application"];
-  const resourceRows = overhead
+  const resourceRows = overhead.meshes
     .filter((o) => Object.keys(o.resources).length > 0)
     .map((o) => [
       o.label,
@@ -255,6 +277,7 @@ function overheadSection(s: ScenarioSummary): Section | null {
       },
     );
   }
+  blocks.push(...notComparable);
   return {
     heading: { level: 3, text: "Overhead vs bare" },
     blocks,

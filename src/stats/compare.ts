@@ -1,6 +1,7 @@
 // A candidate result set against a baseline set (issue #3): meshes are paired by scenario,
 // name and variant (so a version bump is what gets compared), each pair must have the same
-// fingerprint (or be forced), and every metric both sides have gets a verdict. Pure.
+// fingerprint, and each side's runs one fingerprint (or be forced), and every metric both
+// sides have gets a verdict. Pure.
 import { fingerprintDifferences } from "../results/fingerprint.ts";
 import { meshLineage } from "../results/mesh.ts";
 import { METRIC_IDS, type MetricId, metricDef, type Threshold } from "./metrics.ts";
@@ -103,7 +104,13 @@ export function compareResults(
         continue;
       }
       paired.add(base);
-      const differences = fingerprintDifferences(base.fingerprint, cand.fingerprint);
+      // A side whose runs differ among themselves has no one fingerprint: its medians mix
+      // settings, so it is refused like a pair that differs.
+      const differences = [
+        ...fingerprintDifferences(base.fingerprint, cand.fingerprint),
+        ...base.fingerprintConflicts.map((c) => `baseline runs differ, ${c}`),
+        ...cand.fingerprintConflicts.map((c) => `candidate runs differ, ${c}`),
+      ];
       if (differences.length > 0 && !options.force) {
         result.refused.push({
           scenario: cand.scenario,

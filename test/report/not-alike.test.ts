@@ -1,0 +1,61 @@
+// Runs that are not alike (different fingerprints) are named in the report, never mixed
+// silently: within a mesh, against bare, and against the baseline.
+import { describe, expect, it } from "vitest";
+import { buildReport } from "../../src/report/document.ts";
+import { renderMarkdown } from "../../src/report/markdown.ts";
+import type { RunResult } from "../../src/results/run-schema.ts";
+import { compareResults } from "../../src/stats/compare.ts";
+import { summarize } from "../../src/stats/summarize.ts";
+import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
+import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+
+const run = (name: string, repetition: number, rate: number): { path: string; run: RunResult } => ({
+  path: `r/${name}/r${repetition}/run.json`,
+  run: runResult({
+    mesh: { name },
+    repetition,
+    rate,
+    load: loadResult({ histogram: uniformHistogram(1000, 2000), rate }),
+  }),
+});
+
+describe("runs that are not alike", () => {
+  // linkerd's second run went at 2000 rps; kuma's both did, unlike bare's.
+  const candidate = summarize([
+    run("bare", 1, 1000),
+    run("bare", 2, 1000),
+    run("linkerd", 1, 1000),
+    run("linkerd", 2, 2000),
+    run("kuma", 1, 2000),
+    run("kuma", 2, 2000),
+  ]);
+  const baseline = summarize([run("linkerd", 1, 1000), run("linkerd", 2, 1000)]);
+  const md = renderMarkdown(
+    buildReport({
+      scenarios: candidate,
+      problems: [],
+      overTime: new Map(),
+      comparison: compareResults(baseline, candidate, { gate: DEFAULT_GATE }),
+    }),
+    null,
+  );
+
+  it("names the runs of a mesh that differ from its first", () => {
+    expect(md).toContain("- linkerd, repetition 2: rate (rps): 1000 ≠ 2000");
+  });
+
+  it("sets no mesh against bare whose runs differ from bare's, and says why", () => {
+    const overhead = md.slice(md.indexOf("### Overhead vs bare"));
+    expect(overhead).toContain("- kuma: rate (rps): 1000 ≠ 2000");
+    expect(overhead).toContain(
+      "- linkerd: runs of linkerd differ, repetition 2: rate (rps): 1000 ≠ 2000",
+    );
+    expect(overhead).not.toContain("| kuma ");
+  });
+
+  it("does not compare a mesh whose runs differ among themselves", () => {
+    expect(md).toContain(
+      "Not compared: **linkerd** vs baseline linkerd, results are not comparable (candidate runs differ, repetition 2: rate (rps): 1000 ≠ 2000); --force compares anyway",
+    );
+  });
+});
