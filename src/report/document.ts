@@ -566,6 +566,14 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
       (m) =>
         `Compared although not comparable (forced): **${meshName(m)}** (${m.forcedDifferences.join("; ")})`,
     );
+  const oneSidedItems = c.meshes
+    .filter((m) => m.oneSided.length > 0)
+    .map(
+      (m) =>
+        `Measured on one side only, so without a verdict: **${meshName(m)}** ${m.oneSided
+          .map((o) => `\`${o.metric}\` (${o.side} only)`)
+          .join(", ")}`,
+    );
   /** The notes beside the verdicts, each list cut to `keep` items when given. */
   const notes = (keep = Number.POSITIVE_INFINITY): Block[] =>
     (
@@ -573,6 +581,7 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
         [refusedItems, "pair(s) not compared"],
         [forcedItems, "pair(s) compared although not comparable"],
         [c.unmatched, "mesh(es) not paired"],
+        [oneSidedItems, "mesh(es) with metrics measured on one side only"],
       ] as const
     ).flatMap(([items, what]): Block[] => {
       if (items.length === 0) return [];
@@ -611,7 +620,9 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
   });
   const note: Block = {
     kind: "paragraph",
-    text: "Change of the median, candidate vs baseline. Metrics not shown were unchanged.",
+    text:
+      "Change of the median, candidate vs baseline. Metrics not shown were unchanged" +
+      (oneSidedItems.length > 0 ? ", except those measured on one side only (listed above)." : "."),
   };
   const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => m.verdict !== "unchanged"));
   const unchangedMeshes: Block = {

@@ -24,6 +24,16 @@ export interface MeshComparison {
   /** Non-empty when the fingerprints differ and the comparison was forced. */
   forcedDifferences: string[];
   metrics: MetricComparison[];
+  /**
+   * Metrics measured on one side only (e.g. a control plane the baseline's mesh did not
+   * have): no verdict is possible, and a reader must not take them for unchanged.
+   */
+  oneSided: OneSided[];
+}
+
+export interface OneSided {
+  metric: MetricId;
+  side: "baseline" | "candidate";
 }
 
 export interface RefusedPair {
@@ -68,6 +78,16 @@ export function compareMesh(
     const threshold = thresholdFor(metric, gate);
     const judgement = judge(b.values, c.values, metricDef(metric), threshold, gate.alpha);
     out.push({ metric, threshold, base: b, cand: c, ...judgement });
+  }
+  return out;
+}
+
+export function oneSidedMetrics(base: MeshSummary, cand: MeshSummary): OneSided[] {
+  const out: OneSided[] = [];
+  for (const metric of METRIC_IDS) {
+    const b = base.metrics[metric] !== undefined;
+    const c = cand.metrics[metric] !== undefined;
+    if (b !== c) out.push({ metric, side: b ? "baseline" : "candidate" });
   }
   return out;
 }
@@ -129,6 +149,7 @@ export function compareResults(
         baselineLabel: base.label,
         forcedDifferences: differences,
         metrics,
+        oneSided: oneSidedMetrics(base, cand),
       });
     }
   }

@@ -7,7 +7,13 @@ import type { RunResult } from "../../src/results/run-schema.ts";
 import { compareResults } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import {
+  constantResources,
+  loadResult,
+  MIB,
+  runResult,
+  uniformHistogram,
+} from "../support/runs.ts";
 
 const run = (name: string, repetition: number, rate: number): { path: string; run: RunResult } => ({
   path: `r/${name}/r${repetition}/run.json`,
@@ -56,6 +62,45 @@ describe("runs that are not alike", () => {
   it("does not compare a mesh whose runs differ among themselves", () => {
     expect(md).toContain(
       "Not compared: **linkerd** vs baseline linkerd, results are not comparable (candidate runs differ, repetition 2: rate (rps): 1000 ≠ 2000); --force compares anyway",
+    );
+  });
+});
+
+describe("metrics measured on one side only", () => {
+  it("are named, not passed off as unchanged", () => {
+    const withControlPlane = (repetition: number) => {
+      const r = run("istio", repetition, 1000);
+      r.run.resources = constantResources([
+        { id: "cp", class: "controlPlane", cpuCores: 0.1, memoryBytes: 100 * MIB },
+        { id: "app", class: "application", cpuCores: 0.2, memoryBytes: 10 * MIB },
+      ]);
+      return r;
+    };
+    const withoutControlPlane = (repetition: number) => {
+      const r = run("istio", repetition, 1000);
+      r.run.resources = constantResources([
+        { id: "app", class: "application", cpuCores: 0.2, memoryBytes: 10 * MIB },
+      ]);
+      return r;
+    };
+    const comparison = compareResults(
+      summarize([withoutControlPlane(1), withoutControlPlane(2)]),
+      summarize([withControlPlane(1), withControlPlane(2)]),
+      { gate: DEFAULT_GATE },
+    );
+    expect(comparison.meshes[0]!.oneSided).toEqual([
+      { metric: "cpu.controlPlane", side: "candidate" },
+      { metric: "memory.controlPlane", side: "candidate" },
+    ]);
+    const md = renderMarkdown(
+      buildReport({ scenarios: [], problems: [], overTime: new Map(), comparison }),
+      null,
+    );
+    expect(md).toContain(
+      "- Measured on one side only, so without a verdict: **istio** `cpu.controlPlane` (candidate only), `memory.controlPlane` (candidate only)",
+    );
+    expect(md).toContain(
+      "Metrics not shown were unchanged, except those measured on one side only (listed above).",
     );
   });
 });
