@@ -12,6 +12,7 @@ import {
   loadResult,
   MIB,
   runResult,
+  spreadHistogram,
   uniformHistogram,
 } from "../support/runs.ts";
 
@@ -102,5 +103,36 @@ describe("metrics measured on one side only", () => {
     expect(md).toContain(
       "Metrics not shown were unchanged, except those measured on one side only (listed above).",
     );
+  });
+});
+
+describe("the achieved rate beside latency", () => {
+  it("shows a mesh that fell short of the target in the latency tables", () => {
+    // 568 responses a second over the 54 measured seconds, of 600 asked for.
+    const short = (repetition: number) => ({
+      path: `s/r${repetition}/run.json`,
+      run: runResult({
+        mesh: { name: "slow" },
+        repetition,
+        load: loadResult({ histogram: spreadHistogram(1000, 3000, 568 * 54), rate: 600 }),
+      }),
+    });
+    const md = renderMarkdown(
+      buildReport({
+        scenarios: summarize([short(1), short(2)]),
+        problems: [],
+        overTime: new Map(),
+        comparison: null,
+      }),
+      null,
+    );
+    const rows = md.split("\n").filter((l) => l.startsWith("| slow "));
+    // The latency table, the pooled one, and the achieved-rate table itself.
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row).toMatch(/\| +568\.0 /);
+    const latencyHeader = md
+      .split("\n")
+      .find((l) => l.startsWith("| Mesh ") && l.includes("p99.9"));
+    expect(latencyHeader).toMatch(/^\| Mesh +\| runs \| achieved rps \| +p50 /);
   });
 });
