@@ -205,6 +205,21 @@ describe("meshbench compare", () => {
     expect(o.code).toBe(0);
   });
 
+  it("reads a thresholds file whose path holds an =, rather than taking it for pairs", async () => {
+    const gate = join(dir, "latency=40%.yaml");
+    await writeFile(gate, "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\n");
+    const o = await meshbench([
+      "compare",
+      base,
+      cand,
+      "--thresholds",
+      gate,
+      "--fail-on-regression",
+    ]);
+    expect(o.stderr).not.toContain("--thresholds");
+    expect(o.code).toBe(0);
+  });
+
   it("refuses results that are not comparable, listing the differences, unless forced", async () => {
     const other = join(dir, "other-rate");
     await writeSet(other, true, 2000);
