@@ -58,11 +58,17 @@ export interface Section {
   /** What the compact variant names when it leaves this section out. */
   name: string;
   /**
-   * Shorter blocks for an essential section, used only when the essential sections alone
-   * would not fit the compact variant (hundreds of meshes): no verdict other than
-   * "unchanged" is ever dropped.
+   * Ever shorter blocks for an essential section, tried in order only when the essential
+   * sections alone would not fit the compact variant (many meshes, all changed): none of
+   * them drops a verdict other than "unchanged".
    */
-  compactBlocks?: Block[];
+  compactBlocks?: Block[][];
+  /**
+   * The last resort when even the shortest compactBlocks do not fit: the section with its
+   * lists cut to their first `keep` items, counting what was cut. Its first block (the
+   * overall verdict and the count of each verdict) always stays.
+   */
+  cutBlocks?: (keep: number) => Block[];
 }
 
 export interface ReportInput {
@@ -115,14 +121,22 @@ function describeFingerprint(fp: Fingerprint): string {
   );
 }
 
+/**
+ * The achieved rate beside every latency (DESIGN.md: a mesh that managed 568 of 600 rps
+ * must say so in every table): latencies at a lower rate are not comparable as they stand.
+ */
+const rateCell = (rate: number | undefined): string =>
+  rate === undefined ? "–" : formatValue(rate, "rps");
+
 function latencySections(s: ScenarioSummary, id: string): Section[] {
-  const header = ["Mesh", "runs", ...LATENCY_COLUMNS.map(percentileLabel)];
-  const align: Align[] = ["l", "r", ...LATENCY_COLUMNS.map((): Align => "r")];
+  const header = ["Mesh", "runs", "achieved rps", ...LATENCY_COLUMNS.map(percentileLabel)];
+  const align: Align[] = ["l", "r", "r", ...LATENCY_COLUMNS.map((): Align => "r")];
   const rows = s.meshes
     .filter((m) => m.runs.length > 0)
     .map((m) => [
       m.label,
       String(m.runs.length),
+      rateCell(m.metrics["rate.achieved"]?.median),
       ...LATENCY_COLUMNS.map((k) => {
         const d = m.metrics[`latency.${k}`];
         return d ? formatDescribed(d, "ms") : "–";
@@ -133,6 +147,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
     .map((m) => [
       m.label,
       String(m.runs.length),
+      rateCell(m.metrics["rate.achieved"]?.pooled),
       ...LATENCY_COLUMNS.map((k) => {
         const v = m.metrics[`latency.${k}`]?.pooled;
         return v === undefined ? "–" : formatValue(v, "ms");
@@ -145,7 +160,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
         { kind: "table", header, rows, align },
         {
           kind: "paragraph",
-          text: "Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram.",
+          text: "Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram. Achieved rps: the median over runs of responses ÷ measured time.",
         },
       ],
       essential: false,
@@ -156,7 +171,10 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
   if (pooled.length > 0) {
     sections.push({
       heading: { level: 3, text: "Latency pooled over all runs (ms, merged histograms)" },
-      blocks: [{ kind: "table", header, rows: pooled, align }],
+      blocks: [
+        { kind: "table", header, rows: pooled, align },
+        { kind: "paragraph", text: "Achieved rps: all responses ÷ all measured time." },
+      ],
       essential: false,
       priority: 5,
       name: `${s.scenario}: pooled latency table`,
@@ -192,9 +210,37 @@ function overheadSection(s: ScenarioSummary): Section | null {
       name,
     };
   }
-  if (overhead.length === 0) return null;
-  const latencyRows = overhead.map((o) => [
+  const notComparable: Block[] =
+    overhead.notComparable.length === 0
+      ? []
+      : [
+          {
+            kind: "paragraph",
+            text: "Not set against bare, their runs and bare's are not alike (the difference would be one of settings, not of the mesh):",
+          },
+          {
+            kind: "list",
+            items: overhead.notComparable.map((n) => `${n.label}: ${n.differences.join("; ")}`),
+          },
+        ];
+  if (overhead.meshes.length === 0) {
+    if (notComparable.length === 0) return null;
+    return {
+      heading: { level: 3, text: "Overhead vs bare" },
+      blocks: notComparable,
+      essential: false,
+      priority: 3,
+      name,
+    };
+  }
+  const bareRate = s.meshes.find((m) => m.mesh.name === "bare" && m.runs.length > 0)?.metrics[
+    "rate.achieved"
+  ]?.median;
+  const rateOf = (label: string) =>
+    s.meshes.find((m) => m.label === label)?.metrics["rate.achieved"]?.median;
+  const latencyRows = overhead.meshes.map((o) => [
     o.label,
+    rateCell(rateOf(o.label)),
     ...LATENCY_COLUMNS.map((k) => {
       const x = o.latency[k];
       if (!x) return "–";
@@ -203,7 +249,7 @@ function overheadSection(s: ScenarioSummary): Section | null {
     }),
   ]);
   const kinds: ResourceKind[] = ["controlPlane", "dataPlane", "application"];
-  const resourceRows = overhead
+  const resourceRows = overhead.meshes
     .filter((o) => Object.keys(o.resources).length > 0)
     .map((o) => [
       o.label,
@@ -220,13 +266,13 @@ function overheadSection(s: ScenarioSummary): Section | null {
   const blocks: Block[] = [
     {
       kind: "table",
-      header: ["Mesh", ...LATENCY_COLUMNS.map(percentileLabel)],
+      header: ["Mesh", "achieved rps", ...LATENCY_COLUMNS.map(percentileLabel)],
       rows: latencyRows,
-      align: ["l", ...LATENCY_COLUMNS.map((): Align => "r")],
+      align: ["l", "r", ...LATENCY_COLUMNS.map((): Align => "r")],
     },
     {
       kind: "paragraph",
-      text: "Latency added to bare's: difference of the medians (ratio of the medians).",
+      text: `Latency added to bare's: difference of the medians (ratio of the medians). Achieved rps: the mesh's median${bareRate === undefined ? "" : `; bare's was ${formatValue(bareRate, "rps")}`}.`,
     },
   ];
   if (resourceRows.length > 0) {
@@ -249,6 +295,7 @@ function overheadSection(s: ScenarioSummary): Section | null {
       },
     );
   }
+  blocks.push(...notComparable);
   return {
     heading: { level: 3, text: "Overhead vs bare" },
     blocks,
@@ -517,38 +564,56 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
     },
   ];
   const regressed = regressions(c);
-  if (regressed.length > 0) {
-    blocks.push({
-      kind: "list",
-      items: regressed.map(({ mesh, metric: m }) => {
-        const unit = metricDef(m.metric).unit;
-        return (
-          `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
-          `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
-        );
-      }),
+  const regressionList: Block = {
+    kind: "list",
+    items: regressed.map(({ mesh, metric: m }) => {
+      const unit = metricDef(m.metric).unit;
+      return (
+        `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
+        `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
+      );
+    }),
+  };
+  const refusedItems = c.refused.map(
+    (r) =>
+      `Not compared: **${multiScenario ? `${r.scenario} / ` : ""}${r.label}** vs baseline ${r.baselineLabel}, results are not comparable (${r.differences.join("; ")}); --force compares anyway`,
+  );
+  const forcedItems = c.meshes
+    .filter((m) => m.forcedDifferences.length > 0)
+    .map(
+      (m) =>
+        `Compared although not comparable (forced): **${meshName(m)}** (${m.forcedDifferences.join("; ")})`,
+    );
+  const oneSidedItems = c.meshes
+    .filter((m) => m.oneSided.length > 0)
+    .map(
+      (m) =>
+        `Measured on one side only, so without a verdict: **${meshName(m)}** ${m.oneSided
+          .map((o) => `\`${o.metric}\` (${o.side} only)`)
+          .join(", ")}`,
+    );
+  /** The notes beside the verdicts, each list cut to `keep` items when given. */
+  const notes = (keep = Number.POSITIVE_INFINITY): Block[] =>
+    (
+      [
+        [refusedItems, "pair(s) not compared"],
+        [forcedItems, "pair(s) compared although not comparable"],
+        [c.unmatched, "mesh(es) not paired"],
+        [oneSidedItems, "mesh(es) with metrics measured on one side only"],
+      ] as const
+    ).flatMap(([items, what]): Block[] => {
+      if (items.length === 0) return [];
+      const shown: Block[] = keep > 0 ? [{ kind: "list", items: items.slice(0, keep) }] : [];
+      const more = items.length - Math.min(keep, items.length);
+      return more > 0
+        ? [
+            ...shown,
+            { kind: "paragraph", text: `… and ${more} more ${what}: see the full report.` },
+          ]
+        : shown;
     });
-  }
-  if (c.refused.length > 0) {
-    blocks.push({
-      kind: "list",
-      items: c.refused.map(
-        (r) =>
-          `Not compared: **${multiScenario ? `${r.scenario} / ` : ""}${r.label}** vs baseline ${r.baselineLabel}, results are not comparable (${r.differences.join("; ")}); --force compares anyway`,
-      ),
-    });
-  }
-  const forced = c.meshes.filter((m) => m.forcedDifferences.length > 0);
-  if (forced.length > 0) {
-    blocks.push({
-      kind: "list",
-      items: forced.map(
-        (m) =>
-          `Compared although not comparable (forced): **${meshName(m)}** (${m.forcedDifferences.join("; ")})`,
-      ),
-    });
-  }
-  if (c.unmatched.length > 0) blocks.push({ kind: "list", items: c.unmatched });
+  if (regressed.length > 0) blocks.push(regressionList);
+  blocks.push(...notes());
 
   const extra = new Set<MetricId>();
   for (const mesh of c.meshes) {
@@ -573,23 +638,61 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
   });
   const note: Block = {
     kind: "paragraph",
-    text: "Change of the median, candidate vs baseline. Metrics not shown were unchanged.",
+    text:
+      "Change of the median, candidate vs baseline. Metrics not shown were unchanged" +
+      (oneSidedItems.length > 0 ? ", except those measured on one side only (listed above)." : "."),
   };
-  const compactBlocks = [...blocks];
+  const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => m.verdict !== "unchanged"));
+  const unchangedMeshes: Block = {
+    kind: "paragraph",
+    text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
+  };
+  // Compact, step 1: the verdict table keeps only the meshes with a change.
+  const changedOnly = [...blocks];
   if (c.meshes.length > 0) {
     blocks.push(matrix(c.meshes), note);
-    const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => m.verdict !== "unchanged"));
-    if (changed.length > 0) compactBlocks.push(matrix(changed), note);
-    compactBlocks.push({
-      kind: "paragraph",
-      text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
-    });
+    if (changed.length > 0) changedOnly.push(matrix(changed), note);
+    changedOnly.push(unchangedMeshes);
   }
+  // Step 2: one line per mesh with a change, naming each metric that changed (regressions
+  // first) instead of a line per regression and a wide table.
+  const perMeshLine = (mesh: MeshComparison): string =>
+    `**${meshName(mesh)}** vs ${mesh.baselineLabel}: ` +
+    mesh.metrics
+      .filter((m) => m.verdict !== "unchanged")
+      .map(
+        (m) =>
+          `${VERDICT_MARK[m.verdict]} \`${m.metric}\` ${formatChange(m.change, m.changePct, metricDef(m.metric).unit)}`,
+      )
+      .join(", ");
+  const perMesh = (keep = Number.POSITIVE_INFINITY): Block[] => {
+    const out: Block[] = [blocks[0]!];
+    const shown = changed.slice(0, keep);
+    if (shown.length > 0) out.push({ kind: "list", items: shown.map(perMeshLine) });
+    const hidden = changed.slice(shown.length);
+    if (hidden.length > 0) {
+      const n = hidden.reduce(
+        (k, mesh) => k + mesh.metrics.filter((m) => m.verdict === "regressed").length,
+        0,
+      );
+      out.push({
+        kind: "paragraph",
+        text:
+          n > 0
+            ? `… and ${n} more regression(s) in ${hidden.length} more mesh(es) with a change: see the full report.`
+            : `… and ${hidden.length} more mesh(es) with a change, none regressed: see the full report.`,
+      });
+    }
+    out.push(...notes(keep));
+    if (c.meshes.length > 0) out.push(unchangedMeshes);
+    return out;
+  };
   const sections: Section[] = [
     {
       heading: { level: 2, text: "Comparison with the baseline" },
       blocks,
-      compactBlocks,
+      compactBlocks: [changedOnly, perMesh()],
+      cutBlocks: perMesh,
       essential: true,
       priority: 0,
       name: "verdicts",

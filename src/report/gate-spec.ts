@@ -1,7 +1,7 @@
 // Thresholds as users give them — inline pairs (`latency.p99=10%,memory.dataPlane=15%`)
 // or a YAML file — read into the gate the comparison uses. Shared by the CLI's
 // --thresholds and the Action's `thresholds` input, which word their errors themselves.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import {
   DEFAULT_GATE,
   type GateConfig,
@@ -12,7 +12,8 @@ import {
 
 export async function readGateSpec(spec: string | undefined | null): Promise<GateConfig> {
   if (spec === undefined || spec === null || spec.trim() === "") return DEFAULT_GATE;
-  if (spec.includes("=")) return parseInlineGate(spec);
+  // A file path may hold "=" too (dir/p99=10%.yaml): an existing file wins.
+  if (spec.includes("=") && !(await isFile(spec))) return parseInlineGate(spec);
   let text: string;
   try {
     text = await readFile(spec, "utf8");
@@ -22,4 +23,12 @@ export async function readGateSpec(spec: string | undefined | null): Promise<Gat
     );
   }
   return parseGateFile(text, spec);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }

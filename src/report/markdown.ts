@@ -6,6 +6,7 @@
 import { markdownTable } from "markdown-table";
 import type { Block, Section } from "./document.ts";
 import type { ChartImage } from "./quickchart.ts";
+import { defuseMarkdown } from "./untrusted.ts";
 
 /** GitHub's limit on a comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -14,14 +15,16 @@ export const COMPACT_LIMIT = GITHUB_COMMENT_LIMIT - 1_536;
 
 export type Images = ReadonlyMap<string, ChartImage> | null;
 
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/** A table cell: defused, and a | would end the cell early (even inside a code span). */
+const cell = (text: string): string => defuseMarkdown(text).replace(/\|/g, "\\|");
 
 function renderBlock(block: Block, images: Images): string | null {
   switch (block.kind) {
     case "paragraph":
-      return block.text;
+      return defuseMarkdown(block.text);
     case "list":
-      return block.items.map((item) => `- ${item.replace(/\r?\n/g, " ")}`).join("\n");
+      if (block.items.length === 0) return null;
+      return block.items.map((item) => `- ${defuseMarkdown(item)}`).join("\n");
     case "table":
       return markdownTable([block.header.map(cell), ...block.rows.map((r) => r.map(cell))], {
         align: block.align,
@@ -30,9 +33,9 @@ function renderBlock(block: Block, images: Images): string | null {
       const image = images?.get(block.chart.id);
       if (!image) return null;
       if (image.url === null) {
-        return `_Chart "${block.chart.title}" is too large for an image URL; it is in report.html._`;
+        return `_Chart "${defuseMarkdown(block.chart.title)}" is too large for an image URL; it is in report.html._`;
       }
-      return `![${block.chart.title.replace(/[[\]]/g, "")}](${image.url})`;
+      return `![${defuseMarkdown(block.chart.title.replace(/[[\]]/g, ""))}](${image.url})`;
     }
   }
 }
@@ -46,7 +49,7 @@ export function renderSection(section: Section, images: Images, blocks = section
   // A section of charts only, without chart images, is left out heading and all.
   if (parts.length === 0 && blocks.length > 0) return "";
   if (section.heading)
-    parts.unshift(`${"#".repeat(section.heading.level)} ${section.heading.text}`);
+    parts.unshift(`${"#".repeat(section.heading.level)} ${defuseMarkdown(section.heading.text)}`);
   return parts.join("\n\n");
 }
 
@@ -85,17 +88,48 @@ function truncated(section: Section, keep: number): { blocks: Block[]; cut: bool
   return { blocks, cut };
 }
 
+/** At most this many section names are listed in the note on what was left out. */
+const MAX_NAMED = 12;
+
+/** Section names hold scenario names, which are untrusted like every text of the report. */
+const named = (names: string[]): string =>
+  defuseMarkdown(
+    names.length <= MAX_NAMED
+      ? names.join("; ")
+      : `${names.slice(0, MAX_NAMED).join("; ")}; and ${names.length - MAX_NAMED} more`,
+  );
+
 function leftOutNote(omitted: string[], cut: string[], limit: number): string {
   if (omitted.length === 0 && cut.length === 0) return "";
   const parts: string[] = [];
-  if (omitted.length > 0) parts.push(`left out: ${omitted.join("; ")}`);
-  if (cut.length > 0) parts.push(`shortened: ${cut.join("; ")}`);
+  if (omitted.length > 0) parts.push(`left out: ${named(omitted)}`);
+  if (cut.length > 0) parts.push(`shortened: ${named(cut)}`);
   return `_To stay under ${limit.toLocaleString("en-US")} characters this summary ${parts.join("; and ")}. The full report is report.md and report.html with the results._`;
 }
+
+/** The largest `keep` in [lo, hi] for which `fits(keep)` holds (it holds for fewer); lo if none. */
+function largestFitting(lo: number, hi: number, fits: (keep: number) => boolean): number {
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const itemCount = (blocks: readonly Block[]): number =>
+  blocks.reduce(
+    (n, b) =>
+      Math.max(n, b.kind === "list" ? b.items.length : b.kind === "table" ? b.rows.length : 0),
+    0,
+  );
 
 /**
  * The compact Markdown: essential sections whole, then the rest by priority while the
  * whole stays within `limit` characters, ending with what was left out or shortened.
+ * When the essential sections alone do not fit, they get shorter step by step: their
+ * compact blocks, then their lists cut to as many items as fit (saying how many more),
+ * and, whatever the input, a final cut of the text so the limit always holds.
  */
 export function renderCompact(
   sections: readonly Section[],
@@ -105,13 +139,6 @@ export function renderCompact(
   const chosen: (string | null)[] = sections.map((s) =>
     s.essential ? renderSection(s, images) : null,
   );
-  const essentialLength = chosen.reduce((n, t) => n + (t === null ? 0 : t.length + 2), 0);
-  if (essentialLength > limit) {
-    // Only when there are very many meshes: verdict tables keep the meshes with a change.
-    sections.forEach((s, i) => {
-      if (s.essential && s.compactBlocks) chosen[i] = renderSection(s, images, s.compactBlocks);
-    });
-  }
   const cut: string[] = [];
   const assemble = () => {
     const omitted = sections
@@ -119,6 +146,37 @@ export function renderCompact(
       .map((s) => s.name);
     return join([...chosen.map((t) => t ?? ""), leftOutNote(omitted, cut, limit)]);
   };
+  const essential = sections.map((s, i) => ({ s, i })).filter(({ s }) => s.essential);
+  // Only when there are very many meshes: the verdicts in ever shorter forms.
+  const steps = Math.max(0, ...essential.map(({ s }) => s.compactBlocks?.length ?? 0));
+  for (let step = 0; step < steps && assemble().length > limit; step++) {
+    for (const { s, i } of essential) {
+      const variant = s.compactBlocks?.[Math.min(step, s.compactBlocks.length - 1)];
+      if (variant) chosen[i] = renderSection(s, images, variant);
+    }
+    if (step === 0) cut.push("the verdicts (only what changed)");
+  }
+  if (assemble().length > limit) {
+    // Last resort: every essential list cut to the same number of items, as many as fit.
+    const shortest = (s: Section) => s.compactBlocks?.at(-1) ?? s.blocks;
+    const cutTo = (keep: number) => {
+      for (const { s, i } of essential) {
+        chosen[i] = renderSection(
+          s,
+          images,
+          s.cutBlocks ? s.cutBlocks(keep) : truncated({ ...s, blocks: shortest(s) }, keep).blocks,
+        );
+      }
+    };
+    const most = Math.max(0, ...essential.map(({ s }) => itemCount(shortest(s))));
+    cutTo(
+      largestFitting(0, most, (keep) => {
+        cutTo(keep);
+        return assemble().length <= limit;
+      }),
+    );
+    cut.splice(0, cut.length, "the verdicts (each list cut to its first items)");
+  }
   const order = sections
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => !s.essential)
@@ -138,5 +196,18 @@ export function renderCompact(
       chosen[i] = null;
     }
   }
-  return assemble();
+  return hardCut(assemble(), limit);
+}
+
+/**
+ * Whatever the input (thousands of scenarios, each with an essential header), the text
+ * ends within `limit`: cut at a line boundary, saying so. The verdicts come first, so they
+ * are what stays.
+ */
+function hardCut(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const tail = "\n\n_… cut here to stay under the size limit: see the full report (report.md)._\n";
+  const head = text.slice(0, limit - tail.length);
+  const end = head.lastIndexOf("\n");
+  return `${head.slice(0, end > 0 ? end : head.length).trimEnd()}${tail}`;
 }

@@ -2,7 +2,7 @@
 // GitHub side reads verdicts from it). Pure.
 import type { Comparison } from "../stats/compare.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
-import { type MeshOverhead, overheadVsBare } from "../stats/overhead.ts";
+import { type MeshOverhead, type NotComparable, overheadVsBare } from "../stats/overhead.ts";
 import type { MeshSummary, ScenarioSummary } from "../stats/summarize.ts";
 import { VERSION } from "../version.ts";
 import { overTimeKey } from "./document.ts";
@@ -18,6 +18,8 @@ export interface SummaryJson {
     meshes: (MeshSummary & { overTime: OverTimeSeries | null })[];
     /** Null when the scenario has no completed bare run. */
     overheadVsBare: MeshOverhead[] | null;
+    /** Meshes left out of overheadVsBare: their runs and bare's differ (fingerprints). */
+    overheadNotComparable: NotComparable[];
   }[];
   comparison: Comparison | null;
   /** Verdict counts, and the regressions as `scenario / mesh: metric`. */
@@ -52,14 +54,18 @@ export function buildSummaryJson(
     schema: SUMMARY_SCHEMA,
     meshbenchVersion: VERSION,
     problems: [...problems],
-    scenarios: scenarios.map((s) => ({
-      scenario: s.scenario,
-      meshes: s.meshes.map((m) => ({
-        ...m,
-        overTime: overTime.get(overTimeKey(s.scenario, m.label)) ?? null,
-      })),
-      overheadVsBare: overheadVsBare(s),
-    })),
+    scenarios: scenarios.map((s) => {
+      const overhead = overheadVsBare(s);
+      return {
+        scenario: s.scenario,
+        meshes: s.meshes.map((m) => ({
+          ...m,
+          overTime: overTime.get(overTimeKey(s.scenario, m.label)) ?? null,
+        })),
+        overheadVsBare: overhead?.meshes ?? null,
+        overheadNotComparable: overhead?.notComparable ?? [],
+      };
+    }),
     comparison,
     verdicts,
   };

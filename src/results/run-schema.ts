@@ -1,6 +1,7 @@
 // run.json: one run of one mesh in one scenario, everything a report needs in one file
 // (the compressed full histogram is inside `load`). Validated with zod on read and write.
 import { z } from "zod";
+import { checkHistograms } from "./histogram-check.ts";
 import { loadgenResultSchema } from "./loadgen-schema.ts";
 import { RUN_SCHEMA } from "./run-version.ts";
 
@@ -165,7 +166,9 @@ export const runSchema = z
   .refine((run) => run.status.state !== "ok" || run.load !== null, {
     path: ["load"],
     message: "a run with status ok must have its load results",
-  });
+  })
+  // A histogram that does not decode would fail the report later; it is damage like any other.
+  .superRefine((run, ctx) => checkHistograms(run.load, ctx));
 
 export type Mesh = z.infer<typeof meshSchema>;
 export type RunSpec = z.infer<typeof specSchema>;

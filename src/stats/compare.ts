@@ -1,6 +1,7 @@
 // A candidate result set against a baseline set (issue #3): meshes are paired by scenario,
 // name and variant (so a version bump is what gets compared), each pair must have the same
-// fingerprint (or be forced), and every metric both sides have gets a verdict. Pure.
+// fingerprint, and each side's runs one fingerprint (or be forced), and every metric both
+// sides have gets a verdict. Pure.
 import { fingerprintDifferences } from "../results/fingerprint.ts";
 import { meshLineage } from "../results/mesh.ts";
 import { METRIC_IDS, type MetricId, metricDef, type Threshold } from "./metrics.ts";
@@ -23,6 +24,16 @@ export interface MeshComparison {
   /** Non-empty when the fingerprints differ and the comparison was forced. */
   forcedDifferences: string[];
   metrics: MetricComparison[];
+  /**
+   * Metrics measured on one side only (e.g. a control plane the baseline's mesh did not
+   * have): no verdict is possible, and a reader must not take them for unchanged.
+   */
+  oneSided: OneSided[];
+}
+
+export interface OneSided {
+  metric: MetricId;
+  side: "baseline" | "candidate";
 }
 
 export interface RefusedPair {
@@ -71,6 +82,16 @@ export function compareMesh(
   return out;
 }
 
+export function oneSidedMetrics(base: MeshSummary, cand: MeshSummary): OneSided[] {
+  const out: OneSided[] = [];
+  for (const metric of METRIC_IDS) {
+    const b = base.metrics[metric] !== undefined;
+    const c = cand.metrics[metric] !== undefined;
+    if (b !== c) out.push({ metric, side: b ? "baseline" : "candidate" });
+  }
+  return out;
+}
+
 function pairFor(cand: MeshSummary, baseline: MeshSummary[]): MeshSummary | string {
   const same = baseline.filter((b) => meshLineage(b.mesh) === meshLineage(cand.mesh));
   if (same.length === 1) return same[0]!;
@@ -103,7 +124,13 @@ export function compareResults(
         continue;
       }
       paired.add(base);
-      const differences = fingerprintDifferences(base.fingerprint, cand.fingerprint);
+      // A side whose runs differ among themselves has no one fingerprint: its medians mix
+      // settings, so it is refused like a pair that differs.
+      const differences = [
+        ...fingerprintDifferences(base.fingerprint, cand.fingerprint),
+        ...base.fingerprintConflicts.map((c) => `baseline runs differ, ${c}`),
+        ...cand.fingerprintConflicts.map((c) => `candidate runs differ, ${c}`),
+      ];
       if (differences.length > 0 && !options.force) {
         result.refused.push({
           scenario: cand.scenario,
@@ -122,6 +149,7 @@ export function compareResults(
         baselineLabel: base.label,
         forcedDifferences: differences,
         metrics,
+        oneSided: oneSidedMetrics(base, cand),
       });
     }
   }

@@ -1,7 +1,9 @@
 // What a mesh costs against `bare` in the same results: per latency percentile the
 // difference of medians in ms and their ratio; per resource figure the difference of
-// medians, also per 1,000 rps of the mesh's median achieved rate. Pure.
+// medians, also per 1,000 rps of the mesh's median achieved rate. Only runs alike (same
+// fingerprint) are set against each other. Pure.
 import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
+import { fingerprintDifferences } from "../results/fingerprint.ts";
 import { BARE } from "../results/mesh.ts";
 import { RESOURCE_KINDS, type ResourceMetric } from "./metrics.ts";
 import type { MeshSummary, ScenarioSummary } from "./summarize.ts";
@@ -26,12 +28,37 @@ export interface MeshOverhead {
   resources: Partial<Record<ResourceMetric, ResourceOverhead>>;
 }
 
-export function overheadVsBare(scenario: ScenarioSummary): MeshOverhead[] | null {
+/** A mesh whose overhead is not computed because its runs and bare's are not alike. */
+export interface NotComparable {
+  label: string;
+  differences: string[];
+}
+
+export interface Overhead {
+  meshes: MeshOverhead[];
+  notComparable: NotComparable[];
+}
+
+/**
+ * Each mesh against bare; null without a completed bare run. A mesh measured at another
+ * rate, duration, platform… than bare (or whose runs, or bare's, differ among themselves)
+ * would show a difference of settings as overhead, so it is left out, naming why.
+ */
+export function overheadVsBare(scenario: ScenarioSummary): Overhead | null {
   const bare = scenario.meshes.find((m) => m.mesh.name === BARE && m.runs.length > 0);
   if (!bare) return null;
-  return scenario.meshes
-    .filter((m) => m !== bare && m.mesh.name !== BARE && m.runs.length > 0)
-    .map((mesh) => meshOverhead(mesh, bare));
+  const out: Overhead = { meshes: [], notComparable: [] };
+  for (const mesh of scenario.meshes) {
+    if (mesh === bare || mesh.mesh.name === BARE || mesh.runs.length === 0) continue;
+    const differences = [
+      ...fingerprintDifferences(bare.fingerprint, mesh.fingerprint),
+      ...bare.fingerprintConflicts.map((c) => `runs of bare differ, ${c}`),
+      ...mesh.fingerprintConflicts.map((c) => `runs of ${mesh.label} differ, ${c}`),
+    ];
+    if (differences.length > 0) out.notComparable.push({ label: mesh.label, differences });
+    else out.meshes.push(meshOverhead(mesh, bare));
+  }
+  return out;
 }
 
 function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {

@@ -68,6 +68,19 @@ beforeAll(async () => {
   await writeSet(cand, true);
   await mkdir(join(cand, "smoke/istio/r9"), { recursive: true });
   await writeFile(join(cand, "smoke/istio/r9/run.json"), '{"schema": "meshbench/run/v1", "scen');
+  // Valid JSON of the right shape whose compressed histograms do not decode, in the
+  // candidate and in the baseline.
+  const [first] = exampleRuns(false);
+  const corrupt = (r: number) => {
+    const data = structuredClone(first!.run);
+    data.repetition = r;
+    data.load!.histogram = Buffer.from("HISTFAAA not deflate data").toString("base64");
+    return `${JSON.stringify(data)}\n`;
+  };
+  for (const root of [cand, base]) {
+    await mkdir(join(root, "smoke/bare/r7"), { recursive: true });
+    await writeFile(join(root, "smoke/bare/r7/run.json"), corrupt(7));
+  }
   await writeFile(
     join(cand, "smoke/bare/r3/latency.hlog"),
     "#[StartTime: 1 (seconds since epoch)]\n0.000,1.000,1.0,HISTFAAAAnotbase64!!\n",
@@ -96,8 +109,15 @@ describe("meshbench report", () => {
     expect(outcome.stderr).toContain(
       `${join(cand, "smoke/bare/r3/latency.hlog")}: damaged interval log`,
     );
+    for (const root of [cand, base]) {
+      expect(outcome.stderr).toContain(
+        `${join(root, "smoke/bare/r7/run.json")}: damaged run file: load.histogram: not a compressed HdrHistogram that decodes`,
+      );
+    }
+    expect(outcome.stderr).not.toContain("internal error");
     const md = await readFile(join(out(), "report.md"), "utf8");
     expect(md).toContain("smoke/istio/r9/run.json: damaged");
+    expect(md).toContain("smoke/bare/r7/run.json: damaged run file: load.histogram");
     expect(md).toContain("bare: latency over time (ms, log scale), per 1 s, 2 run(s) merged");
     expect(md).toContain(
       "linkerd 2.16.0: latency over time (ms, log scale), per 1 s, 3 run(s) merged",
@@ -161,7 +181,13 @@ describe("meshbench compare", () => {
   });
 
   it("exits 0 on a regression without --fail-on-regression", async () => {
-    expect((await meshbench(["compare", base, cand])).code).toBe(0);
+    const o = await meshbench(["compare", base, cand]);
+    expect(o.code).toBe(0);
+    // A histogram that does not decode, on either side, is reported and skipped.
+    expect(o.stderr).toContain(
+      `baseline: ${join(base, "smoke/bare/r7/run.json")}: damaged run file: load.histogram`,
+    );
+    expect(o.stderr).toContain(`${join(cand, "smoke/bare/r7/run.json")}: damaged run file`);
   });
 
   it("exits 0 when thresholds allow the change", async () => {
@@ -176,6 +202,21 @@ describe("meshbench compare", () => {
       "--fail-on-regression",
     ]);
     expect(o.stderr).not.toContain("regressed:");
+    expect(o.code).toBe(0);
+  });
+
+  it("reads a thresholds file whose path holds an =, rather than taking it for pairs", async () => {
+    const gate = join(dir, "latency=40%.yaml");
+    await writeFile(gate, "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\n");
+    const o = await meshbench([
+      "compare",
+      base,
+      cand,
+      "--thresholds",
+      gate,
+      "--fail-on-regression",
+    ]);
+    expect(o.stderr).not.toContain("--thresholds");
     expect(o.code).toBe(0);
   });
 

@@ -62,6 +62,29 @@ describe("run.json", () => {
     );
   });
 
+  it("reports a compressed histogram that does not decode as damaged, naming the field", () => {
+    // Right shape, wrong content: base64 of bytes that are not a zlib stream, and a cut one.
+    const notZlib = Buffer.from("HISTFAAA this is not deflate data").toString("base64");
+    const good = run();
+    const cut = good.load!.histogram.slice(0, 40);
+    const url = Object.keys(good.load!.paths)[0]!;
+    const cases: [string, (r: ReturnType<typeof run>) => void][] = [
+      ["load.histogram", (r) => (r.load!.histogram = notZlib)],
+      ["load.errorHistogram", (r) => (r.load!.errorHistogram = cut)],
+      [`load.paths.${url}.histogram`, (r) => (r.load!.paths[url]!.histogram = "")],
+    ];
+    for (const [field, damage] of cases) {
+      const data = run();
+      damage(data);
+      const parsed = parseRun(JSON.stringify(data), "g/run.json");
+      expect(parsed.ok).toBe(false);
+      expect(!parsed.ok && parsed.problem).toContain(
+        `g/run.json: damaged run file: ${field}: not a compressed HdrHistogram that decodes (`,
+      );
+      expect(() => serializeRun(data)).toThrow(`refusing to write an invalid run.json: ${field}:`);
+    }
+  });
+
   it("tells a foreign file from a damaged one", () => {
     const loadgen = parseRun(
       JSON.stringify(loadResult({ histogram: uniformHistogram(1, 10) })),

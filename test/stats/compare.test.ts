@@ -73,4 +73,30 @@ describe("comparing a candidate with a baseline", () => {
     const forced = compareResults(baseline, other, { gate: DEFAULT_GATE, force: true });
     expect(forced.meshes[0]!.forcedDifferences).toEqual(["rate (rps): 1000 ≠ 2000"]);
   });
+
+  it("refuses a mesh whose runs differ among themselves, on either side, unless forced", () => {
+    // Run 2 of the candidate's istio ran at 2000 rps, run 1 at 1000 like the baseline.
+    const mixed = summarize([
+      ...runs({ name: "istio", version: "1.25.0" }, [1500]),
+      ...runs({ name: "istio", version: "1.25.0" }, [1500, 1510], 2000).slice(1),
+    ]);
+    expect(mixed[0]!.meshes[0]!.fingerprintConflicts).toEqual([
+      "repetition 2: rate (rps): 1000 ≠ 2000",
+    ]);
+    const refused = compareResults(baseline, mixed, { gate: DEFAULT_GATE });
+    expect(refused.meshes).toEqual([]);
+    expect(refused.refused[0]!.differences).toEqual([
+      "candidate runs differ, repetition 2: rate (rps): 1000 ≠ 2000",
+    ]);
+    const asBaseline = compareResults(mixed, summarize(runs({ name: "istio" }, [1500, 1500])), {
+      gate: DEFAULT_GATE,
+    });
+    expect(asBaseline.refused[0]!.differences).toEqual([
+      "baseline runs differ, repetition 2: rate (rps): 1000 ≠ 2000",
+    ]);
+    const forced = compareResults(baseline, mixed, { gate: DEFAULT_GATE, force: true });
+    expect(forced.meshes[0]!.forcedDifferences).toEqual([
+      "candidate runs differ, repetition 2: rate (rps): 1000 ≠ 2000",
+    ]);
+  });
 });

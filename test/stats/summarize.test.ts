@@ -120,7 +120,9 @@ describe("summaries over repetitions", () => {
 
 describe("overhead against bare", () => {
   it("subtracts and divides the medians, and scales resources per 1,000 rps", () => {
-    const [o] = overheadVsBare(scenario!)!;
+    const overhead = overheadVsBare(scenario!)!;
+    expect(overhead.notComparable).toEqual([]);
+    const [o] = overhead.meshes;
     // Medians: istio p50 3000 µs, bare p50 1000 µs.
     expect(o!.label).toBe("istio 1.24.0");
     expect(o!.latency.p50!.addedMs).toBeCloseTo(2.0, 2);
@@ -134,5 +136,26 @@ describe("overhead against bare", () => {
   it("is not computed without a bare run", () => {
     const [s] = summarize(inputs.filter((i) => i.run.mesh.name !== "bare"));
     expect(overheadVsBare(s!)).toBeNull();
+  });
+
+  it("leaves out a mesh whose runs are not alike bare's, naming the differences", () => {
+    const at2000 = istioRuns.map((run) => ({ ...run, spec: { ...run.spec, rate: 2000 } }));
+    const mixed = istioRuns.map((run) =>
+      run.repetition === 3 ? { ...run, spec: { ...run.spec, connections: 32 } } : run,
+    );
+    const bareInputs = bareRuns.map((run, i) => ({ path: `b${i}/run.json`, run }));
+    for (const [runs, differences] of [
+      [at2000, ["rate (rps): 1000 ≠ 2000"]],
+      [mixed, ["runs of istio 1.24.0 differ, repetition 3: connections: 64 ≠ 32"]],
+    ] as const) {
+      const [s] = summarize([
+        ...bareInputs,
+        ...runs.map((run, i) => ({ path: `i${i}/run.json`, run })),
+      ]);
+      expect(overheadVsBare(s!)).toEqual({
+        meshes: [],
+        notComparable: [{ label: "istio 1.24.0", differences }],
+      });
+    }
   });
 });
