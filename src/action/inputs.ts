@@ -25,6 +25,8 @@ export interface ActionInputs {
   resultsDir: string;
   artifactPrefix: string;
   baseline: BaselineSpec;
+  /** Whose runs `baseline: auto` searches (a workflow file name or id); null: this workflow's. */
+  baselineWorkflow: string | null;
   /** Regression thresholds, passed as written to the comparison (issue 3 defines the syntax). */
   thresholds: string | null;
   failOnRegression: boolean;
@@ -135,6 +137,21 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
       ? { kind: baselineText }
       : { kind: "path", path: baselineText };
 
+  const baselineWorkflow = raw("baseline-workflow") || null;
+  if (baselineWorkflow !== null) {
+    if (!/^(\d+|[A-Za-z0-9._-]+\.ya?ml)$/.test(baselineWorkflow)) {
+      bad(
+        "baseline-workflow",
+        baselineWorkflow,
+        "use a workflow's file name in .github/workflows (e.g. weekly.yml) or its numeric id, or leave it empty for this workflow",
+      );
+    } else if (baseline.kind !== "auto") {
+      problems.push(
+        `input "baseline-workflow": given, but baseline is ${baselineText}; it names where baseline: auto looks`,
+      );
+    }
+  }
+
   const githubToken = raw("github-token");
   if (command === "report" && !githubToken) {
     problems.push(
@@ -152,6 +169,7 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     resultsDir: raw("results-dir") || "meshbench-results",
     artifactPrefix,
     baseline,
+    baselineWorkflow,
     thresholds: raw("thresholds") || null,
     failOnRegression: boolean("fail-on-regression", true),
     comment: oneOf("comment", COMMENT_MODES, "auto"),

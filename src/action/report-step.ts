@@ -106,6 +106,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     prefix,
     scenario: scenario.name,
     into: baselineInto,
+    ...(inputs.baselineWorkflow ? { workflow: inputs.baselineWorkflow } : {}),
   });
   for (const note of baseline.notes) info(note);
   if (baseline.found)

@@ -1,6 +1,8 @@
 // The baseline a report compares against:
 //   auto  the newest successful run of the workflow on the default branch that still has
-//         this scenario's results artifacts — runs are paged newest first; runs from forks
+//         this scenario's results artifacts — this workflow's (under workflow_run, the
+//         triggering one's), or another named by `workflow` (a weekly run on the default
+//         branch keeps a baseline fresh for pull-request workflows that run less often) — runs are paged newest first; runs from forks
 //         or pull requests are never taken (a PR from a fork's "main" is on branch "main"
 //         too); runs whose artifacts all expired are skipped and counted, since artifacts
 //         live 90 days by default
@@ -55,6 +57,11 @@ export interface BaselineOptions {
   maxRuns?: number;
   /** Branch to take the baseline from (default: the repository's default branch). */
   branch?: string;
+  /**
+   * The workflow whose runs hold baselines: a file name in .github/workflows (`weekly.yml`)
+   * or a numeric id. Default: this run's workflow (under workflow_run, the triggering one).
+   */
+  workflow?: string;
   limits?: Partial<DownloadLimits>;
 }
 
@@ -68,6 +75,13 @@ export async function findBaseline(
     return await latestSuccessfulRun(options);
   } catch (error) {
     const status = httpStatus(error);
+    if (status === 404 && options.workflow !== undefined) {
+      return {
+        found: false,
+        reason: `could not look for a baseline: no workflow ${options.workflow} in ${options.ctx.owner}/${options.ctx.repo} (${apiMessage(error)}); baseline-workflow takes a file name in .github/workflows, e.g. weekly.yml, or a workflow id`,
+        notes: [],
+      };
+    }
     const hint = status === 403 || status === 404 ? " (the token needs `actions: read`)" : "";
     return {
       found: false,
@@ -92,7 +106,8 @@ async function localBaseline(path: string): Promise<BaselineResult> {
 async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> {
   const { gh, ctx } = o;
   const self = `${ctx.owner}/${ctx.repo}`;
-  const workflowId = await workflowOf(gh, ctx);
+  const workflowId = o.workflow ?? (await workflowOf(gh, ctx));
+  const ofWorkflow = o.workflow === undefined ? "this workflow" : `workflow ${o.workflow}`;
   const branch =
     o.branch ??
     ctx.defaultBranch ??
@@ -173,7 +188,7 @@ async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> 
   if (withoutArtifacts) details.push(`${withoutArtifacts} had none for this scenario`);
   return {
     found: false,
-    reason: `no successful run of this workflow on ${branch} has ${o.prefix}-${o.scenario}-* artifacts (${details.join("; ")})`,
+    reason: `no successful run of ${ofWorkflow} on ${branch} has ${o.prefix}-${o.scenario}-* artifacts (${details.join("; ")})`,
     notes,
   };
 }

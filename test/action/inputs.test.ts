@@ -26,6 +26,7 @@ describe("parseInputs", () => {
       resultsDir: "meshbench-results",
       artifactPrefix: "meshbench",
       baseline: { kind: "auto" },
+      baselineWorkflow: null,
       thresholds: null,
       failOnRegression: true,
       comment: "auto",
@@ -130,6 +131,28 @@ describe("parseInputs", () => {
       );
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe("baseline-workflow", () => {
+  it("takes a workflow file name or id for baseline: auto", () => {
+    expect(parseInputs(from({ ...minimal, "baseline-workflow": "weekly.yml" }))).toMatchObject({
+      baseline: { kind: "auto" },
+      baselineWorkflow: "weekly.yml",
+    });
+    expect(parseInputs(from({ ...minimal, "baseline-workflow": "161335" })).baselineWorkflow).toBe(
+      "161335",
+    );
+  });
+
+  it("refuses a path or a display name, and a workflow with a baseline that is not auto", () => {
+    expect(problems({ ...minimal, "baseline-workflow": ".github/workflows/weekly.yml" })).toEqual([
+      'input "baseline-workflow": ".github/workflows/weekly.yml" is not allowed; use a workflow\'s file name in .github/workflows (e.g. weekly.yml) or its numeric id, or leave it empty for this workflow',
+    ]);
+    expect(problems({ ...minimal, "baseline-workflow": "weekly mesh report" })).toHaveLength(1);
+    expect(problems({ ...minimal, baseline: "none", "baseline-workflow": "weekly.yml" })).toEqual([
+      'input "baseline-workflow": given, but baseline is none; it names where baseline: auto looks',
+    ]);
   });
 });
 
