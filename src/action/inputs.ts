@@ -31,6 +31,11 @@ export interface ActionInputs {
   thresholds: string | null;
   failOnRegression: boolean;
   comment: CommentMode;
+  /**
+   * Login the sticky comment is written by, when the token cannot say (GET /user answers
+   * 403 to App installation tokens, and meshbench assumes github-actions[bot]); null: ask.
+   */
+  commentAuthor: string | null;
   /** Base URL of the QuickChart server (`https://quickchart.io`), or null for no chart links. */
   chartHost: string | null;
   /** Secret: mask it before anything else. "" when not given. */
@@ -173,6 +178,7 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     thresholds: raw("thresholds") || null,
     failOnRegression: boolean("fail-on-regression", true),
     comment: oneOf("comment", COMMENT_MODES, "auto"),
+    commentAuthor: commentAuthor(raw("comment-author"), bad),
     chartHost: chartHost(raw("chart-host"), bad),
     githubToken,
     // GitHub allows 1–90 days, up to 400 for private repositories whose settings allow it.
@@ -212,6 +218,21 @@ function terraformVars(
     return null;
   }
   return parsed as Record<string, string | number | boolean>;
+}
+
+/** A GitHub login: a user's, or an App's bot (`my-app[bot]`). */
+function commentAuthor(
+  v: string,
+  bad: (name: string, value: string, allowed: string) => void,
+): string | null {
+  if (v === "") return null;
+  if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(v)) return v;
+  bad(
+    "comment-author",
+    v,
+    "use a GitHub login such as my-app[bot] (the App's slug followed by [bot]), or leave it empty",
+  );
+  return null;
 }
 
 function site(

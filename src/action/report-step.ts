@@ -184,6 +184,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
         body: `${head}\n\n${compact}\n\n[Full report and charts](${fullReportUrl}) · [run](${runUrl(ctx, ctx.runId)})`,
         fullReportUrl,
         createIfMissing: decision.createIfMissing,
+        ...(inputs.commentAuthor ? { author: inputs.commentAuthor } : {}),
       },
     );
     info(

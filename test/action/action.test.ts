@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeRun } from "../../src/results/run-file.ts";
 import {
+  ALL_WRITE,
   type FakeGitHub,
   type FakeRun,
   startFakeGitHub,
@@ -174,6 +175,35 @@ describe("the Action, command: report", () => {
         text.split("\n").filter((l) => !l.startsWith("::add-mask::") && l.includes(TOKEN)),
       ).toEqual([]);
     }
+  }, 60_000);
+
+  it("keeps one comment for a GitHub App installation token when comment-author names its bot", async () => {
+    // An App's token (actions/create-github-app-token) cannot call GET /user either, and
+    // its comments are by <slug>[bot], not github-actions[bot].
+    const APP = "ghs_appInstallationToken0123456789abc";
+    fake.state.tokens.set(APP, {
+      kind: "installation",
+      user: { login: "bench-app[bot]", id: 99_001, type: "Bot" },
+      permissions: { ...ALL_WRITE },
+    });
+    const inputs = {
+      command: "report",
+      "github-token": APP,
+      "comment-author": "bench-app[bot]",
+      "fail-on-regression": "false",
+    };
+    const first = await job(fake, current, inputs, pullRequestEvent);
+    expect((await runStep("action.js", first.env, first.workspace)).code).toBe(0);
+    const [created] = fake.state.commentsOn(7);
+    expect(created?.user.login).toBe("bench-app[bot]");
+    // The next run reports against another baseline, so the body differs and is written.
+    const newer = fake.state.addRun({ createdAt: "2026-11-19T20:00:00Z" });
+    resultArtifacts(fake, newer, true);
+    const second = await job(fake, { ...current, runAttempt: 2 }, inputs, pullRequestEvent);
+    const r2 = await runStep("action.js", second.env, second.workspace);
+    expect(r2.stdout).toMatch(/PR #7 comment: updated /);
+    expect(fake.state.commentsOn(7).map((c) => c.id)).toEqual([created!.id]);
+    expect(fake.state.commentsOn(7)[0]!.body).toContain(`run ${newer.id}`);
   }, 60_000);
 
   it("says no-baseline, not an error, when no earlier run has results", async () => {

@@ -30,6 +30,7 @@ describe("parseInputs", () => {
       thresholds: null,
       failOnRegression: true,
       comment: "auto",
+      commentAuthor: null,
       chartHost: "https://quickchart.io",
       githubToken: "",
       retentionDays: null,
@@ -131,6 +132,23 @@ describe("parseInputs", () => {
       );
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe("comment-author", () => {
+  it("takes a user's login or an App's bot login", () => {
+    expect(parseInputs(from({ ...minimal, "comment-author": "my-app[bot]" })).commentAuthor).toBe(
+      "my-app[bot]",
+    );
+    expect(parseInputs(from({ ...minimal, "comment-author": "alice" })).commentAuthor).toBe(
+      "alice",
+    );
+  });
+
+  it("refuses what is not a login", () => {
+    expect(problems({ ...minimal, "comment-author": "@my-app" })).toEqual([
+      'input "comment-author": "@my-app" is not allowed; use a GitHub login such as my-app[bot] (the App\'s slug followed by [bot]), or leave it empty',
+    ]);
   });
 });
 
