@@ -28,11 +28,11 @@ import { type HistoryEntry, trendSeries } from "../github/history-format.ts";
 import { findPullRequest } from "../github/pull-request.ts";
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
-import { readGateSpec } from "../report/gate-spec.ts";
 import { generateReport } from "../report/generate.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { regressions } from "../stats/compare.ts";
+import { actionGate } from "./gate.ts";
 import { historyEntry } from "./history-entry.ts";
 import type { ActionInputs } from "./inputs.ts";
 import { overallVerdict } from "./verdict.ts";
@@ -130,7 +130,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     resultsDirs: current.artifacts.map((a) => a.dir),
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
-    gate: await readGateSpec(inputs.thresholds),
+    gate: await actionGate(inputs.thresholds),
     chartHost: inputs.chartHost ?? "none",
     shortUrls: false,
     force: false,

@@ -9,10 +9,10 @@ import { info, warning } from "../github/runtime.ts";
 import { saveTeardownState } from "../github/secrets.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { toolCacheDownload } from "../github/tools.ts";
-import { readGateSpec } from "../report/gate-spec.ts";
 import type { ClusterOverride } from "../run/platforms.ts";
 import { runScenario } from "../run/scenario-run.ts";
 import { loadScenario, type Scenario } from "../scenario/load.ts";
+import { actionGate } from "./gate.ts";
 import type { ActionInputs } from "./inputs.ts";
 
 /**
@@ -74,7 +74,7 @@ export async function runStep(
     ...(inputs.repetitions !== null ? { repetitions: inputs.repetitions } : {}),
     resultsRoot: inputs.resultsDir,
     chartHost: inputs.chartHost ?? "none",
-    gate: await readGateSpec(inputs.thresholds),
+    gate: await actionGate(inputs.thresholds),
     signal,
     progress: info,
   });
