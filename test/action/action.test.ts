@@ -15,6 +15,7 @@ import {
   startFakeGitHub,
   zip,
 } from "../helpers/fake-github/index.ts";
+import { resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type RunnerFiles, runnerFiles } from "../helpers/github-env.ts";
 import { exampleRuns } from "../support/example.ts";
 
@@ -333,6 +334,78 @@ describe("the Action, command: run, and post", () => {
     expect(post.code).toBe(0);
     await expect(stat(kubeconfigPath)).rejects.toThrow(/ENOENT/);
   }, 30_000);
+
+  it("post removes from a given cluster what a killed main left there, by the run's label", async () => {
+    const kube = await startFakeKube({ readyAfterMs: 60_000 }); // the workload never gets ready
+    try {
+      const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
+      const j = await job(
+        fake,
+        run,
+        { command: "run", provider: "kubeconfig", kubeconfig: kube.kubeconfig },
+        {},
+      );
+      await writeFile(
+        join(j.workspace, "smoke.yaml"),
+        'name: kube-smoke\nplatform: kubernetes\ncluster: { provider: kubeconfig, timeouts: { deploy: 5m } }\nmeshes: [bare]\nrepetitions: 1\nworkload: { app: emojivoto, instances: 2 }\nload: { rate: 10, duration: 60s, warmup: 1s, connections: 2, paths: ["/api/list"] }\n',
+      );
+      const child = spawn(process.execPath, [join(DIST, "action.js")], {
+        cwd: j.workspace,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...j.env },
+      });
+      let stdout = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      let gone = false;
+      const exited = new Promise((resolve) => child.on("exit", resolve)).then(() => {
+        gone = true;
+      });
+      const ours = () =>
+        kube.store
+          .list(resourceOf("namespaces"))
+          .filter((n) => n.metadata.labels?.["meshbench.io/run-id"]?.startsWith("kube-smoke-"));
+      const deadline = Date.now() + 30_000;
+      while (ours().length < 2) {
+        if (gone || Date.now() > deadline) throw new Error(`main never deployed:\n${stdout}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Someone else's run on the same cluster (started later: main refuses leftovers),
+      // which post must leave alone.
+      kube.store.create(resourceOf("namespaces"), undefined, {
+        metadata: {
+          name: "other-run",
+          labels: {
+            "app.kubernetes.io/managed-by": "meshbench",
+            "meshbench.io/run-id": "other-1-abc",
+          },
+        },
+      });
+      child.kill("SIGKILL"); // no finally, no signal handler: what a runner's hard stop does
+      await exited;
+      const runId = ours()[0]!.metadata.labels!["meshbench.io/run-id"]!;
+      const state = outputs(await j.runner.read("state"))["meshbench-teardown"]!;
+      expect(JSON.parse(state)).toMatchObject({ clusterRunIds: [runId] });
+
+      const post = await runStep(
+        "post.js",
+        { ...j.env, "STATE_meshbench-teardown": state },
+        j.workspace,
+      );
+      expect(post.stdout).not.toMatch(/^::error::/m);
+      expect(post.code).toBe(0);
+      expect(post.stdout).toContain(`run ${runId} was not cleaned up by main`);
+      expect(ours()).toEqual([]);
+      expect(kube.store.list(resourceOf("namespaces")).map((n) => n.metadata.name)).toEqual([
+        "default",
+        "kube-system",
+        "other-run",
+      ]);
+      for (const n of kube.store.list(resourceOf("nodes")))
+        expect(n.metadata.labels ?? {}).not.toHaveProperty("meshbench.io/loadgen");
+      await expect(stat(JSON.parse(state).kubeconfigPath)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await kube.close();
+    }
+  }, 60_000);
 
   it("post deletes the kind cluster main recorded, with the pinned kind on the PATH", async () => {
     const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
