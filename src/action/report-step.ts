@@ -115,7 +115,8 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   // Scheduled reports (no pull request) draw trends from the history branch and add
   // this run to it.
   const pr = await findPullRequest(gh, ctx);
-  const keepsHistory = !pr.found && HISTORY_EVENTS.includes(ctx.eventName);
+  const keepsHistory =
+    !pr.found && HISTORY_EVENTS.includes(ctx.eventName) && (await onDefaultBranch(gh, ctx));
   const at = {
     owner: ctx.owner,
     repo: ctx.repo,
@@ -194,18 +195,49 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     info(`no PR comment: ${decision.reason}`);
   }
 
-  if (entry) {
-    const appended = await appendHistory(gh, at, entry);
-    info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
-  }
-
   setActionOutputs({
     "results-dir": inputs.resultsDir,
     "report-dir": reportDir,
     verdict,
     "summary-json": outcome.files.summary,
   });
+
+  if (entry) {
+    // The report is done and uploaded: a history that cannot be written is a warning
+    // (usually a missing `contents: write`), not a failed report.
+    try {
+      const appended = await appendHistory(gh, at, entry);
+      info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
+    } catch (error) {
+      warning(
+        `history not written, the report and outputs are unaffected: ${(error as Error).message}`,
+      );
+    }
+  }
   return { verdict, regressed };
+}
+
+/**
+ * History is the default branch's over time: a workflow_dispatch run on another branch
+ * (or a schedule in a fork's copy of the workflow on another branch) does not add to it.
+ */
+async function onDefaultBranch(gh: GitHubClient, ctx: RunContext): Promise<boolean> {
+  let branch = ctx.defaultBranch;
+  if (!branch) {
+    try {
+      branch = (await gh.rest.repos.get({ owner: ctx.owner, repo: ctx.repo })).data.default_branch;
+    } catch (error) {
+      warning(
+        `history left alone: the default branch could not be read (${(error as Error).message})`,
+      );
+      return false;
+    }
+  }
+  if (ctx.ref === `refs/heads/${branch}`) return true;
+  info(
+    `history left alone: this run is on ${ctx.ref || "no ref"}, and only reports of the default branch (${branch}) are history`,
+  );
+  return false;
 }
 
 /** Earlier history lines; an unreadable branch is a warning, never a failed report. */

@@ -93,6 +93,7 @@ async function job(
     ...runner.env,
     GITHUB_EVENT_NAME: run.event,
     GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: `refs/heads/${run.headBranch}`,
     "INPUT_GITHUB-TOKEN": TOKEN,
     INPUT_SCENARIO: "smoke.yaml",
     "INPUT_CHART-HOST": "none",
@@ -267,6 +268,47 @@ describe("the Action, scheduled reports", () => {
     } finally {
       await fake.close();
     }
+  }, 60_000);
+});
+
+describe("the Action, scheduled reports that do not write history", () => {
+  let fake: FakeGitHub;
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+    fake.state.addInstallationToken(TOKEN);
+  });
+  afterEach(() => fake.close());
+
+  it("warns which permission is missing when the history cannot be written, and still sets the outputs", async () => {
+    fake.state.tokens.get(TOKEN)!.permissions.contents = "read";
+    const run = fake.state.addRun({ event: "schedule", status: "in_progress", conclusion: null });
+    resultArtifacts(fake, run, false);
+    const j = await job(fake, run, { command: "report", baseline: "none" }, {});
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^::warning::history not written, the report and outputs are unaffected: .*contents: write/m,
+    );
+    expect(outputs(await j.runner.read("output"))).toMatchObject({ verdict: "no-baseline" });
+    expect(fake.state.branches.has("meshbench-history")).toBe(false);
+  }, 60_000);
+
+  it("adds nothing to the history from a workflow_dispatch run on another branch", async () => {
+    const run = fake.state.addRun({
+      event: "workflow_dispatch",
+      headBranch: "try-istio-1.26",
+      status: "in_progress",
+      conclusion: null,
+    });
+    resultArtifacts(fake, run, false);
+    const j = await job(fake, run, { command: "report", baseline: "none" }, {});
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "history left alone: this run is on refs/heads/try-istio-1.26, and only reports of the default branch (main) are history",
+    );
+    expect(fake.state.branches.has("meshbench-history")).toBe(false);
+    expect(fake.restWrites()).toEqual([]);
   }, 60_000);
 });
 
