@@ -91,6 +91,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     into: inputs.resultsDir,
   });
   for (const r of current.refused) warning(`artifact ${r.name} refused: ${r.reason}`);
+  for (const r of current.leftOut) info(`artifact ${r.name} left out: ${r.reason}`);
   if (current.artifacts.length === 0) {
     throw new Error(
       `no results artifacts named ${prefix}-${scenario.name}-* in run ${current.runId}: the command: run jobs upload them; check that they ran before this job (needs:) and used the same artifact-prefix`,

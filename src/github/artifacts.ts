@@ -7,7 +7,7 @@
 // Downloads are untrusted data: the zip is fetched as a file (never auto-extracted),
 // size-checked, and extracted by safe-zip.ts; a refused artifact is reported, not fatal.
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
@@ -55,8 +55,9 @@ export function reportArtifactName(prefix: string, scenario: string): string {
 
 /**
  * Whether `name` is a results artifact of `prefix` (and `scenario`, when given). A scenario
- * name that is a prefix of another ("smoke", "smoke-big") matches both; the files carry
- * their scenario, which the readers check.
+ * name that is a prefix of another ("smoke", "smoke-big") matches both, and names cannot
+ * tell them apart (`smoke-big-bare` may be mesh `big` at site `bare`): after the download,
+ * onlyScenario looks at the scenario the runs themselves name.
  */
 export function isResultsArtifact(name: string, prefix: string, scenario?: string): boolean {
   if (name.startsWith(`${prefix}-report-`)) return false;
@@ -311,6 +312,55 @@ async function downloadOne(
   }
 }
 
+/** Scenario names the run.json files of a downloaded artifact state (unreadable ones state none). */
+async function scenariosIn(a: DownloadedArtifact): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const file of a.files) {
+    if (basename(file) !== "run.json") continue;
+    try {
+      const run = JSON.parse(await readFile(join(a.dir, file), "utf8")) as { scenario?: unknown };
+      if (typeof run?.scenario === "string") names.add(run.scenario);
+    } catch {
+      // Not JSON: the report's reader names the file and skips it.
+    }
+  }
+  return names;
+}
+
+export interface ScenarioDownload extends DownloadResult {
+  /** Artifacts whose name matched but whose runs are another scenario's, with why. */
+  leftOut: { name: string; reason: string }[];
+}
+
+/**
+ * Keeps the artifacts whose runs are of `scenario`, and removes the others from disk: those
+ * whose run.json files all name another scenario (reporting `smoke`, the artifacts of
+ * `smoke-big` match the name `<prefix>-smoke-*` too). An artifact whose runs name no
+ * scenario at all is kept, for the report's reader to validate and report.
+ */
+export async function onlyScenario(
+  got: DownloadResult,
+  scenario: string,
+): Promise<ScenarioDownload> {
+  const artifacts: DownloadedArtifact[] = [];
+  const leftOut: ScenarioDownload["leftOut"] = [];
+  for (const a of got.artifacts) {
+    const names = await scenariosIn(a);
+    if (names.size === 0 || names.has(scenario)) {
+      artifacts.push(a);
+      continue;
+    }
+    await rm(a.dir, { recursive: true, force: true });
+    // Names come from untrusted files: quoted (no line breaks) and cut short.
+    const theirs = [...names].map((n) => JSON.stringify(n.slice(0, 80))).join(", ");
+    leftOut.push({
+      name: a.name,
+      reason: `its runs are of scenario ${theirs}, not "${scenario}" (only the artifact names start alike)`,
+    });
+  }
+  return { ...got, artifacts, leftOut };
+}
+
 /**
  * The results artifacts `command: report` works on: this run's, or — in a `workflow_run`
  * workflow (the fork-safe pattern) — the triggering run's, read with the token.
@@ -323,7 +373,7 @@ export async function downloadRunResults(options: {
   scenario?: string;
   into: string;
   limits?: Partial<DownloadLimits>;
-}): Promise<DownloadResult & { runId: number }> {
+}): Promise<ScenarioDownload & { runId: number }> {
   const { ctx, prefix, scenario } = options;
   const runId = resultsRunId(ctx);
   const from =
@@ -336,5 +386,6 @@ export async function downloadRunResults(options: {
     ...(from ? { from } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  return { ...result, runId };
+  const kept = scenario ? await onlyScenario(result, scenario) : { ...result, leftOut: [] };
+  return { ...kept, runId };
 }

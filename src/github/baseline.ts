@@ -17,6 +17,7 @@ import {
   downloadArtifacts,
   isResultsArtifact,
   listRunArtifacts,
+  onlyScenario,
 } from "./artifacts.ts";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
 import { type RunContext, runUrl } from "./context.ts";
@@ -146,12 +147,21 @@ async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> 
         continue;
       }
       const dir = join(o.into, `run-${run.id}`);
-      const got = await downloadArtifacts({
-        into: dir,
-        from,
-        select: (name) => isResultsArtifact(name, o.prefix, o.scenario),
-        ...(o.limits ? { limits: o.limits } : {}),
-      });
+      const got = await onlyScenario(
+        await downloadArtifacts({
+          into: dir,
+          from,
+          select: (name) => isResultsArtifact(name, o.prefix, o.scenario),
+          ...(o.limits ? { limits: o.limits } : {}),
+        }),
+        o.scenario,
+      );
+      for (const l of got.leftOut)
+        notes.push(`run ${run.id}: artifact ${l.name} left out: ${l.reason}`);
+      if (got.artifacts.length === 0 && got.refused.length === 0) {
+        withoutArtifacts++;
+        continue;
+      }
       if (got.artifacts.length === 0) {
         notes.push(
           `run ${run.id}: no usable artifacts (${got.refused.map((r) => `${r.name}: ${r.reason}`).join("; ")})`,

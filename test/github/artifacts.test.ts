@@ -239,6 +239,59 @@ describe("artifacts", () => {
       expect(got.artifacts.map((a) => a.name)).toEqual(["meshbench-smoke-bare"]);
     });
 
+    it("leaves out the artifacts of a scenario whose name only starts like this one's", async () => {
+      const pr = fake.state.addRun({ event: "pull_request" });
+      const runOf = (scenario: string, mesh: string) =>
+        zip([{ name: `${mesh}/r1/run.json`, data: JSON.stringify({ scenario, mesh }) }]);
+      fake.state.addArtifact(pr.id, "meshbench-smoke-bare", runOf("smoke", "bare"));
+      fake.state.addArtifact(pr.id, "meshbench-smoke-big-bare", runOf("smoke-big", "bare"));
+      // Runs that name no scenario are the report reader's to judge: kept.
+      fake.state.addArtifact(
+        pr.id,
+        "meshbench-smoke-linkerd",
+        zip([{ name: "linkerd/r1/run.json", data: "{}" }]),
+      );
+      const into = join(work, "prefix-overlap");
+      const got = await quiet(() =>
+        lib.downloadRunResults({
+          ctx: {
+            ...context.readRunContext(process.env),
+            eventName: "workflow_run",
+            workflowRun: {
+              id: pr.id,
+              workflowId: pr.workflowId,
+              event: "pull_request",
+              conclusion: "success",
+              headSha: pr.headSha,
+              headBranch: "feature",
+              headRepo: "acme/shop",
+              pullRequests: [],
+            },
+          },
+          gh: from().gh,
+          token: TOKEN,
+          prefix: "meshbench",
+          scenario: "smoke",
+          into,
+        }),
+      );
+      expect(got.artifacts.map((a) => a.name)).toEqual([
+        "meshbench-smoke-bare",
+        "meshbench-smoke-linkerd",
+      ]);
+      expect(got.leftOut).toEqual([
+        {
+          name: "meshbench-smoke-big-bare",
+          reason:
+            'its runs are of scenario "smoke-big", not "smoke" (only the artifact names start alike)',
+        },
+      ]);
+      expect((await readdir(into)).sort()).toEqual([
+        "meshbench-smoke-bare",
+        "meshbench-smoke-linkerd",
+      ]);
+    });
+
     it("refuses artifacts over the size limit before downloading them", async () => {
       fake.requests.length = 0;
       const got = await quiet(() =>

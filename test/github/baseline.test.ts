@@ -192,6 +192,26 @@ describe("baseline: auto", () => {
     );
   });
 
+  it("skips a run that only has another scenario's artifacts whose names start alike", async () => {
+    const older = fake.state.addRun({ createdAt: hoursAgo(30) });
+    fake.state.addArtifact(
+      older.id,
+      "meshbench-smoke-bare",
+      zip([{ name: "bare/r1/run.json", data: JSON.stringify({ scenario: "smoke", p99: 1 }) }]),
+    );
+    const bigOnly = fake.state.addRun({ createdAt: hoursAgo(2) });
+    fake.state.addArtifact(
+      bigOnly.id,
+      "meshbench-smoke-big-bare",
+      zip([{ name: "bare/r1/run.json", data: JSON.stringify({ scenario: "smoke-big", p99: 9 }) }]),
+    );
+    const found = await find();
+    expect(found).toMatchObject({ found: true, run: { id: older.id } });
+    expect(found.notes).toEqual([
+      `run ${bigOnly.id}: artifact meshbench-smoke-big-bare left out: its runs are of scenario "smoke-big", not "smoke" (only the artifact names start alike)`,
+    ]);
+  });
+
   it("reports a token that cannot read Actions as the reason", async () => {
     fake.state.tokens.get(TOKEN)!.permissions.actions = "none";
     try {
