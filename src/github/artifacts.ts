@@ -19,6 +19,8 @@ export interface DownloadLimits extends ExtractLimits {
   maxZipBytes: number;
   /** Artifacts taken from one run. */
   maxArtifacts: number;
+  /** All the zips taken from one run together, as listed and as downloaded. */
+  maxTotalBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -27,7 +29,26 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
   maxExtractedBytes: 1024 * MiB,
   maxEntries: 20_000,
   maxArtifacts: 500,
+  maxTotalBytes: 2048 * MiB,
 };
+
+/** The results of one run are more than the download takes in all (limits.maxTotalBytes). */
+export class DownloadCapError extends Error {
+  constructor(bytes: number, cap: number, what: string) {
+    super(
+      `${what} add up to ${bytes} bytes, over the ${formatBytes(cap)}${formatBytes(cap).endsWith("-byte") ? "" : ` (${cap}-byte)`} total that one report downloads: ` +
+        "a results artifact holds run.json and .hlog files, usually a few MiB; check that results-dir holds only meshbench results, or split the scenario",
+    );
+    this.name = "DownloadCapError";
+  }
+}
+
+const formatBytes = (n: number) =>
+  n >= 1024 * MiB && n % (1024 * MiB) === 0
+    ? `${n / (1024 * MiB)} GiB`
+    : n >= MiB && n % MiB === 0
+      ? `${n / MiB} MiB`
+      : `${n}-byte`;
 
 /** Characters the artifact service refuses in names (NTFS-safe), as @actions/artifact checks. */
 const BAD_NAME = /["':<>|*?\r\n\\/]/;
@@ -170,6 +191,8 @@ export interface ListedArtifact {
 export interface DownloadedArtifact {
   id: number;
   name: string;
+  /** Size of its zip as downloaded. */
+  zipBytes: number;
   /** Where its files are: `<into>/<name>/`. */
   dir: string;
   files: string[];
@@ -234,12 +257,21 @@ export async function downloadArtifacts(options: DownloadOptions): Promise<Downl
       refused.push({ name: a.name, reason: `more than ${limits.maxArtifacts} artifacts` });
     }
   }
+  const source = from ? `the artifacts of run ${from.runId}` : "this run's artifacts";
+  // Checked before anything is fetched, from the sizes listed; then again as downloaded.
+  const listedTotal = wanted.filter((a) => !a.expired).reduce((sum, a) => sum + a.size, 0);
+  if (listedTotal > limits.maxTotalBytes)
+    throw new DownloadCapError(listedTotal, limits.maxTotalBytes, `${source} (as listed)`);
   await mkdir(options.into, { recursive: true });
   const artifacts: DownloadedArtifact[] = [];
+  let downloaded = 0;
   for (const a of wanted) {
     const reason = await downloadOne(client, a, options.into, limits, from).then(
       (got) => {
         artifacts.push(got);
+        downloaded += got.zipBytes;
+        if (downloaded > limits.maxTotalBytes)
+          throw new DownloadCapError(downloaded, limits.maxTotalBytes, `${source} (as downloaded)`);
         return undefined;
       },
       (error: unknown) => {
@@ -306,7 +338,7 @@ async function downloadOne(
         throw error;
       },
     );
-    return { id: a.id, name: a.name, dir, files };
+    return { id: a.id, name: a.name, zipBytes: size, dir, files };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

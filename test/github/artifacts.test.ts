@@ -306,6 +306,57 @@ describe("artifacts", () => {
       expect(fake.requests.some((r) => r.path.endsWith("/zip"))).toBe(false);
     });
 
+    it("refuses, before fetching anything, a run whose artifacts add up to more than the total cap", async () => {
+      fake.requests.length = 0;
+      await expect(
+        quiet(() =>
+          lib.downloadArtifacts({
+            into: join(work, "total-listed"),
+            from: from(),
+            select: (n) => lib.isResultsArtifact(n, "meshbench", "smoke"),
+            limits: { maxTotalBytes: 100 },
+          }),
+        ),
+      ).rejects.toThrow(
+        new RegExp(
+          `^the artifacts of run ${other.id} \\(as listed\\) add up to \\d+ bytes, over the 100-byte total that one report downloads`,
+        ),
+      );
+      expect(fake.requests.some((r) => r.path.endsWith("/zip"))).toBe(false);
+      expect(lib.DEFAULT_DOWNLOAD_LIMITS.maxTotalBytes).toBe(2 * 1024 ** 3);
+      expect(new lib.DownloadCapError(3 * 1024 ** 3, 2 * 1024 ** 3, "x").message).toContain(
+        "over the 2 GiB (2147483648-byte) total",
+      );
+    });
+
+    it("counts the bytes as downloaded too, when the listed sizes were smaller", async () => {
+      const liar = fake.state.addRun({ event: "pull_request" });
+      for (const mesh of ["bare", "linkerd"]) {
+        const data = Buffer.alloc(4000);
+        for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+        const a = fake.state.addArtifact(
+          liar.id,
+          `meshbench-smoke-${mesh}`,
+          zip([{ name: `${mesh}/r1/latency.hlog`, data }]),
+        );
+        a.sizeInBytes = 1;
+      }
+      await expect(
+        quiet(() =>
+          lib.downloadArtifacts({
+            into: join(work, "total-downloaded"),
+            from: { ...from(), runId: liar.id },
+            select: () => true,
+            limits: { maxTotalBytes: 6000 },
+          }),
+        ),
+      ).rejects.toThrow(
+        new RegExp(
+          `^the artifacts of run ${liar.id} \\(as downloaded\\) add up to \\d+ bytes, over the 6000-byte total`,
+        ),
+      );
+    });
+
     it("explains a token without actions: read", async () => {
       const forbidden = "ghs_no_actions_permission";
       fake.state.addInstallationToken(forbidden);
