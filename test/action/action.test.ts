@@ -18,6 +18,13 @@ import {
 import { resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type RunnerFiles, runnerFiles } from "../helpers/github-env.ts";
 import { exampleRuns } from "../support/example.ts";
+import {
+  constantResources,
+  loadResult,
+  meshContainers,
+  runResult,
+  spreadHistogram,
+} from "../support/runs.ts";
 
 const DIST = new URL("../../dist/", import.meta.url).pathname;
 const GOLDEN = join(import.meta.dirname, "../golden");
@@ -161,7 +168,11 @@ describe("the Action, command: report", () => {
     expect(report?.finalized).toBe(true);
     expect(comments[0]!.body).toContain(`/actions/runs/${current.id}/artifacts/${report!.id}`);
 
-    // A second report of the same results (a re-run attempt) keeps the one comment.
+    // A re-run attempt after a newer run on main: another baseline, so another body,
+    // written into the same comment.
+    const firstBody = comments[0]!.body;
+    const newer = fake.state.addRun({ createdAt: "2026-11-19T20:00:00Z" });
+    resultArtifacts(fake, newer, false);
     const again = await job(
       fake,
       { ...current, runAttempt: 2 },
@@ -170,8 +181,11 @@ describe("the Action, command: report", () => {
     );
     const r2 = await runStep("action.js", again.env, again.workspace);
     expect(r2.code).toBe(0);
-    expect(r2.stdout).toMatch(/PR #7 comment: (updated|unchanged)/);
-    expect(fake.state.commentsOn(7)).toHaveLength(1);
+    expect(r2.stdout).toMatch(/PR #7 comment: updated /);
+    const after = fake.state.commentsOn(7);
+    expect(after.map((c) => c.id)).toEqual([comments[0]!.id]);
+    expect(after[0]!.body).not.toBe(firstBody);
+    expect(after[0]!.body).toContain(`run ${newer.id} (`);
     for (const text of [r1.stdout, r1.stderr, r2.stdout, await first.runner.read("summary")]) {
       expect(
         text.split("\n").filter((l) => !l.startsWith("::add-mask::") && l.includes(TOKEN)),
@@ -207,6 +221,114 @@ describe("the Action, command: report", () => {
     expect(fake.state.commentsOn(7).map((c) => c.id)).toEqual([created!.id]);
     expect(fake.state.commentsOn(7)[0]!.body).toContain(`run ${newer.id}`);
   }, 60_000);
+
+  it("reports a fork's pull request from workflow_run: the triggering run's artifacts, the PR found by head SHA", async () => {
+    // The fork's pull_request run measured and uploaded; its branch is the fork's "main".
+    const forkRun = fake.state.addRun({
+      event: "pull_request",
+      headBranch: "main",
+      headRepo: "mallory/shop",
+    });
+    resultArtifacts(fake, forkRun, true);
+    fake.state.addPull({
+      number: 8,
+      headSha: forkRun.headSha,
+      headRef: "main",
+      headRepo: "mallory/shop",
+    });
+    // The default branch's report workflow, triggered by that run's completion.
+    const reportRun = fake.state.addRun({
+      event: "workflow_run",
+      workflowId: 777,
+      workflowPath: ".github/workflows/report.yml",
+      status: "in_progress",
+      conclusion: null,
+    });
+    const j = await job(
+      fake,
+      reportRun,
+      { command: "report", "fail-on-regression": "false" },
+      {
+        workflow_run: {
+          id: forkRun.id,
+          workflow_id: forkRun.workflowId,
+          event: "pull_request",
+          conclusion: "success",
+          head_sha: forkRun.headSha,
+          head_branch: "main",
+          head_repository: { full_name: "mallory/shop" },
+          pull_requests: [], // GitHub leaves fork PRs out
+        },
+      },
+    );
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.stdout).not.toMatch(/^::error::/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "results: meshbench-smoke-bare, meshbench-smoke-istio, meshbench-smoke-linkerd",
+    );
+    expect(outputs(await j.runner.read("output")).verdict).toBe("regressed");
+    // The fork's own "main" run is never its baseline: the push run on main is.
+    expect(r.stdout).toMatch(/PR #8 comment: created /);
+    const [comment] = fake.state.commentsOn(8);
+    expect(comment?.user.login).toBe("github-actions[bot]");
+    expect(comment!.body).toContain("**meshbench: regressed**");
+    expect(comment!.body).not.toContain(`run ${forkRun.id} (`);
+    expect(comment!.body).toContain(`/actions/runs/${reportRun.id})`);
+    expect(fake.state.commentsOn(7)).toEqual([]);
+    // The report went up as an artifact of the report run, not of the fork's run.
+    expect(fake.state.runArtifacts(reportRun.id).map((a) => a.name)).toEqual([
+      "meshbench-report-smoke",
+    ]);
+  }, 60_000);
+
+  it("keeps a 20-mesh report's comment under GitHub's 65,536 characters", async () => {
+    fake.state.artifacts.length = 0;
+    const big = (run: FakeRun, candidate: boolean) => {
+      for (let m = 0; m < 20; m++) {
+        const name = m === 0 ? "bare" : `mesh-${String(m).padStart(2, "0")}`;
+        const files = [];
+        for (let r = 1; r <= 6; r++) {
+          const lo = 500 + 40 * m + r;
+          const load = loadResult({
+            histogram: spreadHistogram(lo, (candidate && m % 3 === 1 ? 1.4 : 1) * 3 * lo, 2000),
+          });
+          const result = runResult({
+            mesh: { name, version: candidate ? "2.0.0" : "1.0.0", variant: "a-long-variant-name" },
+            repetition: r,
+            load,
+            resources: constantResources(meshContainers(1 + m / 10 + r / 1000, m > 0)),
+            events: Array.from({ length: 5 }, (_, i) => ({
+              atMs: Date.parse(load.startedAt) + i * 1000,
+              kind: "restart" as const,
+              container: `emojivoto/web-${i}/proxy-container-with-a-long-name`,
+              detail: "OOMKilled after exceeding its memory limit of 128Mi",
+            })),
+          });
+          files.push({ name: `${name}/r${r}/run.json`, data: serializeRun(result) });
+        }
+        fake.state.addArtifact(run.id, `meshbench-smoke-${name}`, zip(files));
+      }
+    };
+    const baseline = fake.state.runs.find((r) => r.event === "push")!;
+    big(baseline, false);
+    big(current, true);
+    const j = await job(
+      fake,
+      current,
+      { command: "report", "fail-on-regression": "false" },
+      pullRequestEvent,
+    );
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.stdout).not.toMatch(/^::error::/m);
+    expect(r.code).toBe(0);
+    const full = await readFile(join(j.workspace, "meshbench-results/report/report.md"), "utf8");
+    expect([...full].length).toBeGreaterThan(65_536); // the full report would not fit
+    const [comment] = fake.state.commentsOn(7);
+    expect([...comment!.body].length).toBeLessThanOrEqual(65_536);
+    expect(comment!.body).toContain("**meshbench: regressed**");
+    expect(comment!.body).toContain("| mesh-19 ");
+  }, 120_000);
 
   it("says no-baseline, not an error, when no earlier run has results", async () => {
     fake.state.artifacts.splice(
