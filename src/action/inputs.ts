@@ -3,6 +3,7 @@
 // given and what is allowed, and all problems are reported at once.
 import type { BaselineSpec } from "../github/baseline.ts";
 import { COMMENT_MODES, type CommentMode } from "../github/comment-policy.ts";
+import { gateFromEntries, ThresholdError } from "../stats/thresholds.ts";
 
 export const COMMANDS = ["run", "report"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -25,10 +26,20 @@ export interface ActionInputs {
   resultsDir: string;
   artifactPrefix: string;
   baseline: BaselineSpec;
-  /** Regression thresholds, passed as written to the comparison (issue 3 defines the syntax). */
+  /** Whose runs `baseline: auto` searches (a workflow file name or id); null: this workflow's. */
+  baselineWorkflow: string | null;
+  /**
+   * Regression thresholds as written: key=value pairs (checked here) or the path of a
+   * YAML/JSON thresholds file (read, and checked, by the step).
+   */
   thresholds: string | null;
   failOnRegression: boolean;
   comment: CommentMode;
+  /**
+   * Login the sticky comment is written by, when the token cannot say (GET /user answers
+   * 403 to App installation tokens, and meshbench assumes github-actions[bot]); null: ask.
+   */
+  commentAuthor: string | null;
   /** Base URL of the QuickChart server (`https://quickchart.io`), or null for no chart links. */
   chartHost: string | null;
   /** Secret: mask it before anything else. "" when not given. */
@@ -135,6 +146,21 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
       ? { kind: baselineText }
       : { kind: "path", path: baselineText };
 
+  const baselineWorkflow = raw("baseline-workflow") || null;
+  if (baselineWorkflow !== null) {
+    if (!/^(\d+|[A-Za-z0-9._-]+\.ya?ml)$/.test(baselineWorkflow)) {
+      bad(
+        "baseline-workflow",
+        baselineWorkflow,
+        "use a workflow's file name in .github/workflows (e.g. weekly.yml) or its numeric id, or leave it empty for this workflow",
+      );
+    } else if (baseline.kind !== "auto") {
+      problems.push(
+        `input "baseline-workflow": given, but baseline is ${baselineText}; it names where baseline: auto looks`,
+      );
+    }
+  }
+
   const githubToken = raw("github-token");
   if (command === "report" && !githubToken) {
     problems.push(
@@ -152,9 +178,11 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     resultsDir: raw("results-dir") || "meshbench-results",
     artifactPrefix,
     baseline,
-    thresholds: raw("thresholds") || null,
+    baselineWorkflow,
+    thresholds: thresholds(raw("thresholds"), bad, problems),
     failOnRegression: boolean("fail-on-regression", true),
     comment: oneOf("comment", COMMENT_MODES, "auto"),
+    commentAuthor: commentAuthor(raw("comment-author"), bad),
     chartHost: chartHost(raw("chart-host"), bad),
     githubToken,
     // GitHub allows 1–90 days, up to 400 for private repositories whose settings allow it.
@@ -194,6 +222,56 @@ function terraformVars(
     return null;
   }
   return parsed as Record<string, string | number | boolean>;
+}
+
+const THRESHOLDS_FORM =
+  "write key=value pairs such as latency.p99=10%,memory.dataPlane=15%,alpha=0.05, or the path of a thresholds file ending in .yaml, .yml or .json";
+
+/** The same parser as the CLI's --thresholds, its errors worded for the input. */
+function thresholds(
+  v: string,
+  bad: (name: string, value: string, allowed: string) => void,
+  problems: string[],
+): string | null {
+  if (v === "") return null;
+  if (!v.includes("=")) {
+    if (/\.(ya?ml|json)$/i.test(v)) return v;
+    bad("thresholds", v, THRESHOLDS_FORM);
+    return null;
+  }
+  const entries: [string, string][] = [];
+  for (const part of v.split(",")) {
+    if (part.trim() === "") continue;
+    const eq = part.indexOf("=");
+    if (eq < 0) {
+      bad("thresholds", v, `${JSON.stringify(part.trim())} is not key=value; ${THRESHOLDS_FORM}`);
+      return null;
+    }
+    entries.push([part.slice(0, eq), part.slice(eq + 1)]);
+  }
+  try {
+    gateFromEntries(entries, `input "thresholds": ${JSON.stringify(v)}`);
+  } catch (error) {
+    if (!(error instanceof ThresholdError)) throw error;
+    problems.push(error.message);
+    return null;
+  }
+  return v;
+}
+
+/** A GitHub login: a user's, or an App's bot (`my-app[bot]`). */
+function commentAuthor(
+  v: string,
+  bad: (name: string, value: string, allowed: string) => void,
+): string | null {
+  if (v === "") return null;
+  if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(v)) return v;
+  bad(
+    "comment-author",
+    v,
+    "use a GitHub login such as my-app[bot] (the App's slug followed by [bot]), or leave it empty",
+  );
+  return null;
 }
 
 function site(

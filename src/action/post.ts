@@ -1,9 +1,8 @@
 // The Action's post step (runs even when main failed or was cancelled): removes what main
 // left behind. Local processes end with main itself (they die with their parent); what
-// can remain is bare metal from Terraform, a kind cluster, the 0600 kubeconfig and
-// scratch directories.
-import { rm } from "node:fs/promises";
-import { info, setFailed, warning } from "../github/runtime.ts";
+// can remain is bare metal from Terraform, a kind cluster, the runs a killed main left on
+// a given cluster (provider kubeconfig), and the 0600 kubeconfig.
+import { info, setFailed } from "../github/runtime.ts";
 import { loadTeardownState, removeSecretFile } from "../github/secrets.ts";
 import { toolCacheDownload } from "../github/tools.ts";
 import { destroyTerraformStateDir } from "../provision/terraform/destroy.ts";
@@ -25,13 +24,32 @@ export async function post(): Promise<void> {
     await deleteKindCluster(state.kindCluster, { download: toolCacheDownload });
     info(`meshbench post: kind cluster ${state.kindCluster} is gone`);
   }
-  if (state.namespaces?.length) {
-    warning(
-      `meshbench post: namespaces recorded (${state.namespaces.join(", ")}); run meshbench cleanup to remove what a cancelled run left`,
-    );
+  const left: string[] = [];
+  if (state.clusterRunIds?.length && state.kubeconfigPath) {
+    // What `meshbench cleanup --run-id` does: the run's mesh uninstalled by its own steps,
+    // then everything carrying its label deleted and its load-generator node released.
+    const { cleanupCommand } = await loadKubernetes();
+    const meshes = (state.meshDirs ?? []).flatMap((dir) => ["--meshes", dir]);
+    for (const runId of state.clusterRunIds) {
+      info(`meshbench post: run ${runId} was not cleaned up by main; removing it from the cluster`);
+      const code = await cleanupCommand([
+        "--kubeconfig",
+        state.kubeconfigPath,
+        "--run-id",
+        runId,
+        "--wait",
+        "5m",
+        ...meshes,
+      ]);
+      if (code !== 0) left.push(runId);
+    }
   }
   await removeSecretFile(state.kubeconfigPath);
-  for (const dir of state.workDirs ?? []) await rm(dir, { recursive: true, force: true });
+  if (left.length > 0) {
+    throw new Error(
+      `the cluster may still hold run(s) ${left.join(", ")} (see above); run meshbench cleanup --run-id <id> against it`,
+    );
+  }
   info("meshbench post: cleaned up");
 }
 

@@ -28,11 +28,11 @@ import { type HistoryEntry, trendSeries } from "../github/history-format.ts";
 import { findPullRequest } from "../github/pull-request.ts";
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
-import { readGateSpec } from "../report/gate-spec.ts";
 import { generateReport } from "../report/generate.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { regressions } from "../stats/compare.ts";
+import { actionGate } from "./gate.ts";
 import { historyEntry } from "./history-entry.ts";
 import type { ActionInputs } from "./inputs.ts";
 import { overallVerdict } from "./verdict.ts";
@@ -91,6 +91,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     into: inputs.resultsDir,
   });
   for (const r of current.refused) warning(`artifact ${r.name} refused: ${r.reason}`);
+  for (const r of current.leftOut) info(`artifact ${r.name} left out: ${r.reason}`);
   if (current.artifacts.length === 0) {
     throw new Error(
       `no results artifacts named ${prefix}-${scenario.name}-* in run ${current.runId}: the command: run jobs upload them; check that they ran before this job (needs:) and used the same artifact-prefix`,
@@ -106,6 +107,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     prefix,
     scenario: scenario.name,
     into: baselineInto,
+    ...(inputs.baselineWorkflow ? { workflow: inputs.baselineWorkflow } : {}),
   });
   for (const note of baseline.notes) info(note);
   if (baseline.found)
@@ -114,7 +116,8 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   // Scheduled reports (no pull request) draw trends from the history branch and add
   // this run to it.
   const pr = await findPullRequest(gh, ctx);
-  const keepsHistory = !pr.found && HISTORY_EVENTS.includes(ctx.eventName);
+  const keepsHistory =
+    !pr.found && HISTORY_EVENTS.includes(ctx.eventName) && (await onDefaultBranch(gh, ctx));
   const at = {
     owner: ctx.owner,
     repo: ctx.repo,
@@ -129,7 +132,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     resultsDirs: current.artifacts.map((a) => a.dir),
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
-    gate: await readGateSpec(inputs.thresholds),
+    gate: await actionGate(inputs.thresholds),
     chartHost: inputs.chartHost ?? "none",
     shortUrls: false,
     force: false,
@@ -183,6 +186,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
         body: `${head}\n\n${compact}\n\n[Full report and charts](${fullReportUrl}) · [run](${runUrl(ctx, ctx.runId)})`,
         fullReportUrl,
         createIfMissing: decision.createIfMissing,
+        ...(inputs.commentAuthor ? { author: inputs.commentAuthor } : {}),
       },
     );
     info(
@@ -192,18 +196,49 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     info(`no PR comment: ${decision.reason}`);
   }
 
-  if (entry) {
-    const appended = await appendHistory(gh, at, entry);
-    info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
-  }
-
   setActionOutputs({
     "results-dir": inputs.resultsDir,
     "report-dir": reportDir,
     verdict,
     "summary-json": outcome.files.summary,
   });
+
+  if (entry) {
+    // The report is done and uploaded: a history that cannot be written is a warning
+    // (usually a missing `contents: write`), not a failed report.
+    try {
+      const appended = await appendHistory(gh, at, entry);
+      info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
+    } catch (error) {
+      warning(
+        `history not written, the report and outputs are unaffected: ${(error as Error).message}`,
+      );
+    }
+  }
   return { verdict, regressed };
+}
+
+/**
+ * History is the default branch's over time: a workflow_dispatch run on another branch
+ * (or a schedule in a fork's copy of the workflow on another branch) does not add to it.
+ */
+async function onDefaultBranch(gh: GitHubClient, ctx: RunContext): Promise<boolean> {
+  let branch = ctx.defaultBranch;
+  if (!branch) {
+    try {
+      branch = (await gh.rest.repos.get({ owner: ctx.owner, repo: ctx.repo })).data.default_branch;
+    } catch (error) {
+      warning(
+        `history left alone: the default branch could not be read (${(error as Error).message})`,
+      );
+      return false;
+    }
+  }
+  if (ctx.ref === `refs/heads/${branch}`) return true;
+  info(
+    `history left alone: this run is on ${ctx.ref || "no ref"}, and only reports of the default branch (${branch}) are history`,
+  );
+  return false;
 }
 
 /** Earlier history lines; an unreadable branch is a warning, never a failed report. */

@@ -2,17 +2,18 @@
 // results uploaded as the artifact <prefix>-<scenario>-<mesh>, and the cell's tables in
 // the job summary. The runs themselves are the CLI's: runScenario.
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { resultsArtifactName, uploadArtifact } from "../github/artifacts.ts";
 import type { RunContext } from "../github/context.ts";
 import { info, warning } from "../github/runtime.ts";
 import { saveTeardownState } from "../github/secrets.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { toolCacheDownload } from "../github/tools.ts";
-import { readGateSpec } from "../report/gate-spec.ts";
 import type { ClusterOverride } from "../run/platforms.ts";
 import { runScenario } from "../run/scenario-run.ts";
 import { loadScenario, type Scenario } from "../scenario/load.ts";
+import { recordClusterRuns } from "./cluster-runs.ts";
+import { actionGate } from "./gate.ts";
 import type { ActionInputs } from "./inputs.ts";
 
 /**
@@ -74,9 +75,22 @@ export async function runStep(
     ...(inputs.repetitions !== null ? { repetitions: inputs.repetitions } : {}),
     resultsRoot: inputs.resultsDir,
     chartHost: inputs.chartHost ?? "none",
-    gate: await readGateSpec(inputs.thresholds),
+    gate: await actionGate(inputs.thresholds),
     signal,
     progress: info,
+    // A kind or bare-metal cluster goes whole in post; on a given cluster, post removes
+    // the runs a killed main left, by their label.
+    ...(inputs.provider === "kubeconfig"
+      ? {
+          onPlatform: ({ platform }) =>
+            recordClusterRuns(platform, (clusterRunIds) =>
+              saveTeardownState({
+                clusterRunIds,
+                meshDirs: [join(dirname(inputs.scenario), "meshes")],
+              }),
+            ),
+        }
+      : {}),
   });
   for (const s of result.plan.skipped) warning(`${s.mesh} skipped: ${s.reason}`);
   // Identical clusters at several sites upload side by side: the site ends the name.

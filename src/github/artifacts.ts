@@ -7,7 +7,7 @@
 // Downloads are untrusted data: the zip is fetched as a file (never auto-extracted),
 // size-checked, and extracted by safe-zip.ts; a refused artifact is reported, not fatal.
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
@@ -19,6 +19,8 @@ export interface DownloadLimits extends ExtractLimits {
   maxZipBytes: number;
   /** Artifacts taken from one run. */
   maxArtifacts: number;
+  /** All the zips taken from one run together, as listed and as downloaded. */
+  maxTotalBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -27,7 +29,26 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
   maxExtractedBytes: 1024 * MiB,
   maxEntries: 20_000,
   maxArtifacts: 500,
+  maxTotalBytes: 2048 * MiB,
 };
+
+/** The results of one run are more than the download takes in all (limits.maxTotalBytes). */
+export class DownloadCapError extends Error {
+  constructor(bytes: number, cap: number, what: string) {
+    super(
+      `${what} add up to ${bytes} bytes, over the ${formatBytes(cap)}${formatBytes(cap).endsWith("-byte") ? "" : ` (${cap}-byte)`} total that one report downloads: ` +
+        "a results artifact holds run.json and .hlog files, usually a few MiB; check that results-dir holds only meshbench results, or split the scenario",
+    );
+    this.name = "DownloadCapError";
+  }
+}
+
+const formatBytes = (n: number) =>
+  n >= 1024 * MiB && n % (1024 * MiB) === 0
+    ? `${n / (1024 * MiB)} GiB`
+    : n >= MiB && n % MiB === 0
+      ? `${n / MiB} MiB`
+      : `${n}-byte`;
 
 /** Characters the artifact service refuses in names (NTFS-safe), as @actions/artifact checks. */
 const BAD_NAME = /["':<>|*?\r\n\\/]/;
@@ -55,8 +76,9 @@ export function reportArtifactName(prefix: string, scenario: string): string {
 
 /**
  * Whether `name` is a results artifact of `prefix` (and `scenario`, when given). A scenario
- * name that is a prefix of another ("smoke", "smoke-big") matches both; the files carry
- * their scenario, which the readers check.
+ * name that is a prefix of another ("smoke", "smoke-big") matches both, and names cannot
+ * tell them apart (`smoke-big-bare` may be mesh `big` at site `bare`): after the download,
+ * onlyScenario looks at the scenario the runs themselves name.
  */
 export function isResultsArtifact(name: string, prefix: string, scenario?: string): boolean {
   if (name.startsWith(`${prefix}-report-`)) return false;
@@ -169,6 +191,8 @@ export interface ListedArtifact {
 export interface DownloadedArtifact {
   id: number;
   name: string;
+  /** Size of its zip as downloaded. */
+  zipBytes: number;
   /** Where its files are: `<into>/<name>/`. */
   dir: string;
   files: string[];
@@ -233,12 +257,21 @@ export async function downloadArtifacts(options: DownloadOptions): Promise<Downl
       refused.push({ name: a.name, reason: `more than ${limits.maxArtifacts} artifacts` });
     }
   }
+  const source = from ? `the artifacts of run ${from.runId}` : "this run's artifacts";
+  // Checked before anything is fetched, from the sizes listed; then again as downloaded.
+  const listedTotal = wanted.filter((a) => !a.expired).reduce((sum, a) => sum + a.size, 0);
+  if (listedTotal > limits.maxTotalBytes)
+    throw new DownloadCapError(listedTotal, limits.maxTotalBytes, `${source} (as listed)`);
   await mkdir(options.into, { recursive: true });
   const artifacts: DownloadedArtifact[] = [];
+  let downloaded = 0;
   for (const a of wanted) {
     const reason = await downloadOne(client, a, options.into, limits, from).then(
       (got) => {
         artifacts.push(got);
+        downloaded += got.zipBytes;
+        if (downloaded > limits.maxTotalBytes)
+          throw new DownloadCapError(downloaded, limits.maxTotalBytes, `${source} (as downloaded)`);
         return undefined;
       },
       (error: unknown) => {
@@ -305,10 +338,59 @@ async function downloadOne(
         throw error;
       },
     );
-    return { id: a.id, name: a.name, dir, files };
+    return { id: a.id, name: a.name, zipBytes: size, dir, files };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Scenario names the run.json files of a downloaded artifact state (unreadable ones state none). */
+async function scenariosIn(a: DownloadedArtifact): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const file of a.files) {
+    if (basename(file) !== "run.json") continue;
+    try {
+      const run = JSON.parse(await readFile(join(a.dir, file), "utf8")) as { scenario?: unknown };
+      if (typeof run?.scenario === "string") names.add(run.scenario);
+    } catch {
+      // Not JSON: the report's reader names the file and skips it.
+    }
+  }
+  return names;
+}
+
+export interface ScenarioDownload extends DownloadResult {
+  /** Artifacts whose name matched but whose runs are another scenario's, with why. */
+  leftOut: { name: string; reason: string }[];
+}
+
+/**
+ * Keeps the artifacts whose runs are of `scenario`, and removes the others from disk: those
+ * whose run.json files all name another scenario (reporting `smoke`, the artifacts of
+ * `smoke-big` match the name `<prefix>-smoke-*` too). An artifact whose runs name no
+ * scenario at all is kept, for the report's reader to validate and report.
+ */
+export async function onlyScenario(
+  got: DownloadResult,
+  scenario: string,
+): Promise<ScenarioDownload> {
+  const artifacts: DownloadedArtifact[] = [];
+  const leftOut: ScenarioDownload["leftOut"] = [];
+  for (const a of got.artifacts) {
+    const names = await scenariosIn(a);
+    if (names.size === 0 || names.has(scenario)) {
+      artifacts.push(a);
+      continue;
+    }
+    await rm(a.dir, { recursive: true, force: true });
+    // Names come from untrusted files: quoted (no line breaks) and cut short.
+    const theirs = [...names].map((n) => JSON.stringify(n.slice(0, 80))).join(", ");
+    leftOut.push({
+      name: a.name,
+      reason: `its runs are of scenario ${theirs}, not "${scenario}" (only the artifact names start alike)`,
+    });
+  }
+  return { ...got, artifacts, leftOut };
 }
 
 /**
@@ -323,7 +405,7 @@ export async function downloadRunResults(options: {
   scenario?: string;
   into: string;
   limits?: Partial<DownloadLimits>;
-}): Promise<DownloadResult & { runId: number }> {
+}): Promise<ScenarioDownload & { runId: number }> {
   const { ctx, prefix, scenario } = options;
   const runId = resultsRunId(ctx);
   const from =
@@ -336,5 +418,6 @@ export async function downloadRunResults(options: {
     ...(from ? { from } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  return { ...result, runId };
+  const kept = scenario ? await onlyScenario(result, scenario) : { ...result, leftOut: [] };
+  return { ...kept, runId };
 }

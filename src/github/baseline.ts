@@ -1,6 +1,8 @@
 // The baseline a report compares against:
 //   auto  the newest successful run of the workflow on the default branch that still has
-//         this scenario's results artifacts — runs are paged newest first; runs from forks
+//         this scenario's results artifacts — this workflow's (under workflow_run, the
+//         triggering one's), or another named by `workflow` (a weekly run on the default
+//         branch keeps a baseline fresh for pull-request workflows that run less often) — runs are paged newest first; runs from forks
 //         or pull requests are never taken (a PR from a fork's "main" is on branch "main"
 //         too); runs whose artifacts all expired are skipped and counted, since artifacts
 //         live 90 days by default
@@ -15,6 +17,7 @@ import {
   downloadArtifacts,
   isResultsArtifact,
   listRunArtifacts,
+  onlyScenario,
 } from "./artifacts.ts";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
 import { type RunContext, runUrl } from "./context.ts";
@@ -55,6 +58,11 @@ export interface BaselineOptions {
   maxRuns?: number;
   /** Branch to take the baseline from (default: the repository's default branch). */
   branch?: string;
+  /**
+   * The workflow whose runs hold baselines: a file name in .github/workflows (`weekly.yml`)
+   * or a numeric id. Default: this run's workflow (under workflow_run, the triggering one).
+   */
+  workflow?: string;
   limits?: Partial<DownloadLimits>;
 }
 
@@ -68,6 +76,13 @@ export async function findBaseline(
     return await latestSuccessfulRun(options);
   } catch (error) {
     const status = httpStatus(error);
+    if (status === 404 && options.workflow !== undefined) {
+      return {
+        found: false,
+        reason: `could not look for a baseline: no workflow ${options.workflow} in ${options.ctx.owner}/${options.ctx.repo} (${apiMessage(error)}); baseline-workflow takes a file name in .github/workflows, e.g. weekly.yml, or a workflow id`,
+        notes: [],
+      };
+    }
     const hint = status === 403 || status === 404 ? " (the token needs `actions: read`)" : "";
     return {
       found: false,
@@ -92,7 +107,8 @@ async function localBaseline(path: string): Promise<BaselineResult> {
 async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> {
   const { gh, ctx } = o;
   const self = `${ctx.owner}/${ctx.repo}`;
-  const workflowId = await workflowOf(gh, ctx);
+  const workflowId = o.workflow ?? (await workflowOf(gh, ctx));
+  const ofWorkflow = o.workflow === undefined ? "this workflow" : `workflow ${o.workflow}`;
   const branch =
     o.branch ??
     ctx.defaultBranch ??
@@ -131,12 +147,21 @@ async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> 
         continue;
       }
       const dir = join(o.into, `run-${run.id}`);
-      const got = await downloadArtifacts({
-        into: dir,
-        from,
-        select: (name) => isResultsArtifact(name, o.prefix, o.scenario),
-        ...(o.limits ? { limits: o.limits } : {}),
-      });
+      const got = await onlyScenario(
+        await downloadArtifacts({
+          into: dir,
+          from,
+          select: (name) => isResultsArtifact(name, o.prefix, o.scenario),
+          ...(o.limits ? { limits: o.limits } : {}),
+        }),
+        o.scenario,
+      );
+      for (const l of got.leftOut)
+        notes.push(`run ${run.id}: artifact ${l.name} left out: ${l.reason}`);
+      if (got.artifacts.length === 0 && got.refused.length === 0) {
+        withoutArtifacts++;
+        continue;
+      }
       if (got.artifacts.length === 0) {
         notes.push(
           `run ${run.id}: no usable artifacts (${got.refused.map((r) => `${r.name}: ${r.reason}`).join("; ")})`,
@@ -173,7 +198,7 @@ async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> 
   if (withoutArtifacts) details.push(`${withoutArtifacts} had none for this scenario`);
   return {
     found: false,
-    reason: `no successful run of this workflow on ${branch} has ${o.prefix}-${o.scenario}-* artifacts (${details.join("; ")})`,
+    reason: `no successful run of ${ofWorkflow} on ${branch} has ${o.prefix}-${o.scenario}-* artifacts (${details.join("; ")})`,
     notes,
   };
 }

@@ -2,7 +2,9 @@
 // branch holding only history files), written through the REST API so no checkout or
 // git credentials are needed: read the file and its blob sha, append, PUT with that sha.
 // When another job wrote in between, GitHub answers 409 (sha mismatch) or 422; then read
-// again and retry, a few times with a growing, jittered pause. The file is capped (default
+// again and retry, a few times with a growing, jittered pause — as for a 5xx or a 429
+// (rate limited). A 5xx may come after the write was made: an entry already in the file
+// (same run, same time) is not written twice. The file is capped (default
 // 512 KiB, under the contents API's 1 MB inline limit): past the cap the oldest entries
 // are dropped, and stay in the branch's git history.
 import * as core from "@actions/core";
@@ -93,6 +95,9 @@ export async function appendHistory(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     try {
       const current = await readCurrent(gh, at);
+      if (attempt > 1 && current.branch && alreadyThere(current.text, entry)) {
+        return { commitSha: "", attempts: attempt, dropped: 0, createdBranch: false };
+      }
       const next = appendToHistory(current.branch ? current.text : "", entry, maxBytes);
       if (next.dropped > 0) {
         core.info(
@@ -126,16 +131,28 @@ export async function appendHistory(
           { cause: error },
         );
       }
-      if (status !== 409 && status !== 422) throw error;
-      lastConflict = apiMessage(error);
+      if (!retryable(status)) throw error;
+      lastConflict = `${status} ${apiMessage(error)}`;
       core.info(
-        `history write conflicted (${status} ${lastConflict}); reading again (attempt ${attempt} of ${maxAttempts})`,
+        `history write ${status === 409 || status === 422 ? "conflicted" : "failed"} (${lastConflict}); reading again (attempt ${attempt} of ${maxAttempts})`,
       );
       await new Promise((r) => setTimeout(r, retryDelayMs * attempt * (0.5 + Math.random())));
     }
   }
   throw new Error(
-    `could not append to ${at.path} on ${at.branch} after ${maxAttempts} attempts: other jobs kept writing it (${lastConflict}). Give concurrent workflows a concurrency group, or one history file each`,
+    `could not append to ${at.path} on ${at.branch} after ${maxAttempts} attempts (last: ${lastConflict}): other jobs kept writing it, or GitHub kept failing. Give concurrent workflows a concurrency group, or one history file each`,
+  );
+}
+
+/** 409/422: another writer came first; 429: rate limited; 5xx: GitHub failed. */
+function retryable(status: number | undefined): boolean {
+  return status === 409 || status === 422 || status === 429 || (status ?? 0) >= 500;
+}
+
+/** Whether an earlier attempt's write of `entry` landed although its answer was an error. */
+function alreadyThere(text: string, entry: HistoryEntry): boolean {
+  return parseHistory(text).entries.some(
+    (e) => e.run.id === entry.run.id && e.at === entry.at && e.scenario === entry.scenario,
   );
 }
 

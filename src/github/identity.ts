@@ -2,7 +2,8 @@
 // identity wrote. A personal access token answers GET /user with its login. GitHub App
 // installation tokens (the workflow's GITHUB_TOKEN among them) have no user: GET /user
 // answers 403 "Resource not accessible by integration", and their comments are written by
-// `github-actions[bot]` — for another App's token, pass its `<app-slug>[bot]` login.
+// `github-actions[bot]` — for another App's token, the Action's `comment-author` input
+// gives its `<app-slug>[bot]` login.
 import {
   apiMessage,
   type GitHubClient,

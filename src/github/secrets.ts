@@ -1,7 +1,7 @@
 // Secrets in a job: masked in the log before anything can print them, written to files
 // readable by this user only, and removed by the post step. The teardown state main
-// leaves for post (kubeconfig path, cluster, namespaces, processes) goes through
-// core.saveState/getState, which the runner carries from main to post.
+// leaves for post (kubeconfig path, a kind or bare-metal cluster, runs left on a given
+// cluster) goes through core.saveState/getState, which the runner carries to post.
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -89,12 +89,14 @@ const TeardownState = z.object({
    * destroyTerraformStateDir (src/provision/terraform), which fails loudly if it cannot.
    */
   terraformStateDir: z.string().optional(),
-  /** Namespaces main created, to delete. */
-  namespaces: z.array(z.string()).optional(),
-  /** Processes main started (local platform), to stop. */
-  pids: z.array(z.number().int()).optional(),
-  /** Scratch directories to remove. */
-  workDirs: z.array(z.string()).optional(),
+  /**
+   * provider kubeconfig: runs main began on the given cluster and did not clean up (it was
+   * killed), by the run-id label their objects carry; post removes them with
+   * `meshbench cleanup --run-id`, through the kubeconfig above.
+   */
+  clusterRunIds: z.array(z.string()).optional(),
+  /** Where post looks for the definitions of meshes to uninstall (the scenario's meshes/). */
+  meshDirs: z.array(z.string()).optional(),
 });
 export type TeardownState = z.infer<typeof TeardownState>;
 

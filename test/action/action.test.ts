@@ -9,13 +9,22 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeRun } from "../../src/results/run-file.ts";
 import {
+  ALL_WRITE,
   type FakeGitHub,
   type FakeRun,
   startFakeGitHub,
   zip,
 } from "../helpers/fake-github/index.ts";
+import { resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type RunnerFiles, runnerFiles } from "../helpers/github-env.ts";
 import { exampleRuns } from "../support/example.ts";
+import {
+  constantResources,
+  loadResult,
+  meshContainers,
+  runResult,
+  spreadHistogram,
+} from "../support/runs.ts";
 
 const DIST = new URL("../../dist/", import.meta.url).pathname;
 const GOLDEN = join(import.meta.dirname, "../golden");
@@ -91,6 +100,7 @@ async function job(
     ...runner.env,
     GITHUB_EVENT_NAME: run.event,
     GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: `refs/heads/${run.headBranch}`,
     "INPUT_GITHUB-TOKEN": TOKEN,
     INPUT_SCENARIO: "smoke.yaml",
     "INPUT_CHART-HOST": "none",
@@ -158,7 +168,11 @@ describe("the Action, command: report", () => {
     expect(report?.finalized).toBe(true);
     expect(comments[0]!.body).toContain(`/actions/runs/${current.id}/artifacts/${report!.id}`);
 
-    // A second report of the same results (a re-run attempt) keeps the one comment.
+    // A re-run attempt after a newer run on main: another baseline, so another body,
+    // written into the same comment.
+    const firstBody = comments[0]!.body;
+    const newer = fake.state.addRun({ createdAt: "2026-11-19T20:00:00Z" });
+    resultArtifacts(fake, newer, false);
     const again = await job(
       fake,
       { ...current, runAttempt: 2 },
@@ -167,14 +181,154 @@ describe("the Action, command: report", () => {
     );
     const r2 = await runStep("action.js", again.env, again.workspace);
     expect(r2.code).toBe(0);
-    expect(r2.stdout).toMatch(/PR #7 comment: (updated|unchanged)/);
-    expect(fake.state.commentsOn(7)).toHaveLength(1);
+    expect(r2.stdout).toMatch(/PR #7 comment: updated /);
+    const after = fake.state.commentsOn(7);
+    expect(after.map((c) => c.id)).toEqual([comments[0]!.id]);
+    expect(after[0]!.body).not.toBe(firstBody);
+    expect(after[0]!.body).toContain(`run ${newer.id} (`);
     for (const text of [r1.stdout, r1.stderr, r2.stdout, await first.runner.read("summary")]) {
       expect(
         text.split("\n").filter((l) => !l.startsWith("::add-mask::") && l.includes(TOKEN)),
       ).toEqual([]);
     }
   }, 60_000);
+
+  it("keeps one comment for a GitHub App installation token when comment-author names its bot", async () => {
+    // An App's token (actions/create-github-app-token) cannot call GET /user either, and
+    // its comments are by <slug>[bot], not github-actions[bot].
+    const APP = "ghs_appInstallationToken0123456789abc";
+    fake.state.tokens.set(APP, {
+      kind: "installation",
+      user: { login: "bench-app[bot]", id: 99_001, type: "Bot" },
+      permissions: { ...ALL_WRITE },
+    });
+    const inputs = {
+      command: "report",
+      "github-token": APP,
+      "comment-author": "bench-app[bot]",
+      "fail-on-regression": "false",
+    };
+    const first = await job(fake, current, inputs, pullRequestEvent);
+    expect((await runStep("action.js", first.env, first.workspace)).code).toBe(0);
+    const [created] = fake.state.commentsOn(7);
+    expect(created?.user.login).toBe("bench-app[bot]");
+    // The next run reports against another baseline, so the body differs and is written.
+    const newer = fake.state.addRun({ createdAt: "2026-11-19T20:00:00Z" });
+    resultArtifacts(fake, newer, true);
+    const second = await job(fake, { ...current, runAttempt: 2 }, inputs, pullRequestEvent);
+    const r2 = await runStep("action.js", second.env, second.workspace);
+    expect(r2.stdout).toMatch(/PR #7 comment: updated /);
+    expect(fake.state.commentsOn(7).map((c) => c.id)).toEqual([created!.id]);
+    expect(fake.state.commentsOn(7)[0]!.body).toContain(`run ${newer.id}`);
+  }, 60_000);
+
+  it("reports a fork's pull request from workflow_run: the triggering run's artifacts, the PR found by head SHA", async () => {
+    // The fork's pull_request run measured and uploaded; its branch is the fork's "main".
+    const forkRun = fake.state.addRun({
+      event: "pull_request",
+      headBranch: "main",
+      headRepo: "mallory/shop",
+    });
+    resultArtifacts(fake, forkRun, true);
+    fake.state.addPull({
+      number: 8,
+      headSha: forkRun.headSha,
+      headRef: "main",
+      headRepo: "mallory/shop",
+    });
+    // The default branch's report workflow, triggered by that run's completion.
+    const reportRun = fake.state.addRun({
+      event: "workflow_run",
+      workflowId: 777,
+      workflowPath: ".github/workflows/report.yml",
+      status: "in_progress",
+      conclusion: null,
+    });
+    const j = await job(
+      fake,
+      reportRun,
+      { command: "report", "fail-on-regression": "false" },
+      {
+        workflow_run: {
+          id: forkRun.id,
+          workflow_id: forkRun.workflowId,
+          event: "pull_request",
+          conclusion: "success",
+          head_sha: forkRun.headSha,
+          head_branch: "main",
+          head_repository: { full_name: "mallory/shop" },
+          pull_requests: [], // GitHub leaves fork PRs out
+        },
+      },
+    );
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.stdout).not.toMatch(/^::error::/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "results: meshbench-smoke-bare, meshbench-smoke-istio, meshbench-smoke-linkerd",
+    );
+    expect(outputs(await j.runner.read("output")).verdict).toBe("regressed");
+    // The fork's own "main" run is never its baseline: the push run on main is.
+    expect(r.stdout).toMatch(/PR #8 comment: created /);
+    const [comment] = fake.state.commentsOn(8);
+    expect(comment?.user.login).toBe("github-actions[bot]");
+    expect(comment!.body).toContain("**meshbench: regressed**");
+    expect(comment!.body).not.toContain(`run ${forkRun.id} (`);
+    expect(comment!.body).toContain(`/actions/runs/${reportRun.id})`);
+    expect(fake.state.commentsOn(7)).toEqual([]);
+    // The report went up as an artifact of the report run, not of the fork's run.
+    expect(fake.state.runArtifacts(reportRun.id).map((a) => a.name)).toEqual([
+      "meshbench-report-smoke",
+    ]);
+  }, 60_000);
+
+  it("keeps a 20-mesh report's comment under GitHub's 65,536 characters", async () => {
+    fake.state.artifacts.length = 0;
+    const big = (run: FakeRun, candidate: boolean) => {
+      for (let m = 0; m < 20; m++) {
+        const name = m === 0 ? "bare" : `mesh-${String(m).padStart(2, "0")}`;
+        const files = [];
+        for (let r = 1; r <= 6; r++) {
+          const lo = 500 + 40 * m + r;
+          const load = loadResult({
+            histogram: spreadHistogram(lo, (candidate && m % 3 === 1 ? 1.4 : 1) * 3 * lo, 2000),
+          });
+          const result = runResult({
+            mesh: { name, version: candidate ? "2.0.0" : "1.0.0", variant: "a-long-variant-name" },
+            repetition: r,
+            load,
+            resources: constantResources(meshContainers(1 + m / 10 + r / 1000, m > 0)),
+            events: Array.from({ length: 5 }, (_, i) => ({
+              atMs: Date.parse(load.startedAt) + i * 1000,
+              kind: "restart" as const,
+              container: `emojivoto/web-${i}/proxy-container-with-a-long-name`,
+              detail: "OOMKilled after exceeding its memory limit of 128Mi",
+            })),
+          });
+          files.push({ name: `${name}/r${r}/run.json`, data: serializeRun(result) });
+        }
+        fake.state.addArtifact(run.id, `meshbench-smoke-${name}`, zip(files));
+      }
+    };
+    const baseline = fake.state.runs.find((r) => r.event === "push")!;
+    big(baseline, false);
+    big(current, true);
+    const j = await job(
+      fake,
+      current,
+      { command: "report", "fail-on-regression": "false" },
+      pullRequestEvent,
+    );
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.stdout).not.toMatch(/^::error::/m);
+    expect(r.code).toBe(0);
+    const full = await readFile(join(j.workspace, "meshbench-results/report/report.md"), "utf8");
+    expect([...full].length).toBeGreaterThan(65_536); // the full report would not fit
+    const [comment] = fake.state.commentsOn(7);
+    expect([...comment!.body].length).toBeLessThanOrEqual(65_536);
+    expect(comment!.body).toContain("**meshbench: regressed**");
+    expect(comment!.body).toContain("| mesh-19 ");
+  }, 120_000);
 
   it("says no-baseline, not an error, when no earlier run has results", async () => {
     fake.state.artifacts.splice(
@@ -236,6 +390,47 @@ describe("the Action, scheduled reports", () => {
     } finally {
       await fake.close();
     }
+  }, 60_000);
+});
+
+describe("the Action, scheduled reports that do not write history", () => {
+  let fake: FakeGitHub;
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+    fake.state.addInstallationToken(TOKEN);
+  });
+  afterEach(() => fake.close());
+
+  it("warns which permission is missing when the history cannot be written, and still sets the outputs", async () => {
+    fake.state.tokens.get(TOKEN)!.permissions.contents = "read";
+    const run = fake.state.addRun({ event: "schedule", status: "in_progress", conclusion: null });
+    resultArtifacts(fake, run, false);
+    const j = await job(fake, run, { command: "report", baseline: "none" }, {});
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^::warning::history not written, the report and outputs are unaffected: .*contents: write/m,
+    );
+    expect(outputs(await j.runner.read("output"))).toMatchObject({ verdict: "no-baseline" });
+    expect(fake.state.branches.has("meshbench-history")).toBe(false);
+  }, 60_000);
+
+  it("adds nothing to the history from a workflow_dispatch run on another branch", async () => {
+    const run = fake.state.addRun({
+      event: "workflow_dispatch",
+      headBranch: "try-istio-1.26",
+      status: "in_progress",
+      conclusion: null,
+    });
+    resultArtifacts(fake, run, false);
+    const j = await job(fake, run, { command: "report", baseline: "none" }, {});
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "history left alone: this run is on refs/heads/try-istio-1.26, and only reports of the default branch (main) are history",
+    );
+    expect(fake.state.branches.has("meshbench-history")).toBe(false);
+    expect(fake.restWrites()).toEqual([]);
   }, 60_000);
 });
 
@@ -303,6 +498,78 @@ describe("the Action, command: run, and post", () => {
     expect(post.code).toBe(0);
     await expect(stat(kubeconfigPath)).rejects.toThrow(/ENOENT/);
   }, 30_000);
+
+  it("post removes from a given cluster what a killed main left there, by the run's label", async () => {
+    const kube = await startFakeKube({ readyAfterMs: 60_000 }); // the workload never gets ready
+    try {
+      const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
+      const j = await job(
+        fake,
+        run,
+        { command: "run", provider: "kubeconfig", kubeconfig: kube.kubeconfig },
+        {},
+      );
+      await writeFile(
+        join(j.workspace, "smoke.yaml"),
+        'name: kube-smoke\nplatform: kubernetes\ncluster: { provider: kubeconfig, timeouts: { deploy: 5m } }\nmeshes: [bare]\nrepetitions: 1\nworkload: { app: emojivoto, instances: 2 }\nload: { rate: 10, duration: 60s, warmup: 1s, connections: 2, paths: ["/api/list"] }\n',
+      );
+      const child = spawn(process.execPath, [join(DIST, "action.js")], {
+        cwd: j.workspace,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...j.env },
+      });
+      let stdout = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      let gone = false;
+      const exited = new Promise((resolve) => child.on("exit", resolve)).then(() => {
+        gone = true;
+      });
+      const ours = () =>
+        kube.store
+          .list(resourceOf("namespaces"))
+          .filter((n) => n.metadata.labels?.["meshbench.io/run-id"]?.startsWith("kube-smoke-"));
+      const deadline = Date.now() + 30_000;
+      while (ours().length < 2) {
+        if (gone || Date.now() > deadline) throw new Error(`main never deployed:\n${stdout}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Someone else's run on the same cluster (started later: main refuses leftovers),
+      // which post must leave alone.
+      kube.store.create(resourceOf("namespaces"), undefined, {
+        metadata: {
+          name: "other-run",
+          labels: {
+            "app.kubernetes.io/managed-by": "meshbench",
+            "meshbench.io/run-id": "other-1-abc",
+          },
+        },
+      });
+      child.kill("SIGKILL"); // no finally, no signal handler: what a runner's hard stop does
+      await exited;
+      const runId = ours()[0]!.metadata.labels!["meshbench.io/run-id"]!;
+      const state = outputs(await j.runner.read("state"))["meshbench-teardown"]!;
+      expect(JSON.parse(state)).toMatchObject({ clusterRunIds: [runId] });
+
+      const post = await runStep(
+        "post.js",
+        { ...j.env, "STATE_meshbench-teardown": state },
+        j.workspace,
+      );
+      expect(post.stdout).not.toMatch(/^::error::/m);
+      expect(post.code).toBe(0);
+      expect(post.stdout).toContain(`run ${runId} was not cleaned up by main`);
+      expect(ours()).toEqual([]);
+      expect(kube.store.list(resourceOf("namespaces")).map((n) => n.metadata.name)).toEqual([
+        "default",
+        "kube-system",
+        "other-run",
+      ]);
+      for (const n of kube.store.list(resourceOf("nodes")))
+        expect(n.metadata.labels ?? {}).not.toHaveProperty("meshbench.io/loadgen");
+      await expect(stat(JSON.parse(state).kubeconfigPath)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await kube.close();
+    }
+  }, 60_000);
 
   it("post deletes the kind cluster main recorded, with the pinned kind on the PATH", async () => {
     const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });

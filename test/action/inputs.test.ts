@@ -26,9 +26,11 @@ describe("parseInputs", () => {
       resultsDir: "meshbench-results",
       artifactPrefix: "meshbench",
       baseline: { kind: "auto" },
+      baselineWorkflow: null,
       thresholds: null,
       failOnRegression: true,
       comment: "auto",
+      commentAuthor: null,
       chartHost: "https://quickchart.io",
       githubToken: "",
       retentionDays: null,
@@ -51,7 +53,7 @@ describe("parseInputs", () => {
         "results-dir": "out",
         "artifact-prefix": "bench",
         baseline: "baseline/results",
-        thresholds: "p99:+10%",
+        thresholds: "latency.p99=10%,memory.*=15%",
         "fail-on-regression": "False",
         comment: "on-regression",
         "chart-host": "http://charts.internal:3400",
@@ -66,6 +68,7 @@ describe("parseInputs", () => {
       repetitions: 3,
       kubeconfig,
       baseline: { kind: "path", path: "baseline/results" },
+      thresholds: "latency.p99=10%,memory.*=15%",
       failOnRegression: false,
       comment: "on-regression",
       chartHost: "http://charts.internal:3400",
@@ -130,6 +133,85 @@ describe("parseInputs", () => {
       );
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe("thresholds", () => {
+  it("takes key=value pairs the comparison understands, or a thresholds file's path", () => {
+    expect(
+      parseInputs(from({ ...minimal, thresholds: "errors.rate=0.1pp,alpha=0.1" })),
+    ).toMatchObject({
+      thresholds: "errors.rate=0.1pp,alpha=0.1",
+    });
+    expect(parseInputs(from({ ...minimal, thresholds: ".github/gate.yaml" })).thresholds).toBe(
+      ".github/gate.yaml",
+    );
+  });
+
+  it("refuses a form it does not know, naming the input, the value and the form allowed", () => {
+    const form =
+      "write key=value pairs such as latency.p99=10%,memory.dataPlane=15%,alpha=0.05, or the path of a thresholds file ending in .yaml, .yml or .json";
+    expect(problems({ ...minimal, thresholds: "p99:+10%" })).toEqual([
+      `input "thresholds": "p99:+10%" is not allowed; ${form}`,
+    ]);
+    expect(problems({ ...minimal, thresholds: "latency.p99=10%,p50" })).toEqual([
+      `input "thresholds": "latency.p99=10%,p50" is not allowed; "p50" is not key=value; ${form}`,
+    ]);
+  });
+
+  it("reports a bad key or value in the words of the shared parser", () => {
+    const [unknown] = problems({ ...minimal, thresholds: "p99=10%" });
+    expect(unknown).toMatch(
+      /^input "thresholds": "p99=10%": "p99" is not a threshold key; allowed: a metric \(latency\.p50, .*\) or alpha$/,
+    );
+    expect(problems({ ...minimal, thresholds: "latency.p99=+10%" })).toEqual([
+      'input "thresholds": "latency.p99=+10%": latency.p99: "+10%" is not a threshold; write it like "latency.p99: 10%"',
+    ]);
+    expect(problems({ ...minimal, thresholds: "errors.rate=1%" })[0]).toMatch(
+      /errors\.rate: "1%": the error rate takes an absolute threshold in percentage points/,
+    );
+    expect(problems({ ...minimal, thresholds: "alpha=2" })[0]).toMatch(
+      /^input "thresholds": "alpha=2": alpha: "2" is not allowed; write a level between 0 and 1/,
+    );
+  });
+});
+
+describe("comment-author", () => {
+  it("takes a user's login or an App's bot login", () => {
+    expect(parseInputs(from({ ...minimal, "comment-author": "my-app[bot]" })).commentAuthor).toBe(
+      "my-app[bot]",
+    );
+    expect(parseInputs(from({ ...minimal, "comment-author": "alice" })).commentAuthor).toBe(
+      "alice",
+    );
+  });
+
+  it("refuses what is not a login", () => {
+    expect(problems({ ...minimal, "comment-author": "@my-app" })).toEqual([
+      'input "comment-author": "@my-app" is not allowed; use a GitHub login such as my-app[bot] (the App\'s slug followed by [bot]), or leave it empty',
+    ]);
+  });
+});
+
+describe("baseline-workflow", () => {
+  it("takes a workflow file name or id for baseline: auto", () => {
+    expect(parseInputs(from({ ...minimal, "baseline-workflow": "weekly.yml" }))).toMatchObject({
+      baseline: { kind: "auto" },
+      baselineWorkflow: "weekly.yml",
+    });
+    expect(parseInputs(from({ ...minimal, "baseline-workflow": "161335" })).baselineWorkflow).toBe(
+      "161335",
+    );
+  });
+
+  it("refuses a path or a display name, and a workflow with a baseline that is not auto", () => {
+    expect(problems({ ...minimal, "baseline-workflow": ".github/workflows/weekly.yml" })).toEqual([
+      'input "baseline-workflow": ".github/workflows/weekly.yml" is not allowed; use a workflow\'s file name in .github/workflows (e.g. weekly.yml) or its numeric id, or leave it empty for this workflow',
+    ]);
+    expect(problems({ ...minimal, "baseline-workflow": "weekly mesh report" })).toHaveLength(1);
+    expect(problems({ ...minimal, baseline: "none", "baseline-workflow": "weekly.yml" })).toEqual([
+      'input "baseline-workflow": given, but baseline is none; it names where baseline: auto looks',
+    ]);
   });
 });
 

@@ -239,6 +239,59 @@ describe("artifacts", () => {
       expect(got.artifacts.map((a) => a.name)).toEqual(["meshbench-smoke-bare"]);
     });
 
+    it("leaves out the artifacts of a scenario whose name only starts like this one's", async () => {
+      const pr = fake.state.addRun({ event: "pull_request" });
+      const runOf = (scenario: string, mesh: string) =>
+        zip([{ name: `${mesh}/r1/run.json`, data: JSON.stringify({ scenario, mesh }) }]);
+      fake.state.addArtifact(pr.id, "meshbench-smoke-bare", runOf("smoke", "bare"));
+      fake.state.addArtifact(pr.id, "meshbench-smoke-big-bare", runOf("smoke-big", "bare"));
+      // Runs that name no scenario are the report reader's to judge: kept.
+      fake.state.addArtifact(
+        pr.id,
+        "meshbench-smoke-linkerd",
+        zip([{ name: "linkerd/r1/run.json", data: "{}" }]),
+      );
+      const into = join(work, "prefix-overlap");
+      const got = await quiet(() =>
+        lib.downloadRunResults({
+          ctx: {
+            ...context.readRunContext(process.env),
+            eventName: "workflow_run",
+            workflowRun: {
+              id: pr.id,
+              workflowId: pr.workflowId,
+              event: "pull_request",
+              conclusion: "success",
+              headSha: pr.headSha,
+              headBranch: "feature",
+              headRepo: "acme/shop",
+              pullRequests: [],
+            },
+          },
+          gh: from().gh,
+          token: TOKEN,
+          prefix: "meshbench",
+          scenario: "smoke",
+          into,
+        }),
+      );
+      expect(got.artifacts.map((a) => a.name)).toEqual([
+        "meshbench-smoke-bare",
+        "meshbench-smoke-linkerd",
+      ]);
+      expect(got.leftOut).toEqual([
+        {
+          name: "meshbench-smoke-big-bare",
+          reason:
+            'its runs are of scenario "smoke-big", not "smoke" (only the artifact names start alike)',
+        },
+      ]);
+      expect((await readdir(into)).sort()).toEqual([
+        "meshbench-smoke-bare",
+        "meshbench-smoke-linkerd",
+      ]);
+    });
+
     it("refuses artifacts over the size limit before downloading them", async () => {
       fake.requests.length = 0;
       const got = await quiet(() =>
@@ -251,6 +304,57 @@ describe("artifacts", () => {
       );
       expect(got.refused[0]!.reason).toMatch(/exceed the 10-byte limit/);
       expect(fake.requests.some((r) => r.path.endsWith("/zip"))).toBe(false);
+    });
+
+    it("refuses, before fetching anything, a run whose artifacts add up to more than the total cap", async () => {
+      fake.requests.length = 0;
+      await expect(
+        quiet(() =>
+          lib.downloadArtifacts({
+            into: join(work, "total-listed"),
+            from: from(),
+            select: (n) => lib.isResultsArtifact(n, "meshbench", "smoke"),
+            limits: { maxTotalBytes: 100 },
+          }),
+        ),
+      ).rejects.toThrow(
+        new RegExp(
+          `^the artifacts of run ${other.id} \\(as listed\\) add up to \\d+ bytes, over the 100-byte total that one report downloads`,
+        ),
+      );
+      expect(fake.requests.some((r) => r.path.endsWith("/zip"))).toBe(false);
+      expect(lib.DEFAULT_DOWNLOAD_LIMITS.maxTotalBytes).toBe(2 * 1024 ** 3);
+      expect(new lib.DownloadCapError(3 * 1024 ** 3, 2 * 1024 ** 3, "x").message).toContain(
+        "over the 2 GiB (2147483648-byte) total",
+      );
+    });
+
+    it("counts the bytes as downloaded too, when the listed sizes were smaller", async () => {
+      const liar = fake.state.addRun({ event: "pull_request" });
+      for (const mesh of ["bare", "linkerd"]) {
+        const data = Buffer.alloc(4000);
+        for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+        const a = fake.state.addArtifact(
+          liar.id,
+          `meshbench-smoke-${mesh}`,
+          zip([{ name: `${mesh}/r1/latency.hlog`, data }]),
+        );
+        a.sizeInBytes = 1;
+      }
+      await expect(
+        quiet(() =>
+          lib.downloadArtifacts({
+            into: join(work, "total-downloaded"),
+            from: { ...from(), runId: liar.id },
+            select: () => true,
+            limits: { maxTotalBytes: 6000 },
+          }),
+        ),
+      ).rejects.toThrow(
+        new RegExp(
+          `^the artifacts of run ${liar.id} \\(as downloaded\\) add up to \\d+ bytes, over the 6000-byte total`,
+        ),
+      );
     });
 
     it("explains a token without actions: read", async () => {

@@ -60,6 +60,7 @@ function ctx(over: Partial<RunContext> = {}): RunContext {
 async function find(
   spec: Parameters<Baseline["findBaseline"]>[0] = { kind: "auto" },
   over: Partial<RunContext> = {},
+  workflow?: string,
 ) {
   const out = captureStdout();
   try {
@@ -70,6 +71,7 @@ async function find(
       prefix: "meshbench",
       scenario: "smoke",
       into: await mkdtemp(join(work, "b-")),
+      ...(workflow ? { workflow } : {}),
     });
   } finally {
     out.stop();
@@ -166,6 +168,48 @@ describe("baseline: auto", () => {
       { eventName: "workflow_run", runId: 1, workflowRun: wr },
     );
     expect(found).toMatchObject({ found: true, run: { id: run.id } });
+  });
+
+  it("looks in another workflow's runs when one is named (a weekly run keeps the baseline fresh)", async () => {
+    const own = fake.state.addRun({ createdAt: hoursAgo(24 * 100) });
+    fake.state.addArtifact(own.id, "meshbench-smoke-istio", results("istio", 1), { expired: true });
+    const weekly = fake.state.addRun({
+      createdAt: hoursAgo(24 * 3),
+      event: "schedule",
+      workflowId: 5151,
+      workflowPath: ".github/workflows/weekly.yml",
+    });
+    fake.state.addArtifact(weekly.id, "meshbench-smoke-istio", results("istio", 2));
+    expect(await find()).toMatchObject({ found: false });
+    expect(await find({ kind: "auto" }, {}, "weekly.yml")).toMatchObject({
+      found: true,
+      run: { id: weekly.id, event: "schedule" },
+    });
+    expect(await find({ kind: "auto" }, {}, "5151")).toMatchObject({ found: true });
+    const missing = await find({ kind: "auto" }, {}, "nightly.yml");
+    expect(missing.found ? "" : missing.reason).toMatch(
+      /no workflow nightly\.yml in acme\/shop .*baseline-workflow takes a file name/,
+    );
+  });
+
+  it("skips a run that only has another scenario's artifacts whose names start alike", async () => {
+    const older = fake.state.addRun({ createdAt: hoursAgo(30) });
+    fake.state.addArtifact(
+      older.id,
+      "meshbench-smoke-bare",
+      zip([{ name: "bare/r1/run.json", data: JSON.stringify({ scenario: "smoke", p99: 1 }) }]),
+    );
+    const bigOnly = fake.state.addRun({ createdAt: hoursAgo(2) });
+    fake.state.addArtifact(
+      bigOnly.id,
+      "meshbench-smoke-big-bare",
+      zip([{ name: "bare/r1/run.json", data: JSON.stringify({ scenario: "smoke-big", p99: 9 }) }]),
+    );
+    const found = await find();
+    expect(found).toMatchObject({ found: true, run: { id: older.id } });
+    expect(found.notes).toEqual([
+      `run ${bigOnly.id}: artifact meshbench-smoke-big-bare left out: its runs are of scenario "smoke-big", not "smoke" (only the artifact names start alike)`,
+    ]);
   });
 
   it("reports a token that cannot read Actions as the reason", async () => {

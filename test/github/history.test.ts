@@ -132,6 +132,50 @@ describe("history on a branch", () => {
     expect((await readHistory(gh(), at())).entries.map((e) => e.run.id)).toEqual([1, 2]);
   });
 
+  it("retries a 5xx and a 429 as well", async () => {
+    await quietly(() => appendHistory(gh(), at(), entry(1, 1000)));
+    fake.requests.length = 0;
+    fake.fail("PUT", /\/contents\//, 502, 1, "Server Error");
+    fake.fail("PUT", /\/contents\//, 429, 1, "API rate limit exceeded");
+    const result = await quietly(() =>
+      appendHistory(gh(), at(), entry(2, 1100), { retryDelayMs: 1 }),
+    );
+    expect(result.attempts).toBe(3);
+    expect(fake.requests.filter((r) => r.method === "PUT").map((r) => r.status)).toEqual([
+      502, 429, 200,
+    ]);
+    expect((await readHistory(gh(), at())).entries.map((e) => e.run.id)).toEqual([1, 2]);
+  });
+
+  it("does not write an entry twice when a 5xx came after the write landed", async () => {
+    await quietly(() => appendHistory(gh(), at(), entry(1, 1000)));
+    // The write is made, but the answer is lost: GitHub says 502.
+    fake.before("PUT", /\/contents\//, () => {
+      const current = fake.state
+        .file("meshbench-history", "history/smoke.jsonl")!
+        .content.toString();
+      fake.state.writeFile(
+        "meshbench-history",
+        "history/smoke.jsonl",
+        `${current}${historyLine(entry(2, 1100))}\n`,
+      );
+    });
+    fake.fail("PUT", /\/contents\//, 502);
+    const result = await quietly(() =>
+      appendHistory(gh(), at(), entry(2, 1100), { retryDelayMs: 1 }),
+    );
+    expect(result.attempts).toBe(2);
+    expect((await readHistory(gh(), at())).entries.map((e) => e.run.id)).toEqual([1, 2]);
+  });
+
+  it("gives up after the attempts, saying what GitHub answered last", async () => {
+    fake.fail("PUT", /\/contents\//, 503, 3, "Service Unavailable"); // used up by the 3 attempts
+    fake.state.writeFile("meshbench-history", "history/smoke.jsonl", "");
+    await expect(
+      quietly(() => appendHistory(gh(), at(), entry(1, 1), { retryDelayMs: 1, maxAttempts: 3 })),
+    ).rejects.toThrow(/after 3 attempts \(last: 503 Service Unavailable\)/);
+  });
+
   it("keeps the file under its cap by dropping the oldest entries", async () => {
     const lineBytes = Buffer.byteLength(historyLine(entry(1, 1000))) + 1;
     for (let i = 1; i <= 5; i++) {

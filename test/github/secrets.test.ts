@@ -83,7 +83,7 @@ describe("secrets in process", () => {
     const runner = await runnerFiles();
     stubEnv(runner.env);
     out = captureStdout();
-    saveTeardownState({ workDirs: ["/tmp/w"] });
+    saveTeardownState({ kindCluster: "meshbench-smoke" });
     saveTeardownState({ terraformStateDir: "/runner/temp/meshbench-terraform/mb-1" });
     out.stop();
     vi.stubEnv(
@@ -91,7 +91,7 @@ describe("secrets in process", () => {
       parseState(await runner.read("state"))["meshbench-teardown"]!,
     );
     expect(loadTeardownState()).toMatchObject({
-      workDirs: ["/tmp/w"],
+      kindCluster: "meshbench-smoke",
       terraformStateDir: "/runner/temp/meshbench-terraform/mb-1",
     });
   });

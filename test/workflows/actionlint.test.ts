@@ -89,6 +89,15 @@ describe("action.yml", () => {
     expect(parseInputs(defaults)).toEqual(parseInputs((n) => (n === "scenario" ? "s.yaml" : "")));
   });
 
+  it("every input is in the README's inputs table, in action.yml's order", async () => {
+    const declared = Object.keys((await action()).inputs as Record<string, unknown>);
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    const start = readme.indexOf("### Inputs and outputs");
+    const table = readme.slice(start, readme.indexOf("\nOutputs:", start));
+    const rows = [...table.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(declared);
+  });
+
   it("declares the outputs, and the verdict's values", async () => {
     const outputs = (await action()).outputs as Record<string, { description: string }>;
     expect(Object.keys(outputs)).toEqual(["results-dir", "report-dir", "verdict", "summary-json"]);

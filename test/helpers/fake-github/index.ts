@@ -24,6 +24,7 @@ export interface RecordedRequest {
 }
 
 type Hook = { method: string; path: RegExp; run: (req: FakeRequest) => void };
+type Fault = { method: string; path: RegExp; status: number; message: string; times: number };
 
 export interface FakeGitHub {
   url: string;
@@ -33,6 +34,8 @@ export interface FakeGitHub {
   restWrites(): RecordedRequest[];
   /** Runs `fn` once, just before the next matching request is handled (e.g. a concurrent writer). */
   before(method: string, path: RegExp, fn: (req: FakeRequest) => void): void;
+  /** Answers the next `times` matching requests with `status` instead (a 502, a 429…). */
+  fail(method: string, path: RegExp, status: number, times?: number, message?: string): void;
   /**
    * The environment a runner gives a step of `run`: API and artifact service URLs, the
    * runtime token, repository and run ids. GITHUB_SERVER_URL stays github.com because
@@ -57,6 +60,7 @@ export async function startFakeGitHub({
   ];
   const requests: RecordedRequest[] = [];
   const hooks: Hook[] = [];
+  const faults: Fault[] = [];
 
   const server: Server = createServer(async (msg, res) => {
     const req = await parse(msg, state, url);
@@ -73,6 +77,11 @@ export async function startFakeGitHub({
     });
     const hook = hooks.findIndex((h) => h.method === req.method && h.path.test(req.path));
     if (hook >= 0) hooks.splice(hook, 1)[0]!.run(req);
+    const fault = faults.find((f) => f.method === req.method && f.path.test(req.path));
+    if (fault) {
+      if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
+      return apiError(res, fault.status, fault.message);
+    }
     for (const route of routes) {
       if (route.method !== req.method) continue;
       const m = route.pattern.exec(req.path);
@@ -101,6 +110,8 @@ export async function startFakeGitHub({
     requests,
     restWrites: () => requests.filter((r) => r.method !== "GET" && r.path.startsWith("/repos/")),
     before: (method, path, run) => hooks.push({ method, path, run }),
+    fail: (method, path, status, times = 1, message = "Server Error") =>
+      faults.push({ method, path, status, message, times }),
     jobEnv: (run, job = globalThis.crypto.randomUUID()) => ({
       GITHUB_ACTIONS: "true",
       GITHUB_API_URL: url,
