@@ -24,42 +24,7 @@ import {
 import { checkVars } from "../../src/provision/terraform/vars.ts";
 import { type FakeKube, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
-
-const FAKE_TF = `#!/bin/sh
-# A stand-in for tofu/terraform: records, and acts out init/apply/output/destroy.
-PATH=/usr/bin:/bin
-d="$FAKE_TF_DIR"
-echo "$(basename "$0") $*" >> "$d/calls.log"
-echo "TF_DATA_DIR=$TF_DATA_DIR TF_IN_AUTOMATION=$TF_IN_AUTOMATION TF_INPUT=$TF_INPUT" >> "$d/env.log"
-state=""; varfile=""; cmd=""
-for a in "$@"; do
-  case "$a" in
-    -state=*) state="\${a#-state=}" ;;
-    -var-file=*) varfile="\${a#-var-file=}" ;;
-    -*) ;;
-    *) [ -z "$cmd" ] && cmd="$a" ;;
-  esac
-done
-case "$cmd" in
-  init)
-    [ -n "$FAKE_TF_INIT_FAIL" ] && { echo "Error: Failed to query available provider packages" >&2; exit 1; }
-    mkdir -p "$TF_DATA_DIR/providers"; echo "OpenTofu has been successfully initialized!" ;;
-  apply)
-    cp "$varfile" "$d/applied-vars.json"
-    cp "$d/state.json" "$state"
-    [ -n "$FAKE_TF_APPLY_FAIL" ] && { echo "Error: creating server: quota exceeded" >&2; exit 1; }
-    echo "Apply complete! Resources: 2 added, 0 changed, 0 destroyed."
-    printf '\nOutputs:\n\nnot_marked_sensitive = "fake-secret-in-clear"\n' ;;
-  output) cat "$d/outputs.json" ;;
-  destroy)
-    n=$(cat "$d/destroy-count" 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > "$d/destroy-count"
-    if [ "$n" -le "\${FAKE_TF_DESTROY_FAILS:-0}" ]; then
-      echo "Error: deleting server sv_1: 409 Conflict: server is locked" >&2; exit 1
-    fi
-    echo '{"version":4,"resources":[]}' > "$state"
-    echo "Destroy complete! Resources: 2 destroyed." ;;
-esac
-`;
+import { FAKE_TF } from "./fake-tofu.ts";
 
 const STATE = {
   version: 4,
@@ -410,7 +375,12 @@ describe("destroy", () => {
         now: new Date("2026-11-27T11:15:00Z"),
         log: (l) => logs.push(l),
       }),
-    ).toEqual({ state: "expired-destroyed", runId: "mb-old", expiresAt: "2026-11-27T11:15:00Z" });
+    ).toEqual({
+      state: "expired-destroyed",
+      runId: "mb-old",
+      expiresAt: "2026-11-27T11:15:00Z",
+      maxLifetimeMs: 6 * 3_600_000,
+    });
     expect(logs[0]).toBe(
       "cluster of run mb-old passed its maximum lifetime (expired 2026-11-27T11:15:00Z); destroying it",
     );
