@@ -201,6 +201,15 @@ describe.each(MODULES)("examples/bare-metal/%s", (module) => {
     expect(clashes).toEqual([]);
   });
 
+  it("pod traffic over public addresses is encrypted: no private_address means flannel_backend wireguard-native", async () => {
+    const hcl = await parsed(module);
+    const hosts = hcl.output?.hosts?.[0]?.value ?? "";
+    const backend = hcl.output?.flannel_backend?.[0]?.value;
+    // A module whose hosts have private addresses joins the nodes over them (its own network).
+    if (!/^\s*private_address\s*=/m.test(hosts)) expect(backend).toBe("wireguard-native");
+    if (backend !== undefined) expect(["vxlan", "wireguard-native"]).toContain(backend);
+  });
+
   it("has a README naming its variables", async () => {
     const readme = await readFile(join(root, module, "README.md"), "utf8");
     const hcl = await parsed(module);

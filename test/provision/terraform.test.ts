@@ -11,6 +11,7 @@ import {
   checkLifetime,
   cleanupTerraformLeftovers,
   destroyTerraformStateDir,
+  parseOutputs,
   TerraformCleanupError,
   TerraformDestroyError,
   terraformProvider,
@@ -214,6 +215,22 @@ describe("terraform provider", () => {
     await expect(terraformProvider(base(stateDir)).create()).rejects.toThrow(
       "output hosts: needs exactly one host with role control-plane, has 0",
     );
+  });
+
+  it("flannel_backend: wireguard-native or vxlan with hosts, refused otherwise", () => {
+    const out = (o: Record<string, unknown>) =>
+      JSON.stringify(Object.fromEntries(Object.entries(o).map(([k, value]) => [k, { value }])));
+    const hosts = [{ address: "192.0.2.1", user: "root", role: "control-plane" }];
+    expect(parseOutputs(out({ hosts, flannel_backend: "wireguard-native" }))).toMatchObject({
+      flannelBackend: "wireguard-native",
+    });
+    expect(parseOutputs(out({ hosts }))).not.toHaveProperty("flannelBackend");
+    expect(() => parseOutputs(out({ hosts, flannel_backend: "ipsec" }))).toThrow(
+      'output flannel_backend: "ipsec" is not allowed; allowed: vxlan, wireguard-native',
+    );
+    expect(() =>
+      parseOutputs(out({ kubeconfig: "apiVersion: v1\nclusters: []\n", flannel_backend: "vxlan" })),
+    ).toThrow("output flannel_backend: only with hosts");
   });
 
   it("hosts without a key: says where the key should come from", async () => {
@@ -468,6 +485,8 @@ describe("terraform provider with hosts: k3s over SSH", () => {
         },
       ],
       ssh_private_key: sshd.privateKey,
+      // The module says its nodes talk over public addresses: pod traffic encrypted.
+      flannel_backend: "wireguard-native",
     });
     const installs: string[] = [];
     const provider = terraformProvider({
@@ -491,6 +510,9 @@ describe("terraform provider with hosts: k3s over SSH", () => {
     expect(installs).toHaveLength(2);
     expect(installs[0]).toMatch(/^server --token-file=\S+ --disable=traefik --disable=servicelb /);
     expect(installs[1]).toMatch(/^agent --server=https:\/\/127\.0\.0\.1:6443 /);
+    // A server setting: the agents take it from the server.
+    expect(installs[0]).toContain(" --flannel-backend=wireguard-native");
+    expect(installs[1]).not.toContain("flannel");
     expect(info.kubeconfigPath).toBe(statePaths(stateDir).kubeconfig);
     expect((await stat(info.kubeconfigPath)).mode & 0o777).toBe(0o600);
     // Pinned host: not recorded; the other: recorded on first contact, in the state dir.
