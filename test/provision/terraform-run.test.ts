@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { providerFor } from "../../src/platform/kubernetes/platform.ts";
 import { statePaths } from "../../src/provision/terraform/state-dir.ts";
@@ -199,25 +199,44 @@ describe("the lifetime guard", () => {
 });
 
 describe("providerFor, provider terraform", () => {
-  it("puts the state directory under the root as an absolute path and merges the Action's variables over the scenario's", async () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("puts the state directory under the root as an absolute path and passes the Action's variables over the scenario's", async () => {
+    process.env.PATH = `${bin}:/usr/bin:/bin`;
+    process.env.FAKE_TF_DIR = dir;
     const file = await scenario("bare");
     const { scenario: s } = await loadScenario(file);
+    const provider0 = s.cluster!.provider;
+    if (provider0.kind !== "terraform") throw new Error("not a terraform scenario");
     const cluster = {
       ...s.cluster!,
-      provider: { ...s.cluster!.provider, vars: { region: "us-east-1", workers: 5 } },
-    } as typeof s.cluster & {};
+      provider: { ...provider0, vars: { region: "us-east-1", workers: 5 } },
+    };
     const told: string[] = [];
+    // A root relative to the current directory, as a user or the Action may give it.
+    const root = relative(process.cwd(), join(dir, "states"));
     const provider = providerFor(cluster, {
       terraform: {
-        stateRoot: "relative-root",
+        stateRoot: root,
         vars: { region: "eu-west-1" },
         onStateDir: (d) => told.push(d),
       },
     });
     expect(provider.kind).toBe("terraform");
     expect(told).toHaveLength(1);
-    expect(isAbsolute(told[0]!)).toBe(true);
-    expect(told[0]!.startsWith(join(process.cwd(), "relative-root"))).toBe(true);
+    expect(told[0]).toMatch(new RegExp(`^${join(dir, "states")}/mb-[a-z0-9-]+$`));
+    const info = await provider.create();
+    expect(info.provider).toBe("terraform");
+    expect(JSON.parse(await readFile(join(dir, "applied-vars.json"), "utf8"))).toMatchObject({
+      region: "eu-west-1",
+      workers: 5,
+      meshbench_run_id: told[0]!.split("/").pop(),
+    });
+    await provider.destroy();
+    await expect(stat(told[0]!)).rejects.toThrow("ENOENT");
   });
 });
 
