@@ -43,7 +43,8 @@ On a cluster every run installs its mesh, deploys, loads, then deletes everythin
 created and uninstalls the mesh (meshbench cleanup removes what a killed run left).
 
 Exit status: 0 every run completed, ${EXIT_RUNS_FAILED} some runs failed, 2 bad arguments or
-scenario file, 130 interrupted, 1 the cluster could not be reached or an internal fault.
+scenario file, 130 interrupted, 1 the cluster could not be reached or could not be removed
+(bare metal: probably still running; the message says how to remove it), or an internal fault.
 `;
 
 const FLAGS = {
@@ -135,6 +136,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.stdout.write(
     `\nReport: ${report.files.markdown}\n        ${report.files.html}\n        ${report.files.summary}\n`,
   );
+  if (result.teardownError !== null) return 1; // the cluster is still there: see the log
   if (stop.signal.aborted) return 130;
   return outcomes.some((o) => o.state === "failed") ? EXIT_RUNS_FAILED : 0;
 }

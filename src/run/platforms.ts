@@ -29,9 +29,12 @@ export interface ClusterOverride {
 
 /** The platform could not be opened (a cluster not reachable, kind not creatable). */
 export class PlatformUnavailable extends Error {
-  constructor(message: string) {
+  /** Removing what was made also failed (bare metal: servers probably still running). */
+  readonly teardownError: Error | null;
+  constructor(message: string, teardownError: Error | null = null) {
     super(message);
     this.name = "PlatformUnavailable";
+    this.teardownError = teardownError;
   }
 }
 
@@ -98,11 +101,33 @@ export async function openPlatform(
   const close = async () => {
     await platform.close?.();
   };
+  const info = await openOrTearDown(platform, close, log);
+  return { platform, info, close };
+}
+
+/**
+ * Opens the platform; if that fails, removes what it made before saying so. A removal that
+ * fails too is part of the error, never swallowed: on bare metal it means servers that are
+ * probably still running (and billed), and its message says where the state is kept and
+ * how to destroy them.
+ */
+export async function openOrTearDown(
+  platform: { open: (log?: (line: string) => void) => Promise<PlatformInfo> },
+  close: () => Promise<void>,
+  log?: (line: string) => void,
+): Promise<PlatformInfo> {
   try {
-    const info = await platform.open(log);
-    return { platform, info, close };
+    return await platform.open(log);
   } catch (error) {
-    await close().catch(() => {});
-    throw new PlatformUnavailable(`the cluster is not usable: ${(error as Error).message}`);
+    const reason = `the cluster is not usable: ${(error as Error).message}`;
+    try {
+      await close();
+    } catch (closeError) {
+      throw new PlatformUnavailable(
+        `${reason}\nand removing what was made for it failed too:\n${(closeError as Error).message}`,
+        closeError as Error,
+      );
+    }
+    throw new PlatformUnavailable(reason);
   }
 }

@@ -42,6 +42,11 @@ export interface ScenarioRun {
   scenarioDir: string;
   outcomes: RunOutcome[];
   report: ReportOutcome | null;
+  /**
+   * Removing the cluster at the end failed (its message says what is probably still
+   * running and how to remove it); callers must not report success.
+   */
+  teardownError: string | null;
 }
 
 export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioRun> {
@@ -52,11 +57,13 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   const scenario = loaded.scenario;
   const scenarioDir = join(options.resultsRoot, scenario.name);
   options.onPlan?.(scenario, plan, meshes);
-  if (options.dryRun) return { scenario, plan, scenarioDir, outcomes: [], report: null };
+  if (options.dryRun)
+    return { scenario, plan, scenarioDir, outcomes: [], report: null, teardownError: null };
 
   const log = options.progress ?? (() => {});
   const chosen = await openPlatform(scenario, options.cluster ?? {}, log);
   let outcomes: RunOutcome[];
+  let teardownError: string | null = null;
   try {
     options.onPlatform?.(chosen);
     const common = {
@@ -72,10 +79,13 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     await recordSkipped(common);
     outcomes = await executePlan(common);
   } finally {
-    // A kind cluster made for this plan goes, whatever happened.
-    await chosen
-      .close()
-      .catch((error: Error) => log(`meshbench: removing the cluster failed: ${error.message}`));
+    // A kind or bare-metal cluster made for this plan goes, whatever happened. If it cannot
+    // be removed the report is still written (the runs are done), but the run as a whole
+    // has failed: on bare metal the servers are probably still running.
+    await chosen.close().catch((error: Error) => {
+      teardownError = error.message;
+      log(`meshbench: removing the cluster FAILED: ${error.message}`);
+    });
   }
   options.progress?.("writing the report");
   const report = await generateReport({
@@ -86,5 +96,5 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     shortUrls: false,
     force: false,
   });
-  return { scenario, plan, scenarioDir, outcomes, report };
+  return { scenario, plan, scenarioDir, outcomes, report, teardownError };
 }

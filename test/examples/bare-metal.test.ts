@@ -11,6 +11,7 @@
 //   expiry script is valid sh.
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { BlockList, isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -25,6 +26,7 @@ const root = join(import.meta.dirname, "../../examples/bare-metal");
 const MODULES = ["aws-metal", "latitude"];
 
 type Hcl = {
+  resource?: Record<string, Record<string, Record<string, unknown>[]>>;
   variable?: Record<string, { type?: string }[]>;
   output?: Record<string, { value?: string; sensitive?: boolean }[]>;
   terraform?: { backend?: unknown }[];
@@ -67,6 +69,46 @@ function render(template: string, vars: Record<string, string>): string {
     });
   expect(out).not.toMatch(/\$\{|%\{/); // nothing else templatefile would interpret
   return out;
+}
+
+// k3s's defaults (https://docs.k3s.io/cli/server: --cluster-cidr, --service-cidr). A node
+// network inside either would send node traffic into the pod or service network.
+const K3S_NETWORKS = ["10.42.0.0/16", "10.43.0.0/16"];
+
+/** The literal CIDRs a module's resources define as their own network (aws_vpc.cidr_block …), not routes or rules. */
+function networksOf(hcl: Hcl): { where: string; cidr: string }[] {
+  const out: { where: string; cidr: string }[] = [];
+  for (const [type, byName] of Object.entries(hcl.resource ?? {}))
+    for (const [name, bodies] of Object.entries(byName))
+      for (const body of bodies)
+        for (const [key, value] of Object.entries(body)) {
+          // Top-level attributes only: a route's or a rule's cidr_block is nested in a block.
+          if (!/cidr/.test(key) || /blocks$/.test(key)) continue;
+          for (const v of [value].flat())
+            if (typeof v === "string" && /^[\d.:a-f]+\/\d+$/i.test(v))
+              out.push({ where: `${type}.${name}.${key}`, cidr: v });
+        }
+  return out;
+}
+
+function overlap(a: string, b: string): boolean {
+  const split = (c: string) => {
+    const [address, prefix] = c.split("/") as [string, string];
+    return {
+      address,
+      prefix: Number(prefix),
+      type: isIP(address) === 6 ? "ipv6" : "ipv4",
+    } as const;
+  };
+  const [x, y] = [split(a), split(b)];
+  if (x.type !== y.type) return false;
+  // Two prefixes overlap exactly when one contains the other's first address.
+  const inside = (outer: typeof x, inner: typeof x) => {
+    const list = new BlockList();
+    list.addSubnet(outer.address, outer.prefix, outer.type);
+    return list.check(inner.address, inner.type);
+  };
+  return inside(x, y) || inside(y, x);
 }
 
 const HOST_KEY = [
@@ -147,6 +189,27 @@ describe.each(MODULES)("examples/bare-metal/%s", (module) => {
     }
   });
 
+  it("its own network stays clear of k3s's pod and service networks", async () => {
+    const networks = networksOf(await parsed(module));
+    // The AWS module makes a VPC; the Latitude one uses the servers' public addresses.
+    if (module === "aws-metal") expect(networks.length).toBeGreaterThan(0);
+    const clashes = networks.flatMap((n) =>
+      K3S_NETWORKS.filter((k) => overlap(n.cidr, k)).map(
+        (k) => `${n.where} ${n.cidr} overlaps ${k}`,
+      ),
+    );
+    expect(clashes).toEqual([]);
+  });
+
+  it("pod traffic over public addresses is encrypted: no private_address means flannel_backend wireguard-native", async () => {
+    const hcl = await parsed(module);
+    const hosts = hcl.output?.hosts?.[0]?.value ?? "";
+    const backend = hcl.output?.flannel_backend?.[0]?.value;
+    // A module whose hosts have private addresses joins the nodes over them (its own network).
+    if (!/^\s*private_address\s*=/m.test(hosts)) expect(backend).toBe("wireguard-native");
+    if (backend !== undefined) expect(["vxlan", "wireguard-native"]).toContain(backend);
+  });
+
   it("has a README naming its variables", async () => {
     const readme = await readFile(join(root, module, "README.md"), "utf8");
     const hcl = await parsed(module);
@@ -155,6 +218,26 @@ describe.each(MODULES)("examples/bare-metal/%s", (module) => {
 });
 
 describe("the checks above are live", () => {
+  it("a network inside k3s's pod network is found, a route to anywhere is not a network", async () => {
+    const hcl = (await parseHcl(
+      "net.tf",
+      [
+        'resource "aws_subnet" "s" {\n  cidr_block = "10.42.7.0/24"\n}',
+        'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/8"\n}',
+        'resource "aws_route_table" "r" {\n  route {\n    cidr_block = "0.0.0.0/0"\n  }\n}',
+      ].join("\n"),
+    )) as Hcl;
+    const networks = networksOf(hcl);
+    expect(networks.map((n) => n.where).sort()).toEqual([
+      "aws_subnet.s.cidr_block",
+      "aws_vpc.v.cidr_block",
+    ]);
+    expect(overlap("10.42.7.0/24", "10.42.0.0/16")).toBe(true);
+    expect(overlap("10.0.0.0/8", "10.43.0.0/16")).toBe(true);
+    expect(overlap("10.100.0.0/16", "10.42.0.0/16")).toBe(false);
+    expect(overlap("10.41.255.0/24", "10.42.0.0/16")).toBe(false);
+  });
+
   it("a syntax error and a misaligned file are caught", async () => {
     await expect(parseHcl("bad.tf", 'resource "x" "y" {\n  a =\n}\n')).rejects.toThrow("bad.tf:2,");
     const misaligned = 'variable "a" {\n  type = string\n  default = "x"\n}\n';

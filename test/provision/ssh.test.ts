@@ -349,25 +349,25 @@ describe("k3s over SSH", () => {
       labels: {},
       hostKeys: [],
     });
-    const cp = host("203.0.113.5", "10.42.0.5");
+    const cp = host("203.0.113.5", "10.100.0.5");
     expect(serverArgs(cp, settings).filter((a) => /node-|tls-san/.test(a))).toEqual([
       "--node-name=control-plane-1",
-      "--node-ip=10.42.0.5",
+      "--node-ip=10.100.0.5",
       "--node-external-ip=203.0.113.5",
       "--tls-san=203.0.113.5",
-      "--tls-san=10.42.0.5",
+      "--tls-san=10.100.0.5",
     ]);
     const worker = {
-      ...host("203.0.113.6", "10.42.0.6"),
+      ...host("203.0.113.6", "10.100.0.6"),
       role: "worker" as const,
       name: "worker-1",
     };
     expect(agentArgs(worker, cp, settings)).toEqual([
       "agent",
-      "--server=https://10.42.0.5:6443",
+      "--server=https://10.100.0.5:6443",
       "--token-file=/home/u/.meshbench/k3s-token",
       "--node-name=worker-1",
-      "--node-ip=10.42.0.6",
+      "--node-ip=10.100.0.6",
       "--node-external-ip=203.0.113.6",
     ]);
     // A DNS name: k3s finds the node IP itself; the certificate still names it.

@@ -11,6 +11,7 @@ import {
   checkLifetime,
   cleanupTerraformLeftovers,
   destroyTerraformStateDir,
+  parseOutputs,
   TerraformCleanupError,
   TerraformDestroyError,
   terraformProvider,
@@ -24,42 +25,7 @@ import {
 import { checkVars } from "../../src/provision/terraform/vars.ts";
 import { type FakeKube, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
-
-const FAKE_TF = `#!/bin/sh
-# A stand-in for tofu/terraform: records, and acts out init/apply/output/destroy.
-PATH=/usr/bin:/bin
-d="$FAKE_TF_DIR"
-echo "$(basename "$0") $*" >> "$d/calls.log"
-echo "TF_DATA_DIR=$TF_DATA_DIR TF_IN_AUTOMATION=$TF_IN_AUTOMATION TF_INPUT=$TF_INPUT" >> "$d/env.log"
-state=""; varfile=""; cmd=""
-for a in "$@"; do
-  case "$a" in
-    -state=*) state="\${a#-state=}" ;;
-    -var-file=*) varfile="\${a#-var-file=}" ;;
-    -*) ;;
-    *) [ -z "$cmd" ] && cmd="$a" ;;
-  esac
-done
-case "$cmd" in
-  init)
-    [ -n "$FAKE_TF_INIT_FAIL" ] && { echo "Error: Failed to query available provider packages" >&2; exit 1; }
-    mkdir -p "$TF_DATA_DIR/providers"; echo "OpenTofu has been successfully initialized!" ;;
-  apply)
-    cp "$varfile" "$d/applied-vars.json"
-    cp "$d/state.json" "$state"
-    [ -n "$FAKE_TF_APPLY_FAIL" ] && { echo "Error: creating server: quota exceeded" >&2; exit 1; }
-    echo "Apply complete! Resources: 2 added, 0 changed, 0 destroyed."
-    printf '\nOutputs:\n\nnot_marked_sensitive = "fake-secret-in-clear"\n' ;;
-  output) cat "$d/outputs.json" ;;
-  destroy)
-    n=$(cat "$d/destroy-count" 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > "$d/destroy-count"
-    if [ "$n" -le "\${FAKE_TF_DESTROY_FAILS:-0}" ]; then
-      echo "Error: deleting server sv_1: 409 Conflict: server is locked" >&2; exit 1
-    fi
-    echo '{"version":4,"resources":[]}' > "$state"
-    echo "Destroy complete! Resources: 2 destroyed." ;;
-esac
-`;
+import { FAKE_TF } from "./fake-tofu.ts";
 
 const STATE = {
   version: 4,
@@ -251,6 +217,22 @@ describe("terraform provider", () => {
     );
   });
 
+  it("flannel_backend: wireguard-native or vxlan with hosts, refused otherwise", () => {
+    const out = (o: Record<string, unknown>) =>
+      JSON.stringify(Object.fromEntries(Object.entries(o).map(([k, value]) => [k, { value }])));
+    const hosts = [{ address: "192.0.2.1", user: "root", role: "control-plane" }];
+    expect(parseOutputs(out({ hosts, flannel_backend: "wireguard-native" }))).toMatchObject({
+      flannelBackend: "wireguard-native",
+    });
+    expect(parseOutputs(out({ hosts }))).not.toHaveProperty("flannelBackend");
+    expect(() => parseOutputs(out({ hosts, flannel_backend: "ipsec" }))).toThrow(
+      'output flannel_backend: "ipsec" is not allowed; allowed: vxlan, wireguard-native',
+    );
+    expect(() =>
+      parseOutputs(out({ kubeconfig: "apiVersion: v1\nclusters: []\n", flannel_backend: "vxlan" })),
+    ).toThrow("output flannel_backend: only with hosts");
+  });
+
   it("hosts without a key: says where the key should come from", async () => {
     const stateDir = join(dir, "state");
     await setOutputs({
@@ -410,7 +392,12 @@ describe("destroy", () => {
         now: new Date("2026-11-27T11:15:00Z"),
         log: (l) => logs.push(l),
       }),
-    ).toEqual({ state: "expired-destroyed", runId: "mb-old", expiresAt: "2026-11-27T11:15:00Z" });
+    ).toEqual({
+      state: "expired-destroyed",
+      runId: "mb-old",
+      expiresAt: "2026-11-27T11:15:00Z",
+      maxLifetimeMs: 6 * 3_600_000,
+    });
     expect(logs[0]).toBe(
       "cluster of run mb-old passed its maximum lifetime (expired 2026-11-27T11:15:00Z); destroying it",
     );
@@ -498,6 +485,8 @@ describe("terraform provider with hosts: k3s over SSH", () => {
         },
       ],
       ssh_private_key: sshd.privateKey,
+      // The module says its nodes talk over public addresses: pod traffic encrypted.
+      flannel_backend: "wireguard-native",
     });
     const installs: string[] = [];
     const provider = terraformProvider({
@@ -521,6 +510,9 @@ describe("terraform provider with hosts: k3s over SSH", () => {
     expect(installs).toHaveLength(2);
     expect(installs[0]).toMatch(/^server --token-file=\S+ --disable=traefik --disable=servicelb /);
     expect(installs[1]).toMatch(/^agent --server=https:\/\/127\.0\.0\.1:6443 /);
+    // A server setting: the agents take it from the server.
+    expect(installs[0]).toContain(" --flannel-backend=wireguard-native");
+    expect(installs[1]).not.toContain("flannel");
     expect(info.kubeconfigPath).toBe(statePaths(stateDir).kubeconfig);
     expect((await stat(info.kubeconfigPath)).mode & 0o777).toBe(0o600);
     // Pinned host: not recorded; the other: recorded on first contact, in the state dir.

@@ -30,8 +30,10 @@ locals {
 }
 
 # A network of the run's own: nothing shared with other runs, all of it destroyed with it.
+# Not 10.42.0.0/16 or 10.43.0.0/16: k3s takes those for pods and services, and nodes whose
+# own addresses fell inside them would route node traffic into the pod network.
 resource "aws_vpc" "bench" {
-  cidr_block           = "10.42.0.0/16"
+  cidr_block           = "10.100.0.0/16"
   enable_dns_hostnames = true
   tags                 = { Name = local.name }
 }
@@ -42,7 +44,7 @@ resource "aws_internet_gateway" "bench" {
 
 resource "aws_subnet" "bench" {
   vpc_id                  = aws_vpc.bench.id
-  cidr_block              = "10.42.0.0/24"
+  cidr_block              = "10.100.0.0/24"
   availability_zone       = local.zone
   map_public_ip_on_launch = true
 

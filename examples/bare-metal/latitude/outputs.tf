@@ -23,3 +23,11 @@ output "ssh_private_key" {
   value       = tls_private_key.login.private_key_openssh
   sensitive   = true
 }
+
+# The servers talk to each other over their public addresses: pod traffic between them
+# goes through WireGuard (encrypted, keys per node, UDP 51820) instead of k3s's default
+# VXLAN, which is neither encrypted nor authenticated.
+output "flannel_backend" {
+  description = "How k3s carries pod traffic between nodes (meshbench passes it to the k3s server)."
+  value       = "wireguard-native"
+}

@@ -14,7 +14,7 @@
 // Every run installs its mesh afresh and removes it again, as the 2019 study did.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { VersionApi } from "@kubernetes/client-node";
 import type { Progress } from "../../loadgen/run.ts";
 import { missingRequirement } from "../../mesh/requirements.ts";
@@ -25,6 +25,7 @@ import type { ClusterInfo, Provider } from "../../provision/provider.ts";
 import {
   checkLifetime,
   defaultStateRoot,
+  lifetimeExceeded,
   terraformProvider,
 } from "../../provision/terraform/index.ts";
 import type { ResolveOptions } from "../../provision/tools.ts";
@@ -135,7 +136,8 @@ export function providerFor(
   const p = cluster.provider;
   if (p.kind === "terraform") {
     const runId = newRunId();
-    const stateDir = join(options.terraform?.stateRoot ?? defaultStateRoot(), runId);
+    // Absolute: tofu runs with -chdir, and the Action's post step reads it back later.
+    const stateDir = resolve(options.terraform?.stateRoot ?? defaultStateRoot(), runId);
     options.terraform?.onStateDir?.(stateDir);
     const sshKey = options.terraform?.sshKey
       ? { content: options.terraform.sshKey }
@@ -186,6 +188,8 @@ export class KubernetesPlatform implements Platform {
   #run: RunState | null = null;
   /** provider terraform: this cluster's state directory (for the lifetime guard). */
   #terraformStateDir: string | null = null;
+  /** Set once the lifetime guard has destroyed the cluster: why no further run can start. */
+  #expired: string | null = null;
 
   constructor(options: KubernetesPlatformOptions) {
     this.#options = options;
@@ -247,12 +251,19 @@ export class KubernetesPlatform implements Platform {
    * next run destroys it instead of starting.
    */
   async #withinLifetime(log?: (line: string) => void): Promise<void> {
+    // Once the guard has fired the cluster is gone (its record too, so checkLifetime would
+    // answer "none"): every later run fails here, before touching anything.
+    if (this.#expired) throw new Error(this.#expired);
     if (!this.#terraformStateDir) return;
-    const status = await checkLifetime(this.#terraformStateDir, { ...(log ? { log } : {}) });
+    const status = await checkLifetime(this.#terraformStateDir, { ...(log ? { log } : {}) }).catch(
+      (error: Error) => {
+        this.#expired = `cluster lifetime exceeded; destroying it FAILED: ${error.message}`;
+        throw error;
+      },
+    );
     if (status.state === "expired-destroyed") {
-      throw new Error(
-        `the cluster of run ${status.runId} outlived its maxLifetime (expired ${status.expiresAt}) and was destroyed; raise cluster.maxLifetime if the scenario needs longer`,
-      );
+      this.#expired = lifetimeExceeded(status);
+      throw new Error(this.#expired);
     }
   }
 

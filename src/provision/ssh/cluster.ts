@@ -18,6 +18,7 @@ import {
   checkK3sVersion,
   DEFAULT_LAYOUT,
   downloadK3sInstaller,
+  type FlannelBackend,
   type HostLayout,
   installK3s,
   type K3sSettings,
@@ -61,6 +62,8 @@ export interface K3sClusterOptions {
   /** The known_hosts file for keys recorded on first contact (in the state directory). */
   knownHostsPath: string;
   k3sVersion: string;
+  /** Pod traffic between nodes (default vxlan; wireguard-native over public addresses). */
+  flannelBackend?: FlannelBackend;
   /** Where the kubeconfig is written (0600). */
   kubeconfigPath: string;
   /** The kubeconfig's cluster, user and context name. */
@@ -138,6 +141,7 @@ export async function buildK3sCluster(o: K3sClusterOptions): Promise<K3sCluster>
       tokenFile: `${await remoteDir(sessions.get(h)!, layout.dir)}/k3s-token`,
       kubeconfigPath: layout.kubeconfigPath,
       taintControlPlane: workers.length > 0,
+      ...(o.flannelBackend ? { flannelBackend: o.flannelBackend } : {}),
     });
 
     log(`installing the k3s server on ${describeHost(controlPlane)}`);

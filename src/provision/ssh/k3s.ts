@@ -19,6 +19,21 @@ export const K3S_INSTALLER_URL = "https://get.k3s.io";
 /** Bundled components left out: an ingress, a load balancer, and the unpinned metrics-server. */
 export const K3S_DISABLED = ["traefik", "servicelb", "metrics-server"] as const;
 export const CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane:NoSchedule";
+/**
+ * How pod traffic crosses between nodes (k3s --flannel-backend). vxlan, k3s's default, is
+ * neither encrypted nor authenticated: fine on a private network, not across public
+ * addresses, where wireguard-native (UDP 51820, keys per node) is the choice.
+ */
+export const FLANNEL_BACKENDS = ["vxlan", "wireguard-native"] as const;
+export type FlannelBackend = (typeof FLANNEL_BACKENDS)[number];
+
+export function checkFlannelBackend(field: string, value: unknown): FlannelBackend {
+  if (typeof value === "string" && (FLANNEL_BACKENDS as readonly string[]).includes(value))
+    return value as FlannelBackend;
+  throw new ValueError(
+    `${field}: ${JSON.stringify(value)} is not allowed; allowed: ${FLANNEL_BACKENDS.join(", ")} (wireguard-native when the nodes talk over public addresses)`,
+  );
+}
 
 export function checkK3sVersion(field: string, value: unknown): string {
   if (typeof value === "string" && K3S_VERSION.test(value)) return value;
@@ -74,6 +89,8 @@ export interface K3sSettings {
   /** Keep workloads off the control plane (when there are workers to take them). */
   taintControlPlane: boolean;
   apiPort?: number;
+  /** Default vxlan (k3s's own default, left unsaid on the command line). */
+  flannelBackend?: FlannelBackend;
 }
 
 /** --node-ip and --node-external-ip take IP addresses; a DNS name is left to k3s to resolve. */
@@ -103,6 +120,10 @@ export function serverArgs(host: Host, s: K3sSettings): string[] {
       .map((a) => `--tls-san=${a}`),
     ...(s.apiPort && s.apiPort !== 6443 ? [`--https-listen-port=${s.apiPort}`] : []),
     ...(s.taintControlPlane ? [`--node-taint=${CONTROL_PLANE_TAINT}`] : []),
+    // A server setting: the agents take it from the server when they join.
+    ...(s.flannelBackend && s.flannelBackend !== "vxlan"
+      ? [`--flannel-backend=${s.flannelBackend}`]
+      : []),
   ];
 }
 

@@ -3,7 +3,7 @@
 // sets one up with its official setup action, at a version the user pins there.
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
-import { delimiter, isAbsolute, join } from "node:path";
+import { delimiter, isAbsolute, resolve } from "node:path";
 
 export const TERRAFORM_NAMES = ["tofu", "terraform"] as const;
 
@@ -16,7 +16,7 @@ async function executable(path: string): Promise<boolean> {
 
 async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, name);
+    const candidate = resolve(dir, name); // a relative PATH entry too: destroy may run elsewhere
     if (await executable(candidate)) return candidate;
   }
   return null;
@@ -36,7 +36,7 @@ export async function findTerraform(
     const found =
       isAbsolute(explicit) || explicit.includes("/")
         ? (await executable(explicit))
-          ? explicit
+          ? resolve(explicit) // recorded for destroy, which may run from elsewhere
           : null
         : await onPath(explicit, env);
     if (found) return found;

@@ -7,6 +7,7 @@
 // the directory is removed, which is what makes a second destroy a no-op.
 import { constants } from "node:fs";
 import { access, readFile, rm, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { findTerraform } from "./binary.ts";
 import { commandLine, runTerraform, terraformArgs } from "./run.ts";
 import { readRecord, statePaths, updateRecord } from "./state-dir.ts";
@@ -79,9 +80,11 @@ const executable = (path: string) =>
  * "nothing": there was nothing to destroy (no record, or nothing applied yet).
  */
 export async function destroyTerraformStateDir(
-  stateDir: string,
+  given: string,
   options: DestroyOptions = {},
 ): Promise<"destroyed" | "nothing"> {
+  // Absolute in what tofu gets and in the messages (a command to copy works from anywhere).
+  const stateDir = resolve(given);
   const log = options.log ?? (() => {});
   const record = await readRecord(stateDir);
   if (!record) return "nothing"; // never created here, or already destroyed and removed

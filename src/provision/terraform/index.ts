@@ -13,6 +13,7 @@ export {
   defaultStateRoot,
   type LeftoverResult,
   type LifetimeStatus,
+  lifetimeExceeded,
   TerraformCleanupError,
 } from "./lifetime.ts";
 export { type ModuleOutputs, parseOutputs } from "./outputs.ts";

@@ -7,8 +7,9 @@
 // gone), and leaves alone those whose run is still going.
 import { readdir } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ValueError } from "../../platform/kubernetes/names.ts";
+import { formatDuration } from "../../scenario/duration.ts";
 import { type DestroyOptions, destroyTerraformStateDir } from "./destroy.ts";
 import { type ClusterRecord, RECORD_FILE, readRecord } from "./state-dir.ts";
 
@@ -37,7 +38,15 @@ export function defaultStateRoot(env: NodeJS.ProcessEnv = process.env): string {
 export type LifetimeStatus =
   | { state: "none" }
   | { state: "alive"; runId: string; expiresAt: string; remainingMs: number }
-  | { state: "expired-destroyed"; runId: string; expiresAt: string };
+  | { state: "expired-destroyed"; runId: string; expiresAt: string; maxLifetimeMs: number };
+
+/**
+ * Why every run after the guard fired is not attempted: the cluster is gone. One reason for
+ * all of them, so the report shows at a glance where the matrix ended and why.
+ */
+export function lifetimeExceeded(status: { expiresAt: string; maxLifetimeMs: number }): string {
+  return `cluster lifetime exceeded (maxLifetime ${formatDuration(status.maxLifetimeMs)}, expired ${status.expiresAt}): destroyed; raise cluster.maxLifetime if the scenario needs longer`;
+}
 
 /**
  * Call before each step that uses the cluster. An expired cluster is destroyed (the caller
@@ -57,7 +66,12 @@ export async function checkLifetime(
     `cluster of run ${record.runId} passed its maximum lifetime (expired ${record.expiresAt}); destroying it`,
   );
   await destroyTerraformStateDir(stateDir, options);
-  return { state: "expired-destroyed", runId: record.runId, expiresAt: record.expiresAt };
+  return {
+    state: "expired-destroyed",
+    runId: record.runId,
+    expiresAt: record.expiresAt,
+    maxLifetimeMs: record.maxLifetimeMs,
+  };
 }
 
 export interface LeftoverResult {
@@ -135,7 +149,9 @@ export async function cleanupTerraformLeftovers(
   target: readonly string[] | { root: string },
   options: DestroyOptions & { now?: Date; all?: boolean; isAlive?: (pid: number) => boolean } = {},
 ): Promise<LeftoverResult[]> {
-  const dirs = "root" in target ? await stateDirsUnder(target.root) : [...target];
+  // Absolute: what is reported is a directory to copy into a command, from anywhere.
+  const dirs =
+    "root" in target ? await stateDirsUnder(resolve(target.root)) : target.map((d) => resolve(d));
   const now = options.now ?? new Date();
   const results: LeftoverResult[] = [];
   for (const stateDir of dirs) {

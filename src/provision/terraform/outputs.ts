@@ -11,6 +11,9 @@
 //     host_keys        optional pinned SSH host keys (key lines or SHA256: fingerprints)
 //   ssh_private_key   (string, sensitive, optional) the key for `hosts`, when the module
 //                     generated it (else meshbench's sshKey option gives it).
+//   flannel_backend   (string, optional, with hosts) vxlan (default) or wireguard-native:
+//                     the module knows whether its nodes talk over a private network or
+//                     over public addresses, where pod traffic must be encrypted.
 // Errors name the output and field, and say what is allowed.
 import { checked, DNS_SUBDOMAIN, ValueError } from "../../platform/kubernetes/names.ts";
 import {
@@ -23,10 +26,11 @@ import {
   type Host,
   type HostRole,
 } from "../ssh/hosts.ts";
+import { checkFlannelBackend, type FlannelBackend } from "../ssh/k3s.ts";
 
 export type ModuleOutputs =
   | { kind: "kubeconfig"; kubeconfig: string }
-  | { kind: "hosts"; hosts: Host[]; sshPrivateKey?: string };
+  | { kind: "hosts"; hosts: Host[]; sshPrivateKey?: string; flannelBackend?: FlannelBackend };
 
 /** The fields of a `hosts` element; anything else is refused (a typo would otherwise be ignored). */
 export const HOST_OUTPUT_FIELDS = new Set([
@@ -100,6 +104,10 @@ export function parseOutputs(json: string): ModuleOutputs {
     );
   }
   if (kubeconfig !== undefined) {
+    if (value("flannel_backend") !== undefined)
+      throw new ValueError(
+        "output flannel_backend: only with hosts (meshbench builds that cluster); a module that outputs kubeconfig configures its own network",
+      );
     if (typeof kubeconfig !== "string" || !kubeconfig.includes("clusters"))
       throw new ValueError("output kubeconfig: must be the kubeconfig's YAML text");
     return { kind: "kubeconfig", kubeconfig };
@@ -112,9 +120,13 @@ export function parseOutputs(json: string): ModuleOutputs {
   const key = value("ssh_private_key");
   if (key !== undefined && key !== null && typeof key !== "string")
     throw new ValueError("output ssh_private_key: must be the private key's text");
+  const backend = value("flannel_backend");
   return {
     kind: "hosts",
     hosts: parsed,
     ...(typeof key === "string" && key ? { sshPrivateKey: key } : {}),
+    ...(backend === undefined || backend === null
+      ? {}
+      : { flannelBackend: checkFlannelBackend("output flannel_backend", backend) }),
   };
 }

@@ -148,6 +148,7 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
           privateKey,
           knownHostsPath: paths.knownHosts,
           k3sVersion,
+          ...(outputs.flannelBackend ? { flannelBackend: outputs.flannelBackend } : {}),
           kubeconfigPath: paths.kubeconfig,
           name,
           reboot: options.reboot ?? false,

@@ -5,6 +5,7 @@
 // log, as a bare-metal apply can take half an hour; `output -json` is never logged (it
 // holds the kubeconfig or the SSH key), nor is what apply prints after "Outputs:".
 import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import { statePaths } from "./state-dir.ts";
 
 export type TerraformStep = "init" | "apply" | "output" | "destroy";
@@ -21,7 +22,8 @@ const changing = (p: ReturnType<typeof statePaths>) => [
 
 export function terraformArgs(step: TerraformStep, module: string, stateDir: string): string[] {
   const p = statePaths(stateDir);
-  const chdir = `-chdir=${module}`;
+  // The paths after -chdir are absolute (statePaths), so the module's own may be too.
+  const chdir = `-chdir=${resolve(module)}`;
   switch (step) {
     case "init":
       return [chdir, "init", "-input=false", "-no-color"];

@@ -7,20 +7,25 @@
 
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 export const RECORD_FILE = "meshbench-cluster.json";
 export const RECORD_SCHEMA = "meshbench/terraform-cluster/v1";
 
+/**
+ * Absolute paths, always: tofu runs with -chdir=<module>, where a relative -state,
+ * -var-file or TF_DATA_DIR would name files under the module instead.
+ */
 export function statePaths(stateDir: string) {
+  const dir = resolve(stateDir);
   return {
-    record: join(stateDir, RECORD_FILE),
-    tfstate: join(stateDir, "terraform.tfstate"),
-    tfvars: join(stateDir, "meshbench.tfvars.json"),
-    dataDir: join(stateDir, "tf-data"),
-    kubeconfig: join(stateDir, "kubeconfig"),
-    knownHosts: join(stateDir, "known_hosts"),
+    record: join(dir, RECORD_FILE),
+    tfstate: join(dir, "terraform.tfstate"),
+    tfvars: join(dir, "meshbench.tfvars.json"),
+    dataDir: join(dir, "tf-data"),
+    kubeconfig: join(dir, "kubeconfig"),
+    knownHosts: join(dir, "known_hosts"),
   };
 }
 
