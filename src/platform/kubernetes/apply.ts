@@ -1,6 +1,8 @@
 // Server-side apply of typed objects under meshbench's field manager, each labelled with
-// the run's labels first (pod templates too, so every pod of a run can be found).
-import { type KubernetesObject, PatchStrategy } from "@kubernetes/client-node";
+// the run's labels first (pod templates too, so every pod of a run can be found). The
+// objects reach the server as their JSON, unchanged (see object-api.ts for why not
+// client-node's own patch).
+import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Kube } from "./client.ts";
 import { runLabels } from "./labels.ts";
 
@@ -49,14 +51,7 @@ export async function applyObjects(
   for (const o of ordered) {
     out.push(
       await kube.call(`apply ${describe(o)}`, () =>
-        kube.objects.patch(
-          o,
-          undefined,
-          undefined,
-          fieldManager,
-          true,
-          PatchStrategy.ServerSideApply,
-        ),
+        kube.objects.apply(o, { fieldManager, force: true }),
       ),
     );
   }
@@ -75,14 +70,7 @@ export async function applyUnlabelled(
   for (const o of objects.map(plain)) {
     out.push(
       await kube.call(`apply ${describe(o)}`, () =>
-        kube.objects.patch(
-          o,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
-        ),
+        kube.objects.apply(o, { fieldManager: FIELD_MANAGER, force: true }),
       ),
     );
   }

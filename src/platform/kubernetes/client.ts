@@ -1,14 +1,8 @@
 // The connection to a cluster: a KubeConfig from a file, from KUBECONFIG-style content,
 // or the usual default, with an optional context; and the API clients meshbench uses,
 // every call of which goes through `call` (retries on 429/5xx only, errors in words).
-import {
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-  Metrics,
-} from "@kubernetes/client-node";
+import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, Metrics } from "@kubernetes/client-node";
+import { ObjectApi } from "./object-api.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
 
 export interface KubeSource {
@@ -25,7 +19,8 @@ export interface Kube {
   core: CoreV1Api;
   apps: AppsV1Api;
   batch: BatchV1Api;
-  objects: KubernetesObjectApi;
+  /** client-node's KubernetesObjectApi, plus an apply that sends objects unchanged. */
+  objects: ObjectApi;
   metrics: Metrics;
   /** Runs one API call with retries; failures name `what`. */
   call<T>(what: string, fn: () => Promise<T>): Promise<T>;
@@ -62,7 +57,7 @@ export function connect(
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
     batch: config.makeApiClient(BatchV1Api),
-    objects: KubernetesObjectApi.makeApiClient(config),
+    objects: ObjectApi.make(config),
     metrics: new Metrics(config),
     call: (what, fn) => withRetry(what, fn, policy),
   };

@@ -31,6 +31,8 @@ export interface SeenRequest {
   path: string;
   query: URLSearchParams;
   contentType: string | undefined;
+  /** The request body as sent (writes only), to check what reached the server. */
+  body?: string;
   code?: number;
 }
 
@@ -55,10 +57,12 @@ function send(
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, seen?: SeenRequest): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (seen) seen.body = text;
+  return text;
 }
 
 function parseBody(text: string, contentType: string): KObject {
@@ -200,7 +204,7 @@ export async function handle(
             failure(405, "the server does not allow this method on the requested resource"),
           );
         const body = parseBody(
-          await readBody(req),
+          await readBody(req, seen),
           req.headers["content-type"] ?? "application/json",
         );
         return reply(201, create(state.store, resource, namespace, body));
@@ -212,7 +216,7 @@ export async function handle(
             failure(405, "the server does not allow this method on the requested resource"),
           );
         const contentType = req.headers["content-type"] ?? "";
-        const body = parseBody(await readBody(req), contentType);
+        const body = parseBody(await readBody(req, seen), contentType);
         const out = patch(state.store, resource, namespace, name, {
           contentType,
           body,
@@ -228,7 +232,7 @@ export async function handle(
             failure(405, "the server does not allow this method on the requested resource"),
           );
         const body = parseBody(
-          await readBody(req),
+          await readBody(req, seen),
           req.headers["content-type"] ?? "application/json",
         );
         const existing = state.store.mustGet(resource, namespace, name);
