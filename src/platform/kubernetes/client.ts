@@ -1,7 +1,13 @@
 // The connection to a cluster: a KubeConfig from a file, from KUBECONFIG-style content,
 // or the usual default, with an optional context; and the API clients meshbench uses,
 // every call of which goes through `call` (retries on 429/5xx only, errors in words).
-import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, Metrics } from "@kubernetes/client-node";
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from "@kubernetes/client-node";
 import { ObjectApi } from "./object-api.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
 
@@ -21,9 +27,13 @@ export interface Kube {
   batch: BatchV1Api;
   /** client-node's KubernetesObjectApi, plus an apply that sends objects unchanged. */
   objects: ObjectApi;
-  metrics: Metrics;
-  /** Runs one API call with retries; failures name `what`. */
-  call<T>(what: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Custom and aggregated APIs (metrics.k8s.io). Not client-node's Metrics: it parses every
+   * answer as JSON and so turns the aggregator's plain-text 503 into a 500.
+   */
+  custom: CustomObjectsApi;
+  /** Runs one API call with retries (the policy adjustable per call); failures name `what`. */
+  call<T>(what: string, fn: () => Promise<T>, adjust?: Partial<RetryPolicy>): Promise<T>;
 }
 
 export function loadKubeConfig(source: KubeSource = {}): KubeConfig {
@@ -58,7 +68,7 @@ export function connect(
     apps: config.makeApiClient(AppsV1Api),
     batch: config.makeApiClient(BatchV1Api),
     objects: ObjectApi.make(config),
-    metrics: new Metrics(config),
-    call: (what, fn) => withRetry(what, fn, policy),
+    custom: config.makeApiClient(CustomObjectsApi),
+    call: (what, fn, adjust) => withRetry(what, fn, adjust ? { ...policy, ...adjust } : policy),
   };
 }

@@ -43,7 +43,8 @@ export interface ServerState {
   logs: LogBook;
   faults: Fault[];
   requests: SeenRequest[];
-  metricsServer: boolean;
+  /** true: serving; false: not installed (404); "starting": registered, not serving yet. */
+  metricsServer: boolean | "starting";
   usage: Usage;
 }
 
@@ -168,6 +169,16 @@ export async function handle(
         ),
         headers,
       );
+    }
+    if (state.metricsServer === "starting" && url.pathname.startsWith("/apis/metrics.k8s.io/")) {
+      // The aggregator's answer while the APIService is unavailable: Go's http.Error, plain
+      // text, not a Status object.
+      seen.code = 503;
+      res.writeHead(503, {
+        "content-type": "text/plain; charset=utf-8",
+        "x-content-type-options": "nosniff",
+      });
+      return void res.end("service unavailable\n");
     }
     const r = route(url.pathname, state);
     if (!r)

@@ -243,26 +243,57 @@ describe("resource sampling", () => {
 });
 
 describe("resource sampling while metrics-server starts", () => {
-  it("says once that metrics are not served yet (503), and samples as soon as they are", async () => {
-    await start();
+  it("says once that metrics-server is not serving yet (plain-text 503), never retries it, and samples as soon as it serves", async () => {
+    await start({ metricsServer: "starting" });
+    const slept: number[] = [];
+    kube = connect({ path: fake.kubeconfigPath }, { sleep: async (ms) => void slept.push(ms) });
     await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
     await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
-    // Six 503s: every retry of the first sample fails.
-    fake.faults.push({ method: "GET", path: /^\/apis\/metrics\.k8s\.io\//, code: 503, times: 6 });
     const notices: string[] = [];
     const sampler = new ResourceSampler(kube, {
-      namespaces: ["emojivoto-1"],
+      namespaces: ["emojivoto-1", "linkerd"],
       classifier,
+      intervalMs: 10_000,
       onNotice: (m) => notices.push(m),
     });
+    const metricsAsks = () =>
+      fake.requests.filter((r) => r.path.startsWith("/apis/metrics.k8s.io/"));
+    await sampler.sampleOnce();
     await sampler.sampleOnce();
     expect(sampler.samples).toEqual([]);
+    // One question per sample: the first 503 stands for the whole API group.
+    expect(metricsAsks().map((r) => r.code)).toEqual([503, 503]);
+    expect(slept).toEqual([]);
+    fake.setMetricsServer(true);
     await sampler.sampleOnce();
     const out = await sampler.stop();
     expect(out.metricsAvailable).toBe(true);
-    expect(out.samples).toHaveLength(3);
+    expect(out.samples).toHaveLength(3); // web-svc, emoji-svc, voting-svc
     expect(notices).toEqual([
-      "metrics.k8s.io is not serving yet (503); resource samples resume when it does",
+      "metrics-server not serving yet (metrics.k8s.io answers 503): CPU and memory samples start when it does",
+    ]);
+  });
+
+  it("retries other 5xx answers within the sample's interval, not beyond", async () => {
+    await start();
+    const slept: number[] = [];
+    kube = connect(
+      { path: fake.kubeconfigPath },
+      { sleep: async (ms) => void slept.push(ms), random: () => 0.5 },
+    );
+    fake.faults.push({ method: "GET", path: /^\/apis\/metrics\.k8s\.io\//, code: 500, times: 99 });
+    const notices: string[] = [];
+    const sampler = new ResourceSampler(kube, {
+      namespaces: ["default"],
+      classifier,
+      intervalMs: 1000,
+      onNotice: (m) => notices.push(m),
+    });
+    await sampler.sampleOnce();
+    // Backoff 188 + 375 ms fits in 1 s; the next 750 would not (the default would go on to 6 tries).
+    expect(slept).toEqual([188, 375]);
+    expect(notices).toEqual([
+      "resource sample of default failed: read pod metrics of default (after 3 tries): HTTP 500 InternalError: injected fault",
     ]);
   });
 });
