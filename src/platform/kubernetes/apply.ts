@@ -5,6 +5,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Kube } from "./client.ts";
 import { runLabels } from "./labels.ts";
+import { refuseForeignNamespaces } from "./namespaces.ts";
 
 export const FIELD_MANAGER = "meshbench";
 
@@ -35,7 +36,10 @@ export function labelled(o: ObjectLike, runId: string): KubernetesObject {
 export const describe = (o: KubernetesObject): string =>
   `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
 
-/** Applies objects in order, namespaces first; returns what the server made of them. */
+/**
+ * Applies objects in order, namespaces first; returns what the server made of them. A
+ * namespace that exists and is not meshbench's is refused (namespaces.ts).
+ */
 export async function applyObjects(
   kube: Kube,
   objects: ObjectLike[],
@@ -47,6 +51,11 @@ export async function applyObjects(
     ...ready.filter((o) => o.kind === "Namespace"),
     ...ready.filter((o) => o.kind !== "Namespace"),
   ];
+  // Forced apply would adopt a user's namespace of the same name: refuse before applying anything.
+  await refuseForeignNamespaces(
+    kube,
+    ordered.filter((o) => o.kind === "Namespace").map((o) => o.metadata?.name ?? ""),
+  );
   const out: KubernetesObject[] = [];
   for (const o of ordered) {
     out.push(

@@ -167,6 +167,64 @@ describe("what is not this run's", () => {
   }, 30_000);
 });
 
+describe("a user's own namespaces of the names meshbench uses", () => {
+  it("are refused before anything is applied, and never deleted", async () => {
+    const f = await startFakeKube({ readyAfterMs: 20 });
+    fake = f;
+    const theirs = (name: string) => {
+      f.store.create(resourceOf("namespaces"), undefined, {
+        metadata: { name, labels: { team: "web" } },
+      });
+      f.store.create(resourceOf("configmaps"), name, { metadata: { name: "keep-me" } });
+    };
+    const { scenario } = parseScenario(
+      "theirs.yaml",
+      `name: theirs\nplatform: kubernetes\ncluster: { kubeconfig: ${f.kubeconfigPath}, timeouts: { cleanup: 5s } }\nrepetitions: 1\nworkload: { instances: 2 }\nload: { rate: 10, duration: 1s }\n`,
+    );
+    const platform = new KubernetesPlatform({ cluster: scenario.cluster!, pollMs: 50 });
+    const runOnce = async () => {
+      const [outcome] = await executePlan({
+        scenario,
+        plan: planRuns(scenario),
+        meshes: new Map([["bare", await loadMeshDefinition("scenarios/meshes/bare.yaml")]]),
+        platform,
+        platformInfo: await platform.open(),
+        resultsRoot: await mkdtemp(join(tmpdir(), "meshbench-platform-")),
+      });
+      return outcome!;
+    };
+    const intact = (name: string) => {
+      const ns = f.store.get(resourceOf("namespaces"), undefined, name);
+      expect(ns?.metadata.deletionTimestamp).toBeUndefined();
+      expect(ns?.metadata.labels).toEqual({ team: "web" });
+      expect(f.store.get(resourceOf("configmaps"), name, "keep-me")).toBeDefined();
+    };
+
+    theirs("emojivoto-2");
+    const deploy = await runOnce();
+    expect(deploy).toMatchObject({ state: "failed", phase: "deploy" });
+    expect(deploy.reason).toBe(
+      "namespace emojivoto-2 already exists and was not created by meshbench (no app.kubernetes.io/managed-by=meshbench label); meshbench would take it over and delete it after the run. Delete it (kubectl delete namespace emojivoto-2) if it is not needed, or use another cluster",
+    );
+    intact("emojivoto-2");
+    // Nothing of the workload was applied, so nothing else is left.
+    expect(f.store.list(resourceOf("namespaces")).map((n) => n.metadata.name)).toEqual([
+      "default",
+      "emojivoto-2",
+      "kube-system",
+    ]);
+
+    f.store.remove(resourceOf("configmaps"), "emojivoto-2", "keep-me");
+    f.store.remove(resourceOf("namespaces"), undefined, "emojivoto-2");
+    theirs("meshbench-loadgen");
+    const load = await runOnce();
+    expect(load).toMatchObject({ state: "failed", phase: "load" });
+    expect(load.reason).toContain("namespace meshbench-loadgen already exists");
+    intact("meshbench-loadgen");
+    await platform.close();
+  }, 30_000);
+});
+
 describe("run ids on the cluster", () => {
   it("keeps an id that is a label value, shortens one that is not, uniquely", () => {
     expect(clusterRunId("kind-smoke-3-mwx1")).toBe("kind-smoke-3-mwx1");
