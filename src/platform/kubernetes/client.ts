@@ -40,7 +40,8 @@ export function loadKubeConfig(source: KubeSource = {}): KubeConfig {
   const kc = new KubeConfig();
   if (source.content !== undefined) kc.loadFromString(source.content);
   else if (source.path !== undefined) kc.loadFromFile(source.path);
-  else kc.loadFromDefault();
+  // KUBECONFIG's files merged; as with kubectl, the first file's current-context wins.
+  else kc.loadFromDefault(undefined, true);
   if (source.context !== undefined) {
     const names = kc.getContexts().map((c) => c.name);
     if (!names.includes(source.context)) {

@@ -11,6 +11,7 @@ import {
   releaseLoadgenNodes,
   reserveLoadgenNode,
 } from "../../../src/platform/kubernetes/loadgen-node.ts";
+import { lastEvents } from "../../../src/platform/kubernetes/pods.ts";
 import { NotReadyError, waitForReady } from "../../../src/platform/kubernetes/ready.ts";
 import { NO_METRICS_NOTICE, ResourceSampler } from "../../../src/platform/kubernetes/sampler.ts";
 import { emojivotoManifests } from "../../../src/workload/emojivoto/kubernetes.ts";
@@ -150,6 +151,35 @@ describe("readiness", () => {
       pollMs: 50,
     }).catch((e) => e);
     expect(error.message).toContain("not meshed: no linkerd-proxy container");
+  });
+});
+
+describe("a pod's last events", () => {
+  it("come in time order, whatever the weekday names say", async () => {
+    await start();
+    const pod = fake.store.create(resourceOf("pods"), "default", {
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "c", image: "x" }] },
+    });
+    // Sat 21 Nov is before Fri 27 Nov, though "Fri" sorts before "Sat".
+    const at = (name: string, when: string, reason: string) =>
+      fake.store.create(resourceOf("events"), "default", {
+        metadata: { name },
+        involvedObject: { kind: "Pod", namespace: "default", name: "p", uid: pod.metadata.uid },
+        reason,
+        message: when,
+        type: "Normal",
+        lastTimestamp: when,
+      });
+    at("p.b", "2026-11-27T10:00:00Z", "Later");
+    at("p.a", "2026-11-21T10:00:00Z", "Earlier");
+    at("p.c", "2026-11-27T09:59:59Z", "Middle");
+    expect(await lastEvents(kube, pod as never)).toEqual([
+      "Normal Earlier: 2026-11-21T10:00:00Z",
+      "Normal Middle: 2026-11-27T09:59:59Z",
+      "Normal Later: 2026-11-27T10:00:00Z",
+    ]);
+    expect(await lastEvents(kube, pod as never, 1)).toEqual(["Normal Later: 2026-11-27T10:00:00Z"]);
   });
 });
 

@@ -2,7 +2,9 @@
 // fake API server with the real client-node: a run whose pod never becomes ready fails
 // with the pod and its events and is cleaned up; a 4xx from the API server is not retried
 // and fails its run, which still keeps the resource samples it took; the matrix goes on,
-// and the next run, on the same namespaces, measures exactly what its servers received.
+// and the next run, on the same namespaces, measures exactly what its servers received and
+// records a container restart mid-load as an event in its run.json. A user's own namespace
+// of a name meshbench uses is refused and left alone.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -43,6 +45,16 @@ describe("the Kubernetes platform under the orchestrator", () => {
     pods = p;
     // The second run's load-generator ConfigMap is refused once: a 403 is final.
     f.faults.push({ method: "PATCH", path: /\/configmaps\/loadgen$/, code: 403, times: 1 });
+    // The third run (the first whose load generator starts): its web container restarts mid-load.
+    p.onStart = () => {
+      const web = f.store
+        .list(resourceOf("pods"), "emojivoto-1")
+        .find((x) => x.metadata.name.startsWith("web-"))!;
+      setTimeout(
+        () => f.controller.restartContainer("emojivoto-1", web.metadata.name, "web-svc"),
+        700,
+      );
+    };
 
     const { scenario } = parseScenario(
       "plat.yaml",
@@ -106,6 +118,15 @@ resources: { interval: 300ms }
     );
     expect(Math.abs(load.achieved.requests - 75)).toBeLessThanOrEqual(3); // 50 rps × 1.5 s
     expect(r3.spec.loadgenPods).toBe(1);
+    // The restart is an event of that run, beside its numbers; the other runs had none.
+    expect(r3.events).toEqual([
+      expect.objectContaining({
+        kind: "restart",
+        container: expect.stringMatching(/^emojivoto-1\/web-\w+-\w+\/web-svc$/),
+        detail: "restarted 1 time(s) (restartCount 0 → 1); last exit 137 OOMKilled",
+      }),
+    ]);
+    expect([r1.events, r2.events]).toEqual([[], []]);
 
     // Everything every run made is gone.
     expect(f.store.list(resourceOf("namespaces")).map((n) => n.metadata.name)).toEqual([
