@@ -1,9 +1,10 @@
-// An existing cluster, from a kubeconfig file or its content (an Action secret), with an
-// optional context. Nothing is created, so destroy() only removes the kubeconfig copy it
-// wrote (0600) for content given inline — never the cluster.
+// An existing cluster, from a kubeconfig file, its content (an Action secret) or KUBECONFIG
+// (one file or several, merged), with an optional context. Nothing is created, so destroy()
+// only removes the kubeconfig copy it wrote (0600) for inline content or a merge — never
+// the cluster.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { connect, loadKubeConfig } from "../platform/kubernetes/client.ts";
 import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
 
@@ -30,14 +31,25 @@ export function kubeconfigProvider(options: KubeconfigOptions): Provider {
           "kubeconfig provider: give a kubeconfig path or its content (or set KUBECONFIG)",
         );
       }
-      if (options.content !== undefined) {
-        loadKubeConfig({ content: options.content, context: options.context }); // fails early, clearly
+      const writePrivate = async (text: string) => {
         const dir = await mkdtemp(join(tmpdir(), "meshbench-kubeconfig-"));
         written = join(dir, "kubeconfig");
-        await writeFile(written, options.content, { mode: 0o600 });
-        path = written;
+        await writeFile(written, text, { mode: 0o600 });
+        return written;
+      };
+      if (options.content !== undefined) {
+        loadKubeConfig({ content: options.content, context: options.context }); // fails early, clearly
+        path = await writePrivate(options.content);
       }
-      path ??= process.env.KUBECONFIG!.split(":")[0]!;
+      if (path === undefined) {
+        // KUBECONFIG may list several files, which kubectl (and client-node's
+        // loadFromDefault) merge: the run gets one private file holding the merge.
+        const files = process.env.KUBECONFIG!.split(delimiter).filter(Boolean);
+        path =
+          files.length === 1
+            ? files[0]!
+            : await writePrivate(loadKubeConfig({ context: options.context }).exportConfig());
+      }
       const kc = loadKubeConfig({ path, context: options.context });
       return {
         provider: "kubeconfig",

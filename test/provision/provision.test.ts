@@ -233,6 +233,37 @@ describe("kubeconfig", () => {
     expect(fake.store.list(resourceOf("nodes"))).toHaveLength(4);
   });
 
+  it("merges the files of a multi-file KUBECONFIG, as kubectl does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "meshbench-kubeconfigs-"));
+    // The credentials in one file, the cluster and context in another (a common split).
+    const users = join(dir, "users");
+    const clusters = join(dir, "clusters");
+    await writeFile(
+      users,
+      "apiVersion: v1\nkind: Config\ncurrent-context: fake\nusers:\n- name: fake\n  user: { token: fake-token }\n",
+    );
+    await writeFile(
+      clusters,
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster: { server: "${fake.url}", insecure-skip-tls-verify: true }\ncontexts:\n- name: fake\n  context: { cluster: fake, user: fake }\n`,
+    );
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = `${users}:${clusters}`;
+    try {
+      const provider = kubeconfigProvider({});
+      const info = await provider.create();
+      expect(info.name).toBe("fake");
+      expect(info.nodes).toHaveLength(4);
+      // One file the mesh CLIs and the platform can be given: the merge, private.
+      expect((await stat(info.kubeconfigPath)).mode & 0o777).toBe(0o600);
+      await provider.destroy();
+      await expect(stat(info.kubeconfigPath)).rejects.toThrow("ENOENT");
+      await expect(stat(users)).resolves.toBeDefined();
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+
   it("takes a path and a context, and names the contexts there are when one is missing", async () => {
     const info = await kubeconfigProvider({ path: fake.kubeconfigPath, context: "fake" }).create();
     expect(info.kubeconfigPath).toBe(fake.kubeconfigPath);

@@ -1,8 +1,11 @@
 // Server-side apply of typed objects under meshbench's field manager, each labelled with
-// the run's labels first (pod templates too, so every pod of a run can be found).
-import { type KubernetesObject, PatchStrategy } from "@kubernetes/client-node";
+// the run's labels first (pod templates too, so every pod of a run can be found). The
+// objects reach the server as their JSON, unchanged (see object-api.ts for why not
+// client-node's own patch).
+import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Kube } from "./client.ts";
 import { runLabels } from "./labels.ts";
+import { refuseForeignNamespaces } from "./namespaces.ts";
 
 export const FIELD_MANAGER = "meshbench";
 
@@ -33,7 +36,10 @@ export function labelled(o: ObjectLike, runId: string): KubernetesObject {
 export const describe = (o: KubernetesObject): string =>
   `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
 
-/** Applies objects in order, namespaces first; returns what the server made of them. */
+/**
+ * Applies objects in order, namespaces first; returns what the server made of them. A
+ * namespace that exists and is not meshbench's is refused (namespaces.ts).
+ */
 export async function applyObjects(
   kube: Kube,
   objects: ObjectLike[],
@@ -45,18 +51,16 @@ export async function applyObjects(
     ...ready.filter((o) => o.kind === "Namespace"),
     ...ready.filter((o) => o.kind !== "Namespace"),
   ];
+  // Forced apply would adopt a user's namespace of the same name: refuse before applying anything.
+  await refuseForeignNamespaces(
+    kube,
+    ordered.filter((o) => o.kind === "Namespace").map((o) => o.metadata?.name ?? ""),
+  );
   const out: KubernetesObject[] = [];
   for (const o of ordered) {
     out.push(
       await kube.call(`apply ${describe(o)}`, () =>
-        kube.objects.patch(
-          o,
-          undefined,
-          undefined,
-          fieldManager,
-          true,
-          PatchStrategy.ServerSideApply,
-        ),
+        kube.objects.apply(o, { fieldManager, force: true }),
       ),
     );
   }
@@ -75,14 +79,7 @@ export async function applyUnlabelled(
   for (const o of objects.map(plain)) {
     out.push(
       await kube.call(`apply ${describe(o)}`, () =>
-        kube.objects.patch(
-          o,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
-        ),
+        kube.objects.apply(o, { fieldManager: FIELD_MANAGER, force: true }),
       ),
     );
   }

@@ -5,10 +5,10 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
-  KubernetesObjectApi,
-  Metrics,
 } from "@kubernetes/client-node";
+import { ObjectApi } from "./object-api.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
 
 export interface KubeSource {
@@ -25,17 +25,23 @@ export interface Kube {
   core: CoreV1Api;
   apps: AppsV1Api;
   batch: BatchV1Api;
-  objects: KubernetesObjectApi;
-  metrics: Metrics;
-  /** Runs one API call with retries; failures name `what`. */
-  call<T>(what: string, fn: () => Promise<T>): Promise<T>;
+  /** client-node's KubernetesObjectApi, plus an apply that sends objects unchanged. */
+  objects: ObjectApi;
+  /**
+   * Custom and aggregated APIs (metrics.k8s.io). Not client-node's Metrics: it parses every
+   * answer as JSON and so turns the aggregator's plain-text 503 into a 500.
+   */
+  custom: CustomObjectsApi;
+  /** Runs one API call with retries (the policy adjustable per call); failures name `what`. */
+  call<T>(what: string, fn: () => Promise<T>, adjust?: Partial<RetryPolicy>): Promise<T>;
 }
 
 export function loadKubeConfig(source: KubeSource = {}): KubeConfig {
   const kc = new KubeConfig();
   if (source.content !== undefined) kc.loadFromString(source.content);
   else if (source.path !== undefined) kc.loadFromFile(source.path);
-  else kc.loadFromDefault();
+  // KUBECONFIG's files merged; as with kubectl, the first file's current-context wins.
+  else kc.loadFromDefault(undefined, true);
   if (source.context !== undefined) {
     const names = kc.getContexts().map((c) => c.name);
     if (!names.includes(source.context)) {
@@ -62,8 +68,8 @@ export function connect(
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
     batch: config.makeApiClient(BatchV1Api),
-    objects: KubernetesObjectApi.makeApiClient(config),
-    metrics: new Metrics(config),
-    call: (what, fn) => withRetry(what, fn, policy),
+    objects: ObjectApi.make(config),
+    custom: config.makeApiClient(CustomObjectsApi),
+    call: (what, fn, adjust) => withRetry(what, fn, adjust ? { ...policy, ...adjust } : policy),
   };
 }

@@ -54,7 +54,6 @@ import { applyObjects } from "./apply.ts";
 import { type Classifier, classify } from "./classify.ts";
 import { cleanup as cleanupByLabel } from "./cleanup.ts";
 import { connect, type Kube } from "./client.ts";
-import { isConflict, isNotFound } from "./errors.ts";
 import { managedSelector, newRunId, RUN_ID } from "./labels.ts";
 import { listAll, PAGE_SIZE } from "./list.ts";
 import {
@@ -70,6 +69,7 @@ import { readLoadgenScript } from "./loadgen-script.ts";
 import { followLog } from "./logs.ts";
 import { installMesh, type MeshContext, meshNamespaces, uninstallMesh } from "./mesh-install.ts";
 import { kubernetesOf } from "./mesh-steps.ts";
+import { deleteRunNamespaces } from "./namespaces.ts";
 import { clusterInfo, clusterRunId, toPlatformEvent, toResourceSample } from "./platform-info.ts";
 import { waitForReady } from "./ready.ts";
 import type { RetryPolicy } from "./retry.ts";
@@ -581,7 +581,10 @@ export class KubernetesPlatform implements Platform {
     // The workload and the load generator go first (their proxies before the control plane),
     // and are waited for: the next run deploys into namespaces of the same names.
     const first = [...run.workloadNamespaces, ...(run.load.started ? [LOADGEN_NAMESPACE] : [])];
-    failures.push(...(await deleteNamespaces(kube, first, waitMs, pollMs)));
+    // Only those labelled with this run: a user's own emojivoto-1 (refused at deploy) stays.
+    failures.push(
+      ...(await deleteRunNamespaces(kube, first, { runId: run.runId, waitMs, pollMs, log })),
+    );
     // Cleanup is not cut short by Ctrl-C: it is what Ctrl-C asks for.
     // Only a mesh this run installed: one refused at the claim may be someone else's.
     if (run.mesh?.claimed && kubernetesOf(run.mesh.definition).uninstall.length > 0) {
@@ -619,44 +622,4 @@ export class KubernetesPlatform implements Platform {
     if (!this.#run || this.#run.cleaned) throw new PhaseError(`${phase}: prepare first`);
     return this.#run;
   }
-}
-
-/** Deletes namespaces and waits (bounded) until they are gone; returns what failed. */
-async function deleteNamespaces(
-  kube: Kube,
-  names: string[],
-  waitMs: number,
-  pollMs: number,
-): Promise<string[]> {
-  const failures: string[] = [];
-  for (const name of names) {
-    await kube
-      .call(`delete namespace ${name}`, () =>
-        kube.core.deleteNamespace({ name, propagationPolicy: "Background" }),
-      )
-      .catch((error) => {
-        // 409: already terminating (a real API server's answer to a second delete).
-        if (!isNotFound(error) && !isConflict(error)) failures.push((error as Error).message);
-      });
-  }
-  const deadline = Date.now() + waitMs;
-  let left = names;
-  while (left.length > 0) {
-    const still = await Promise.all(
-      left.map((name) =>
-        kube.core.readNamespace({ name }).then(
-          () => true,
-          (error) => !isNotFound(error),
-        ),
-      ),
-    );
-    left = left.filter((_, i) => still[i]);
-    if (left.length === 0 || Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-  if (left.length > 0)
-    failures.push(
-      `namespaces still terminating after ${Math.round(waitMs / 1000)}s: ${left.join(", ")}`,
-    );
-  return failures;
 }

@@ -52,11 +52,20 @@ export async function lastEvents(kube: Kube, p: V1Pod, n = 3): Promise<string[]>
       fieldSelector: `involvedObject.name=${p.metadata?.name}`,
     }),
   );
-  const when = (e: CoreV1Event) =>
-    String(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? "");
+  // client-node hands timestamps back as Dates: compare their times (as strings they would
+  // sort by weekday name). An event without any time sorts first.
+  const when = (e: CoreV1Event) => {
+    const t = new Date(
+      e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? Number.NaN,
+    ).getTime();
+    return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+  };
   return events.items
     .filter((e) => e.involvedObject?.uid === undefined || e.involvedObject.uid === p.metadata?.uid)
-    .sort((a, b) => when(a).localeCompare(when(b)))
+    .sort((a, b) => {
+      const d = when(a) - when(b);
+      return Number.isNaN(d) ? 0 : d;
+    })
     .slice(-n)
     .map(formatEvent);
 }

@@ -1,6 +1,7 @@
 // Retries for API calls: only when the server says "later" (429) or failed itself (5xx),
 // never on other 4xx (a bad request stays bad). Retry-After is honoured (seconds or an
-// HTTP date), else exponential backoff with jitter; both capped.
+// HTTP date), else exponential backoff with jitter; both capped. A caller with a deadline
+// (the sampler: one sample must not outlast its interval) gives a budget for the waiting.
 import { KubeError, statusOf } from "./errors.ts";
 
 export interface RetryPolicy {
@@ -10,6 +11,10 @@ export interface RetryPolicy {
   maxDelayMs: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** Which HTTP codes are worth another try (default: 429 and 5xx). */
+  retryOn?: (code: number) => boolean;
+  /** At most this much waiting between tries in all (e.g. a sample's interval); default none. */
+  budgetMs?: number;
   onRetry?: (info: { what: string; attempt: number; code: number; delayMs: number }) => void;
 }
 
@@ -46,19 +51,29 @@ export async function withRetry<T>(
   fn: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<T> {
+  const retryOn = policy.retryOn ?? isRetryableCode;
+  let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       const s = statusOf(error);
-      if (!s || !isRetryableCode(s.code) || attempt >= policy.attempts) {
+      const delayMs = s
+        ? Math.min(
+            policy.maxDelayMs,
+            retryAfterMs(s.headers["retry-after"]) ?? backoffMs(attempt, policy),
+          )
+        : 0;
+      if (
+        !s ||
+        !retryOn(s.code) ||
+        attempt >= policy.attempts ||
+        waited + delayMs > (policy.budgetMs ?? Number.POSITIVE_INFINITY)
+      ) {
         if (error instanceof KubeError) throw error;
         throw new KubeError(attempt > 1 ? `${what} (after ${attempt} tries)` : what, error);
       }
-      const delayMs = Math.min(
-        policy.maxDelayMs,
-        retryAfterMs(s.headers["retry-after"]) ?? backoffMs(attempt, policy),
-      );
+      waited += delayMs;
       policy.onRetry?.({ what, attempt, code: s.code, delayMs });
       await policy.sleep(delayMs);
     }

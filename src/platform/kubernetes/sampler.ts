@@ -4,12 +4,13 @@
 // that vanish mid-run. Without metrics-server it says so once and carries on: latency is
 // still measured, restarts and vanished pods are still events. A failed sample is a
 // notice, never the end of the run.
-import type { V1Pod } from "@kubernetes/client-node";
+import type { PodMetricsList, V1Pod } from "@kubernetes/client-node";
 import { type Classifier, type ContainerClass, classify } from "./classify.ts";
 import type { Kube } from "./client.ts";
 import { statusOf } from "./errors.ts";
 import { listAll, PAGE_SIZE } from "./list.ts";
 import { cpuCores, memoryBytes } from "./quantity.ts";
+import { isRetryableCode, type RetryPolicy } from "./retry.ts";
 
 export interface ResourceSample {
   /** ms since the epoch. */
@@ -57,6 +58,8 @@ interface Seen {
 
 export const NO_METRICS_NOTICE =
   "metrics.k8s.io is not served (no metrics-server?): CPU and memory are not sampled; latency is measured as usual";
+export const METRICS_STARTING_NOTICE =
+  "metrics-server not serving yet (metrics.k8s.io answers 503): CPU and memory samples start when it does";
 
 export class ResourceSampler {
   readonly samples: ResourceSample[] = [];
@@ -82,10 +85,16 @@ export class ResourceSampler {
   /** One sample of every namespace: metrics, restarts, vanished pods. */
   async sampleOnce(): Promise<void> {
     const t = this.now();
+    // Retries within a sample wait no longer than its interval in all: a sample that ran
+    // on would push the next ones back (a 10 s interval must not become 45 s).
+    const deadline = Date.now() + (this.options.intervalMs ?? 30_000);
+    const retry = (): Partial<RetryPolicy> => ({ budgetMs: Math.max(0, deadline - Date.now()) });
+    let metricsServing = this.metricsAvailable;
     for (const namespace of this.options.namespaces) {
       try {
-        await this.trackPods(namespace, t);
-        if (this.metricsAvailable) await this.readMetrics(namespace, t);
+        await this.trackPods(namespace, t, retry());
+        // One 503 says it for the whole API group: skip it for the rest of this sample.
+        if (metricsServing) metricsServing = await this.readMetrics(namespace, t, retry());
       } catch (error) {
         this.options.onNotice?.(
           `resource sample of ${namespace} failed: ${(error as Error).message}`,
@@ -94,29 +103,43 @@ export class ResourceSampler {
     }
   }
 
-  private async readMetrics(namespace: string, t: number): Promise<void> {
-    let list: Awaited<ReturnType<Kube["metrics"]["getPodMetrics"]>>;
+  /** false when metrics.k8s.io is not serving (now, or at all). */
+  private async readMetrics(
+    namespace: string,
+    t: number,
+    retry: Partial<RetryPolicy>,
+  ): Promise<boolean> {
+    let list: PodMetricsList;
     try {
-      list = await this.kube.call(`read pod metrics of ${namespace}`, () =>
-        this.kube.metrics.getPodMetrics(namespace),
-      );
+      // The metrics path through the generic client: it keeps the HTTP status of an answer
+      // that is not JSON (client-node's Metrics reports those as 500).
+      list = (await this.kube.call(
+        `read pod metrics of ${namespace}`,
+        () =>
+          this.kube.custom.listNamespacedCustomObject({
+            group: "metrics.k8s.io",
+            version: "v1beta1",
+            namespace,
+            plural: "pods",
+          }),
+        // 503 here is the aggregator saying metrics-server is not up: it will not be in a
+        // second, so the next sample asks again instead.
+        { ...retry, retryOn: (code) => code !== 503 && isRetryableCode(code) },
+      )) as PodMetricsList;
     } catch (error) {
       const code = statusOf((error as Error).cause)?.code ?? statusOf(error)?.code;
       if (code === 404) {
         // The API group is not there at all: no metrics-server. Stop asking.
         this.metricsAvailable = false;
         this.options.onNotice?.(NO_METRICS_NOTICE);
-        return;
+        return false;
       }
-      if (code === 503 && !this.warnedUnavailable) {
+      if (code === 503) {
         // Registered but not serving (metrics-server still starting): try again next time.
+        if (!this.warnedUnavailable) this.options.onNotice?.(METRICS_STARTING_NOTICE);
         this.warnedUnavailable = true;
-        this.options.onNotice?.(
-          `metrics.k8s.io is not serving yet (503); resource samples resume when it does`,
-        );
-        return;
+        return false;
       }
-      if (code === 503) return;
       throw error;
     }
     for (const pod of list.items) {
@@ -138,13 +161,21 @@ export class ResourceSampler {
         });
       }
     }
+    return true;
   }
 
-  private async trackPods(namespace: string, t: number): Promise<void> {
-    const pods: V1Pod[] = await this.kube.call(`list pods in ${namespace}`, () =>
-      listAll((token) =>
-        this.kube.core.listNamespacedPod({ namespace, limit: PAGE_SIZE, _continue: token }),
-      ),
+  private async trackPods(
+    namespace: string,
+    t: number,
+    retry: Partial<RetryPolicy>,
+  ): Promise<void> {
+    const pods: V1Pod[] = await this.kube.call(
+      `list pods in ${namespace}`,
+      () =>
+        listAll((token) =>
+          this.kube.core.listNamespacedPod({ namespace, limit: PAGE_SIZE, _continue: token }),
+        ),
+      retry,
     );
     const present = new Set<string>();
     for (const p of pods) {

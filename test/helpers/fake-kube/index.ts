@@ -24,8 +24,11 @@ export interface FakeNode {
 export interface FakeKubeOptions extends Partial<ControlOptions> {
   /** Default: a kind-like cluster, one tainted control-plane node and three workers. */
   nodes?: FakeNode[];
-  /** Serve metrics.k8s.io (default true); false = no metrics-server installed. */
-  metricsServer?: boolean;
+  /**
+   * Serve metrics.k8s.io (default true); false = no metrics-server installed; "starting" =
+   * installed but not serving yet (the aggregator answers 503 in plain text).
+   */
+  metricsServer?: boolean | "starting";
   usage?: Usage;
   tickMs?: number;
 }
@@ -39,6 +42,8 @@ export interface FakeKube {
   faults: Fault[];
   requests: SeenRequest[];
   controller: Controller;
+  /** Changes the metrics-server's state mid-test (e.g. "starting" → true). */
+  setMetricsServer(mode: boolean | "starting"): void;
   close(): Promise<void>;
 }
 
@@ -136,6 +141,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     faults: state.faults,
     requests: state.requests,
     controller,
+    setMetricsServer: (mode) => {
+      state.metricsServer = mode;
+    },
     close: () =>
       new Promise((resolve) => {
         clearInterval(timer);

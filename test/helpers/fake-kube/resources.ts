@@ -73,6 +73,23 @@ export const RESOURCES: ResourceType[] = [
     shortNames: ["ev"],
   },
   {
+    // Kinds a mesh install may bring (field names that client-node's models rename: `default`).
+    group: "",
+    version: "v1",
+    plural: "limitranges",
+    kind: "LimitRange",
+    namespaced: true,
+    shortNames: ["limits"],
+  },
+  {
+    group: "networking.k8s.io",
+    version: "v1",
+    plural: "networkpolicies",
+    kind: "NetworkPolicy",
+    namespaced: true,
+    shortNames: ["netpol"],
+  },
+  {
     group: "apps",
     version: "v1",
     plural: "deployments",

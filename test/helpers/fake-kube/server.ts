@@ -31,6 +31,8 @@ export interface SeenRequest {
   path: string;
   query: URLSearchParams;
   contentType: string | undefined;
+  /** The request body as sent (writes only), to check what reached the server. */
+  body?: string;
   code?: number;
 }
 
@@ -41,7 +43,8 @@ export interface ServerState {
   logs: LogBook;
   faults: Fault[];
   requests: SeenRequest[];
-  metricsServer: boolean;
+  /** true: serving; false: not installed (404); "starting": registered, not serving yet. */
+  metricsServer: boolean | "starting";
   usage: Usage;
 }
 
@@ -55,10 +58,12 @@ function send(
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, seen?: SeenRequest): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (seen) seen.body = text;
+  return text;
 }
 
 function parseBody(text: string, contentType: string): KObject {
@@ -165,6 +170,16 @@ export async function handle(
         headers,
       );
     }
+    if (state.metricsServer === "starting" && url.pathname.startsWith("/apis/metrics.k8s.io/")) {
+      // The aggregator's answer while the APIService is unavailable: Go's http.Error, plain
+      // text, not a Status object.
+      seen.code = 503;
+      res.writeHead(503, {
+        "content-type": "text/plain; charset=utf-8",
+        "x-content-type-options": "nosniff",
+      });
+      return void res.end("service unavailable\n");
+    }
     const r = route(url.pathname, state);
     if (!r)
       return reply(
@@ -200,7 +215,7 @@ export async function handle(
             failure(405, "the server does not allow this method on the requested resource"),
           );
         const body = parseBody(
-          await readBody(req),
+          await readBody(req, seen),
           req.headers["content-type"] ?? "application/json",
         );
         return reply(201, create(state.store, resource, namespace, body));
@@ -212,7 +227,7 @@ export async function handle(
             failure(405, "the server does not allow this method on the requested resource"),
           );
         const contentType = req.headers["content-type"] ?? "";
-        const body = parseBody(await readBody(req), contentType);
+        const body = parseBody(await readBody(req, seen), contentType);
         const out = patch(state.store, resource, namespace, name, {
           contentType,
           body,
@@ -228,7 +243,7 @@ export async function handle(
             failure(405, "the server does not allow this method on the requested resource"),
           );
         const body = parseBody(
-          await readBody(req),
+          await readBody(req, seen),
           req.headers["content-type"] ?? "application/json",
         );
         const existing = state.store.mustGet(resource, namespace, name);

@@ -1,6 +1,8 @@
 // What a real API server refuses with 422 Invalid, as far as meshbench's objects go:
 // names that are not DNS subdomains, bad label keys and values, ConfigMaps over 1 MiB,
-// workloads without containers or images, Jobs whose pods would restart.
+// workloads without containers or images, Jobs whose pods would restart, and
+// CustomResourceDefinitions whose schemas are not structural (a field without a type that
+// is not marked x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields).
 import type { ResourceType } from "./resources.ts";
 import { invalid } from "./status.ts";
 import type { KObject } from "./store.ts";
@@ -9,6 +11,36 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const CONFIGMAP_MAX_BYTES = 1024 * 1024;
+
+type Schema = {
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: Schema | boolean;
+  "x-kubernetes-int-or-string"?: boolean;
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+};
+
+/** The first node of a schema that breaks the structural rule, as the API server names it. */
+function unstructured(s: Schema | undefined, path: string, what: string): string | null {
+  if (!s || typeof s !== "object") return null;
+  const exempt =
+    s["x-kubernetes-int-or-string"] === true || s["x-kubernetes-preserve-unknown-fields"] === true;
+  if (!s.type && !exempt) return `${path}.type: Required value: must not be empty for ${what}`;
+  for (const [k, v] of Object.entries(s.properties ?? {})) {
+    const bad = unstructured(v, `${path}.properties[${k}]`, "specified object fields");
+    if (bad) return bad;
+  }
+  if (typeof s.additionalProperties === "object") {
+    const bad = unstructured(
+      s.additionalProperties,
+      `${path}.additionalProperties`,
+      "specified object fields",
+    );
+    if (bad) return bad;
+  }
+  return unstructured(s.items, `${path}.items`, "specified array items");
+}
 
 export function validate(r: ResourceType, o: KObject): void {
   const name = o.metadata?.name ?? "";
@@ -49,6 +81,14 @@ export function validate(r: ResourceType, o: KObject): void {
     );
     if (size > CONFIGMAP_MAX_BYTES)
       throw invalid(r.kind, name, "[]", `Too long: must have at most ${CONFIGMAP_MAX_BYTES} bytes`);
+  }
+  if (r.kind === "CustomResourceDefinition") {
+    const versions = (o.spec?.versions ?? []) as { schema?: { openAPIV3Schema?: Schema } }[];
+    versions.forEach((v, i) => {
+      const path = `spec.versions[${i}].schema.openAPIV3Schema`;
+      const bad = unstructured(v.schema?.openAPIV3Schema, path, "the root");
+      if (bad) throw invalid(r.kind, name, bad.split(": ")[0]!, bad.slice(bad.indexOf(": ") + 2));
+    });
   }
   const podSpec =
     r.kind === "Pod"

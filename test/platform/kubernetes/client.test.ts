@@ -1,7 +1,10 @@
 // The client wrapper against the fake API server over HTTP, with the real client-node:
 // kubeconfig loading, server-side apply with meshbench's labels and field manager,
 // retries on 429/5xx only (Retry-After honoured), errors in words.
+import { execFileSync } from "node:child_process";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { applyObjects, FIELD_MANAGER } from "../../../src/platform/kubernetes/apply.ts";
 import { connect, type Kube, loadKubeConfig } from "../../../src/platform/kubernetes/client.ts";
 import { MANAGED_BY, RUN_ID } from "../../../src/platform/kubernetes/labels.ts";
@@ -65,6 +68,59 @@ describe("server-side apply", () => {
       expect(r.query.get("fieldManager")).toBe(FIELD_MANAGER);
       expect(r.query.get("force")).toBe("true");
     }
+  });
+
+  it("sends each object's JSON unchanged: CRD schema extensions, enums, defaults, `from`, `default`", async () => {
+    // What the stand-in `linkerd install --crds` prints, shaped like Linkerd's Server CRD.
+    const crdYaml = execFileSync("sh", ["test/fixtures/bin/linkerd", "install", "--crds"], {
+      encoding: "utf8",
+    });
+    const [crd] = parseAllDocuments(crdYaml).map((d) => d.toJS() as KubernetesObject);
+    const policy = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "from-web", namespace: "demo" },
+      spec: {
+        podSelector: { matchLabels: { app: "emoji" } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }],
+      },
+    };
+    const limits = {
+      apiVersion: "v1",
+      kind: "LimitRange",
+      metadata: { name: "limits", namespace: "demo" },
+      spec: {
+        limits: [{ type: "Container", default: { cpu: "500m" }, defaultRequest: { cpu: "100m" } }],
+      },
+    };
+    const given = [crd!, namespace("demo"), policy, limits];
+    await applyObjects(kube, structuredClone(given), "mb-test-1");
+    const withRunLabels = (o: KubernetesObject) => ({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        labels: { ...o.metadata?.labels, [MANAGED_BY]: "meshbench", [RUN_ID]: "mb-test-1" },
+      },
+    });
+    const bodies = fake.requests
+      .filter((r) => r.method === "PATCH")
+      .map((r) => JSON.parse(r.body!) as KubernetesObject);
+    // Namespaces go first; the rest in the order given.
+    expect(bodies).toEqual([given[1]!, given[0]!, policy, limits].map(withRunLabels));
+    const stored = fake.store.get(
+      resourceOf("customresourcedefinitions", "apiextensions.k8s.io"),
+      undefined,
+      crd!.metadata!.name!,
+    )!;
+    expect(stored.spec).toEqual((crd as { spec: unknown }).spec);
+    const schema = JSON.stringify(stored.spec);
+    for (const field of [
+      "x-kubernetes-int-or-string",
+      "x-kubernetes-validations",
+      '"enum"',
+      '"default"',
+    ])
+      expect(schema).toContain(field);
   });
 
   it("refuses a run id that is not a label value, before calling the server", async () => {

@@ -11,6 +11,7 @@ import {
   releaseLoadgenNodes,
   reserveLoadgenNode,
 } from "../../../src/platform/kubernetes/loadgen-node.ts";
+import { lastEvents } from "../../../src/platform/kubernetes/pods.ts";
 import { NotReadyError, waitForReady } from "../../../src/platform/kubernetes/ready.ts";
 import { NO_METRICS_NOTICE, ResourceSampler } from "../../../src/platform/kubernetes/sampler.ts";
 import { emojivotoManifests } from "../../../src/workload/emojivoto/kubernetes.ts";
@@ -153,6 +154,35 @@ describe("readiness", () => {
   });
 });
 
+describe("a pod's last events", () => {
+  it("come in time order, whatever the weekday names say", async () => {
+    await start();
+    const pod = fake.store.create(resourceOf("pods"), "default", {
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "c", image: "x" }] },
+    });
+    // Sat 21 Nov is before Fri 27 Nov, though "Fri" sorts before "Sat".
+    const at = (name: string, when: string, reason: string) =>
+      fake.store.create(resourceOf("events"), "default", {
+        metadata: { name },
+        involvedObject: { kind: "Pod", namespace: "default", name: "p", uid: pod.metadata.uid },
+        reason,
+        message: when,
+        type: "Normal",
+        lastTimestamp: when,
+      });
+    at("p.b", "2026-11-27T10:00:00Z", "Later");
+    at("p.a", "2026-11-21T10:00:00Z", "Earlier");
+    at("p.c", "2026-11-27T09:59:59Z", "Middle");
+    expect(await lastEvents(kube, pod as never)).toEqual([
+      "Normal Earlier: 2026-11-21T10:00:00Z",
+      "Normal Middle: 2026-11-27T09:59:59Z",
+      "Normal Later: 2026-11-27T10:00:00Z",
+    ]);
+    expect(await lastEvents(kube, pod as never, 1)).toEqual(["Normal Later: 2026-11-27T10:00:00Z"]);
+  });
+});
+
 describe("resource sampling", () => {
   it("samples every container with its class; records restarts and vanished pods as events", async () => {
     await start({
@@ -243,26 +273,57 @@ describe("resource sampling", () => {
 });
 
 describe("resource sampling while metrics-server starts", () => {
-  it("says once that metrics are not served yet (503), and samples as soon as they are", async () => {
-    await start();
+  it("says once that metrics-server is not serving yet (plain-text 503), never retries it, and samples as soon as it serves", async () => {
+    await start({ metricsServer: "starting" });
+    const slept: number[] = [];
+    kube = connect({ path: fake.kubeconfigPath }, { sleep: async (ms) => void slept.push(ms) });
     await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
     await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
-    // Six 503s: every retry of the first sample fails.
-    fake.faults.push({ method: "GET", path: /^\/apis\/metrics\.k8s\.io\//, code: 503, times: 6 });
     const notices: string[] = [];
     const sampler = new ResourceSampler(kube, {
-      namespaces: ["emojivoto-1"],
+      namespaces: ["emojivoto-1", "linkerd"],
       classifier,
+      intervalMs: 10_000,
       onNotice: (m) => notices.push(m),
     });
+    const metricsAsks = () =>
+      fake.requests.filter((r) => r.path.startsWith("/apis/metrics.k8s.io/"));
+    await sampler.sampleOnce();
     await sampler.sampleOnce();
     expect(sampler.samples).toEqual([]);
+    // One question per sample: the first 503 stands for the whole API group.
+    expect(metricsAsks().map((r) => r.code)).toEqual([503, 503]);
+    expect(slept).toEqual([]);
+    fake.setMetricsServer(true);
     await sampler.sampleOnce();
     const out = await sampler.stop();
     expect(out.metricsAvailable).toBe(true);
-    expect(out.samples).toHaveLength(3);
+    expect(out.samples).toHaveLength(3); // web-svc, emoji-svc, voting-svc
     expect(notices).toEqual([
-      "metrics.k8s.io is not serving yet (503); resource samples resume when it does",
+      "metrics-server not serving yet (metrics.k8s.io answers 503): CPU and memory samples start when it does",
+    ]);
+  });
+
+  it("retries other 5xx answers within the sample's interval, not beyond", async () => {
+    await start();
+    const slept: number[] = [];
+    kube = connect(
+      { path: fake.kubeconfigPath },
+      { sleep: async (ms) => void slept.push(ms), random: () => 0.5 },
+    );
+    fake.faults.push({ method: "GET", path: /^\/apis\/metrics\.k8s\.io\//, code: 500, times: 99 });
+    const notices: string[] = [];
+    const sampler = new ResourceSampler(kube, {
+      namespaces: ["default"],
+      classifier,
+      intervalMs: 1000,
+      onNotice: (m) => notices.push(m),
+    });
+    await sampler.sampleOnce();
+    // Backoff 188 + 375 ms fits in 1 s; the next 750 would not (the default would go on to 6 tries).
+    expect(slept).toEqual([188, 375]);
+    expect(notices).toEqual([
+      "resource sample of default failed: read pod metrics of default (after 3 tries): HTTP 500 InternalError: injected fault",
     ]);
   });
 });

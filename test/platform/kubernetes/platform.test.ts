@@ -2,7 +2,9 @@
 // fake API server with the real client-node: a run whose pod never becomes ready fails
 // with the pod and its events and is cleaned up; a 4xx from the API server is not retried
 // and fails its run, which still keeps the resource samples it took; the matrix goes on,
-// and the next run, on the same namespaces, measures exactly what its servers received.
+// and the next run, on the same namespaces, measures exactly what its servers received and
+// records a container restart mid-load as an event in its run.json. A user's own namespace
+// of a name meshbench uses is refused and left alone.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -43,6 +45,16 @@ describe("the Kubernetes platform under the orchestrator", () => {
     pods = p;
     // The second run's load-generator ConfigMap is refused once: a 403 is final.
     f.faults.push({ method: "PATCH", path: /\/configmaps\/loadgen$/, code: 403, times: 1 });
+    // The third run (the first whose load generator starts): its web container restarts mid-load.
+    p.onStart = () => {
+      const web = f.store
+        .list(resourceOf("pods"), "emojivoto-1")
+        .find((x) => x.metadata.name.startsWith("web-"))!;
+      setTimeout(
+        () => f.controller.restartContainer("emojivoto-1", web.metadata.name, "web-svc"),
+        700,
+      );
+    };
 
     const { scenario } = parseScenario(
       "plat.yaml",
@@ -106,6 +118,15 @@ resources: { interval: 300ms }
     );
     expect(Math.abs(load.achieved.requests - 75)).toBeLessThanOrEqual(3); // 50 rps × 1.5 s
     expect(r3.spec.loadgenPods).toBe(1);
+    // The restart is an event of that run, beside its numbers; the other runs had none.
+    expect(r3.events).toEqual([
+      expect.objectContaining({
+        kind: "restart",
+        container: expect.stringMatching(/^emojivoto-1\/web-\w+-\w+\/web-svc$/),
+        detail: "restarted 1 time(s) (restartCount 0 → 1); last exit 137 OOMKilled",
+      }),
+    ]);
+    expect([r1.events, r2.events]).toEqual([[], []]);
 
     // Everything every run made is gone.
     expect(f.store.list(resourceOf("namespaces")).map((n) => n.metadata.name)).toEqual([
@@ -164,6 +185,64 @@ describe("what is not this run's", () => {
     expect((error as Error).message).toBe(
       "the cluster holds what an earlier meshbench run left: namespace emojivoto-1 (run mb-killed-3); remove it with: meshbench cleanup",
     );
+  }, 30_000);
+});
+
+describe("a user's own namespaces of the names meshbench uses", () => {
+  it("are refused before anything is applied, and never deleted", async () => {
+    const f = await startFakeKube({ readyAfterMs: 20 });
+    fake = f;
+    const theirs = (name: string) => {
+      f.store.create(resourceOf("namespaces"), undefined, {
+        metadata: { name, labels: { team: "web" } },
+      });
+      f.store.create(resourceOf("configmaps"), name, { metadata: { name: "keep-me" } });
+    };
+    const { scenario } = parseScenario(
+      "theirs.yaml",
+      `name: theirs\nplatform: kubernetes\ncluster: { kubeconfig: ${f.kubeconfigPath}, timeouts: { cleanup: 5s } }\nrepetitions: 1\nworkload: { instances: 2 }\nload: { rate: 10, duration: 1s }\n`,
+    );
+    const platform = new KubernetesPlatform({ cluster: scenario.cluster!, pollMs: 50 });
+    const runOnce = async () => {
+      const [outcome] = await executePlan({
+        scenario,
+        plan: planRuns(scenario),
+        meshes: new Map([["bare", await loadMeshDefinition("scenarios/meshes/bare.yaml")]]),
+        platform,
+        platformInfo: await platform.open(),
+        resultsRoot: await mkdtemp(join(tmpdir(), "meshbench-platform-")),
+      });
+      return outcome!;
+    };
+    const intact = (name: string) => {
+      const ns = f.store.get(resourceOf("namespaces"), undefined, name);
+      expect(ns?.metadata.deletionTimestamp).toBeUndefined();
+      expect(ns?.metadata.labels).toEqual({ team: "web" });
+      expect(f.store.get(resourceOf("configmaps"), name, "keep-me")).toBeDefined();
+    };
+
+    theirs("emojivoto-2");
+    const deploy = await runOnce();
+    expect(deploy).toMatchObject({ state: "failed", phase: "deploy" });
+    expect(deploy.reason).toBe(
+      "namespace emojivoto-2 already exists and was not created by meshbench (no app.kubernetes.io/managed-by=meshbench label); meshbench would take it over and delete it after the run. Delete it (kubectl delete namespace emojivoto-2) if it is not needed, or use another cluster",
+    );
+    intact("emojivoto-2");
+    // Nothing of the workload was applied, so nothing else is left.
+    expect(f.store.list(resourceOf("namespaces")).map((n) => n.metadata.name)).toEqual([
+      "default",
+      "emojivoto-2",
+      "kube-system",
+    ]);
+
+    f.store.remove(resourceOf("configmaps"), "emojivoto-2", "keep-me");
+    f.store.remove(resourceOf("namespaces"), undefined, "emojivoto-2");
+    theirs("meshbench-loadgen");
+    const load = await runOnce();
+    expect(load).toMatchObject({ state: "failed", phase: "load" });
+    expect(load.reason).toContain("namespace meshbench-loadgen already exists");
+    intact("meshbench-loadgen");
+    await platform.close();
   }, 30_000);
 });
 
