@@ -238,3 +238,18 @@ load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"]
     expect(bare.status.state).toBe("ok");
   }, 60_000);
 });
+
+describe("meshbench --help", () => {
+  it("gives the quick start as meshbench run scenarios/local-quick.yaml", async () => {
+    const child = spawn(process.execPath, [CLI, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
+    expect(stdout).toMatch(
+      /Quick start[^\n]*\n(?:[^\n]*\n)?\s+meshbench run scenarios\/local-quick\.yaml\n/,
+    );
+    await expect(readFile("scenarios/local-quick.yaml", "utf8")).resolves.toContain(
+      "name: local-quick",
+    );
+  });
+});
