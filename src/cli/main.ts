@@ -94,7 +94,11 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join("\n")}
 
-Quick start:
+Quick start (this machine, no cluster: Emojivoto bare and with an HAProxy sidecar per
+service, then the report in results/local-quick/):
+  meshbench run scenarios/local-quick.yaml
+
+The load generator alone, against a target of your own:
   meshbench target --port 8080 &
   meshbench loadgen --url http://127.0.0.1:8080/ --rate 1000 --duration 20s --out results/quick
 `;

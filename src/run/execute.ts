@@ -4,8 +4,8 @@
 //
 // Each run's run.json is written as soon as the run ends (the load generator has already
 // written its latency.hlog and loadgen.json beside it), so a later failure loses nothing.
-// A failed run is recorded with its phase and reason, and the matrix carries on.
-// Cleanup always runs. Knows nothing of argv, of @actions, or of which platform it drives.
+// A failed run is recorded with its phase and reason, and the matrix carries on; so is a
+// run whose workload broke while it was measured (workload-health.ts). Cleanup always runs. Knows nothing of argv, of @actions, or of which platform it drives.
 import { join } from "node:path";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import { loadRequestFor } from "../platform/load-request.ts";
@@ -17,6 +17,7 @@ import { formatDuration } from "../scenario/duration.ts";
 import type { Scenario } from "../scenario/load.ts";
 import type { Plan, PlannedRun } from "../scenario/plan.ts";
 import { runRecord, scenarioLabel } from "./run-record.ts";
+import { workloadFailure } from "./workload-health.ts";
 
 export interface ExecuteOptions {
   scenario: Scenario;
@@ -76,38 +77,62 @@ async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<Run
   let load: LoadgenResult | null = null;
   let samples: readonly ResourceSample[] = [];
   let events: readonly PlatformEvent[] = [];
+  // An abort between phases (Ctrl-C while the workload was deploying) must not start the
+  // next phase, least of all the load, which would then run its whole length.
+  const stopIfAborted = (next: string) => {
+    if (options.signal?.aborted) throw new Error(`interrupted before the ${next} phase`);
+  };
+  let loadWindow: { startedAtMs: number; endedAtMs: number } | null = null;
   try {
     const mesh = options.meshes.get(run.mesh);
     if (!mesh) throw new Error(`no definition of mesh ${run.mesh}`);
+    stopIfAborted("prepare");
     await platform.prepare({
       runId: `${scenario.name}-${run.index}-${startedAtMs.toString(36)}`,
       ...(options.signal ? { signal: options.signal } : {}),
       log: (line) => progress(`    ${line}`),
     });
-    progress(`    installing ${run.mesh}`);
     phase = "install";
+    stopIfAborted(phase);
+    progress(`    installing ${run.mesh}`);
     await platform.installMesh(mesh, run.version);
     phase = "deploy";
+    stopIfAborted(phase);
     progress(`    deploying ${scenario.workload.instances} × ${scenario.workload.app}`);
     await platform.deployWorkload(scenario.workload);
     phase = "load";
-    await platform.runLoad(loadRequestFor(scenario, run, dir), {
-      onProgress: (p) =>
-        progress(
-          `    ${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${(p.durationMs / 1000).toFixed(0)}s ${p.phase.padEnd(7)} ${p.rate.toFixed(1)} rps` +
-            (p.requests > 0 ? `  p99 ${(p.p99Us / 1000).toFixed(3)} ms` : "") +
-            (p.failures > 0 ? `  ${p.failures} failures` : ""),
-        ),
-    });
+    stopIfAborted(phase);
+    const loadStartedAtMs = Date.now();
+    try {
+      await platform.runLoad(loadRequestFor(scenario, run, dir), {
+        onProgress: (p) =>
+          progress(
+            `    ${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${(p.durationMs / 1000).toFixed(0)}s ${p.phase.padEnd(7)} ${p.rate.toFixed(1)} rps` +
+              (p.requests > 0 ? `  p99 ${(p.p99Us / 1000).toFixed(3)} ms` : "") +
+              (p.failures > 0 ? `  ${p.failures} failures` : ""),
+          ),
+      });
+    } finally {
+      loadWindow = { startedAtMs: loadStartedAtMs, endedAtMs: Date.now() };
+    }
     phase = "collect";
     const collected = await platform.collect();
     ({ samples, events } = collected);
     load = collected.loadgen;
     if (load === null) throw new Error("the load generator delivered no results");
-    if (options.signal?.aborted)
+    const broken = workloadFailure(events, loadWindow);
+    if (broken !== null) failure = { phase: "load", reason: broken };
+    else if (options.signal?.aborted)
       failure = { phase: "load", reason: "interrupted: the load was cut short" };
   } catch (error) {
-    failure = { phase, reason: firstLine(error) };
+    const reason = firstLine(error);
+    failure = {
+      phase,
+      reason:
+        options.signal?.aborted && !reason.startsWith("interrupted")
+          ? `interrupted: ${reason}`
+          : reason,
+    };
     // Keep whatever the platform gathered before it failed.
     try {
       const partial = await platform.collect();
@@ -116,6 +141,10 @@ async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<Run
     } catch {
       // nothing was collected
     }
+    // The load generator's failure may only be the consequence: say what broke first.
+    const broken = loadWindow ? workloadFailure(events, loadWindow) : null;
+    if (broken !== null && failure.phase === "load")
+      failure = { phase: "load", reason: `${broken} (then: ${failure.reason})` };
   } finally {
     try {
       await platform.cleanup();

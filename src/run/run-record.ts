@@ -90,7 +90,17 @@ export function runRecord(input: RunRecordInput): RunResult {
     load: input.load,
     resources:
       snapshots.length > 0
-        ? buildResources(scenario.resources.intervalMs, containers, snapshots)
+        ? buildResources(
+            scenario.resources.intervalMs,
+            containers,
+            snapshots,
+            input.load
+              ? {
+                  fromMs: input.load.measuredFromMs,
+                  toMs: input.load.measuredFromMs + input.load.achieved.measuredMs,
+                }
+              : null,
+          )
         : null,
     events: input.events.map((e) => ({
       atMs: e.t,

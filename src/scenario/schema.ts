@@ -367,7 +367,8 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
   {
     path: "resources.interval",
     default: "1s on local, 30s on kubernetes",
-    description: "How often CPU and memory are sampled",
+    description:
+      "How often CPU and memory are sampled; a run's figures come from the samples inside its measured period (warm-up excluded)",
     allowed: `at least 100ms; ${DURATION_ALLOWED}`,
   },
 ];

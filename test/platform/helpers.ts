@@ -1,6 +1,7 @@
 // What "nothing left behind" means in tests: no process that has not ended (a zombie
 // waiting for a reaper has ended: it holds no port and runs nothing), no port still
 // accepting connections.
+import { readdir, readFile, readlink } from "node:fs/promises";
 import { isPortOpen } from "../../src/platform/local/ports.ts";
 import { hasEnded } from "../../src/platform/local/proc.ts";
 
@@ -22,4 +23,29 @@ export async function waitGone(pids: readonly number[], timeoutMs = 5000): Promi
     alive = alive.filter(isAlive);
   }
   return alive;
+}
+
+/** TCP ports the given processes are listening on now (from /proc/net/tcp{,6} and their fds). */
+export async function listeningPorts(pids: readonly number[]): Promise<number[]> {
+  const byInode = new Map<string, number>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const text = await readFile(table, "utf8").catch(() => "");
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT; state 0A is LISTEN; the inode is the 10th field.
+      if (f.length < 10 || f[3] !== "0A") continue;
+      byInode.set(f[9]!, Number.parseInt(f[1]!.split(":")[1]!, 16));
+    }
+  }
+  const ports = new Set<number>();
+  for (const pid of pids) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      const port = inode === undefined ? undefined : byInode.get(inode);
+      if (port !== undefined) ports.add(port);
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
 }

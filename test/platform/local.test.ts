@@ -2,7 +2,7 @@
 // the CLI, HAProxy sidecars in front of every service, the load generator as its own
 // process, the /proc sampler, and cleanup that leaves nothing running. Loads are small
 // (≤ 100 rps, a few seconds) on loopback.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -153,8 +153,14 @@ describe("LocalPlatform", () => {
     const lines: string[] = [];
     let batches = 0;
     const rates: number[] = [];
+    let loadgenCommand: string[] = [];
     await p.runLoad(load, {
-      onOutput: (l) => lines.push(l),
+      onOutput: (l) => {
+        lines.push(l);
+        const pid = p.processes().find((x) => x.name === "loadgen")?.pid;
+        if (loadgenCommand.length === 0 && pid !== undefined)
+          loadgenCommand = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      },
       onSamples: () => batches++,
       onProgress: (pr) => rates.push(pr.rate),
     });
@@ -169,6 +175,10 @@ describe("LocalPlatform", () => {
     expect(existsSync(c.hlogPath)).toBe(true);
     expect(c.loadgenPath).toBe(join(outDir, "loadgen.json"));
     expect(lines.some((l) => /measure .* rps/.test(l))).toBe(true);
+    // The standalone load generator (what dist/loadgen.js is built from), not the whole CLI.
+    expect(loadgenCommand[0]).toBe(process.execPath);
+    expect(loadgenCommand[1]).toMatch(/\/src\/loadgen\/main\.ts$/);
+    expect(loadgenCommand[2]).toBe("--urls-file");
     expect(rates.length).toBeGreaterThanOrEqual(3);
 
     // Every class that runs locally was sampled: apps, sidecars, the load generator.
@@ -199,6 +209,35 @@ describe("LocalPlatform", () => {
     await p.cleanup();
     await expectNothingLeft(p);
   });
+
+  it("starts no load when the run was aborted before it (Ctrl-C during the last readiness check)", async () => {
+    const p = platform();
+    const stop = new AbortController();
+    await p.prepare({ runId: "abort-test", signal: stop.signal });
+    await p.installMesh(bare, null);
+    await p.deployWorkload({ app: "emojivoto", instances: 1 });
+    stop.abort();
+    const started = Date.now();
+    await expect(
+      p.runLoad({
+        rate: 50,
+        durationMs: 60_000,
+        warmupMs: 1000,
+        connections: 2,
+        workers: 1,
+        timeoutMs: 5000,
+        intervalMs: 1000,
+        pacing: "efficient",
+        paths: ["/api/list"],
+        resourceIntervalMs: 1000,
+        outDir: join(out, "aborted"),
+      }),
+    ).rejects.toThrow("interrupted before the load started");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(p.processes().some((x) => x.name === "loadgen")).toBe(false);
+    await p.cleanup();
+    await expectNothingLeft(p);
+  }, 20_000);
 
   it("cleans up after a sidecar that cannot start, and says why", async () => {
     const broken = parseMeshDefinition(

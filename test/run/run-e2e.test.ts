@@ -2,11 +2,12 @@
 // the results tree and the report — and nothing left running afterwards.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSchema } from "../../src/results/run-schema.ts";
+import { listeningPorts, openPorts } from "../platform/helpers.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 
@@ -30,7 +31,7 @@ async function tagged(tag: string): Promise<number[]> {
 async function meshbenchRun(
   args: string[],
   tag: string,
-  onStderr?: (text: string, kill: () => void) => void,
+  onStderr?: (text: string, kill: (signal?: NodeJS.Signals) => void) => void,
   env: NodeJS.ProcessEnv = process.env,
 ) {
   const child = spawn(process.execPath, [CLI, "run", ...args], {
@@ -42,7 +43,7 @@ async function meshbenchRun(
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => {
     stderr += d;
-    onStderr?.(stderr, () => child.kill("SIGINT"));
+    onStderr?.(stderr, (signal = "SIGINT") => child.kill(signal));
   });
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   return { code, stdout, stderr };
@@ -108,39 +109,98 @@ resources: { interval: 500ms }
     expect(await tagged(tag)).toEqual([]);
   }, 180_000);
 
-  it("on Ctrl-C ends the run early, keeps what it measured, cleans up and exits 130", async () => {
-    const { dir, file } = await scenarioFile(`name: stop
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "on %s ends the run early, keeps what it measured, cleans up and exits 130",
+    async (signal) => {
+      const { dir, file } = await scenarioFile(`name: stop
 platform: local
-meshes: [bare]
+meshes: [haproxy-sidecar]
 repetitions: 3
 workload: { app: emojivoto, instances: 1 }
 load: { rate: 50, duration: 60s, warmup: 1s, connections: 4, paths: ["/api/list"] }
 `);
+      const tag = randomUUID();
+      const out = join(dir, "results");
+      let sent = false;
+      let ports: number[] = [];
+      const r = await meshbenchRun(
+        [file, "--out", out, "--chart-host", "none"],
+        tag,
+        (stderr, kill) => {
+          // Interrupt once a few seconds have been measured, noting the ports bound then.
+          if (!sent && /\b[3-9]s\/60s measure/.test(stderr)) {
+            sent = true;
+            void tagged(tag)
+              .then(listeningPorts)
+              .then((bound) => {
+                ports = bound;
+                kill(signal);
+              });
+          }
+        },
+      );
+      expect(r.code).toBe(130);
+      expect(r.stderr).toContain(`${signal}: ending the current run early`);
+      const run = runSchema.parse(
+        JSON.parse(await readFile(join(out, "stop", "haproxy-sidecar", "r1", "run.json"), "utf8")),
+      );
+      expect(run.status).toMatchObject({ state: "failed", phase: "load" });
+      expect(run.load!.achieved.requests).toBeGreaterThan(50);
+      expect(Math.abs(run.load!.achieved.rate - 50)).toBeLessThan(2);
+      // The matrix stopped: no second repetition was started.
+      await expect(
+        readFile(join(out, "stop", "haproxy-sidecar", "r2", "run.json")),
+      ).rejects.toThrow();
+      expect(await tagged(tag)).toEqual([]);
+      // web, emoji, voting and their three sidecars were listening; none of it is left.
+      expect(ports.length).toBeGreaterThanOrEqual(6);
+      expect(await openPorts(ports)).toEqual([]);
+    },
+    120_000,
+  );
+
+  it("records a run whose mesh cannot start as failed, runs the rest, exits 4", async () => {
+    const { dir, file } = await scenarioFile(`name: broken
+platform: local
+meshes: [broken-sidecar, bare]
+repetitions: 1
+workload: { app: emojivoto, instances: 1 }
+load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"] }
+`);
+    // A mesh beside the scenario whose sidecar's configuration HAProxy refuses.
+    await mkdir(join(dir, "meshes"));
+    await writeFile(
+      join(dir, "meshes", "broken-sidecar.yaml"),
+      [
+        "local:",
+        "  sidecar:",
+        "    command: [haproxy, -db, -f, '{config}']",
+        "    config:",
+        "      http: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
+        "      grpc: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
+      ].join("\n"),
+    );
     const tag = randomUUID();
     const out = join(dir, "results");
-    let sent = false;
-    const r = await meshbenchRun(
-      [file, "--out", out, "--chart-host", "none"],
-      tag,
-      (stderr, kill) => {
-        // Interrupt once a few seconds have been measured.
-        if (!sent && /\b[3-9]s\/60s measure/.test(stderr)) {
-          sent = true;
-          kill();
-        }
-      },
+    const r = await meshbenchRun([file, "--out", out, "--chart-host", "none"], tag);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(
+      /FAILED in deploy: .*sidecar listening on 127\.0\.0\.1:\d+: haproxy exited with code 1/,
     );
-    expect(r.code).toBe(130);
-    const run = runSchema.parse(
-      JSON.parse(await readFile(join(out, "stop", "bare", "r1", "run.json"), "utf8")),
+    const broken = runSchema.parse(
+      JSON.parse(await readFile(join(out, "broken", "broken-sidecar", "r1", "run.json"), "utf8")),
     );
-    expect(run.status).toMatchObject({ state: "failed", phase: "load" });
-    expect(run.load!.achieved.requests).toBeGreaterThan(50);
-    expect(Math.abs(run.load!.achieved.rate - 50)).toBeLessThan(2);
-    // The matrix stopped: no second repetition was started.
-    await expect(readFile(join(out, "stop", "bare", "r2", "run.json"))).rejects.toThrow();
+    expect(broken.status).toMatchObject({ state: "failed", phase: "deploy" });
+    expect(broken.load).toBeNull();
+    // The matrix went on: bare ran after it, and the report was written.
+    const bare = runSchema.parse(
+      JSON.parse(await readFile(join(out, "broken", "bare", "r1", "run.json"), "utf8")),
+    );
+    expect(bare.status.state).toBe("ok");
+    expect(r.stdout).toMatch(/broken-sidecar r1 .* failed \(deploy\): /);
+    expect(r.stdout).toContain(join(out, "broken", "report.md"));
     expect(await tagged(tag)).toEqual([]);
-  }, 120_000);
+  }, 90_000);
 
   it("skips a mesh whose program is missing, says how to get it, and still runs and reports the rest", async () => {
     const { dir, file } = await scenarioFile(`name: skip
@@ -177,4 +237,19 @@ load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"]
     );
     expect(bare.status.state).toBe("ok");
   }, 60_000);
+});
+
+describe("meshbench --help", () => {
+  it("gives the quick start as meshbench run scenarios/local-quick.yaml", async () => {
+    const child = spawn(process.execPath, [CLI, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
+    expect(stdout).toMatch(
+      /Quick start[^\n]*\n(?:[^\n]*\n)?\s+meshbench run scenarios\/local-quick\.yaml\n/,
+    );
+    await expect(readFile("scenarios/local-quick.yaml", "utf8")).resolves.toContain(
+      "name: local-quick",
+    );
+  });
 });

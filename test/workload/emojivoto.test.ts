@@ -1,5 +1,6 @@
 // Emojivoto's three services as real gRPC and HTTP servers on loopback, in this process:
 // the behaviour of the real app's API (votes counted and shown, the list, its errors).
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmojiService } from "../../src/workload/emojivoto/emoji-service.ts";
 import {
@@ -29,6 +30,28 @@ describe("emoji list and naming", () => {
     expect(EMOJIS.at(-1)).toEqual({ shortcode: ":poop:", unicode: "💩" });
     expect(new Set(EMOJIS.map((e) => e.shortcode)).size).toBe(99);
     expect(findEmoji(":relaxed:")).toBeUndefined();
+  });
+
+  it("has exactly the real emoji_codemap.go's characters, in the real list's order", () => {
+    // Extracted from BuoyantIO/emojivoto (the fixture names the commit): shortcode and code
+    // points, joiners and variation selectors included.
+    const real = readFileSync(
+      new URL("../fixtures/emojivoto/emoji-codemap.tsv", import.meta.url),
+      "utf8",
+    )
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"))
+      .map((line) => {
+        const [shortcode, codePoints] = line.split("\t");
+        return {
+          shortcode,
+          unicode: String.fromCodePoint(
+            ...codePoints!.split(" ").map((cp) => Number.parseInt(cp.slice(2), 16)),
+          ),
+        };
+      });
+    expect(real).toHaveLength(99);
+    expect(EMOJIS).toEqual(real);
   });
 
   it("names one Vote RPC per emoji as the real service does", () => {
@@ -125,6 +148,42 @@ describe("web → emoji, voting over gRPC", () => {
     expect((await get(`${base}/api/vote?choice=:relaxed:`)).status).toBe(400);
   });
 
+  it("takes the choice from a POST form body too, as Go's FormValue does", async () => {
+    const post = (path: string, body: BodyInit) =>
+      fetch(`${base}${path}`, { method: "POST", body }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      }));
+    // url-encoded: the body's value comes before the query's.
+    expect(await post("/api/vote", new URLSearchParams({ choice: ":ghost:" }))).toEqual({
+      status: 200,
+      body: "",
+    });
+    expect(
+      (await post("/api/vote?choice=:unicorn:", new URLSearchParams({ choice: ":ghost:" }))).status,
+    ).toBe(200);
+    // multipart: the query's value comes first (Go appends multipart values after it).
+    const multipart = new FormData();
+    multipart.set("choice", ":ghost:");
+    expect((await post("/api/vote", multipart)).status).toBe(200);
+    expect(JSON.parse((await post("/api/vote?choice=:unicorn:", multipart)).body)).toEqual({
+      error: "Choosen emoji shortcode [:unicorn:] doesnt exist",
+    });
+    // A body that is no form is not read for the choice.
+    const plain = await fetch(`${base}/api/vote`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "choice=:ghost:",
+    });
+    expect(plain.status).toBe(400);
+    await plain.text();
+    const board = JSON.parse((await get(`${base}/api/leaderboard`)).body) as Array<{
+      shortcode: string;
+      votes: string;
+    }>;
+    expect(board.find((r) => r.shortcode === ":ghost:")?.votes).toBe("3");
+  });
+
   it("refuses a vote without a choice with 400", async () => {
     const r = await get(`${base}/api/vote`);
     expect(r.status).toBe(400);
@@ -147,6 +206,20 @@ describe("web → emoji, voting over gRPC", () => {
     const js = await get(`${base}/js`);
     expect(js.type).toBe("text/javascript");
     expect(js.body).toContain("/api/leaderboard");
+  });
+
+  it("serves an icon on /img/favicon.ico, not the page", async () => {
+    const r = await fetch(`${base}/img/favicon.ico`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toBe("image/x-icon");
+    const ico = Buffer.from(await r.arrayBuffer());
+    // ICONDIR: reserved 0, type 1 (icon), 1 image; its entry: 16×16, 32 bits, at offset 22.
+    expect([ico.readUInt16LE(0), ico.readUInt16LE(2), ico.readUInt16LE(4)]).toEqual([0, 1, 1]);
+    expect([ico[6], ico[7], ico.readUInt16LE(12), ico.readUInt32LE(18)]).toEqual([16, 16, 32, 22]);
+    // The image is all that follows the header, and is a BITMAPINFOHEADER'd 16×(2×16) bitmap.
+    expect(ico.readUInt32LE(14)).toBe(ico.length - 22);
+    expect([ico.readUInt32LE(22), ico.readInt32LE(26), ico.readInt32LE(30)]).toEqual([40, 16, 32]);
+    expect(ico.length).toBe(22 + 40 + 16 * 16 * 4 + 16 * 4);
   });
 });
 

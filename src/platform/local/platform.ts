@@ -25,7 +25,7 @@ import {
 import { startInstance } from "./emojivoto.ts";
 import { describeExit, type ManagedProcess, ProcessSet } from "./processes.ts";
 import { ProcSampler } from "./sampler.ts";
-import { selfCommand } from "./self.ts";
+import { loadgenSelfCommand } from "./self.ts";
 
 export interface LocalPlatformOptions {
   /** How long a process or an instance may take to become ready. */
@@ -148,12 +148,16 @@ export class LocalPlatform implements Platform {
     });
     run.sampler = sampler;
 
-    const self = selfCommand();
+    // An abort that came before the load generator started (Ctrl-C during the last
+    // readiness check) has no listener to hear it: without this the whole load would run.
+    const signal = run.context.signal;
+    if (signal?.aborted) throw new Error("interrupted before the load started");
+    const loadgenCommand = loadgenSelfCommand();
     const loadgen = await run.processes.start({
       name: "loadgen",
       class: "load-generator",
-      command: self.command,
-      args: [...self.args, "loadgen", ...loadgenArgs(load, urlsFile)],
+      command: loadgenCommand.command,
+      args: [...loadgenCommand.args, ...loadgenArgs(load, urlsFile)],
       expectExit: true,
       onLine: (line) => {
         hooks.onOutput?.(line);
@@ -163,8 +167,11 @@ export class LocalPlatform implements Platform {
     });
     sampler.start();
     // Ctrl-C ends the schedule early; the load generator still writes what it measured.
+    // The signal may have fired while the process was being spawned, before the listener
+    // was on: looked at again once it is, so no abort falls between the two.
     const abort = () => loadgen.child.kill("SIGINT");
-    run.context.signal?.addEventListener("abort", abort, { once: true });
+    signal?.addEventListener("abort", abort, { once: true });
+    if (signal?.aborted) abort();
     try {
       const exit = await loadgen.exit;
       run.load = { request: load, exit };
@@ -172,7 +179,7 @@ export class LocalPlatform implements Platform {
         throw new Error(`the load generator ${describeExit(exit)}:\n${loadgen.tail()}`);
       }
     } finally {
-      run.context.signal?.removeEventListener("abort", abort);
+      signal?.removeEventListener("abort", abort);
       sampler.stop();
     }
   }

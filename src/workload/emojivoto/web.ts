@@ -2,16 +2,20 @@
 // real app's endpoints and answers:
 //   /api/list         ListAll → [{shortcode, unicode}]
 //   /api/vote?choice= FindByShortcode, then that emoji's Vote RPC → 200, empty body;
-//                     no choice or an unknown one → 400 {"error": "…"} (its wording)
+//                     no choice or an unknown one → 400 {"error": "…"} (its wording);
+//                     the choice may come in a POST form body too (Go's FormValue)
 //   /api/leaderboard  Results, then FindByShortcode per result → [{shortcode, unicode, votes}]
+//   /img/favicon.ico  an icon (favicon.ts)
 //   /js, and every other path → the static page (the real app's mux sends "/" and all
 //   unmatched paths to the index)
 // A failed upstream call → 500 {"error": "rpc error: code = … desc = …"}.
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import type * as grpc from "@grpc/grpc-js";
 import type { Emoji } from "./emojis.ts";
 import { voteMethodName } from "./emojis.ts";
+import { faviconIco } from "./favicon.ts";
 import { describeRpcError, emojivotoServices, insecureClient, unary } from "./grpc.ts";
 import { INDEX_HTML, INDEX_JS } from "./page.ts";
 import type { VotingResult } from "./poll.ts";
@@ -52,6 +56,43 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function sendText(res: ServerResponse, type: string, text: string): void {
   res.writeHead(200, { "content-type": type, "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+const FAVICON = faviconIco();
+
+const URLENCODED = "application/x-www-form-urlencoded";
+const MULTIPART = "multipart/form-data";
+
+/**
+ * What Go's `r.FormValue(key)` gives the real web: for POST, PUT and PATCH with a form
+ * body, the body's value comes before the query's (url-encoded bodies are put first in
+ * r.Form), except a multipart body's, which come after; otherwise the query's; "" if none.
+ * The body is parsed by the WHATWG Request (undici), as a browser's form post is.
+ * Always consumes the body, so keep-alive goes on.
+ */
+export async function formValue(req: IncomingMessage, url: URL, key: string): Promise<string> {
+  const query = url.searchParams.get(key);
+  const contentType = req.headers["content-type"] ?? "";
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  const hasForm =
+    ["POST", "PUT", "PATCH"].includes(req.method ?? "") &&
+    (type === URLENCODED || type === MULTIPART);
+  if (!hasForm) {
+    req.resume();
+    return query ?? "";
+  }
+  const form = await new Request("http://web/", {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+    duplex: "half",
+  } as RequestInit)
+    .formData()
+    .catch(() => null); // Go ignores a form it cannot parse
+  const value = form?.get(key);
+  // A multipart file part is not a form value for Go either.
+  const fromBody = typeof value === "string" ? value : null;
+  return (type === URLENCODED ? (fromBody ?? query) : (query ?? fromBody)) ?? "";
 }
 
 export async function startWeb(options: WebOptions): Promise<RunningWeb> {
@@ -115,21 +156,26 @@ export async function startWeb(options: WebOptions): Promise<RunningWeb> {
   };
 
   const server = createServer((req, res) => {
-    req.resume(); // no endpoint reads a body; drain it so keep-alive works
     const url = new URL(req.url ?? "/", "http://web");
+    // Only a vote reads a body; every other request's is drained so keep-alive works.
+    if (url.pathname !== "/api/vote") req.resume();
     let handled: Promise<void>;
     switch (url.pathname) {
       case "/api/list":
         handled = list(res);
         break;
       case "/api/vote":
-        handled = vote(res, url.searchParams.get("choice") ?? "");
+        handled = formValue(req, url, "choice").then((choice) => vote(res, choice));
         break;
       case "/api/leaderboard":
         handled = leaderboard(res);
         break;
       case "/js":
         sendText(res, "text/javascript", INDEX_JS);
+        return;
+      case "/img/favicon.ico":
+        res.writeHead(200, { "content-type": "image/x-icon", "content-length": FAVICON.length });
+        res.end(FAVICON);
         return;
       default:
         sendText(res, "text/html", INDEX_HTML);
