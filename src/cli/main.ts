@@ -51,7 +51,7 @@ const COMMANDS: Record<
     run: async (argv) =>
       providerFlag(argv) === "terraform"
         ? cleanupTerraformCommand(argv)
-        : (await loadKubernetes()).cleanupCommand(argv.filter((a, i) => !isProviderFlag(argv, i))),
+        : (await loadKubernetes()).cleanupCommand(argv.filter((_a, i) => !isProviderFlag(argv, i))),
     help: CLEANUP_HELP,
     summary:
       "remove what killed runs left: on a cluster (meshes, namespaces, node taints), or bare metal",

@@ -258,7 +258,10 @@ function overheadSection(s: ScenarioSummary): Section | null {
           const x = o.resources[`${r}.${k}`];
           if (!x) return "–";
           const unit: Unit = r === "cpu" ? "cores" : "bytes";
-          const per = x.per1000Rps === null ? "" : ` (${formatValue(x.per1000Rps, unit)})`;
+          const per =
+            x.per1000Rps === null
+              ? ""
+              : ` (${signed(formatValue(Math.abs(x.per1000Rps), unit), x.per1000Rps)})`;
           return `${signed(formatValue(Math.abs(x.added), unit), x.added)}${per}`;
         }),
       ),
