@@ -114,8 +114,7 @@ resources: { interval: 500ms }
       },
       { method: "GET", path: /\/namespaces\/emojivoto-2\/pods$/, code: 503, times: 1 },
     );
-    // A container restarts mid-run in the linkerd run (the second run's first pod starting):
-    // that run measured a broken workload, so it is failed, its results kept.
+    // A container restarts mid-run in the linkerd run (the second run's first pod starting).
     let restarted = false;
     p.onStart = () => {
       if (restarted || p.servers.size < 2) return;
@@ -130,11 +129,8 @@ resources: { interval: 500ms }
     };
     const out = join(dir, "results");
     const r = await meshbench(["run", file, "--out", out, "--chart-host", "none"], dir);
-    expect(r.stderr).toMatch(
-      /FAILED in load: emojivoto-1\/web-\S+\/web-svc restarted during the load: restarted 1 time/,
-    );
-    expect(r.stderr.match(/FAILED/g)).toHaveLength(1);
-    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).not.toContain("FAILED");
+    expect(r.code, r.stderr).toBe(0);
 
     // Retried: two 429s then the apply; one 503 then the list.
     const webApplies = f.requests.filter(
@@ -150,15 +146,7 @@ resources: { interval: 500ms }
     for (const [i, mesh] of ["bare", "linkerd"].entries()) {
       const runDir = join(out, "kube-e2e", mesh, "r1");
       const run = await readRun(join(runDir, "run.json"));
-      expect(run.status).toEqual(
-        mesh === "bare"
-          ? { state: "ok" }
-          : {
-              state: "failed",
-              phase: "load",
-              reason: expect.stringMatching(/^emojivoto-1\/web-\S+\/web-svc restarted during/),
-            },
-      );
+      expect(run.status).toEqual({ state: "ok" });
       expect(run.spec.loadgenPods).toBe(2);
       expect(run.platform).toMatchObject({
         kind: "kubernetes",
