@@ -3,6 +3,7 @@
 // summary written, one PR comment kept up to date, history appended for scheduled runs,
 // the outputs set. Downloaded artifacts are untrusted data: the download is size-limited
 // and traversal-safe, and every run.json is schema-validated by the report's reader.
+
 import { mkdtemp, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -30,6 +31,7 @@ import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { generateReport } from "../report/generate.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
+import { defuseMarkdown } from "../report/untrusted.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { regressions } from "../stats/compare.ts";
 import { actionGate } from "./gate.ts";
@@ -52,9 +54,11 @@ function byMesh(regressed: readonly { mesh: string; metric: string }[]): string 
   return [...groups]
     .map(([mesh, metrics]) => {
       const shown = metrics.slice(0, 3).join(", ");
+      // Mesh names come from run files a fork can write: defused like the report's text.
+      const name = defuseMarkdown(mesh);
       return metrics.length > 3
-        ? `${mesh} (${shown} and ${metrics.length - 3} more)`
-        : `${mesh} (${shown})`;
+        ? `${name} (${shown} and ${metrics.length - 3} more)`
+        : `${name} (${shown})`;
     })
     .join("; ");
 }
