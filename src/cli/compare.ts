@@ -18,7 +18,10 @@ Usage:
 Pairs meshes by scenario, name and variant (so istio 1.24 → 1.25 is compared), and per
 metric prints the change of the median and a verdict: a change counts only when it
 exceeds its threshold and the noise (fewer than 3 runs a side: the [min–max] ranges must
-not overlap; otherwise a two-sided Mann–Whitney U test at level alpha).
+not overlap; otherwise a two-sided Mann–Whitney U test at level alpha). Two run checks
+are judged beside the metrics, where any increase regresses: the share of failed runs
+(runs.failed; a candidate whose runs all failed is compared on it) and container restarts
+per completed run, the load generator's and control plane's aside (events.restarts).
 
 Flags:
 ${THRESHOLDS_HELP}

@@ -20,4 +20,5 @@ export const THRESHOLDS_HELP = `  --thresholds SPEC   a YAML file, or inline pai
                       cpu.<class>, memory.<class> with class controlPlane, dataPlane, maxProxy,
                       application, loadGenerator), a group (latency.*, cpu.*, memory.* …),
                       and alpha (level of the Mann–Whitney test, default 0.05).
-                      errors.rate takes percentage points (0.1pp), the others % of the baseline.`;
+                      errors.rate takes percentage points (0.1pp), the others % of the baseline;
+                      the run checks runs.failed and events.restarts take only "off".`;

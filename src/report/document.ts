@@ -10,6 +10,7 @@ import {
   regressions,
 } from "../stats/compare.ts";
 import {
+  isRunCheck,
   type MetricId,
   metricDef,
   percentileLabel,
@@ -563,7 +564,9 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
       text:
         `${counts.regressed} regressed, ${counts.improved} improved, ${counts.inconclusive} inconclusive, ` +
         `${counts.unchanged} unchanged (${LEGEND}). A change counts when it exceeds its threshold and the noise: ` +
-        `with fewer than 3 runs a side the [min–max] ranges must not overlap, otherwise a Mann–Whitney U test at alpha ${c.alpha}.`,
+        `with fewer than 3 runs a side the [min–max] ranges must not overlap, otherwise a Mann–Whitney U test at alpha ${c.alpha}. ` +
+        "Failed runs and restarts are never noise: any increase in the share of failed runs (`runs.failed`) " +
+        "or in restarts per completed run (`events.restarts`; the load generator's and control plane's aside) counts as a regression.",
     },
   ];
   const regressed = regressions(c);
@@ -704,11 +707,15 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
   const detailRows = c.meshes.flatMap((mesh) =>
     mesh.metrics.map((m) => {
       const unit = metricDef(m.metric).unit;
+      // A run check is judged on its pooled figure (the failed share, restarts per run),
+      // not on a median over runs.
+      const side = (d: MetricComparison["base"], v: number) =>
+        isRunCheck(m.metric) ? formatValue(v, unit) : formatDescribed(d, unit);
       return [
         meshName(mesh),
         `\`${m.metric}\``,
-        formatDescribed(m.base, unit),
-        formatDescribed(m.cand, unit),
+        side(m.base, m.baseline),
+        side(m.cand, m.candidate),
         formatChange(m.change, m.changePct, unit),
         `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
         m.reason,
@@ -727,7 +734,9 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
         },
         {
           kind: "paragraph",
-          text: "Values: median [min–max] over runs; latency in ms, CPU in cores, memory in MiB, rate in rps.",
+          text:
+            "Values: median [min–max] over runs; latency in ms, CPU in cores, memory in MiB, rate in rps; " +
+            "failed runs as a share of all runs, restarts per completed run.",
         },
       ],
       essential: false,

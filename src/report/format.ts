@@ -38,6 +38,7 @@ export const UNIT_HEADER: Record<Unit, string> = {
   fraction: "%",
   cores: "cores",
   bytes: "MiB",
+  count: "per run",
 };
 
 /** `1.23 [1.10–1.40]`: the median and the range over runs (just the value when they are all equal). */
@@ -51,9 +52,13 @@ export function signed(text: string, value: number): string {
   return value > 0 ? `+${text}` : value < 0 ? `−${text.replace(/^-/, "")}` : text;
 }
 
-/** A change: `+12.3 %` relative, or `+0.05 pp` for the error rate. */
+/**
+ * A change: `+12.3 %` relative, `+0.05 pp` for a share (error rate, failed runs), or the
+ * plain difference for a count (restarts per run), whose baseline is mostly 0.
+ */
 export function formatChange(change: number, changePct: number | null, unit: Unit): string {
   if (unit === "fraction") return signed(`${sig3(Math.abs(change * 100))} pp`, change);
+  if (unit === "count") return signed(sig3(Math.abs(change)), change);
   if (changePct === null) return change === 0 ? "0 %" : "new";
   return signed(`${sig3(Math.abs(changePct))} %`, changePct);
 }

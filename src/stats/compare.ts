@@ -1,10 +1,12 @@
 // A candidate result set against a baseline set (issue #3): meshes are paired by scenario,
 // name and variant (so a version bump is what gets compared), each pair must have the same
 // fingerprint, and each side's runs one fingerprint (or be forced), and every metric both
-// sides have gets a verdict. Pure.
+// sides have gets a verdict, as do the run checks (failed runs, restarts: run-checks.ts).
+// Pure.
 import { fingerprintDifferences } from "../results/fingerprint.ts";
 import { meshLineage } from "../results/mesh.ts";
 import { METRIC_IDS, type MetricId, metricDef, type Threshold } from "./metrics.ts";
+import { countedFailures, runChecks } from "./run-checks.ts";
 import type { MeshSummary, MetricSummary, ScenarioSummary } from "./summarize.ts";
 import { type GateConfig, thresholdFor } from "./thresholds.ts";
 import { type Judgement, judge, type Verdict } from "./verdict.ts";
@@ -114,11 +116,14 @@ export function compareResults(
         .find((s) => s.scenario === scenario.scenario)
         ?.meshes.filter((m) => m.runs.length > 0) ?? [];
     for (const cand of scenario.meshes) {
-      if (cand.runs.length === 0) {
+      const base = pairFor(cand, baseMeshes);
+      // A candidate whose runs all failed is compared (on runs.failed) when its baseline
+      // completed; one only skipped, or absent from the baseline, has nothing to compare.
+      const judged = !options.gate.off?.includes("runs.failed") && countedFailures(cand).length > 0;
+      if (cand.runs.length === 0 && (typeof base === "string" || !judged)) {
         result.unmatched.push(`${cand.scenario}: ${cand.label}: no completed run in the candidate`);
         continue;
       }
-      const base = pairFor(cand, baseMeshes);
       if (typeof base === "string") {
         result.unmatched.push(base);
         continue;
@@ -140,16 +145,19 @@ export function compareResults(
         });
         continue;
       }
-      const metrics = compareMesh(base, cand, options.gate).sort(
-        (x, y) => VERDICT_ORDER[x.verdict] - VERDICT_ORDER[y.verdict],
-      );
+      // Run checks first, so that among equal verdicts a failed run leads (the sort is stable).
+      const metrics = [
+        ...runChecks(base, cand, options.gate),
+        ...compareMesh(base, cand, options.gate),
+      ].sort((x, y) => VERDICT_ORDER[x.verdict] - VERDICT_ORDER[y.verdict]);
       result.meshes.push({
         scenario: cand.scenario,
         label: cand.label,
         baselineLabel: base.label,
         forcedDifferences: differences,
         metrics,
-        oneSided: oneSidedMetrics(base, cand),
+        // With no completed run every metric would be "baseline only": runs.failed says why.
+        oneSided: cand.runs.length > 0 ? oneSidedMetrics(base, cand) : [],
       });
     }
   }

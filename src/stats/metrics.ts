@@ -7,9 +7,20 @@ import { RESOURCE_CLASSES, type ResourceClass } from "../results/run-schema.ts";
 export type LatencyMetric = `latency.${PercentileKey}`;
 export type ResourceKind = ResourceClass | "maxProxy";
 export type ResourceMetric = `cpu.${ResourceKind}` | `memory.${ResourceKind}`;
-export type MetricId = LatencyMetric | "rate.achieved" | "errors.rate" | ResourceMetric;
+/**
+ * Checks on the runs themselves rather than on their measurements: the share of runs that
+ * failed and the restarts per completed run. Judged beside the metrics (compare.ts).
+ */
+export type RunCheckId = "runs.failed" | "events.restarts";
+export type MetricId =
+  | LatencyMetric
+  | "rate.achieved"
+  | "errors.rate"
+  | ResourceMetric
+  | RunCheckId;
 
-export type Unit = "ms" | "rps" | "fraction" | "cores" | "bytes";
+/** `count`: events per completed run. */
+export type Unit = "ms" | "rps" | "fraction" | "cores" | "bytes" | "count";
 
 /** A change counts only beyond its threshold: relative (% of the baseline) or absolute. */
 export type Threshold =
@@ -92,15 +103,43 @@ export const METRICS: readonly MetricDef[] = [
   ]),
 ];
 
+/**
+ * A failed run or a restart is never noise: any increase counts, so their threshold is an
+ * absolute 0 and users can only turn them off (`runs.failed: off`), not widen them.
+ */
+export const RUN_CHECKS: readonly MetricDef[] = [
+  {
+    id: "runs.failed",
+    label: "failed runs",
+    unit: "fraction",
+    better: "lower",
+    threshold: { kind: "absolute", value: 0 },
+  },
+  {
+    id: "events.restarts",
+    label: "restarts",
+    unit: "count",
+    better: "lower",
+    threshold: { kind: "absolute", value: 0 },
+  },
+];
+
+/** The measured metrics (not the run checks): what summaries carry per mesh. */
 export const METRIC_IDS: readonly MetricId[] = METRICS.map((m) => m.id);
-const BY_ID = new Map(METRICS.map((m) => [m.id, m]));
+export const RUN_CHECK_IDS: readonly RunCheckId[] = RUN_CHECKS.map((m) => m.id as RunCheckId);
+const BY_ID = new Map([...METRICS, ...RUN_CHECKS].map((m) => [m.id, m]));
 
 export function metricDef(id: MetricId): MetricDef {
   return BY_ID.get(id)!;
 }
 
+/** A measured metric's id (run checks are not: they take no threshold). */
 export function isMetricId(id: string): id is MetricId {
-  return BY_ID.has(id as MetricId);
+  return (METRIC_IDS as readonly string[]).includes(id);
+}
+
+export function isRunCheck(id: string): id is RunCheckId {
+  return (RUN_CHECK_IDS as readonly string[]).includes(id);
 }
 
 /** The groups a threshold can name with a wildcard, e.g. `latency.*`. */

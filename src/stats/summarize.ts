@@ -12,7 +12,7 @@ import {
 import { type Fingerprint, fingerprint, fingerprintDifferences } from "../results/fingerprint.ts";
 import type { ErrorCounts, LoadgenResult, StatusCounts } from "../results/loadgen-schema.ts";
 import { compareMeshes, meshLabel } from "../results/mesh.ts";
-import type { Mesh, RunEvent, RunResult } from "../results/run-schema.ts";
+import type { Mesh, ResourceClass, RunEvent, RunResult } from "../results/run-schema.ts";
 import { type Described, describe } from "./describe.ts";
 import { METRIC_IDS, type MetricId, RESOURCE_KINDS } from "./metrics.ts";
 
@@ -38,6 +38,8 @@ export interface EventRow extends RunRef {
   /** ms since the run started (environment.startedAt). */
   offsetMs: number;
   event: RunEvent;
+  /** The class of the event's container, when the run sampled it (resources.containers). */
+  class?: ResourceClass;
 }
 
 export interface Outcomes {
@@ -181,8 +183,16 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   const events: EventRow[] = [];
   for (const { run, path } of sorted) {
     const startedMs = Date.parse(run.environment.startedAt);
+    const classes = new Map(run.resources?.containers.map((c) => [c.id, c.class]));
     for (const event of run.events) {
-      events.push({ repetition: run.repetition, path, offsetMs: event.atMs - startedMs, event });
+      const cls = classes.get(event.container);
+      events.push({
+        repetition: run.repetition,
+        path,
+        offsetMs: event.atMs - startedMs,
+        event,
+        ...(cls ? { class: cls } : {}),
+      });
     }
   }
 

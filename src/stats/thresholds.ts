@@ -1,15 +1,19 @@
 // Thresholds as users write them: `latency.p99: 10%`, `memory.*: 15%`, `errors.rate: 0.1pp`
-// (absolute, in percentage points), and `alpha: 0.05` for the noise test. From a YAML/JSON
+// (absolute, in percentage points), `alpha: 0.05` for the noise test, and `runs.failed: off`
+// / `events.restarts: off` to turn a run check off (they have no threshold to widen). From a YAML/JSON
 // file or inline (`latency.p99=10%,memory.dataPlane=15%`). Pure: text in, values out;
 // errors name the source, the key and what is allowed.
 import { parse as parseYaml } from "yaml";
 import {
   isMetricId,
+  isRunCheck,
   METRIC_GROUPS,
   METRIC_IDS,
   type MetricId,
   metricDef,
   metricGroup,
+  RUN_CHECK_IDS,
+  type RunCheckId,
   type Threshold,
 } from "./metrics.ts";
 import { DEFAULT_ALPHA } from "./verdict.ts";
@@ -25,11 +29,13 @@ export interface GateConfig {
   /** Overrides by metric id or group wildcard (`cpu.*`); a metric id beats its group. */
   overrides: Record<string, Threshold>;
   alpha: number;
+  /** Run checks turned off (`runs.failed: off`); absent: none. */
+  off?: RunCheckId[];
 }
 
 export const DEFAULT_GATE: GateConfig = { overrides: {}, alpha: DEFAULT_ALPHA };
 
-const ALLOWED_KEYS = `a metric (${METRIC_IDS.join(", ")}), a group (${METRIC_GROUPS.map((g) => `${g}.*`).join(", ")}) or alpha`;
+const ALLOWED_KEYS = `a metric (${METRIC_IDS.join(", ")}), a group (${METRIC_GROUPS.map((g) => `${g}.*`).join(", ")}), a run check set to off (${RUN_CHECK_IDS.join(", ")}) or alpha`;
 
 function parseThreshold(key: string, raw: unknown, where: string): Threshold {
   const text = String(raw).trim();
@@ -72,6 +78,15 @@ export function gateFromEntries(entries: Iterable<[string, unknown]>, where: str
     const key = rawKey.trim();
     if (key === "alpha") {
       gate.alpha = parseAlpha(value, where);
+      continue;
+    }
+    if (isRunCheck(key)) {
+      if (String(value).trim() !== "off") {
+        throw new ThresholdError(
+          `${where}: ${key}: "${String(value).trim()}" is not allowed; any increase counts, so the only setting is "${key}: off"`,
+        );
+      }
+      gate.off = [...(gate.off ?? []), key];
       continue;
     }
     const isGroup =

@@ -21,7 +21,11 @@ export interface Judgement {
   /** The change in % of the baseline median; null when the baseline is 0. */
   changePct: number | null;
   exceedsThreshold: boolean;
-  noise: { test: "ranges"; overlap: boolean } | { test: "mann-whitney"; p: number };
+  /** `none`: a run check (failed runs, restarts), where any increase counts. */
+  noise:
+    | { test: "ranges"; overlap: boolean }
+    | { test: "mann-whitney"; p: number }
+    | { test: "none" };
   /** Why, in words: the threshold, the test and its outcome. */
   reason: string;
 }

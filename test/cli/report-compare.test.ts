@@ -11,7 +11,7 @@ import { hlogHeader, hlogLine } from "../../src/histogram/hlog.ts";
 import { GITHUB_COMMENT_LIMIT } from "../../src/report/markdown.ts";
 import { writeRun } from "../../src/results/run-file.ts";
 import { exampleRuns } from "../support/example.ts";
-import { spreadHistogram } from "../support/runs.ts";
+import { loadResult, runResult, spreadHistogram, uniformHistogram } from "../support/runs.ts";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");
@@ -99,7 +99,10 @@ describe("meshbench report", () => {
     for (const name of ["report.md", "report-compact.md", "report.html", "summary.json"]) {
       expect(outcome.stdout).toContain(join(out(), name));
     }
-    expect(outcome.stdout).toMatch(/Regressed: istio 1\.25\.0 latency\.p50, /);
+    // The run checks lead each mesh: istio's proxy restarted, one of linkerd's runs failed.
+    expect(outcome.stdout).toMatch(
+      /Regressed: istio 1\.25\.0 events\.restarts, istio 1\.25\.0 latency\.p50, .*, linkerd 2\.16\.0 runs\.failed\n/,
+    );
   });
 
   it("reports the damaged run file and interval log by path, and goes on", async () => {
@@ -169,12 +172,18 @@ describe("meshbench report", () => {
   });
 });
 
+/** Thresholds under which the example's changes pass, its failed run and restart too. */
+const LAX = "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\nruns.failed: off\nevents.restarts: off\n";
+
 describe("meshbench compare", () => {
   it("exits 3 on a regression with --fail-on-regression, naming the metrics", async () => {
     const o = await meshbench(["compare", base, cand, "--fail-on-regression"]);
     expect(o.code).toBe(3);
     expect(o.stderr).toMatch(
-      /meshbench: regressed: smoke \/ istio 1\.25\.0: latency\.p50 \(beyond the 10 % threshold and ranges do not overlap\); /,
+      /meshbench: regressed: smoke \/ istio 1\.25\.0: events\.restarts \(1 restart in the candidate's 3 completed runs \(r2: emojivoto\/web-1\/istio-proxy\); no restart in the baseline's 2 completed runs\); smoke \/ istio 1\.25\.0: latency\.p50 \(beyond the 10 % threshold and ranges do not overlap\); /,
+    );
+    expect(o.stderr).toContain(
+      "smoke / linkerd 2.16.0: runs.failed (1 of 4 candidate runs failed (r4: linkerd-proxy-injector not ready after 300 s); the baseline's 2 runs completed)\n",
     );
     expect(o.stdout).toContain("## Comparison with the baseline");
     expect(o.stdout).toContain("### Comparison details");
@@ -192,7 +201,7 @@ describe("meshbench compare", () => {
 
   it("exits 0 when thresholds allow the change", async () => {
     const gate = join(dir, "gate.yaml");
-    await writeFile(gate, "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\n");
+    await writeFile(gate, LAX);
     const o = await meshbench([
       "compare",
       base,
@@ -207,7 +216,7 @@ describe("meshbench compare", () => {
 
   it("reads a thresholds file whose path holds an =, rather than taking it for pairs", async () => {
     const gate = join(dir, "latency=40%.yaml");
-    await writeFile(gate, "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\n");
+    await writeFile(gate, LAX);
     const o = await meshbench([
       "compare",
       base,
@@ -232,6 +241,63 @@ describe("meshbench compare", () => {
     const forced = await meshbench(["compare", base, other, "--force"]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain("Compared although not comparable (forced)");
+  });
+
+  it("exits 3 when a candidate run failed although the survivors' numbers are unchanged", async () => {
+    const sets = join(dir, "failed-runs");
+    const write = async (root: string, version: string, failed: number[]) => {
+      for (const repetition of [1, 2]) {
+        const isFailed = failed.includes(repetition);
+        await writeRun(
+          join(sets, root, `smoke/istio/r${repetition}`),
+          runResult({
+            mesh: { name: "istio", version },
+            repetition,
+            load: isFailed ? null : loadResult({ histogram: uniformHistogram(1000, 2000) }),
+            ...(isFailed
+              ? {
+                  status: {
+                    state: "failed" as const,
+                    reason: "web-1 exited during the load",
+                    phase: "load",
+                  },
+                }
+              : {}),
+          }),
+        );
+      }
+    };
+    await write("base", "1.24.0", []);
+    await write("one-failed", "1.25.0", [2]);
+    await write("all-failed", "1.25.0", [1, 2]);
+    const one = await meshbench([
+      "compare",
+      join(sets, "base"),
+      join(sets, "one-failed"),
+      "--fail-on-regression",
+    ]);
+    expect(one.code).toBe(3);
+    expect(one.stderr).toBe(
+      "meshbench: regressed: smoke / istio 1.25.0: runs.failed (1 of 2 candidate runs failed (r2: web-1 exited during the load); the baseline's 2 runs completed)\n",
+    );
+    // No completed run at all: compared on its failures, not "nothing to compare".
+    const all = await meshbench([
+      "compare",
+      join(sets, "base"),
+      join(sets, "all-failed"),
+      "--fail-on-regression",
+    ]);
+    expect(all.code).toBe(3);
+    expect(all.stderr).toContain("smoke / istio 1.25.0: runs.failed (all 2 candidate runs failed");
+    const off = await meshbench([
+      "compare",
+      join(sets, "base"),
+      join(sets, "one-failed"),
+      "--fail-on-regression",
+      "--thresholds",
+      "runs.failed=off",
+    ]);
+    expect(off.code).toBe(0);
   });
 
   it("needs exactly two directories", async () => {

@@ -23,6 +23,22 @@ describe("thresholds", () => {
     expect(gate.alpha).toBe(0.05);
   });
 
+  it("turns run checks off, and takes nothing else for them", () => {
+    // YAML 1.1 would read a bare off as false; the file must still mean "off".
+    expect(parseGateFile("runs.failed: off\nevents.restarts: off\n", "gate.yaml").off).toEqual([
+      "runs.failed",
+      "events.restarts",
+    ]);
+    expect(parseInlineGate("events.restarts=off").off).toEqual(["events.restarts"]);
+    expect(parseInlineGate("latency.p99=5%").off).toBeUndefined();
+    expect(() => parseInlineGate("runs.failed=10%")).toThrow(
+      '--thresholds: runs.failed: "10%" is not allowed; any increase counts, so the only setting is "runs.failed: off"',
+    );
+    expect(() => parseGateFile("runs.*: off\n", "gate.yaml")).toThrow(
+      /gate\.yaml: "runs\.\*" is not a threshold key; allowed: .*a run check set to off \(runs\.failed, events\.restarts\) or alpha$/,
+    );
+  });
+
   it("names the source, the key and what is allowed", () => {
     expect(() => parseGateFile("latency.p95: 10%\n", "gate.yaml")).toThrow(
       /^gate\.yaml: "latency\.p95" is not a threshold key; allowed: a metric \(latency\.p50, .*\), a group \(latency\.\*, .*\) or alpha$/,
