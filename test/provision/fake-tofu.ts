@@ -1,3 +1,7 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 // A stand-in for tofu/terraform, shared by the provider's tests: a script that records its
 // arguments and environment, writes a state file on apply, prints the outputs JSON it is
 // given, and fails on demand (init, apply, destroy n times or always), or removes itself
@@ -48,3 +52,20 @@ case "$cmd" in
     fi ;;
 esac
 `;
+
+/**
+ * A scratch directory with `bin/tofu` (the stand-in above) and an empty `module/`: what
+ * every provider test starts from.
+ */
+export async function fakeTofuWorkspace(
+  prefix: string,
+): Promise<{ dir: string; bin: string; moduleDir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const bin = join(dir, "bin");
+  const moduleDir = join(dir, "module");
+  await mkdir(bin);
+  await mkdir(moduleDir);
+  await writeFile(join(moduleDir, "main.tf"), "# the fake binary never reads it\n");
+  await writeFile(join(bin, "tofu"), FAKE_TF, { mode: 0o755 });
+  return { dir, bin, moduleDir };
+}

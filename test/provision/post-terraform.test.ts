@@ -4,11 +4,10 @@
 // It destroys with the recorded state, says so, and fails the step loudly, with what is
 // still running, when it cannot.
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FAKE_TF } from "./fake-tofu.ts";
+import { fakeTofuWorkspace } from "./fake-tofu.ts";
 
 const POST = new URL("../../dist/post.js", import.meta.url).pathname;
 
@@ -17,12 +16,7 @@ let bin: string;
 let stateDir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "meshbench-post-tf-"));
-  bin = join(dir, "bin");
-  await mkdir(bin);
-  await mkdir(join(dir, "module"));
-  await writeFile(join(dir, "module", "main.tf"), "# the fake binary never reads it\n");
-  await writeFile(join(bin, "tofu"), FAKE_TF, { mode: 0o755 });
+  ({ dir, bin } = await fakeTofuWorkspace("meshbench-post-tf-"));
   // A cluster as main leaves it under RUNNER_TEMP: record, state, variables, providers.
   stateDir = join(dir, "runner-temp", "meshbench-terraform", "mb-post");
   await mkdir(join(stateDir, "tf-data"), { recursive: true, mode: 0o700 });

@@ -5,8 +5,7 @@
 // as absolute ones, and providerFor builds the terraform provider from a scenario.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { providerFor } from "../../src/platform/kubernetes/platform.ts";
@@ -14,7 +13,7 @@ import { statePaths } from "../../src/provision/terraform/state-dir.ts";
 import { runScenario } from "../../src/run/scenario-run.ts";
 import { loadScenario } from "../../src/scenario/load.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
-import { FAKE_TF } from "./fake-tofu.ts";
+import { FAKE_TF, fakeTofuWorkspace } from "./fake-tofu.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 
@@ -23,12 +22,7 @@ let bin: string;
 let fake: FakeKube;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "meshbench-tf-run-"));
-  bin = join(dir, "bin");
-  await mkdir(bin);
-  await mkdir(join(dir, "module"));
-  await writeFile(join(dir, "module", "main.tf"), "# the fake binary never reads it\n");
-  await writeFile(join(bin, "tofu"), FAKE_TF, { mode: 0o755 });
+  ({ dir, bin } = await fakeTofuWorkspace("meshbench-tf-run-"));
   await writeFile(
     join(dir, "state.json"),
     JSON.stringify({

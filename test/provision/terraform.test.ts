@@ -2,8 +2,7 @@
 // records its arguments and environment, writes a state file on apply, prints the outputs
 // JSON it is given, and fails on demand (apply; destroy n times or always). The module's
 // kubeconfig points at the fake API server; its hosts at a real sshd on loopback.
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findTerraform } from "../../src/provision/terraform/binary.ts";
@@ -25,7 +24,7 @@ import {
 import { checkVars } from "../../src/provision/terraform/vars.ts";
 import { type FakeKube, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
-import { FAKE_TF } from "./fake-tofu.ts";
+import { FAKE_TF, fakeTofuWorkspace } from "./fake-tofu.ts";
 
 const STATE = {
   version: 4,
@@ -67,13 +66,7 @@ const fakeEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
 });
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "meshbench-tf-"));
-  bin = join(dir, "bin");
-  moduleDir = join(dir, "module");
-  await mkdir(bin);
-  await mkdir(moduleDir);
-  await writeFile(join(moduleDir, "main.tf"), "# the fake binary never reads it\n");
-  await writeFile(join(bin, "tofu"), FAKE_TF, { mode: 0o755 });
+  ({ dir, bin, moduleDir } = await fakeTofuWorkspace("meshbench-tf-"));
   await writeFile(join(dir, "state.json"), JSON.stringify(STATE));
   fake = await startFakeKube({ readyAfterMs: 10 });
 });
