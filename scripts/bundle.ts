@@ -10,12 +10,12 @@ import { BUNDLE_BANNER, BUNDLE_EXTERNAL } from "./bundle-options.ts";
 
 const ENTRIES = {
   cli: "src/cli/main.ts",
-  loadgen: "src/loadgen/main.ts",
+  loadgen: "src/cli/loadgen-main.ts",
   action: "src/action/main.ts",
   post: "src/action/post.ts",
   // The Kubernetes half, loaded by dist/cli.js and dist/action.js only when a cluster is used
   // (src/run/load-kubernetes.ts): every other meshbench process stays small.
-  kubernetes: "src/cli/kubernetes.ts",
+  kubernetes: "src/platform/kubernetes/entry.ts",
 };
 
 /** A ConfigMap holds at most 1 MiB; the load generator must fit with room to spare. */

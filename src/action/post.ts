@@ -28,20 +28,24 @@ export async function post(): Promise<void> {
   if (state.clusterRunIds?.length && state.kubeconfigPath) {
     // What `meshbench cleanup --run-id` does: the run's mesh uninstalled by its own steps,
     // then everything carrying its label deleted and its load-generator node released.
-    const { cleanupCommand } = await loadKubernetes();
-    const meshes = (state.meshDirs ?? []).flatMap((dir) => ["--meshes", dir]);
+    const { cleanupCluster, describeCleanup } = await loadKubernetes();
     for (const runId of state.clusterRunIds) {
       info(`meshbench post: run ${runId} was not cleaned up by main; removing it from the cluster`);
-      const code = await cleanupCommand([
-        "--kubeconfig",
-        state.kubeconfigPath,
-        "--run-id",
+      const report = await cleanupCluster({
+        kubeconfig: state.kubeconfigPath,
         runId,
-        "--wait",
-        "5m",
-        ...meshes,
-      ]);
-      if (code !== 0) left.push(runId);
+        waitMs: 300_000,
+        meshDirs: state.meshDirs,
+        log: info,
+      }).catch((error: Error) => error);
+      if (report instanceof Error) {
+        info(`meshbench post: ${report.message}`);
+        left.push(runId);
+        continue;
+      }
+      for (const line of describeCleanup(report)) info(line);
+      for (const f of report.failures) info(`meshbench post: ${f}`);
+      if (report.failures.length > 0) left.push(runId);
     }
   }
   await removeSecretFile(state.kubeconfigPath);

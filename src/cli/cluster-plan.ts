@@ -4,10 +4,10 @@
 // steps exactly as they will run (so they can be reviewed before anything touches a cluster).
 import type { MeshDefinition } from "../mesh/schema.ts";
 import { formatMeshPlan } from "../platform/kubernetes/mesh-steps.ts";
-import { currentPlatform, type Platform as ToolPlatform } from "../provision/tools.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import type { ClusterSpec } from "../scenario/load.ts";
 import type { Plan } from "../scenario/plan.ts";
+import { currentPlatform, type Platform as ToolPlatform } from "../tools/pinned.ts";
 
 export function clusterPlanText(
   cluster: ClusterSpec,

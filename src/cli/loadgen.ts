@@ -1,16 +1,12 @@
 // `meshbench loadgen`: argv → typed options → run → summary. The flags are a stable
 // interface: scripts and load-generator pods call them.
 import { readFile } from "node:fs/promises";
-import {
-  DEFAULTS,
-  defaultOutDir,
-  defaultWarmupMs,
-  type LoadgenOptions,
-} from "../loadgen/options.ts";
+import { DEFAULTS, defaultOutDir, type LoadgenOptions } from "../loadgen/options.ts";
 import { groupByOrigin } from "../loadgen/plan.ts";
 import { runLoadgen } from "../loadgen/run.ts";
 import { formatProgress, formatSummary } from "../loadgen/summary.ts";
 import { formatResultsBlock } from "../results/results-block.ts";
+import { defaultWarmupMs } from "../scenario/method.ts";
 import { choiceFlag, durationFlag, numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const LOADGEN_HELP = `meshbench loadgen — open-loop HTTP load at a constant rate, latency from the intended send time

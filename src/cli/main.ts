@@ -3,8 +3,8 @@
 // calls the same functions the Action does.
 import { isMainThread } from "node:worker_threads";
 import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
-import { loadKubernetes } from "../run/load-kubernetes.ts";
 import { VERSION } from "../version.ts";
+import { cleanupCommand } from "./cleanup.ts";
 import { CLEANUP_HELP } from "./cleanup-help.ts";
 import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
@@ -47,11 +47,11 @@ const COMMANDS: Record<
     summary: "run a scenario (meshes × repetitions) on its platform, then write the report",
   },
   cleanup: {
-    // Bare metal needs no Kubernetes client; a cluster's cleanup loads it (see kubernetes.ts).
+    // Bare metal needs no Kubernetes client; a cluster's cleanup loads it (load-kubernetes.ts).
     run: async (argv) =>
       providerFlag(argv) === "terraform"
         ? cleanupTerraformCommand(argv)
-        : (await loadKubernetes()).cleanupCommand(argv.filter((_a, i) => !isProviderFlag(argv, i))),
+        : cleanupCommand(argv.filter((_a, i) => !isProviderFlag(argv, i))),
     help: CLEANUP_HELP,
     summary:
       "remove what killed runs left: on a cluster (meshes, namespaces, node taints), or bare metal",

@@ -1,8 +1,8 @@
 // `meshbench scenario`: the reference of the file formats (--explain), and a check of a
 // scenario file that prints the plan it makes (the same plan `meshbench run` executes).
 
-import { loadScenarioPlan } from "../mesh/scenario-plan.ts";
 import { MESH_FIELDS } from "../mesh/schema.ts";
+import { loadScenarioPlan } from "../run/scenario-plan.ts";
 import { formatExplain, formatPlan } from "../scenario/format.ts";
 import { SCENARIO_FIELDS } from "../scenario/schema.ts";
 import { clusterPlanText } from "./cluster-plan.ts";

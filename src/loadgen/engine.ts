@@ -16,13 +16,12 @@ import { connect as netConnect, type Socket } from "node:net";
 import type { Dispatcher, Client as UndiciClient } from "undici";
 import Client from "undici/lib/dispatcher/client.js";
 import { createHistogram, type Histogram, recordUs } from "../histogram/hdr.ts";
+import type { Pacing } from "../scenario/method.ts";
 import { ConnectFailure, classifyFailure, RequestTimeout } from "./errors.ts";
 import { MinHeap } from "./heap.ts";
 import type { ConnectionSpec } from "./plan.ts";
 import { intendedAt, slotsBefore } from "./schedule.ts";
 import { addFailure, addStatus, newTally, type Tally } from "./tally.ts";
-
-export type Pacing = "efficient" | "precise";
 
 export interface EngineConfig {
   urls: readonly string[];

@@ -1,5 +1,5 @@
 // The load generator's typed options, with the defaults of issue #2.
-import type { Pacing } from "./engine.ts";
+import type { Pacing } from "../scenario/method.ts";
 
 export interface LoadgenOptions {
   urls: string[];
@@ -29,11 +29,6 @@ export const DEFAULTS = {
   intervalMs: 1000,
   pacing: "efficient" as Pacing,
 };
-
-/** Warm-up when none is given: 10 % of the duration, at most 30 s. */
-export function defaultWarmupMs(durationMs: number): number {
-  return Math.min(Math.round(durationMs * 0.1), 30_000);
-}
 
 /** `loadgen-20261127T044512Z`: the default output directory's name. */
 export function defaultOutDir(now: Date): string {

@@ -40,7 +40,7 @@ const requirement = z.strictObject({
   hint: z.string().min(1).max(300),
 });
 
-/** CLIs meshbench can fetch itself at a pinned version (src/provision/mesh-tools.ts). */
+/** CLIs meshbench can fetch itself at a pinned version (src/mesh/tools.ts). */
 export const DOWNLOADABLE_TOOLS = ["linkerd", "istioctl", "kubectl"] as const;
 
 const kubernetesRequirement = requirement

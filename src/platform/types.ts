@@ -7,11 +7,12 @@
 //
 // Resources and events are kept as plain arrays in the simplest shape; the result model
 // (run.json) maps them onto its own.
-import type { Pacing } from "../loadgen/engine.ts";
+
 import type { Progress } from "../loadgen/run.ts";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import type { Platform as PlatformInfo } from "../results/run-schema.ts";
+import type { Pacing } from "../scenario/method.ts";
 import type { PlatformKind } from "../scenario/schema.ts";
 
 /** control plane: the mesh's own services; data plane: sidecar or node proxies. */

@@ -1,7 +1,7 @@
 // The kind cluster configuration meshbench generates (kind.x-k8s.io/v1alpha4): the
 // scenario's nodes with their roles and labels. Pure; every value is checked first.
 import { stringify } from "yaml";
-import { checked, IMAGE, LABEL_KEY, LABEL_VALUE } from "../platform/kubernetes/names.ts";
+import { checked, IMAGE, LABEL_KEY, LABEL_VALUE } from "../kube/names.ts";
 
 export interface KindNodeSpec {
   role: "control-plane" | "worker";

@@ -6,13 +6,13 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { applyUnlabelled } from "../platform/kubernetes/apply.ts";
-import { connect, type Kube } from "../platform/kubernetes/client.ts";
-import { checked, DNS_LABEL } from "../platform/kubernetes/names.ts";
-import { run } from "./exec.ts";
+import { applyUnlabelled } from "../kube/apply.ts";
+import { connect, type Kube } from "../kube/client.ts";
+import { checked, DNS_LABEL } from "../kube/names.ts";
+import { run } from "../tools/exec.ts";
+import { KIND, METRICS_SERVER, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
 import { type KindNodeSpec, kindConfig } from "./kind-config.ts";
 import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
-import { KIND, METRICS_SERVER, type ResolveOptions, resolveTool } from "./tools.ts";
 
 export interface KindOptions {
   /** Cluster name (kind prefixes its nodes with it). */

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { connect, loadKubeConfig } from "../platform/kubernetes/client.ts";
+import { connect, loadKubeConfig } from "../kube/client.ts";
 import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
 
 export interface KubeconfigOptions {

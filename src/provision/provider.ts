@@ -1,7 +1,9 @@
 // Where clusters come from. A provider creates (or adopts) a cluster and hands back a
 // kubeconfig path; destroy() removes what create() made, is idempotent and safe to call
 // twice (after a failed create too); describeNodes() says what the cluster is made of.
-// Implemented by `kubeconfig` (an existing cluster) and `kind`; bare metal comes next.
+// Implemented by `kubeconfig` (an existing cluster), `kind` and `terraform` (bare metal).
+// The platform is handed a provider (src/provision/provider-for.ts builds it from the
+// scenario) and never knows which one it has.
 import type { V1Node } from "@kubernetes/client-node";
 
 export interface NodeSummary {
@@ -29,6 +31,12 @@ export interface Provider {
   create(): Promise<ClusterInfo>;
   destroy(): Promise<void>;
   describeNodes(): Promise<NodeSummary[]>;
+  /**
+   * Called before each run: throws when the cluster may no longer be used (bare metal past
+   * its maximum lifetime, destroyed by this very call, so every later run fails here too).
+   * Absent: always usable.
+   */
+  ensureUsable?(log?: (line: string) => void): Promise<void>;
 }
 
 const ROLE_PREFIX = "node-role.kubernetes.io/";

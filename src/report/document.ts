@@ -3,12 +3,8 @@
 // a priority so the compact variant knows what to keep; verdicts are essential. Pure.
 import type { PercentileKey } from "../histogram/hdr.ts";
 import type { Fingerprint } from "../results/fingerprint.ts";
-import {
-  type Comparison,
-  type MeshComparison,
-  type MetricComparison,
-  regressions,
-} from "../stats/compare.ts";
+import { type Comparison, type MeshComparison, regressions } from "../stats/compare.ts";
+import type { MetricComparison } from "../stats/metric-comparison.ts";
 import {
   isRunCheck,
   type MetricId,

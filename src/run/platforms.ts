@@ -1,12 +1,12 @@
 // Which platform a scenario runs on, opened once for the whole plan, and what run.json
 // says about it. Shared by the CLI and the Action.
 import { cpus } from "node:os";
-import type { TerraformPlatformOptions } from "../platform/kubernetes/platform.ts";
 import { LocalPlatform } from "../platform/local/platform.ts";
 import type { Platform } from "../platform/types.ts";
-import type { ResolveOptions } from "../provision/tools.ts";
+import type { TerraformProviderInputs } from "../provision/provider-for.ts";
 import type { Platform as PlatformInfo } from "../results/run-schema.ts";
 import type { Scenario } from "../scenario/load.ts";
+import type { ResolveOptions } from "../tools/pinned.ts";
 import { loadKubernetes } from "./load-kubernetes.ts";
 
 export interface ChosenPlatform {
@@ -24,7 +24,7 @@ export interface ClusterOverride {
   /** Where kind, kubectl and the mesh CLIs come from (the Action: @actions/tool-cache). */
   tools?: ResolveOptions;
   /** provider terraform: the state directory's root, the SSH key, a hook for the Action's post. */
-  terraform?: TerraformPlatformOptions;
+  terraform?: TerraformProviderInputs;
 }
 
 /** The platform could not be opened (a cluster not reachable, kind not creatable). */
@@ -91,12 +91,17 @@ export async function openPlatform(
   }
   // Loaded only for a cluster: client-node and its HTTP stack would otherwise be loaded
   // (about 40 MB and 0.1 s) by every meshbench process, the local platform's services too.
-  const { KubernetesPlatform } = await loadKubernetes();
+  const { KubernetesPlatform, providerFor } = await loadKubernetes();
+  const provider = providerFor(cluster, {
+    tools: override.tools,
+    log,
+    terraform: override.terraform,
+  });
   const platform = new KubernetesPlatform({
     cluster,
+    provider,
     log,
     ...(override.tools ? { tools: override.tools } : {}),
-    ...(override.terraform ? { terraform: override.terraform } : {}),
   });
   const close = async () => {
     await platform.close?.();

@@ -1,7 +1,6 @@
 // A whole scenario: plan → every run on its platform → the report. What `meshbench run`
 // and the Action's `command: run` both call; they only parse their inputs and print.
 import { join } from "node:path";
-import { loadScenarioPlan } from "../mesh/scenario-plan.ts";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import type { Scenario } from "../scenario/load.ts";
@@ -10,6 +9,7 @@ import type { GateConfig } from "../stats/thresholds.ts";
 import { DEFAULT_GATE } from "../stats/thresholds.ts";
 import { executePlan, type RunOutcome, recordSkipped } from "./execute.ts";
 import { type ChosenPlatform, type ClusterOverride, openPlatform } from "./platforms.ts";
+import { loadScenarioPlan } from "./scenario-plan.ts";
 
 export interface ScenarioRunOptions {
   file: string;

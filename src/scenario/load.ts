@@ -4,9 +4,8 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
-import type { Pacing } from "../loadgen/engine.ts";
-import { defaultWarmupMs } from "../loadgen/options.ts";
 import { NAME_ALLOWED, NAME_PATTERN } from "./fields.ts";
+import { defaultWarmupMs, type Pacing } from "./method.ts";
 import { ConfigError } from "./problems.ts";
 import {
   DEFAULTS,

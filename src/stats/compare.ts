@@ -5,18 +5,12 @@
 // Pure.
 import { fingerprintDifferences } from "../results/fingerprint.ts";
 import { meshLineage } from "../results/mesh.ts";
-import { METRIC_IDS, type MetricId, metricDef, type Threshold } from "./metrics.ts";
+import type { MetricComparison } from "./metric-comparison.ts";
+import { METRIC_IDS, type MetricId, metricDef } from "./metrics.ts";
 import { countedFailures, runChecks } from "./run-checks.ts";
-import type { MeshSummary, MetricSummary, ScenarioSummary } from "./summarize.ts";
+import type { MeshSummary, ScenarioSummary } from "./summarize.ts";
 import { type GateConfig, thresholdFor } from "./thresholds.ts";
-import { type Judgement, judge, type Verdict } from "./verdict.ts";
-
-export interface MetricComparison extends Judgement {
-  metric: MetricId;
-  threshold: Threshold;
-  base: MetricSummary;
-  cand: MetricSummary;
-}
+import { judge, type Verdict } from "./verdict.ts";
 
 export interface MeshComparison {
   scenario: string;

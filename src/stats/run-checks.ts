@@ -5,8 +5,8 @@
 // any decrease improves. Runs recorded as skipped (the mesh could not run here) are not
 // runs of the mesh and do not count. Pure.
 import type { ResourceClass } from "../results/run-schema.ts";
-import type { MetricComparison } from "./compare.ts";
 import { describe } from "./describe.ts";
+import type { MetricComparison } from "./metric-comparison.ts";
 import { metricDef, type RunCheckId } from "./metrics.ts";
 import type { FailedRun, MeshSummary, MetricSummary } from "./summarize.ts";
 import type { GateConfig } from "./thresholds.ts";

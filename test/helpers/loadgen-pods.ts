@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RUN_ID } from "../../src/platform/kubernetes/labels.ts";
+import { RUN_ID } from "../../src/kube/labels.ts";
 import type { FakeKube, JobRun, KObject } from "./fake-kube/index.ts";
 import { resourceOf } from "./fake-kube/index.ts";
 import { httpServer, type TestServer } from "./servers.ts";

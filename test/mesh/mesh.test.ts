@@ -10,9 +10,10 @@ import {
   loadMeshDefinition,
   meshSearchPath,
 } from "../../src/mesh/load.ts";
-import { findOnPath, missingRequirement } from "../../src/mesh/requirements.ts";
-import { loadScenarioPlan } from "../../src/mesh/scenario-plan.ts";
+import { missingRequirement } from "../../src/mesh/requirements.ts";
+import { loadScenarioPlan } from "../../src/run/scenario-plan.ts";
 import { PlanError } from "../../src/scenario/plan.ts";
+import { findExecutable } from "../../src/tools/find-executable.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "meshbench-mesh-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -71,9 +72,9 @@ describe("requirements", () => {
   chmodSync(join(bin, "haproxy"), 0o755);
 
   it("finds executables on the PATH, and only executables", () => {
-    expect(findOnPath("haproxy", `/nonexistent:${bin}`)).toBe(join(bin, "haproxy"));
-    expect(findOnPath("not-executable", bin)).toBeUndefined();
-    expect(findOnPath("haproxy", "")).toBeUndefined();
+    expect(findExecutable("haproxy", `/nonexistent:${bin}`)).toBe(join(bin, "haproxy"));
+    expect(findExecutable("not-executable", bin)).toBeUndefined();
+    expect(findExecutable("haproxy", "")).toBeUndefined();
   });
 
   it("skips a mesh whose program is missing, with one line saying how to get it", async () => {

@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadMeshDefinition, parseMeshDefinition } from "../../src/mesh/load.ts";
-import { findOnPath } from "../../src/mesh/requirements.ts";
 import { LocalPlatform } from "../../src/platform/local/platform.ts";
 import { renderSidecarConfig } from "../../src/platform/local/sidecar.ts";
 import { type LoadRequest, PROCESS_CLASSES, targetUrls } from "../../src/platform/types.ts";
+import { findExecutable } from "../../src/tools/find-executable.ts";
 import { isAlive, openPorts, waitGone } from "./helpers.ts";
 
-if (!findOnPath("haproxy")) {
+if (!findExecutable("haproxy")) {
   throw new Error("these tests run HAProxy: install it (sudo apt-get install -y haproxy)");
 }
 

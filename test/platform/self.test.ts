@@ -32,7 +32,7 @@ describe("loadgenCommandFor", () => {
     ).toEqual({ command: node, args: ["/opt/meshbench/dist/cli.js", "loadgen"] });
   });
 
-  it("runs src/loadgen/main.ts (what dist/loadgen.js is built from) from sources", () => {
+  it("runs src/cli/loadgen-main.ts (what dist/loadgen.js is built from) from sources", () => {
     expect(
       loadgenCommandFor({
         bundled: false,
@@ -40,6 +40,6 @@ describe("loadgenCommandFor", () => {
         exists: () => true,
         execPath: node,
       }),
-    ).toEqual({ command: node, args: ["/repo/src/loadgen/main.ts"] });
+    ).toEqual({ command: node, args: ["/repo/src/cli/loadgen-main.ts"] });
   });
 });

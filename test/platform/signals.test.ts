@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { findOnPath } from "../../src/mesh/requirements.ts";
+import { findExecutable } from "../../src/tools/find-executable.ts";
 import { openPorts, waitGone } from "./helpers.ts";
 
-if (!findOnPath("haproxy")) {
+if (!findExecutable("haproxy")) {
   throw new Error("these tests run HAProxy: install it (sudo apt-get install -y haproxy)");
 }
 

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { MANAGED_BY } from "../../src/platform/kubernetes/labels.ts";
+import { MANAGED_BY } from "../../src/kube/labels.ts";
 import { kindProvider } from "../../src/provision/kind.ts";
 import { kindConfig } from "../../src/provision/kind-config.ts";
 import { kubeconfigProvider } from "../../src/provision/kubeconfig.ts";
-import { KIND, resolveTool, type ToolSpec } from "../../src/provision/tools.ts";
+import { KIND, resolveTool, type ToolSpec } from "../../src/tools/pinned.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 
 const METRICS_SERVER_MANIFEST = `apiVersion: v1

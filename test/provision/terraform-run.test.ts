@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { providerFor } from "../../src/platform/kubernetes/platform.ts";
+import { providerFor } from "../../src/provision/provider-for.ts";
 import { statePaths } from "../../src/provision/terraform/state-dir.ts";
 import { runScenario } from "../../src/run/scenario-run.ts";
 import { loadScenario } from "../../src/scenario/load.ts";

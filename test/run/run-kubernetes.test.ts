@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LOADGEN_NODE } from "../../src/platform/kubernetes/labels.ts";
+import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";

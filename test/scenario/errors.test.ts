@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseMeshDefinition } from "../../src/mesh/load.ts";
-import { loadScenarioPlan } from "../../src/mesh/scenario-plan.ts";
+import { loadScenarioPlan } from "../../src/run/scenario-plan.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { ConfigError } from "../../src/scenario/problems.ts";
 import { expectGolden } from "../golden.ts";

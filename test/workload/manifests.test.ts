@@ -3,8 +3,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { labelled } from "../../src/platform/kubernetes/apply.ts";
-import { LOADGEN_NODE } from "../../src/platform/kubernetes/labels.ts";
+import { labelled } from "../../src/kube/apply.ts";
+import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { loadgenManifests } from "../../src/platform/kubernetes/loadgen-manifests.ts";
 import { emojivotoManifests, emojivotoUrls } from "../../src/workload/emojivoto/kubernetes.ts";
 

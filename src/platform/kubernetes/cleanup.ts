@@ -5,10 +5,10 @@
 // `meshbench cleanup` for leftovers of killed runs. Safe to call twice; a failure to delete
 // one thing does not stop it from deleting the others (they are reported).
 import { ApisApi, CustomObjectsApi } from "@kubernetes/client-node";
-import type { Kube } from "./client.ts";
-import { isNotFound, KubeError, statusOf } from "./errors.ts";
-import { managedSelector } from "./labels.ts";
-import { listAll, PAGE_SIZE } from "./list.ts";
+import type { Kube } from "../../kube/client.ts";
+import { isNotFound, KubeError, statusOf } from "../../kube/errors.ts";
+import { managedSelector } from "../../kube/labels.ts";
+import { listAll, PAGE_SIZE } from "../../kube/list.ts";
 import { releaseLoadgenNodes } from "./loadgen-node.ts";
 
 export interface CleanupReport {

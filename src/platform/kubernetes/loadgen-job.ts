@@ -4,11 +4,11 @@
 // results block from each pod's log, and merge them exactly.
 import type { V1Pod } from "@kubernetes/client-node";
 import { mergeHlogs } from "../../histogram/hlog-merge.ts";
+import { applyObjects } from "../../kube/apply.ts";
+import type { Kube } from "../../kube/client.ts";
 import type { LoadgenResult } from "../../results/loadgen-schema.ts";
 import { mergeLoadgenResults } from "../../results/merge.ts";
 import { parseResultsBlock } from "../../results/pod-log.ts";
-import { applyObjects } from "./apply.ts";
-import type { Kube } from "./client.ts";
 import {
   LOADGEN_CONTAINER,
   LOADGEN_JOB,

@@ -6,9 +6,9 @@
 // namespace gets the mesh's join labels, or the pods its opt-out annotations. Pure: options in, typed objects out.
 import { Job } from "kubernetes-models/batch/v1";
 import { ConfigMap, Namespace } from "kubernetes-models/v1";
+import { COMPONENT, checkRunId, LOADGEN_NODE } from "../../kube/labels.ts";
+import { checked, DNS_LABEL, IMAGE, LABEL_KEY, LABEL_VALUE } from "../../kube/names.ts";
 import { groupByOrigin } from "../../loadgen/plan.ts";
-import { COMPONENT, checkRunId, LOADGEN_NODE } from "./labels.ts";
-import { checked, DNS_LABEL, IMAGE, LABEL_KEY, LABEL_VALUE } from "./names.ts";
 
 export const LOADGEN_NAMESPACE = "meshbench-loadgen";
 export const LOADGEN_JOB = "loadgen";

@@ -5,9 +5,9 @@
 // concurrent change to the node (the kubelet's, another tool's) is re-read, not lost.
 import type { V1Node, V1Taint } from "@kubernetes/client-node";
 import { PatchStrategy } from "@kubernetes/client-node";
-import type { Kube } from "./client.ts";
-import { isConflict } from "./errors.ts";
-import { checkRunId, LOADGEN_NODE } from "./labels.ts";
+import type { Kube } from "../../kube/client.ts";
+import { isConflict } from "../../kube/errors.ts";
+import { checkRunId, LOADGEN_NODE } from "../../kube/labels.ts";
 
 const CONTROL_PLANE_LABELS = [
   "node-role.kubernetes.io/control-plane",

@@ -2,7 +2,7 @@
 // runs (the load generator's progress lines, relayed to the person watching).
 import { Writable } from "node:stream";
 import { Log } from "@kubernetes/client-node";
-import type { Kube } from "./client.ts";
+import type { Kube } from "../../kube/client.ts";
 
 export async function readLog(
   kube: Kube,

@@ -7,9 +7,9 @@
 // webhook never points at a service that does not exist yet).
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
-import { applyObjects, describe } from "./apply.ts";
-import type { Kube } from "./client.ts";
-import { isConflict, isNotFound } from "./errors.ts";
+import { applyObjects, describe } from "../../kube/apply.ts";
+import type { Kube } from "../../kube/client.ts";
+import { isConflict, isNotFound } from "../../kube/errors.ts";
 
 /** Install order by kind (Helm's, which kubectl users rely on); unknown kinds (custom resources) come before the webhooks. */
 const ORDER = [

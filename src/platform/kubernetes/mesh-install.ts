@@ -8,15 +8,15 @@
 // and is not meshbench's means the mesh is installed already: meshbench refuses to touch it.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { findOnPath } from "../../mesh/requirements.ts";
+import { applyObjects } from "../../kube/apply.ts";
+import type { Kube } from "../../kube/client.ts";
+import { isNotFound } from "../../kube/errors.ts";
+import { COMPONENT, MANAGED_BY, MANAGER, RUN_ID } from "../../kube/labels.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
-import { run } from "../../provision/exec.ts";
-import { downloadableTool } from "../../provision/mesh-tools.ts";
-import { type ResolveOptions, resolveTool } from "../../provision/tools.ts";
-import { applyObjects } from "./apply.ts";
-import type { Kube } from "./client.ts";
-import { isNotFound } from "./errors.ts";
-import { COMPONENT, MANAGED_BY, MANAGER, RUN_ID } from "./labels.ts";
+import { downloadableTool } from "../../mesh/tools.ts";
+import { run } from "../../tools/exec.ts";
+import { findExecutable } from "../../tools/find-executable.ts";
+import { type ResolveOptions, resolveTool } from "../../tools/pinned.ts";
 import { applyManifest, deleteManifest, parseManifest } from "./manifest.ts";
 import { type MeshReadyCheck, waitForMeshReady } from "./mesh-ready.ts";
 import { kubernetesOf, meshVersion, type RenderedStep, renderSteps } from "./mesh-steps.ts";
@@ -124,7 +124,7 @@ export async function resolveMeshTools(
       tools.set(r.binary, await resolveTool(spec, { ...ctx.tools, env, log: ctx.log }));
       continue;
     }
-    const found = findOnPath(r.binary, env.PATH ?? "");
+    const found = findExecutable(r.binary, env.PATH ?? "");
     if (!found) throw new Error(`\`${r.binary}\` not found on the PATH; ${r.hint}`);
     tools.set(r.binary, found);
   }

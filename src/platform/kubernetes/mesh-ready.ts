@@ -3,8 +3,8 @@
 // daemonsets (node proxies, CNI agents) are ready on every node they target. A timeout
 // names what is not ready and, for its pods, why and their last events.
 import type { V1DaemonSet, V1Deployment, V1Pod } from "@kubernetes/client-node";
-import type { Kube } from "./client.ts";
-import { listAll, PAGE_SIZE } from "./list.ts";
+import type { Kube } from "../../kube/client.ts";
+import { listAll, PAGE_SIZE } from "../../kube/list.ts";
 import { lastEvents, podName, problem } from "./pods.ts";
 
 export interface MeshReadyCheck {

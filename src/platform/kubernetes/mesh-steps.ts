@@ -4,11 +4,11 @@
 // And the same, as text for a person (`meshbench scenario` prints it; golden-tested), so
 // what will run on a cluster can be read before anything runs. Pure.
 import { isAbsolute, relative } from "node:path";
+import { checked, VERSION } from "../../kube/names.ts";
 import type { KubernetesMesh, MeshDefinition } from "../../mesh/schema.ts";
-import { downloadableTool } from "../../provision/mesh-tools.ts";
-import type { Platform as ToolPlatform } from "../../provision/tools.ts";
+import { downloadableTool } from "../../mesh/tools.ts";
 import { formatDuration } from "../../scenario/duration.ts";
-import { checked, VERSION } from "./names.ts";
+import type { Platform as ToolPlatform } from "../../tools/pinned.ts";
 
 export interface RenderedStep {
   argv: string[];

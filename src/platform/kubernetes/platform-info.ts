@@ -2,11 +2,11 @@
 // run id as the cluster needs it, and the sampler's findings as the platform interface
 // types them. Pure.
 import { createHash } from "node:crypto";
+import { DNS_LABEL } from "../../kube/names.ts";
 import type { NodeSummary } from "../../provision/provider.ts";
 import type { Platform as PlatformInfo } from "../../results/run-schema.ts";
 import type { PlatformEvent, ProcessClass, ResourceSample } from "../types.ts";
 import type { ContainerClass } from "./classify.ts";
-import { DNS_LABEL } from "./names.ts";
 import type { ResourceSample as KubeSample, ResourceEvent } from "./sampler.ts";
 
 const INSTANCE_TYPE = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"];

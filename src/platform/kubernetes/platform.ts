@@ -13,25 +13,23 @@
 //
 // Every run installs its mesh afresh and removes it again, as the 2019 study did.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { VersionApi } from "@kubernetes/client-node";
+import { applyObjects } from "../../kube/apply.ts";
+import { connect, type Kube } from "../../kube/client.ts";
+import { managedSelector, RUN_ID } from "../../kube/labels.ts";
+import { listAll, PAGE_SIZE } from "../../kube/list.ts";
+import { deleteRunNamespaces } from "../../kube/namespaces.ts";
+import type { RetryPolicy } from "../../kube/retry.ts";
 import type { Progress } from "../../loadgen/run.ts";
 import { missingRequirement } from "../../mesh/requirements.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
-import { kindProvider } from "../../provision/kind.ts";
-import { kubeconfigProvider } from "../../provision/kubeconfig.ts";
 import type { ClusterInfo, Provider } from "../../provision/provider.ts";
-import {
-  checkLifetime,
-  defaultStateRoot,
-  lifetimeExceeded,
-  terraformProvider,
-} from "../../provision/terraform/index.ts";
-import type { ResolveOptions } from "../../provision/tools.ts";
 import type { LoadgenResult } from "../../results/loadgen-schema.ts";
 import type { Platform as PlatformInfo } from "../../results/run-schema.ts";
 import type { ClusterSpec } from "../../scenario/load.ts";
+import type { ResolveOptions } from "../../tools/pinned.ts";
 import {
   emojivotoManifests,
   emojivotoUrls,
@@ -50,12 +48,8 @@ import type {
   RunContext,
   WorkloadRequest,
 } from "../types.ts";
-import { applyObjects } from "./apply.ts";
 import { type Classifier, classify } from "./classify.ts";
 import { cleanup as cleanupByLabel } from "./cleanup.ts";
-import { connect, type Kube } from "./client.ts";
-import { managedSelector, newRunId, RUN_ID } from "./labels.ts";
-import { listAll, PAGE_SIZE } from "./list.ts";
 import {
   collectLoadgen,
   type LoadgenResults,
@@ -69,14 +63,14 @@ import { readLoadgenScript } from "./loadgen-script.ts";
 import { followLog } from "./logs.ts";
 import { installMesh, type MeshContext, meshNamespaces, uninstallMesh } from "./mesh-install.ts";
 import { kubernetesOf } from "./mesh-steps.ts";
-import { deleteRunNamespaces } from "./namespaces.ts";
 import { clusterInfo, clusterRunId, toPlatformEvent, toResourceSample } from "./platform-info.ts";
 import { waitForReady } from "./ready.ts";
-import type { RetryPolicy } from "./retry.ts";
 import { ResourceSampler, type SamplerOutput } from "./sampler.ts";
 
 export interface KubernetesPlatformOptions {
   cluster: ClusterSpec;
+  /** Where the cluster comes from (src/provision/provider-for.ts builds it from `cluster`). */
+  provider: Provider;
   /** Where the mesh CLIs, kind and metrics-server come from (cache, downloader). */
   tools?: ResolveOptions;
   /** The environment mesh CLIs and kind run with (default process.env). */
@@ -86,19 +80,6 @@ export interface KubernetesPlatformOptions {
   pollMs?: number;
   /** Progress lines outside a run (creating the cluster, deleting it). */
   log?: (line: string) => void;
-  /** provider terraform: where its state directory goes, and secrets the scenario cannot hold. */
-  terraform?: TerraformPlatformOptions;
-}
-
-export interface TerraformPlatformOptions {
-  /** Directory under which this run's state directory is made (default ~/.local/state/meshbench/terraform). */
-  stateRoot?: string;
-  /** The SSH key as content (the Action's ssh-private-key input), over the scenario's file. */
-  sshKey?: string;
-  /** Module variables over the scenario's (the Action's terraform-vars: a region per job). */
-  vars?: Record<string, string | number | boolean>;
-  /** Told the state directory before anything is created (the Action saves it for post). */
-  onStateDir?: (dir: string) => void;
 }
 
 /** Why a phase was called out of order: a bug in the caller, not a failed run. */
@@ -126,58 +107,6 @@ interface RunState {
   cleaned: Promise<void> | null;
 }
 
-const expandHome = (path: string) =>
-  path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
-
-export function providerFor(
-  cluster: ClusterSpec,
-  options: Pick<KubernetesPlatformOptions, "tools" | "log" | "terraform">,
-): Provider {
-  const p = cluster.provider;
-  if (p.kind === "terraform") {
-    const runId = newRunId();
-    // Absolute: tofu runs with -chdir, and the Action's post step reads it back later.
-    const stateDir = resolve(options.terraform?.stateRoot ?? defaultStateRoot(), runId);
-    options.terraform?.onStateDir?.(stateDir);
-    const sshKey = options.terraform?.sshKey
-      ? { content: options.terraform.sshKey }
-      : p.sshKeyPath
-        ? { path: p.sshKeyPath }
-        : undefined;
-    return terraformProvider({
-      module: p.module,
-      vars: { ...p.vars, ...options.terraform?.vars },
-      stateDir,
-      runId,
-      reboot: p.reboot,
-      ...(sshKey ? { sshKey } : {}),
-      ...(p.k3sVersion ? { k3sVersion: p.k3sVersion } : {}),
-      ...(p.maxLifetimeMs !== null ? { maxLifetimeMs: p.maxLifetimeMs } : {}),
-      ...(p.binary ? { binary: p.binary } : {}),
-      ...(options.tools ? { k3s: { tools: options.tools } } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    });
-  }
-  if (p.kind === "kind")
-    return kindProvider({
-      name: p.name,
-      nodes: p.nodes,
-      ...(p.image ? { image: p.image } : {}),
-      tools: options.tools,
-      log: options.log,
-    });
-  const path =
-    p.path !== null
-      ? expandHome(p.path)
-      : process.env.KUBECONFIG
-        ? undefined
-        : join(homedir(), ".kube", "config");
-  return kubeconfigProvider({
-    ...(path !== undefined ? { path } : {}),
-    ...(p.context !== null ? { context: p.context } : {}),
-  });
-}
-
 export class KubernetesPlatform implements Platform {
   readonly kind = "kubernetes" as const;
   readonly #options: KubernetesPlatformOptions;
@@ -186,25 +115,10 @@ export class KubernetesPlatform implements Platform {
   #kube: Kube | null = null;
   #info: PlatformInfo | null = null;
   #run: RunState | null = null;
-  /** provider terraform: this cluster's state directory (for the lifetime guard). */
-  #terraformStateDir: string | null = null;
-  /** Set once the lifetime guard has destroyed the cluster: why no further run can start. */
-  #expired: string | null = null;
 
   constructor(options: KubernetesPlatformOptions) {
     this.#options = options;
-    const terraform: TerraformPlatformOptions = {
-      ...options.terraform,
-      onStateDir: (dir) => {
-        this.#terraformStateDir = dir;
-        options.terraform?.onStateDir?.(dir);
-      },
-    };
-    this.#provider = providerFor(options.cluster, {
-      tools: options.tools,
-      log: options.log,
-      terraform,
-    });
+    this.#provider = options.provider;
   }
 
   /** Creates (kind) or adopts (kubeconfig) the cluster; what run.json says about it. */
@@ -246,27 +160,6 @@ export class KubernetesPlatform implements Platform {
     await this.#provider.destroy();
   }
 
-  /**
-   * Bare metal costs money by the hour: once the cluster has outlived its maxLifetime, the
-   * next run destroys it instead of starting.
-   */
-  async #withinLifetime(log?: (line: string) => void): Promise<void> {
-    // Once the guard has fired the cluster is gone (its record too, so checkLifetime would
-    // answer "none"): every later run fails here, before touching anything.
-    if (this.#expired) throw new Error(this.#expired);
-    if (!this.#terraformStateDir) return;
-    const status = await checkLifetime(this.#terraformStateDir, { ...(log ? { log } : {}) }).catch(
-      (error: Error) => {
-        this.#expired = `cluster lifetime exceeded; destroying it FAILED: ${error.message}`;
-        throw error;
-      },
-    );
-    if (status.state === "expired-destroyed") {
-      this.#expired = lifetimeExceeded(status);
-      throw new Error(this.#expired);
-    }
-  }
-
   async checkMesh(mesh: MeshDefinition): Promise<MeshCheck> {
     const reason = missingRequirement(mesh, "kubernetes", this.#options.env?.PATH);
     return reason === null ? { ok: true } : { ok: false, reason };
@@ -276,7 +169,7 @@ export class KubernetesPlatform implements Platform {
     if (this.#run && !this.#run.cleaned)
       throw new PhaseError("prepare: the previous run was not cleaned up");
     await this.open(context.log);
-    await this.#withinLifetime(context.log);
+    await this.#provider.ensureUsable?.(context.log);
     const kube = this.#kube!;
     await this.#noLeftovers(context);
     const runId = clusterRunId(context.runId);

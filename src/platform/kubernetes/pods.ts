@@ -2,7 +2,7 @@
 // (unschedulable, waiting, crashing, not ready, missing its mesh proxy), with its last
 // events. Pure helpers plus the one call that fetches a pod's events.
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
-import type { Kube } from "./client.ts";
+import type { Kube } from "../../kube/client.ts";
 
 export const podName = (p: V1Pod) => `${p.metadata?.namespace}/${p.metadata?.name}`;
 

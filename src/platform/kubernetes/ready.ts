@@ -2,8 +2,8 @@
 // pods, and every pod is Ready and meshed (has the proxy container the mesh injects). A
 // timeout says which pods are not ready, why, and their last events.
 import type { V1Pod } from "@kubernetes/client-node";
-import type { Kube } from "./client.ts";
-import { listAll, PAGE_SIZE } from "./list.ts";
+import type { Kube } from "../../kube/client.ts";
+import { listAll, PAGE_SIZE } from "../../kube/list.ts";
 import { lastEvents, podName, problem } from "./pods.ts";
 
 export interface ReadyOptions {

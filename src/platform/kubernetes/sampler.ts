@@ -5,12 +5,12 @@
 // still measured, restarts and vanished pods are still events. A failed sample is a
 // notice, never the end of the run.
 import type { PodMetricsList, V1Pod } from "@kubernetes/client-node";
+import type { Kube } from "../../kube/client.ts";
+import { statusOf } from "../../kube/errors.ts";
+import { listAll, PAGE_SIZE } from "../../kube/list.ts";
+import { cpuCores, memoryBytes } from "../../kube/quantity.ts";
+import { isRetryableCode, type RetryPolicy } from "../../kube/retry.ts";
 import { type Classifier, type ContainerClass, classify } from "./classify.ts";
-import type { Kube } from "./client.ts";
-import { statusOf } from "./errors.ts";
-import { listAll, PAGE_SIZE } from "./list.ts";
-import { cpuCores, memoryBytes } from "./quantity.ts";
-import { isRetryableCode, type RetryPolicy } from "./retry.ts";
 
 export interface ResourceSample {
   /** ms since the epoch. */

@@ -4,14 +4,14 @@
 // pid, so the sampler still reads the real process). Where setpriv is missing, meshbench's
 // own services still exit on their stdin lifeline; a sidecar proxy would survive.
 import { execFileSync } from "node:child_process";
-import { findOnPath } from "../../mesh/requirements.ts";
+import { findExecutable } from "../../tools/find-executable.ts";
 
 let setpriv: string | null | undefined;
 
 function pdeathsigLauncher(): string | null {
   if (setpriv === undefined) {
     setpriv = null;
-    const path = process.platform === "linux" ? findOnPath("setpriv") : undefined;
+    const path = process.platform === "linux" ? findExecutable("setpriv") : undefined;
     if (path) {
       try {
         // --pdeathsig came with util-linux 2.33: check rather than assume.

@@ -24,7 +24,7 @@ export interface LoadgenCommandOptions {
 
 /**
  * The load generator as its own program: dist/loadgen.js beside the running bundle, or
- * its source entry (src/loadgen/main.ts, what dist/loadgen.js is built from) when running
+ * its source entry (src/cli/loadgen-main.ts, what dist/loadgen.js is built from) when running
  * from src/. Not `cli.js loadgen`: the CLI bundle carries the reports, the cluster code
  * and the Action's (several MB to load), and that start-up CPU and resident memory would
  * be counted as the load generator's; the standalone one is also the very file the
@@ -35,7 +35,7 @@ export function loadgenCommandFor(o: LoadgenCommandOptions): { command: string; 
   if (!o.bundled) {
     return {
       command: o.execPath,
-      args: [fileURLToPath(new URL("../../loadgen/main.ts", o.moduleUrl))],
+      args: [fileURLToPath(new URL("../../cli/loadgen-main.ts", o.moduleUrl))],
     };
   }
   const standalone = fileURLToPath(new URL("./loadgen.js", o.moduleUrl));

@@ -4,11 +4,11 @@
 // that a benchmark starts on freshly booted machines, as the 2019 study did.
 import { createHash, randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import { applyUnlabelled } from "../../platform/kubernetes/apply.ts";
-import { connect } from "../../platform/kubernetes/client.ts";
+import { applyUnlabelled } from "../../kube/apply.ts";
+import { connect } from "../../kube/client.ts";
+import { METRICS_SERVER, type ResolveOptions, resolveTool } from "../../tools/pinned.ts";
 import { metricsServerObjects, waitForMetricsServer } from "../kind.ts";
 import { type NodeSummary, summarizeNode } from "../provider.ts";
-import { METRICS_SERVER, type ResolveOptions, resolveTool } from "../tools.ts";
 import { type SshSession, waitForSsh } from "./connection.ts";
 import { KnownHosts, parsePins } from "./host-keys.ts";
 import { checkHostSet, describeHost, type Host } from "./hosts.ts";

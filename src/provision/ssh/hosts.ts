@@ -3,13 +3,7 @@
 // module's `hosts` output (terraform/outputs.ts turns that into these); every value is
 // checked here because addresses, users and names end up in remote command lines.
 import { isIP } from "node:net";
-import {
-  checked,
-  DNS_SUBDOMAIN,
-  LABEL_KEY,
-  LABEL_VALUE,
-  ValueError,
-} from "../../platform/kubernetes/names.ts";
+import { checked, DNS_SUBDOMAIN, LABEL_KEY, LABEL_VALUE, ValueError } from "../../kube/names.ts";
 
 export const HOST_ROLES = ["control-plane", "worker"] as const;
 export type HostRole = (typeof HOST_ROLES)[number];

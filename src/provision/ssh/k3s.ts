@@ -6,7 +6,7 @@
 // 0600 file on each host (--token-file): it never appears on a command line.
 import { isIP } from "node:net";
 import { parse, stringify } from "yaml";
-import { ValueError } from "../../platform/kubernetes/names.ts";
+import { ValueError } from "../../kube/names.ts";
 import type { SshSession } from "./connection.ts";
 import { describeHost, type Host } from "./hosts.ts";
 import { shellCommand, shellQuote } from "./shell.ts";

@@ -2,7 +2,7 @@
 // Ready (after a reboot: Ready *and* reporting the new boot id, since a node keeps its old
 // Ready condition for some 40 s after its kubelet went quiet), and label them.
 import { PatchStrategy, type V1Node } from "@kubernetes/client-node";
-import type { Kube } from "../../platform/kubernetes/client.ts";
+import type { Kube } from "../../kube/client.ts";
 
 export interface WaitNodesOptions {
   timeoutMs: number;

@@ -2,7 +2,7 @@
 // rebooted at once, and each counts as back when SSH answers with a new kernel boot id and
 // its node is Ready reporting that boot id. Checking the boot id, not just "SSH answers",
 // is what tells a host that came back from one that never went down.
-import type { Kube } from "../../platform/kubernetes/client.ts";
+import type { Kube } from "../../kube/client.ts";
 import type { SshSession } from "./connection.ts";
 import { HostKeyMismatchError } from "./host-keys.ts";
 import { describeHost, type Host } from "./hosts.ts";

@@ -1,26 +1,10 @@
 // Which program runs the module: OpenTofu (`tofu`) when it is on the PATH, else Terraform;
 // both read the same modules and state. Neither is downloaded here: the Action's workflow
 // sets one up with its official setup action, at a version the user pins there.
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
-import { delimiter, isAbsolute, resolve } from "node:path";
+import { isAbsolute } from "node:path";
+import { findExecutable } from "../../tools/find-executable.ts";
 
 export const TERRAFORM_NAMES = ["tofu", "terraform"] as const;
-
-async function executable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | null> {
-  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const candidate = resolve(dir, name); // a relative PATH entry too: destroy may run elsewhere
-    if (await executable(candidate)) return candidate;
-  }
-  return null;
-}
 
 export const HOW_TO_GET_ONE = [
   "on GitHub Actions, add a step before meshbench: `uses: opentofu/setup-opentofu@v1` with `tofu_wrapper: false`, or `uses: hashicorp/setup-terraform@v3` with `terraform_wrapper: false` (their wrappers rewrite the output that meshbench reads with `output -json`)",
@@ -33,19 +17,19 @@ export async function findTerraform(
   explicit?: string,
 ): Promise<string> {
   if (explicit !== undefined) {
-    const found =
-      isAbsolute(explicit) || explicit.includes("/")
-        ? (await executable(explicit))
-          ? resolve(explicit) // recorded for destroy, which may run from elsewhere
-          : null
-        : await onPath(explicit, env);
+    // A path is looked up from here (absolute: recorded for destroy, which may run from
+    // elsewhere); a bare name on the PATH.
+    const found = findExecutable(
+      explicit,
+      isAbsolute(explicit) || explicit.includes("/") ? "." : (env.PATH ?? ""),
+    );
     if (found) return found;
     throw new Error(
       `binary: ${JSON.stringify(explicit)} is not an executable file${isAbsolute(explicit) ? "" : " on the PATH"}; give the path of tofu or terraform, or leave binary out to use the one on the PATH`,
     );
   }
   for (const name of TERRAFORM_NAMES) {
-    const found = await onPath(name, env);
+    const found = findExecutable(name, env.PATH ?? "");
     if (found) return found;
   }
   throw new Error(

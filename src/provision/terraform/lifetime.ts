@@ -8,7 +8,7 @@
 import { readdir } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { ValueError } from "../../platform/kubernetes/names.ts";
+import { ValueError } from "../../kube/names.ts";
 import { formatDuration } from "../../scenario/duration.ts";
 import { type DestroyOptions, destroyTerraformStateDir } from "./destroy.ts";
 import { type ClusterRecord, RECORD_FILE, readRecord } from "./state-dir.ts";

@@ -15,7 +15,7 @@
 //                     the module knows whether its nodes talk over a private network or
 //                     over public addresses, where pod traffic must be encrypted.
 // Errors name the output and field, and say what is allowed.
-import { checked, DNS_SUBDOMAIN, ValueError } from "../../platform/kubernetes/names.ts";
+import { checked, DNS_SUBDOMAIN, ValueError } from "../../kube/names.ts";
 import {
   checkAddress,
   checkHostSet,

@@ -8,15 +8,20 @@
 import { constants } from "node:fs";
 import { access, readdir, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { connect } from "../../platform/kubernetes/client.ts";
-import { checkRunId } from "../../platform/kubernetes/labels.ts";
-import { ValueError } from "../../platform/kubernetes/names.ts";
+import { connect } from "../../kube/client.ts";
+import { checkRunId } from "../../kube/labels.ts";
+import { ValueError } from "../../kube/names.ts";
 import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "../provider.ts";
 import { buildK3sCluster, type K3sClusterOptions } from "../ssh/cluster.ts";
 import { checkK3sVersion, DEFAULT_K3S_VERSION } from "../ssh/k3s.ts";
 import { findTerraform } from "./binary.ts";
 import { type DestroyOptions, destroyTerraformStateDir } from "./destroy.ts";
-import { checkMaxLifetime, DEFAULT_MAX_LIFETIME_MS } from "./lifetime.ts";
+import {
+  checkLifetime,
+  checkMaxLifetime,
+  DEFAULT_MAX_LIFETIME_MS,
+  lifetimeExceeded,
+} from "./lifetime.ts";
 import { parseOutputs } from "./outputs.ts";
 import { runTerraform } from "./run.ts";
 import { newRecord, readRecord, statePaths, updateRecord, writeRecord } from "./state-dir.ts";
@@ -95,6 +100,8 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
   const now = options.now ?? (() => new Date());
   const paths = statePaths(stateDir);
   let kubeconfigPath: string | null = null;
+  /** Set once the lifetime guard has destroyed the cluster: why no further run can start. */
+  let expired: string | null = null;
 
   const describeNodes = async (): Promise<NodeSummary[]> => {
     if (!kubeconfigPath) throw new Error(`terraform cluster ${runId}: create() first`);
@@ -168,5 +175,22 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
       await destroyTerraformStateDir(stateDir, { ...options.destroy, env, log });
     },
     describeNodes,
+    // Bare metal costs money by the hour: once the cluster has outlived its maxLifetime,
+    // the next run destroys it instead of starting.
+    async ensureUsable(runLog = log): Promise<void> {
+      // Once the guard has fired the cluster is gone (its record too, so checkLifetime
+      // would answer "none"): every later run fails here, before touching anything.
+      if (expired) throw new Error(expired);
+      const status = await checkLifetime(stateDir, { ...options.destroy, env, log: runLog }).catch(
+        (error: Error) => {
+          expired = `cluster lifetime exceeded; destroying it FAILED: ${error.message}`;
+          throw error;
+        },
+      );
+      if (status.state === "expired-destroyed") {
+        expired = lifetimeExceeded(status);
+        throw new Error(expired);
+      }
+    },
   };
 }

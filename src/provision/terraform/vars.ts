@@ -4,7 +4,7 @@
 // (strings, finite numbers, booleans, null, lists, objects). meshbench adds two variables
 // every module must declare and use: the run id and the expiry time, as tags on every
 // resource that costs money, so that leftovers can be found and removed.
-import { ValueError } from "../../platform/kubernetes/names.ts";
+import { ValueError } from "../../kube/names.ts";
 
 export const RUN_ID_VAR = "meshbench_run_id";
 export const EXPIRES_AT_VAR = "meshbench_expires_at";

@@ -5,14 +5,8 @@
 // objects out; the platform applies them.
 import { Deployment } from "kubernetes-models/apps/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
-import { LOADGEN_NODE } from "../../platform/kubernetes/labels.ts";
-import {
-  checked,
-  DNS_LABEL,
-  LABEL_KEY,
-  LABEL_VALUE,
-  VERSION,
-} from "../../platform/kubernetes/names.ts";
+import { LOADGEN_NODE } from "../../kube/labels.ts";
+import { checked, DNS_LABEL, LABEL_KEY, LABEL_VALUE, VERSION } from "../../kube/names.ts";
 
 /** The images' tag; a one-line bump. */
 export const EMOJIVOTO_VERSION = "v11";

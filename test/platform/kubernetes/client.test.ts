@@ -5,9 +5,9 @@ import { execFileSync } from "node:child_process";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { applyObjects, FIELD_MANAGER } from "../../../src/platform/kubernetes/apply.ts";
-import { connect, type Kube, loadKubeConfig } from "../../../src/platform/kubernetes/client.ts";
-import { MANAGED_BY, RUN_ID } from "../../../src/platform/kubernetes/labels.ts";
+import { applyObjects, FIELD_MANAGER } from "../../../src/kube/apply.ts";
+import { connect, type Kube, loadKubeConfig } from "../../../src/kube/client.ts";
+import { MANAGED_BY, RUN_ID } from "../../../src/kube/labels.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
 
 let fake: FakeKube;

@@ -2,10 +2,10 @@
 // load-generator node, readiness (and a clear error when pods never get there), the
 // resource sampler's restarts, vanished pods and missing metrics-server, and cleanup.
 import { afterEach, describe, expect, it } from "vitest";
-import { applyObjects } from "../../../src/platform/kubernetes/apply.ts";
+import { applyObjects } from "../../../src/kube/apply.ts";
+import { connect, type Kube } from "../../../src/kube/client.ts";
+import { LOADGEN_NODE, MANAGED_BY } from "../../../src/kube/labels.ts";
 import { cleanup } from "../../../src/platform/kubernetes/cleanup.ts";
-import { connect, type Kube } from "../../../src/platform/kubernetes/client.ts";
-import { LOADGEN_NODE, MANAGED_BY } from "../../../src/platform/kubernetes/labels.ts";
 import {
   pickLoadgenNode,
   releaseLoadgenNodes,

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { labelled } from "../../../src/platform/kubernetes/apply.ts";
+import { labelled } from "../../../src/kube/apply.ts";
 import { emojivotoManifests } from "../../../src/workload/emojivoto/kubernetes.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
 

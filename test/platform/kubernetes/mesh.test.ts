@@ -8,10 +8,10 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { connect, type Kube } from "../../../src/kube/client.ts";
+import { MANAGED_BY, RUN_ID } from "../../../src/kube/labels.ts";
 import { loadMeshDefinition } from "../../../src/mesh/load.ts";
 import { cleanup } from "../../../src/platform/kubernetes/cleanup.ts";
-import { connect, type Kube } from "../../../src/platform/kubernetes/client.ts";
-import { MANAGED_BY, RUN_ID } from "../../../src/platform/kubernetes/labels.ts";
 import {
   applyManifest,
   deleteManifest,

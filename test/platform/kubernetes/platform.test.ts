@@ -9,10 +9,11 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { RUN_ID } from "../../../src/kube/labels.ts";
 import { loadMeshDefinition } from "../../../src/mesh/load.ts";
-import { RUN_ID } from "../../../src/platform/kubernetes/labels.ts";
 import { KubernetesPlatform } from "../../../src/platform/kubernetes/platform.ts";
 import { clusterRunId } from "../../../src/platform/kubernetes/platform-info.ts";
+import { providerFor } from "../../../src/provision/provider-for.ts";
 import { runSchema } from "../../../src/results/run-schema.ts";
 import { executePlan } from "../../../src/run/execute.ts";
 import { parseScenario } from "../../../src/scenario/load.ts";
@@ -70,7 +71,11 @@ load: { rate: 50, duration: 2s, warmup: 500ms, connections: 2, paths: ["/api/lis
 resources: { interval: 300ms }
 `,
     );
-    const platform = new KubernetesPlatform({ cluster: scenario.cluster!, pollMs: 50 });
+    const platform = new KubernetesPlatform({
+      cluster: scenario.cluster!,
+      provider: providerFor(scenario.cluster!),
+      pollMs: 50,
+    });
     const dir = await mkdtemp(join(tmpdir(), "meshbench-platform-"));
     const outcomes = await executePlan({
       scenario,
@@ -149,6 +154,7 @@ describe("what is not this run's", () => {
     );
     const platform = new KubernetesPlatform({
       cluster: scenario.cluster!,
+      provider: providerFor(scenario.cluster!),
       pollMs: 50,
       env: {
         ...process.env,
@@ -202,7 +208,11 @@ describe("a user's own namespaces of the names meshbench uses", () => {
       "theirs.yaml",
       `name: theirs\nplatform: kubernetes\ncluster: { kubeconfig: ${f.kubeconfigPath}, timeouts: { cleanup: 5s } }\nrepetitions: 1\nworkload: { instances: 2 }\nload: { rate: 10, duration: 1s }\n`,
     );
-    const platform = new KubernetesPlatform({ cluster: scenario.cluster!, pollMs: 50 });
+    const platform = new KubernetesPlatform({
+      cluster: scenario.cluster!,
+      provider: providerFor(scenario.cluster!),
+      pollMs: 50,
+    });
     const runOnce = async () => {
       const [outcome] = await executePlan({
         scenario,

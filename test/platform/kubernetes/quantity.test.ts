@@ -1,7 +1,7 @@
 // Quantities as metrics.k8s.io reports them, against values computed by hand.
 import { describe, expect, it } from "vitest";
+import { cpuCores, memoryBytes, parseQuantity } from "../../../src/kube/quantity.ts";
 import { type Classifier, classify } from "../../../src/platform/kubernetes/classify.ts";
-import { cpuCores, memoryBytes, parseQuantity } from "../../../src/platform/kubernetes/quantity.ts";
 
 describe("CPU quantities → cores", () => {
   const cases: [string, number][] = [

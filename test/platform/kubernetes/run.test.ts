@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyObjects } from "../../../src/platform/kubernetes/apply.ts";
+import { applyObjects } from "../../../src/kube/apply.ts";
+import { connect } from "../../../src/kube/client.ts";
+import { LOADGEN_NODE, newRunId } from "../../../src/kube/labels.ts";
 import { cleanup } from "../../../src/platform/kubernetes/cleanup.ts";
-import { connect } from "../../../src/platform/kubernetes/client.ts";
-import { LOADGEN_NODE, newRunId } from "../../../src/platform/kubernetes/labels.ts";
 import {
   collectLoadgen,
   startLoadgen,

@@ -5,12 +5,12 @@
 // The download itself is injectable: Node's fetch for the CLI, @actions/tool-cache's
 // downloadTool in the Action, a local stand-in in tests.
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
 import { access, chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
-import { checked, VERSION } from "../platform/kubernetes/names.ts";
+import { join } from "node:path";
+import { checked, VERSION } from "../kube/names.ts";
 import { run } from "./exec.ts";
+import { findExecutable } from "./find-executable.ts";
 
 export type Platform = { os: "linux" | "darwin"; arch: "amd64" | "arm64" };
 
@@ -90,28 +90,18 @@ export interface ResolveOptions {
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
-async function isExecutable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
-}
-
 async function onPath(spec: ToolSpec, env: NodeJS.ProcessEnv): Promise<string | null> {
-  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, spec.name);
-    if (!(await isExecutable(candidate))) continue;
-    const out = await run(candidate, spec.versionArgs ?? ["--version"], {
-      timeoutMs: 15_000,
-      env,
-    }).catch(() => null);
-    const text = `${out?.stdout ?? ""} ${out?.stderr ?? ""}`;
-    // "kind v0.29.0 go1.24…", "Client Version: v1.33.1": the pinned version as a whole word.
-    if (new RegExp(`(^|[^\\w.])${spec.version.replace(/\./g, "\\.")}([^\\w.]|$)`).test(text))
-      return candidate;
-    return null; // the first one on the PATH is what a user's shell runs; not ours if not pinned
-  }
-  return null;
+  // The first one on the PATH is what a user's shell runs; not ours if not pinned.
+  const candidate = findExecutable(spec.name, env.PATH ?? "");
+  if (candidate === undefined) return null;
+  const out = await run(candidate, spec.versionArgs ?? ["--version"], {
+    timeoutMs: 15_000,
+    env,
+  }).catch(() => null);
+  const text = `${out?.stdout ?? ""} ${out?.stderr ?? ""}`;
+  // "kind v0.29.0 go1.24…", "Client Version: v1.33.1": the pinned version as a whole word.
+  const pinned = new RegExp(`(^|[^\\w.])${spec.version.replace(/\./g, "\\.")}([^\\w.]|$)`);
+  return pinned.test(text) ? candidate : null;
 }
 
 async function expectedSha256(

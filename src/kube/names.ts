@@ -1,7 +1,7 @@
 // Strict patterns for every value that becomes a Kubernetes name, a label, or an argument
 // of a command (kind, kubectl, mesh CLIs): a scenario file or an Action input can never
 // smuggle in a shell word, a path or a flag. Errors name the field and what is allowed.
-import { VERSION_PATTERN } from "../../scenario/fields.ts";
+import { VERSION_PATTERN } from "../scenario/fields.ts";
 
 /** RFC 1123 label: namespace, node-pool and cluster names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

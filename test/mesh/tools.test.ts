@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseMeshDefinition } from "../../src/mesh/load.ts";
 import { missingRequirement } from "../../src/mesh/requirements.ts";
-import { downloadableTool, istioctlTool, linkerdTool } from "../../src/provision/mesh-tools.ts";
-import { KUBECTL, resolveTool } from "../../src/provision/tools.ts";
+import { downloadableTool, istioctlTool, linkerdTool } from "../../src/mesh/tools.ts";
+import { KUBECTL, resolveTool } from "../../src/tools/pinned.ts";
 
 const LINUX = { os: "linux", arch: "amd64" } as const;
 

@@ -2,11 +2,12 @@
 // definition of every mesh it names, leave out (with the reason) meshes that cannot run
 // on its platform here, and lay out the interleaved matrix. What `meshbench scenario FILE`
 // prints and what `meshbench run` executes.
+
+import { meshSearchPath, resolveMeshes } from "../mesh/load.ts";
+import { missingRequirement } from "../mesh/requirements.ts";
+import type { MeshDefinition } from "../mesh/schema.ts";
 import { type LoadedScenario, loadScenario } from "../scenario/load.ts";
 import { type Plan, type PlanOptions, planRuns, type SkippedMesh } from "../scenario/plan.ts";
-import { meshSearchPath, resolveMeshes } from "./load.ts";
-import { missingRequirement } from "./requirements.ts";
-import type { MeshDefinition } from "./schema.ts";
 
 export interface ScenarioPlan {
   loaded: LoadedScenario;

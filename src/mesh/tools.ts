@@ -3,9 +3,10 @@
 // checked against the sha256 file each release publishes beside the download; kubectl at
 // meshbench's pinned version. The version is checked against a strict pattern before it
 // becomes part of a URL or a cache path.
-import type { Requirement } from "../mesh/schema.ts";
-import { checked, VERSION } from "../platform/kubernetes/names.ts";
-import { KUBECTL, type Platform, type ToolSpec } from "./tools.ts";
+
+import { checked, VERSION } from "../kube/names.ts";
+import { KUBECTL, type Platform, type ToolSpec } from "../tools/pinned.ts";
+import type { Requirement } from "./schema.ts";
 
 const LINKERD_RELEASES = "https://github.com/linkerd/linkerd2/releases/download";
 const ISTIO_RELEASES = "https://github.com/istio/istio/releases/download";

@@ -3,8 +3,8 @@
 // mounted from a ConfigMap into load-generator pods (node:24-slim). Same flags as
 // `meshbench loadgen`.
 import { isMainThread } from "node:worker_threads";
-import { exitWith } from "../cli/exit.ts";
-import { loadgenCommand } from "../cli/loadgen.ts";
-import "./worker.ts"; // worker threads run this same file
+import { exitWith } from "./exit.ts";
+import { loadgenCommand } from "./loadgen.ts";
+import "../loadgen/worker.ts"; // worker threads run this same file
 
 if (isMainThread) await exitWith(() => loadgenCommand(process.argv.slice(2)));
