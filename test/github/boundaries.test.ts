@@ -1,34 +1,9 @@
-// The dependency rule of DESIGN.md: src/github/ is the only code that imports @actions/*.
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+// takeSecretInput: a secret input masked and kept from child processes. (Which rooms may
+// import @actions/* is checked with the other room rules in test/architecture/.)
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { takeSecretInput } from "../../src/github/runtime.ts";
 import { maskSecret } from "../../src/github/secrets.ts";
 import { captureStdout } from "../helpers/github-env.ts";
-
-const src = join(import.meta.dirname, "../../src");
-
-async function sources(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await sources(path)));
-    else if (e.name.endsWith(".ts")) out.push(path);
-  }
-  return out;
-}
-
-describe("boundaries", () => {
-  it("only src/github/ imports @actions/*", async () => {
-    const offenders: string[] = [];
-    for (const file of await sources(src)) {
-      const rel = relative(src, file);
-      if (rel.startsWith("github/")) continue;
-      if (/from\s+["']@actions\//.test(await readFile(file, "utf8"))) offenders.push(rel);
-    }
-    expect(offenders).toEqual([]);
-  });
-});
 
 describe("takeSecretInput", () => {
   afterEach(() => vi.unstubAllEnvs());
