@@ -83,6 +83,10 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 const k8sName = () => z.string().regex(K8S_NAME);
+const KUBERNETES_MINOR = /^1\.(0|[1-9]\d?)$/;
+const kubernetesMinor = () => z.string().regex(KUBERNETES_MINOR);
+/** 1.28 → 28: Kubernetes minor versions compare as numbers, not as text. */
+export const minorOf = (v: string) => Number(v.split(".")[1]);
 const labels = () =>
   z.record(z.string().regex(LABEL_KEY), z.string().regex(LABEL_VALUE)).default({});
 const annotations = () => z.record(z.string().regex(LABEL_KEY), z.string().max(4096)).default({});
@@ -119,6 +123,15 @@ export const meshFileSchema = z.strictObject({
     .strictObject({
       requires: z.array(kubernetesRequirement).default([]),
       version: version().optional(),
+      supports: z
+        .strictObject({
+          kubernetes: z
+            .strictObject({ min: kubernetesMinor(), max: kubernetesMinor() })
+            .refine((r) => minorOf(r.min) <= minorOf(r.max), {
+              message: "min is above max",
+            }),
+        })
+        .optional(),
       files: z.record(z.string().regex(FILE_NAME), z.string().max(1_000_000)).default({}),
       install: z.array(step).default([]),
       uninstall: z.array(step).default([]),
@@ -271,6 +284,31 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     default: "none",
     description: "Version installed unless the scenario names one; fills {version}",
     allowed: VERSION_ALLOWED,
+  },
+  {
+    path: "kubernetes.supports",
+    default: "absent: the preflight cannot check the cluster's version against the mesh's",
+    description:
+      "What the default version supports, from the mesh's own support table (say its source and date in a comment)",
+    allowed: "a map with the key kubernetes",
+  },
+  {
+    path: "kubernetes.supports.kubernetes",
+    default: "(required)",
+    description: "The Kubernetes minor versions the default version supports, both ends included",
+    allowed: "a map with the keys min and max",
+  },
+  {
+    path: "kubernetes.supports.kubernetes.min",
+    default: "(required)",
+    description: "The oldest Kubernetes minor version supported",
+    allowed: 'a Kubernetes minor version such as "1.29" (quoted: YAML reads 1.30 as 1.3)',
+  },
+  {
+    path: "kubernetes.supports.kubernetes.max",
+    default: "(required)",
+    description: "The newest Kubernetes minor version supported",
+    allowed: 'a Kubernetes minor version such as "1.34", not below min',
   },
   {
     path: "kubernetes.files",
