@@ -2,23 +2,18 @@
 // of a command (kind, kubectl, mesh CLIs): a scenario file or an Action input can never
 // smuggle in a shell word, a path or a flag. Errors name the field and what is allowed.
 import { VERSION_PATTERN } from "../scenario/fields.ts";
+import {
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  IMAGE,
+  LABEL_KEY,
+  LABEL_VALUE,
+} from "../scenario/kubernetes-patterns.ts";
 
-/** RFC 1123 label: namespace, node-pool and cluster names. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** RFC 1123 subdomain: most object names (and node names). */
-export const DNS_SUBDOMAIN =
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** A label value (may be empty). */
-export const LABEL_VALUE = /^(?=.{0,63}$)(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-/** A label key: optional DNS-subdomain prefix, then a name of at most 63 characters. */
-export const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+export { DNS_LABEL, DNS_SUBDOMAIN, IMAGE, LABEL_KEY, LABEL_VALUE };
+
 /** A release version such as v11, v0.27.0, 1.33.1, 2.18.0-rc.1, stable-2.14.10, edge-25.1.1. */
 export const VERSION = VERSION_PATTERN;
-/** A container image reference: registry/path:tag or @sha256:… (no spaces or shell characters). */
-export const IMAGE =
-  /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-
 export class ValueError extends Error {
   constructor(message: string) {
     super(message);

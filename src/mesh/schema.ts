@@ -15,6 +15,7 @@ import {
   VERSION_ALLOWED,
   version,
 } from "../scenario/fields.ts";
+import { DNS_LABEL, LABEL_KEY, LABEL_VALUE } from "../scenario/kubernetes-patterns.ts";
 import type { FieldDoc } from "../scenario/validate.ts";
 
 export const BINARY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
@@ -76,13 +77,9 @@ const template = z.string().superRefine((text, ctx) => {
   }
 });
 
-const K8S_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-const k8sName = () => z.string().regex(K8S_NAME);
+const k8sName = () => z.string().regex(DNS_LABEL);
 const KUBERNETES_MINOR = /^1\.(0|[1-9]\d?)$/;
 const kubernetesMinor = () => z.string().regex(KUBERNETES_MINOR);
 /** 1.28 → 28: Kubernetes minor versions compare as numbers, not as text. */

@@ -14,6 +14,7 @@ import {
   VERSION_ALLOWED,
   version,
 } from "./fields.ts";
+import { IMAGE, LABEL_KEY, LABEL_VALUE } from "./kubernetes-patterns.ts";
 import type { FieldDoc } from "./validate.ts";
 
 /** The four URLs of the 2019 study: the list, two votes, and the leaderboard. */
@@ -377,12 +378,6 @@ const meshRef = z.preprocess(
   (v) => (typeof v === "string" ? { name: v } : v),
   z.strictObject({ name: name(), version: version().optional() }),
 );
-
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-const IMAGE =
-  /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 const cluster = z.strictObject({
   provider: z.enum(CLUSTER_PROVIDERS).default("kubeconfig"),
