@@ -22,6 +22,20 @@ export interface LoadgenOptions {
   emitResults?: boolean;
 }
 
+/** The settings of one run that a caller chooses (beside the URLs, the start and printing). */
+export type LoadSettings = Pick<
+  LoadgenOptions,
+  | "rate"
+  | "durationMs"
+  | "warmupMs"
+  | "connections"
+  | "workers"
+  | "timeoutMs"
+  | "intervalMs"
+  | "pacing"
+  | "outDir"
+>;
+
 export const DEFAULTS = {
   connections: 64,
   workers: 1,

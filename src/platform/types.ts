@@ -8,11 +8,11 @@
 // Resources and events are kept as plain arrays in the simplest shape; the result model
 // (run.json) maps them onto its own.
 
+import type { LoadSettings } from "../loadgen/options.ts";
 import type { Progress } from "../loadgen/run.ts";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import type { Platform as PlatformInfo } from "../results/run-schema.ts";
-import type { Pacing } from "../scenario/method.ts";
 import type { PlatformKind } from "../scenario/schema.ts";
 
 /** control plane: the mesh's own services; data plane: sidecar or node proxies. */
@@ -71,23 +71,13 @@ export interface Deployment {
   instances: Array<{ name: string; baseUrl: string }>;
 }
 
-export interface LoadRequest {
-  rate: number;
-  durationMs: number;
-  warmupMs: number;
-  connections: number;
-  workers: number;
-  timeoutMs: number;
-  /** Interval of the latency.hlog histograms. */
-  intervalMs: number;
-  pacing: Pacing;
+/** The load of one run: the load generator's options (less URLs and printing), and more. */
+export type LoadRequest = LoadSettings & {
   /** Requested on every instance. */
   paths: string[];
   /** Resource sampling interval. */
   resourceIntervalMs: number;
-  /** Where loadgen.json and latency.hlog are written. */
-  outDir: string;
-}
+};
 
 export interface LoadHooks {
   /** The load generator's own lines: progress (rate, p50, p99 every interval) and summary. */

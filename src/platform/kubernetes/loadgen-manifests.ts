@@ -8,6 +8,8 @@ import { Job } from "kubernetes-models/batch/v1";
 import { ConfigMap, Namespace } from "kubernetes-models/v1";
 import { COMPONENT, checkRunId, LOADGEN_NODE } from "../../kube/labels.ts";
 import { checked, DNS_LABEL, IMAGE, LABEL_KEY, LABEL_VALUE } from "../../kube/names.ts";
+import { loadgenArgv } from "../../loadgen/argv.ts";
+import { DEFAULTS } from "../../loadgen/options.ts";
 import { groupByOrigin } from "../../loadgen/plan.ts";
 
 export const LOADGEN_NAMESPACE = "meshbench-loadgen";
@@ -48,8 +50,6 @@ export interface LoadgenJobOptions {
   namespace?: string;
 }
 
-const ms = (n: number) => `${Math.round(n)}ms`;
-
 /** Checked labels or annotations; undefined when there are none (no empty maps rendered). */
 function labelMap(field: string, m: Record<string, string> | undefined, values: RegExp) {
   if (!m || Object.keys(m).length === 0) return undefined;
@@ -62,7 +62,7 @@ function labelMap(field: string, m: Record<string, string> | undefined, values: 
 }
 
 /** Each pod's flags: its share of rate and connections, the shared start, the urls file. */
-export function loadgenArgs(o: LoadgenJobOptions): string[] {
+export function podLoadgenArgs(o: LoadgenJobOptions): string[] {
   const perPodConnections = Math.ceil(o.connections / o.pods);
   const hosts = groupByOrigin(o.urls).size;
   if (perPodConnections < hosts) {
@@ -72,29 +72,20 @@ export function loadgenArgs(o: LoadgenJobOptions): string[] {
   }
   return [
     "/loadgen/loadgen.js",
-    "--urls-file",
-    "/loadgen/urls.txt",
-    "--rate",
-    String(o.rate / o.pods),
-    "--duration",
-    ms(o.durationMs),
-    "--warmup",
-    ms(o.warmupMs),
-    "--connections",
-    String(perPodConnections),
-    "--workers",
-    String(Math.min(o.workersPerPod ?? 1, perPodConnections)),
-    "--timeout",
-    ms(o.timeoutMs ?? 5000),
-    "--interval",
-    ms(o.intervalMs ?? 1000),
-    "--pacing",
-    o.pacing ?? "efficient",
-    "--start-at",
-    String(Math.round(o.startAtMs)),
-    "--out",
-    "/tmp/meshbench",
-    "--emit-results",
+    ...loadgenArgv({
+      urlsFile: "/loadgen/urls.txt",
+      rate: o.rate / o.pods,
+      durationMs: o.durationMs,
+      warmupMs: o.warmupMs,
+      connections: perPodConnections,
+      workers: Math.min(o.workersPerPod ?? 1, perPodConnections),
+      timeoutMs: o.timeoutMs ?? DEFAULTS.timeoutMs,
+      intervalMs: o.intervalMs ?? DEFAULTS.intervalMs,
+      pacing: o.pacing ?? DEFAULTS.pacing,
+      startAtMs: o.startAtMs,
+      outDir: "/tmp/meshbench",
+      emitResults: true,
+    }),
   ];
 }
 
@@ -163,7 +154,7 @@ export function loadgenManifests(o: LoadgenJobOptions) {
                 name: LOADGEN_CONTAINER,
                 image,
                 command: ["node"],
-                args: loadgenArgs(o),
+                args: podLoadgenArgs(o),
                 resources: { requests: { cpu: o.cpuRequest ?? "500m" } },
                 volumeMounts: [{ name: "loadgen", mountPath: "/loadgen", readOnly: true }],
               },

@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadgenArgv } from "../../loadgen/argv.ts";
 import { missingRequirement } from "../../mesh/requirements.ts";
 import type { LocalMesh, MeshDefinition } from "../../mesh/schema.ts";
 import { loadgenResultSchema } from "../../results/loadgen-schema.ts";
@@ -157,7 +158,7 @@ export class LocalPlatform implements Platform {
       name: "loadgen",
       class: "load-generator",
       command: loadgenCommand.command,
-      args: [...loadgenCommand.args, ...loadgenArgs(load, urlsFile)],
+      args: [...loadgenCommand.args, ...loadgenArgv({ ...load, urlsFile })],
       expectExit: true,
       onLine: (line) => {
         hooks.onOutput?.(line);
@@ -241,29 +242,4 @@ export class LocalPlatform implements Platform {
     if (!this.#run || this.#run.cleaned) throw new PhaseError(`${phase}: prepare first`);
     return this.#run;
   }
-}
-
-export function loadgenArgs(load: LoadRequest, urlsFile: string): string[] {
-  return [
-    "--urls-file",
-    urlsFile,
-    "--rate",
-    String(load.rate),
-    "--duration",
-    `${load.durationMs}ms`,
-    "--warmup",
-    `${load.warmupMs}ms`,
-    "--connections",
-    String(load.connections),
-    "--workers",
-    String(load.workers),
-    "--timeout",
-    `${load.timeoutMs}ms`,
-    "--interval",
-    `${load.intervalMs}ms`,
-    "--pacing",
-    load.pacing,
-    "--out",
-    load.outDir,
-  ];
 }
