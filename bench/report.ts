@@ -18,7 +18,7 @@ import { mergeLoadgenResults } from "../src/results/merge.ts";
 import { buildResources, type ResourceSnapshot } from "../src/results/resources.ts";
 import { writeRun } from "../src/results/run-file.ts";
 import type { Container, RunEvent } from "../src/results/run-schema.ts";
-import { loadResult, MIB, runResult } from "../test/support/runs.ts";
+import { loadResult, MIB, runResult } from "../test/helpers/runs.ts";
 
 const MESHES = [
   { mesh: { name: "bare" }, medianUs: 900, proxies: 0 },

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 import { startFakeKube } from "./helpers/fake-kube/index.ts";
-import { openPorts, waitGone } from "./platform/helpers.ts";
+import { openPorts, waitGone } from "./helpers/platform.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "meshbench-bundle-test-"));
 const cli = join(dir, "cli.js");

@@ -8,6 +8,7 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeRun } from "../../src/results/run-file.ts";
+import { exampleRuns } from "../helpers/example.ts";
 import {
   ALL_WRITE,
   type FakeGitHub,
@@ -17,14 +18,14 @@ import {
 } from "../helpers/fake-github/index.ts";
 import { resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type RunnerFiles, runnerFiles } from "../helpers/github-env.ts";
-import { exampleRuns } from "../support/example.ts";
+import { runProcess } from "../helpers/process.ts";
 import {
   constantResources,
   loadResult,
   meshContainers,
   runResult,
   spreadHistogram,
-} from "../support/runs.ts";
+} from "../helpers/runs.ts";
 
 const DIST = new URL("../../dist/", import.meta.url).pathname;
 const GOLDEN = join(import.meta.dirname, "../golden");
@@ -47,16 +48,9 @@ function runStep(
   env: Record<string, string>,
   cwd: string,
 ): Promise<Step> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(DIST, script)], {
-      cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runProcess(process.execPath, [join(DIST, script)], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
   });
 }
 

@@ -6,7 +6,7 @@ import type { Mesh, RunStatus } from "../../src/results/run-schema.ts";
 import { compareResults } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE, parseInlineGate } from "../../src/stats/thresholds.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 const FAILED: RunStatus = {
   state: "failed",

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { newRecord, statePaths, writeRecord } from "../../src/provision/terraform/state-dir.ts";
+import { tfstateJson } from "../helpers/fake-tofu.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 
@@ -33,20 +34,7 @@ async function leftover(root: string, bin: string, runId: string): Promise<strin
     }),
     phase: "created",
   });
-  await writeFile(
-    statePaths(stateDir).tfstate,
-    JSON.stringify({
-      version: 4,
-      resources: [
-        {
-          mode: "managed",
-          type: "aws_instance",
-          name: "node",
-          instances: [{ attributes: { id: "i-1" } }],
-        },
-      ],
-    }),
-  );
+  await writeFile(statePaths(stateDir).tfstate, tfstateJson([{ id: "i-1" }]));
   await writeFile(statePaths(stateDir).tfvars, "{}");
   await mkdir(statePaths(stateDir).dataDir);
   return stateDir;

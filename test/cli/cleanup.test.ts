@@ -2,7 +2,6 @@
 // load-generator node, Emojivoto, a mesh installed through the stand-in linkerd CLI, a
 // stray labelled object) are removed — the mesh by its own uninstall steps — and printed;
 // one run's alone with --run-id; nothing else on the cluster is touched.
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,8 +14,8 @@ import { reserveLoadgenNode } from "../../src/platform/kubernetes/loadgen-node.t
 import { installMesh } from "../../src/platform/kubernetes/mesh-install.ts";
 import { emojivotoManifests } from "../../src/workload/emojivoto/kubernetes.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
+import { runMeshbench } from "../helpers/process.ts";
 
-const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const BIN = resolve("test/fixtures/bin");
 
 let fake: FakeKube;
@@ -36,17 +35,7 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 function cleanupCli(args: string[]) {
-  const child = spawn(process.execPath, [CLI, "cleanup", ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
-    child.on("exit", (code) => done({ code, stdout, stderr })),
-  );
+  return runMeshbench(["cleanup", ...args], { env, until: "exit" });
 }
 
 /** What a killed run leaves: its node reserved, Emojivoto, linkerd installed. */

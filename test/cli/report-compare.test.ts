@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hlogHeader, hlogLine } from "../../src/histogram/hlog.ts";
 import { GITHUB_COMMENT_LIMIT } from "../../src/report/markdown.ts";
 import { writeRun } from "../../src/results/run-file.ts";
-import { exampleRuns } from "../support/example.ts";
-import { loadResult, runResult, spreadHistogram, uniformHistogram } from "../support/runs.ts";
+import { exampleRuns } from "../helpers/example.ts";
+import { loadResult, runResult, spreadHistogram, uniformHistogram } from "../helpers/runs.ts";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");

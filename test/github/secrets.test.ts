@@ -3,7 +3,6 @@
 // token, runtime token or kubeconfig credential anywhere: stdout, stderr, the summary,
 // the outputs, the saved state. Values the runner masks (::add-mask::) may only appear
 // after their mask.
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import {
 import { setActionOutputs, writeJobSummary } from "../../src/github/summary.ts";
 import { type FakeGitHub, startFakeGitHub, zip } from "../helpers/fake-github/index.ts";
 import { captureStdout, runnerFiles, stubEnv } from "../helpers/github-env.ts";
+import { runProcess } from "../helpers/process.ts";
 
 const KUBE_TOKEN = "kube-bearer-9f8e7d6c5b4a39281706";
 const CLIENT_KEY = "LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUtleQ==";
@@ -129,24 +129,11 @@ describe("a whole step in a child process", () => {
   afterAll(() => fake.close());
 
   function step(phase: "main" | "post", env: Record<string, string>) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [join(import.meta.dirname, "fixtures/step.ts"), phase],
-        {
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return runProcess(
+      process.execPath,
+      [join(import.meta.dirname, "../helpers/action-step.ts"), phase],
+      { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } },
+    );
   }
 
   it("prints no secret, and post removes the kubeconfig main wrote", async () => {

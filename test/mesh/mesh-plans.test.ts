@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadMeshDefinition } from "../../src/mesh/load.ts";
 import type { MeshDefinition } from "../../src/mesh/schema.ts";
 import { formatMeshPlan, renderSteps } from "../../src/platform/kubernetes/mesh-steps.ts";
-import { expectGolden } from "../golden.ts";
+import { expectGolden } from "../helpers/golden.ts";
 
 const LINUX = { os: "linux", arch: "amd64" } as const;
 const load = (name: string) => loadMeshDefinition(`scenarios/meshes/${name}.yaml`);

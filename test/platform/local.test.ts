@@ -11,7 +11,7 @@ import { LocalPlatform } from "../../src/platform/local/platform.ts";
 import { renderSidecarConfig } from "../../src/platform/local/sidecar.ts";
 import { type LoadRequest, PROCESS_CLASSES, targetUrls } from "../../src/platform/types.ts";
 import { findExecutable } from "../../src/tools/find-executable.ts";
-import { isAlive, openPorts, waitGone } from "./helpers.ts";
+import { isAlive, openPorts, waitGone } from "../helpers/platform.ts";
 
 if (!findExecutable("haproxy")) {
   throw new Error("these tests run HAProxy: install it (sudo apt-get install -y haproxy)");

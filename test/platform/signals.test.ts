@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import { findExecutable } from "../../src/tools/find-executable.ts";
-import { openPorts, waitGone } from "./helpers.ts";
+import { openPorts, waitGone } from "../helpers/platform.ts";
 
 if (!findExecutable("haproxy")) {
   throw new Error("these tests run HAProxy: install it (sudo apt-get install -y haproxy)");

@@ -3,11 +3,11 @@
 // (STATE_meshbench-teardown = { terraformStateDir }) and the fake tofu on the PATH.
 // It destroys with the recorded state, says so, and fails the step loudly, with what is
 // still running, when it cannot.
-import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fakeTofuWorkspace } from "./fake-tofu.ts";
+import { fakeTofuWorkspace, tfstateJson } from "../helpers/fake-tofu.ts";
+import { runProcess } from "../helpers/process.ts";
 
 const POST = new URL("../../dist/post.js", import.meta.url).pathname;
 
@@ -36,17 +36,7 @@ beforeEach(async () => {
   );
   await writeFile(
     join(stateDir, "terraform.tfstate"),
-    JSON.stringify({
-      version: 4,
-      resources: [
-        {
-          mode: "managed",
-          type: "aws_instance",
-          name: "node",
-          instances: [{ index_key: "worker-1", attributes: { id: "i-0abc" } }],
-        },
-      ],
-    }),
+    tfstateJson([{ index_key: "worker-1", id: "i-0abc" }]),
   );
   await writeFile(join(stateDir, "meshbench.tfvars.json"), "{}");
 });
@@ -54,8 +44,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function post(extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [POST], {
+async function post(extra: Record<string, string> = {}) {
+  const { code, stdout, stderr } = await runProcess(process.execPath, [POST], {
     cwd: dir,
     env: {
       HOME: dir,
@@ -65,15 +55,8 @@ function post(extra: Record<string, string> = {}) {
       "STATE_meshbench-teardown": JSON.stringify({ terraformStateDir: stateDir }),
       ...extra,
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise<{ code: number | null; out: string }>((done) =>
-    child.on("close", (code) => done({ code, out: stdout + stderr })),
-  );
+  return { code, out: stdout + stderr };
 }
 
 describe("dist/post.js with a terraform state directory", () => {

@@ -14,31 +14,7 @@ import { kindConfig } from "../../src/provision/kind-config.ts";
 import { kubeconfigProvider } from "../../src/provision/kubeconfig.ts";
 import { KIND, resolveTool, type ToolSpec } from "../../src/tools/pinned.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
-
-const METRICS_SERVER_MANIFEST = `apiVersion: v1
-kind: ServiceAccount
-metadata: { name: metrics-server, namespace: kube-system }
----
-apiVersion: v1
-kind: Service
-metadata: { name: metrics-server, namespace: kube-system }
-spec:
-  ports: [{ name: https, port: 443, targetPort: https }]
-  selector: { k8s-app: metrics-server }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: metrics-server, namespace: kube-system }
-spec:
-  selector: { matchLabels: { k8s-app: metrics-server } }
-  template:
-    metadata: { labels: { k8s-app: metrics-server } }
-    spec:
-      containers:
-        - name: metrics-server
-          image: registry.k8s.io/metrics-server/metrics-server:v0.7.2
-          args: [--cert-dir=/tmp, --secure-port=10250]
-`;
+import { METRICS_SERVER_MANIFEST } from "../helpers/metrics-server.ts";
 
 const FAKE_KIND = `#!/bin/sh
 echo "$*" >> "$FAKE_KIND_LOG"

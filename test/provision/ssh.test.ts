@@ -22,25 +22,12 @@ import {
 import type { Host } from "../../src/provision/ssh/hosts.ts";
 import { agentArgs, checkK3sVersion, serverArgs } from "../../src/provision/ssh/k3s.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
+import { METRICS_SERVER_MANIFEST } from "../helpers/metrics-server.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
 
 const ADDRESSES = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
 const OTHER_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl other";
-
-const METRICS_SERVER_MANIFEST = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: metrics-server, namespace: kube-system }
-spec:
-  selector: { matchLabels: { k8s-app: metrics-server } }
-  template:
-    metadata: { labels: { k8s-app: metrics-server } }
-    spec:
-      containers:
-        - name: metrics-server
-          image: registry.k8s.io/metrics-server/metrics-server:v0.7.2
-          args: [--secure-port=10250]
-`;
 
 /** Stands in for get.k3s.io: records how it was run, and writes the kubeconfig a server would. */
 function recordingInstaller(records: string, kubeconfig: string): string {

@@ -3,7 +3,6 @@
 // checked here is what happens around the runs: a cluster that cannot be destroyed is
 // never a silent success, the lifetime guard ends the matrix, relative paths reach tofu
 // as absolute ones, and providerFor builds the terraform provider from a scenario.
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -13,9 +12,8 @@ import { statePaths } from "../../src/provision/terraform/state-dir.ts";
 import { runScenario } from "../../src/run/scenario-run.ts";
 import { loadScenario } from "../../src/scenario/load.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
-import { FAKE_TF, fakeTofuWorkspace } from "./fake-tofu.ts";
-
-const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+import { FAKE_TF, fakeTofuWorkspace, tfstateJson } from "../helpers/fake-tofu.ts";
+import { runMeshbench } from "../helpers/process.ts";
 
 let dir: string;
 let bin: string;
@@ -23,20 +21,7 @@ let fake: FakeKube;
 
 beforeEach(async () => {
   ({ dir, bin } = await fakeTofuWorkspace("meshbench-tf-run-"));
-  await writeFile(
-    join(dir, "state.json"),
-    JSON.stringify({
-      version: 4,
-      resources: [
-        {
-          mode: "managed",
-          type: "aws_instance",
-          name: "node",
-          instances: [{ index_key: 0, attributes: { id: "i-0123" } }],
-        },
-      ],
-    }),
-  );
+  await writeFile(join(dir, "state.json"), tfstateJson([{ index_key: 0, id: "i-0123" }]));
   fake = await startFakeKube({ readyAfterMs: 10 });
   await writeFile(
     join(dir, "outputs.json"),
@@ -85,18 +70,7 @@ const env = (extra: Record<string, string> = {}) => ({
 });
 
 function meshbench(args: string[], o: { env: NodeJS.ProcessEnv; cwd?: string }) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: o.env,
-    cwd: o.cwd ?? dir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
-    child.on("exit", (code) => done({ code, stdout, stderr })),
-  );
+  return runMeshbench(args, { env: o.env, cwd: o.cwd ?? dir, until: "exit" });
 }
 
 const calls = async () =>

@@ -23,8 +23,8 @@ import {
 } from "../../src/provision/terraform/state-dir.ts";
 import { checkVars } from "../../src/provision/terraform/vars.ts";
 import { type FakeKube, startFakeKube } from "../helpers/fake-kube/index.ts";
+import { FAKE_TF, fakeTofuWorkspace } from "../helpers/fake-tofu.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
-import { FAKE_TF, fakeTofuWorkspace } from "./fake-tofu.ts";
 
 const STATE = {
   version: 4,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildReport } from "../../src/report/document.ts";
 import { renderMarkdown } from "../../src/report/markdown.ts";
 import { chartImages, MAX_CHART_URL } from "../../src/report/quickchart.ts";
-import { exampleInput } from "../support/example.ts";
+import { exampleInput } from "../helpers/example.ts";
 
 const sections = buildReport(exampleInput());
 const charts = sections.flatMap((s) =>

@@ -11,14 +11,14 @@ import type { RunResult } from "../../src/results/run-schema.ts";
 import { compareResults, regressions } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
-import { exampleOverTime } from "../support/example.ts";
+import { exampleOverTime } from "../helpers/example.ts";
 import {
   constantResources,
   loadResult,
   meshContainers,
   runResult,
   spreadHistogram,
-} from "../support/runs.ts";
+} from "../helpers/runs.ts";
 
 /**
  * `meshes` meshes × `runs` runs; in the candidate the meshes `slowerIf` picks (every third

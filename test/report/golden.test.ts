@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildReport } from "../../src/report/document.ts";
 import { renderCompact, renderMarkdown } from "../../src/report/markdown.ts";
 import { chartImages } from "../../src/report/quickchart.ts";
-import { exampleInput } from "../support/example.ts";
+import { exampleInput } from "../helpers/example.ts";
 
 const GOLDEN = join(import.meta.dirname, "../golden");
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chartJsSource } from "../../src/report/chartjs-source.ts";
 import { buildReport } from "../../src/report/document.ts";
 import { renderHtml } from "../../src/report/html.ts";
-import { exampleInput } from "../support/example.ts";
+import { exampleInput } from "../helpers/example.ts";
 
 // Debian's chromium by default; CHROMIUM_PATH points elsewhere (GitHub's Ubuntu runners have google-chrome).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -14,7 +14,7 @@ import {
   runResult,
   spreadHistogram,
   uniformHistogram,
-} from "../support/runs.ts";
+} from "../helpers/runs.ts";
 
 const run = (name: string, repetition: number, rate: number): { path: string; run: RunResult } => ({
   path: `r/${name}/r${repetition}/run.json`,

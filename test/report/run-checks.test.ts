@@ -8,7 +8,7 @@ import type { Mesh, RunResult } from "../../src/results/run-schema.ts";
 import { compareResults } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 function runs(mesh: Mesh, failedReps: number[], n = 2): { path: string; run: RunResult }[] {
   return Array.from({ length: n }, (_, i) => {

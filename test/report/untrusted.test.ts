@@ -9,7 +9,7 @@ import type { RunResult } from "../../src/results/run-schema.ts";
 import { compareResults } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
-import { loadResult, runResult, spreadHistogram } from "../support/runs.ts";
+import { loadResult, runResult, spreadHistogram } from "../helpers/runs.ts";
 
 const ZWJ = "\u200D";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fingerprint, fingerprintDifferences } from "../../src/results/fingerprint.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 const base = () =>
   runResult({

@@ -3,7 +3,7 @@ import { createHistogram, type Histogram, spectrum } from "../../src/histogram/h
 import { hlogHeader, hlogLine, parseHlog } from "../../src/histogram/hlog.ts";
 import { mergeHlogs } from "../../src/histogram/hlog-merge.ts";
 import { forEachHlogInterval } from "../../src/histogram/hlog-stream.ts";
-import { T0, uniformHistogram } from "../support/runs.ts";
+import { T0, uniformHistogram } from "../helpers/runs.ts";
 
 function log(baseMs: number, intervals: [number, number, number][]): string {
   let text = hlogHeader(baseMs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeHistogram } from "../../src/histogram/hdr.ts";
 import { mergeLoadgenResults } from "../../src/results/merge.ts";
-import { loadResult, T0, uniformHistogram } from "../support/runs.ts";
+import { loadResult, T0, uniformHistogram } from "../helpers/runs.ts";
 
 /** HDR with 3 significant digits: a value is reported within 0.1 % of itself. */
 const within = (actual: number, expected: number) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildResources } from "../../src/results/resources.ts";
 import { parseRun, serializeRun } from "../../src/results/run-file.ts";
 import type { Container } from "../../src/results/run-schema.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 const containers: Container[] = [
   { id: "cp", class: "controlPlane" },

@@ -10,7 +10,7 @@ import {
   meshContainers,
   runResult,
   uniformHistogram,
-} from "../support/runs.ts";
+} from "../helpers/runs.ts";
 
 let dir: string;
 const run = (name: string, repetition: number) =>

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRun, serializeRun, writeRun } from "../../src/results/run-file.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 const run = () =>
   runResult({

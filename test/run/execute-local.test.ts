@@ -11,7 +11,7 @@ import { runSchema } from "../../src/results/run-schema.ts";
 import { executePlan } from "../../src/run/execute.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { planRuns } from "../../src/scenario/plan.ts";
-import { waitGone } from "../platform/helpers.ts";
+import { waitGone } from "../helpers/platform.ts";
 
 const root = await mkdtemp(join(tmpdir(), "meshbench-execute-local-"));
 afterAll(() => rm(root, { recursive: true, force: true }));

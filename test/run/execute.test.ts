@@ -21,7 +21,7 @@ import { executePlan } from "../../src/run/execute.ts";
 import { workloadFailure } from "../../src/run/workload-health.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { planRuns } from "../../src/scenario/plan.ts";
-import { loadResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, uniformHistogram } from "../helpers/runs.ts";
 
 const { scenario } = parseScenario(
   "t.yaml",

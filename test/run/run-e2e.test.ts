@@ -1,15 +1,13 @@
 // `meshbench run` end to end on the local platform: a real scenario, real processes,
 // the results tree and the report — and nothing left running afterwards.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSchema } from "../../src/results/run-schema.ts";
-import { listeningPorts, openPorts } from "../platform/helpers.ts";
-
-const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+import { listeningPorts, openPorts } from "../helpers/platform.ts";
+import { runMeshbench } from "../helpers/process.ts";
 
 /** Processes still alive that inherited the test's tag (every process meshbench started). */
 async function tagged(tag: string): Promise<number[]> {
@@ -34,19 +32,11 @@ async function meshbenchRun(
   onStderr?: (text: string, kill: (signal?: NodeJS.Signals) => void) => void,
   env: NodeJS.ProcessEnv = process.env,
 ) {
-  const child = spawn(process.execPath, [CLI, "run", ...args], {
+  return runMeshbench(["run", ...args], {
     env: { ...env, MESHBENCH_TEST_TAG: tag },
-    stdio: ["ignore", "pipe", "pipe"],
+    ...(onStderr ? { onStderr } : {}),
+    until: "exit",
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => {
-    stderr += d;
-    onStderr?.(stderr, (signal = "SIGINT") => child.kill(signal));
-  });
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  return { code, stdout, stderr };
 }
 
 async function scenarioFile(body: string): Promise<{ dir: string; file: string }> {
@@ -241,10 +231,8 @@ load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"]
 
 describe("meshbench --help", () => {
   it("gives the quick start as meshbench run scenarios/local-quick.yaml", async () => {
-    const child = spawn(process.execPath, [CLI, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    expect(await new Promise((resolve) => child.on("exit", resolve))).toBe(0);
+    const { code, stdout } = await runMeshbench(["--help"]);
+    expect(code).toBe(0);
     expect(stdout).toMatch(
       /Quick start[^\n]*\n(?:[^\n]*\n)?\s+meshbench run scenarios\/local-quick\.yaml\n/,
     );

@@ -2,7 +2,6 @@
 // Kubernetes platform talk to the fake API server through the real client-node; the
 // linkerd CLI is a stand-in on the PATH; the load-generator pods really run dist/loadgen.js
 // against loopback servers standing in for the instances. Then Ctrl-C mid-run.
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -11,8 +10,8 @@ import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";
+import { runMeshbench } from "../helpers/process.ts";
 
-const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const BIN = resolve("test/fixtures/bin");
 const LINKERD = {
   namespaceAnnotation: ["linkerd.io/inject", "enabled"] as [string, string],
@@ -46,25 +45,16 @@ function meshbench(
   dir: string,
   onStderr?: (text: string, interrupt: () => void) => void,
 ) {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  return runMeshbench(args, {
     env: {
       ...process.env,
       PATH: `${BIN}:${process.env.PATH}`,
       FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
       XDG_CACHE_HOME: join(dir, "cache"), // nothing is downloaded; if it were, not into ~
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    ...(onStderr ? { onStderr: (text, kill) => onStderr(text, () => kill("SIGINT")) } : {}),
+    until: "exit",
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => {
-    stderr += d;
-    onStderr?.(stderr, () => child.kill("SIGINT"));
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
-    child.on("exit", (code) => done({ code, stdout, stderr })),
-  );
 }
 
 const readRun = async (path: string) => runSchema.parse(JSON.parse(await readFile(path, "utf8")));

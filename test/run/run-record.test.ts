@@ -5,7 +5,7 @@ import { runSchema } from "../../src/results/run-schema.ts";
 import { runRecord, scenarioLabel, snapshotsOf } from "../../src/run/run-record.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { planRuns } from "../../src/scenario/plan.ts";
-import { loadResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, uniformHistogram } from "../helpers/runs.ts";
 
 const { scenario } = parseScenario(
   "t.yaml",

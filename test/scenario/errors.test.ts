@@ -8,7 +8,7 @@ import { parseMeshDefinition } from "../../src/mesh/load.ts";
 import { loadScenarioPlan } from "../../src/run/scenario-plan.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { ConfigError } from "../../src/scenario/problems.ts";
-import { expectGolden } from "../golden.ts";
+import { expectGolden } from "../helpers/golden.ts";
 
 const SCENARIOS = "test/fixtures/scenarios/bad";
 const MESHES = "test/fixtures/meshes/bad";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { formatPlan } from "../../src/scenario/format.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { PlanError, planRuns } from "../../src/scenario/plan.ts";
-import { expectGolden } from "../golden.ts";
+import { expectGolden } from "../helpers/golden.ts";
 
 const scenario = (text: string) => parseScenario("plan-test.yaml", text).scenario;
 const order = (text: string, options = {}) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compareResults, regressions } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE, parseInlineGate } from "../../src/stats/thresholds.ts";
-import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
+import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 type Mesh = { name: string; version?: string };
 const runs = (mesh: Mesh, lows: number[], rate = 1000) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketSize, overTimeAccumulator } from "../../src/stats/over-time.ts";
-import { uniformHistogram } from "../support/runs.ts";
+import { uniformHistogram } from "../helpers/runs.ts";
 
 describe("latency over time", () => {
   it("chooses whole multiples of the interval that keep a run within the point limit", () => {

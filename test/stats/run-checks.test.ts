@@ -11,7 +11,7 @@ import {
   runResult,
   T0,
   uniformHistogram,
-} from "../support/runs.ts";
+} from "../helpers/runs.ts";
 
 const ISTIO_OLD: Mesh = { name: "istio", version: "1.24.0" };
 const ISTIO_NEW: Mesh = { name: "istio", version: "1.25.0" };

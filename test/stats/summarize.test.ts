@@ -7,7 +7,7 @@ import {
   MIB,
   runResult,
   uniformHistogram,
-} from "../support/runs.ts";
+} from "../helpers/runs.ts";
 
 /** HDR with 3 significant digits: within 0.1 % (and 1 µs), in ms. */
 const near = (actual: number | undefined, expectedMs: number) => {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { expect } from "vitest";
 
-const ROOT = join(import.meta.dirname, "golden");
+const ROOT = join(import.meta.dirname, "../golden");
 
 export function expectGolden(name: string, actual: string): void {
   const file = join(ROOT, name);

@@ -69,3 +69,18 @@ export async function fakeTofuWorkspace(
   await writeFile(join(bin, "tofu"), FAKE_TF, { mode: 0o755 });
   return { dir, bin, moduleDir };
 }
+
+/** A Terraform state (format 4) holding managed `aws_instance.node` instances, as a file's text. */
+export function tfstateJson(instances: { index_key?: number | string; id: string }[]): string {
+  return JSON.stringify({
+    version: 4,
+    resources: [
+      {
+        mode: "managed",
+        type: "aws_instance",
+        name: "node",
+        instances: instances.map(({ id, ...key }) => ({ ...key, attributes: { id } })),
+      },
+    ],
+  });
+}
