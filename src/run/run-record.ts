@@ -57,7 +57,12 @@ export function snapshotsOf(samples: readonly ResourceSample[]): {
       snapshot = { atMs: s.t, usage: {} };
       byTime.set(s.t, snapshot);
     }
-    snapshot.usage[s.name] = { cpuCores: s.cpuCores, memoryBytes: s.memoryBytes };
+    snapshot.usage[s.name] = {
+      cpuCores: s.cpuCores,
+      memoryBytes: s.memoryBytes,
+      cpuFromMs: s.cpuFromMs,
+      readAtMs: s.readAtMs ?? s.t,
+    };
   }
   return {
     containers: [...containers.values()],

@@ -102,8 +102,10 @@ export function runMetrics(run: RunResult, latency: Spectrum): Partial<Record<Me
       // A class with no containers (bare has no control plane) has no figure to compare.
       if (k !== "maxProxy" && perRun[k].containers === 0) continue;
       if (k === "maxProxy" && perRun.dataPlane.containers === 0) continue;
-      values[`cpu.${k}`] = perRun[k].cpuCores;
-      values[`memory.${k}`] = perRun[k].memoryBytes;
+      // A figure that could not be measured is absent, never 0 (a comparison then says so).
+      const { cpuCores, memoryBytes } = perRun[k];
+      if (cpuCores !== undefined) values[`cpu.${k}`] = cpuCores;
+      if (memoryBytes !== undefined) values[`memory.${k}`] = memoryBytes;
     }
   }
   return values;

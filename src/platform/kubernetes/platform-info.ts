@@ -66,6 +66,8 @@ export function toResourceSample(s: KubeSample): ResourceSample {
     t: s.t,
     cpuCores: s.cpuCores,
     memoryBytes: s.memoryBytes,
+    cpuFromMs: s.cpuFromMs,
+    readAtMs: s.readAtMs,
   };
 }
 

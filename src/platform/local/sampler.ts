@@ -1,6 +1,7 @@
 // The local resource sampler: every `intervalMs`, reads /proc for each target process and
-// records its CPU (cores, from the CPU-time delta since its previous reading) and resident
-// memory. The targets are asked for at every tick, so processes started later are picked
+// records its CPU (cores: the CPU-time counter's delta since its previous reading ÷ the time
+// between them, with that interval, so per-run figures can add the deltas up exactly) and
+// resident memory. The targets are asked for at every tick, so processes started later are picked
 // up, and a target left out of the list is no longer watched (its owner knows why). A
 // name whose process changed (new pid or start time) is a restart; a listed process that
 // is gone is an event too. Nothing is silently dropped.
@@ -25,7 +26,7 @@ interface Last {
   pid: number;
   startTicks: number;
   cpuTicks: number;
-  atMs: number;
+  t: number;
   class: ProcessClass;
 }
 
@@ -61,7 +62,6 @@ export class ProcSampler {
   sampleNow(): ResourceSample[] {
     const batch: ResourceSample[] = [];
     const t = Date.now();
-    const atMs = performance.now();
     for (const target of this.#options.targets()) {
       const reading = readProc(target.pid, this.#options.procRoot);
       const last = this.#last.get(target.name);
@@ -80,14 +80,15 @@ export class ProcSampler {
               ? `${target.name} restarted: pid ${last.pid} → ${target.pid}`
               : `${target.name} restarted: pid ${target.pid} is a new process`,
         });
-      } else if (last) {
-        batch.push(this.#sample(target, last, reading, t, atMs));
+      } else if (last && t > last.t) {
+        // (A second reading in the same millisecond, stop() right after a tick, adds nothing.)
+        batch.push(this.#sample(target, last, reading, t));
       }
       this.#last.set(target.name, {
         pid: target.pid,
         startTicks: reading.startTicks,
         cpuTicks: reading.cpuTicks,
-        atMs,
+        t,
         class: target.class,
       });
     }
@@ -96,18 +97,17 @@ export class ProcSampler {
     return batch;
   }
 
-  #sample(
-    target: SampleTarget,
-    last: Last,
-    reading: ProcReading,
-    t: number,
-    atMs: number,
-  ): ResourceSample {
+  #sample(target: SampleTarget, last: Last, reading: ProcReading, t: number): ResourceSample {
     return {
       name: target.name,
       class: target.class,
       t,
-      cpuCores: cpuCores(last, { cpuTicks: reading.cpuTicks, atMs }, this.#ticks),
+      cpuFromMs: last.t,
+      cpuCores: cpuCores(
+        { cpuTicks: last.cpuTicks, atMs: last.t },
+        { cpuTicks: reading.cpuTicks, atMs: t },
+        this.#ticks,
+      ),
       memoryBytes: reading.rssBytes,
     };
   }
