@@ -56,6 +56,8 @@ export interface PlatformEvent {
    */
   kind: "exited" | "restarted" | "vanished";
   message: string;
+  /** How many restarts a "restarted" event stands for (a cluster's restartCount jump); 1 when absent. */
+  restarts?: number;
 }
 
 export interface RunContext {

@@ -151,6 +151,11 @@ export const eventSchema = z.object({
   /** A container id of `resources.containers`, or a pod/namespace name. */
   container: nonEmpty,
   detail: z.string().optional(),
+  /**
+   * Restarts this one observation stands for (a restart count that went up by 3 between
+   * two samples is one event of 3); 1 when absent.
+   */
+  restarts: z.number().int().positive().optional(),
 });
 
 export const statusSchema = z.discriminatedUnion("state", [

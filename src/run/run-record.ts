@@ -112,6 +112,7 @@ export function runRecord(input: RunRecordInput): RunResult {
       kind: EVENT_KIND[e.kind],
       container: e.name,
       detail: e.kind === "exited" ? `exited: ${e.message}` : e.message,
+      ...(e.kind === "restarted" && e.restarts !== undefined ? { restarts: e.restarts } : {}),
     })),
     status: input.failure
       ? { state: "failed", reason: input.failure.reason, phase: input.failure.phase }

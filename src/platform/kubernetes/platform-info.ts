@@ -78,5 +78,6 @@ export function toPlatformEvent(e: ResourceEvent, cls: ContainerClass): Platform
     class: CLASS[cls],
     kind: e.kind === "restart" ? "restarted" : "vanished",
     message: e.detail,
+    ...(e.restarts !== undefined ? { restarts: e.restarts } : {}),
   };
 }

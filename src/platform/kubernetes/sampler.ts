@@ -37,6 +37,8 @@ export interface ResourceEvent {
   pod: string;
   container?: string;
   detail: string;
+  /** For a restart: by how much the restart count went up since the previous sample. */
+  restarts?: number;
 }
 
 export interface SamplerOptions {
@@ -232,6 +234,7 @@ export class ResourceSampler {
             namespace,
             pod: name,
             container: s.name,
+            restarts: s.restartCount - was,
             detail: `restarted ${s.restartCount - was} time(s) (restartCount ${was} → ${s.restartCount})${last ? `; last exit ${last.exitCode}${last.reason ? ` ${last.reason}` : ""}` : ""}`,
           });
         }
