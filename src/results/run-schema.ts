@@ -34,6 +34,13 @@ export const specSchema = z.object({
   durationMs: z.number().int().positive(),
   connections: z.number().int().positive(),
   loadgenPods: z.number().int().positive(),
+  // What else shapes the figures (fingerprint.ts); absent in files written before.
+  warmupMs: z.number().int().nonnegative().optional(),
+  /** Requested on every instance, as the scenario lists them. */
+  paths: z.array(nonEmpty).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  pacing: nonEmpty.optional(),
+  resourceIntervalMs: z.number().int().positive().optional(),
 });
 
 export const platformSchema = z.object({

@@ -84,6 +84,11 @@ export function runRecord(input: RunRecordInput): RunResult {
       durationMs: scenario.load.durationMs,
       connections: scenario.load.connections,
       loadgenPods: scenario.cluster?.loadgen.pods ?? 1,
+      warmupMs: scenario.load.warmupMs,
+      paths: [...scenario.load.paths],
+      timeoutMs: scenario.load.timeoutMs,
+      pacing: scenario.load.pacing,
+      resourceIntervalMs: scenario.resources.intervalMs,
     },
     platform: input.platform,
     environment: {
