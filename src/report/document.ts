@@ -254,16 +254,13 @@ function overheadSection(s: ScenarioSummary): Section | null {
     .filter((o) => Object.keys(o.resources).length > 0)
     .map((o) => [
       o.label,
+      rateCell(o.atRps ?? undefined),
       ...kinds.flatMap((k) =>
         (["cpu", "memory"] as const).map((r) => {
           const x = o.resources[`${r}.${k}`];
           if (!x) return "–";
           const unit: Unit = r === "cpu" ? "cores" : "bytes";
-          const per =
-            x.per1000Rps === null
-              ? ""
-              : ` (${signed(formatValue(Math.abs(x.per1000Rps), unit), x.per1000Rps)})`;
-          return `${signed(formatValue(Math.abs(x.added), unit), x.added)}${per}`;
+          return signed(formatValue(Math.abs(x.added), unit), x.added);
         }),
       ),
     ]);
@@ -285,17 +282,18 @@ function overheadSection(s: ScenarioSummary): Section | null {
         kind: "table",
         header: [
           "Mesh",
+          "at rps",
           ...kinds.flatMap((k) => [
             `${RESOURCE_LABELS[k]} CPU (cores)`,
             `${RESOURCE_LABELS[k]} memory (MiB)`,
           ]),
         ],
         rows: resourceRows,
-        align: ["l", ...kinds.flatMap((): Align[] => ["r", "r"])],
+        align: ["l", "r", ...kinds.flatMap((): Align[] => ["r", "r"])],
       },
       {
         kind: "paragraph",
-        text: "Resources added to bare's: difference of the medians (per 1,000 rps of the mesh's median achieved rate).",
+        text: "Resources added to bare's: difference of the medians, at the rate shown (the mesh's median achieved rps). Not divided by the rate: memory and much of a proxy's CPU are fixed costs that a figure per 1,000 rps from one rate would extrapolate.",
       },
     );
   }

@@ -1,7 +1,9 @@
 // What a mesh costs against `bare` in the same results: per latency percentile the
 // difference of medians in ms and their ratio; per resource figure the difference of
-// medians, also per 1,000 rps of the mesh's median achieved rate. Only runs alike (same
-// fingerprint) are set against each other. Pure.
+// medians, at the rate it was measured at. Never divided by the rate (issue 21.5): a
+// proxy's memory and much of its CPU are fixed costs, so "per 1,000 rps" from one rate
+// would extrapolate them tenfold. Only runs alike (same fingerprint) are set against each
+// other. Pure.
 import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
 import { fingerprintDifferences } from "../results/fingerprint.ts";
 import { BARE } from "../results/mesh.ts";
@@ -18,12 +20,12 @@ export interface LatencyOverhead {
 export interface ResourceOverhead {
   /** Median of the mesh − median of bare (bare without the class counts as 0). */
   added: number;
-  /** `added` per 1,000 rps of the mesh's median achieved rate (null at 0 rps). */
-  per1000Rps: number | null;
 }
 
 export interface MeshOverhead {
   label: string;
+  /** The mesh's median achieved rate: the rate its resource figures were measured at. */
+  atRps: number | null;
   latency: Partial<Record<PercentileKey, LatencyOverhead>>;
   resources: Partial<Record<ResourceMetric, ResourceOverhead>>;
 }
@@ -62,7 +64,12 @@ export function overheadVsBare(scenario: ScenarioSummary): Overhead | null {
 }
 
 function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
-  const out: MeshOverhead = { label: mesh.label, latency: {}, resources: {} };
+  const out: MeshOverhead = {
+    label: mesh.label,
+    atRps: mesh.metrics["rate.achieved"]?.median ?? null,
+    latency: {},
+    resources: {},
+  };
   for (const k of PERCENTILE_KEYS) {
     const m = mesh.metrics[`latency.${k}`];
     const b = bare.metrics[`latency.${k}`];
@@ -72,17 +79,19 @@ function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
       ratio: b.median > 0 ? m.median / b.median : null,
     };
   }
-  const rate = mesh.metrics["rate.achieved"]?.median ?? 0;
   // Resources of bare count only when bare measured resources at all; a class bare does
-  // not have (no control plane, no proxies) is 0 there.
+  // not have (no control plane, no proxies) is 0 there, but a figure bare could not
+  // measure for a class it has (memory there, CPU not) is unknown, not 0.
   const bareMeasured = bare.runsWithoutResources < bare.runs.length;
   if (!bareMeasured) return out;
   for (const kind of RESOURCE_KINDS) {
     for (const id of [`cpu.${kind}`, `memory.${kind}`] as const) {
       const m = mesh.metrics[id];
       if (!m) continue;
-      const added = m.median - (bare.metrics[id]?.median ?? 0);
-      out.resources[id] = { added, per1000Rps: rate > 0 ? added / (rate / 1000) : null };
+      const b = bare.metrics[id];
+      const bareHasClass = bare.metrics[`cpu.${kind}`] || bare.metrics[`memory.${kind}`];
+      if (!b && bareHasClass) continue;
+      out.resources[id] = { added: m.median - (b?.median ?? 0) };
     }
   }
   return out;
