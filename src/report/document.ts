@@ -10,10 +10,12 @@ import {
   regressions,
 } from "../stats/compare.ts";
 import {
+  isMaxAt,
   isRunCheck,
   type MetricId,
   metricDef,
   percentileLabel,
+  percentOf,
   RESOURCE_LABELS,
   type ResourceKind,
   type Unit,
@@ -129,6 +131,15 @@ function describeFingerprint(fp: Fingerprint): string {
 const rateCell = (rate: number | undefined): string =>
   rate === undefined ? "–" : formatValue(rate, "rps");
 
+/** A percentile fewer than one response lies beyond is the max, and shown as such (21.7). */
+const MAX_MARK = "= max";
+const maxNote = (rows: string[][]): string =>
+  rows.some((r) => r.includes(MAX_MARK))
+    ? " `= max`: fewer than one response lies beyond that percentile (responses × (1 − q) under 1; per run in the first table, in all runs in the pooled one), so it is the maximum, shown once under max."
+    : "";
+const beyondData = (k: PercentileKey, count: number): boolean =>
+  k !== "p100" && isMaxAt(percentOf(k), count);
+
 function latencySections(s: ScenarioSummary, id: string): Section[] {
   const header = ["Mesh", "runs", "achieved rps", ...LATENCY_COLUMNS.map(percentileLabel)];
   const align: Align[] = ["l", "r", "r", ...LATENCY_COLUMNS.map((): Align => "r")];
@@ -140,6 +151,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       rateCell(m.metrics["rate.achieved"]?.median),
       ...LATENCY_COLUMNS.map((k) => {
         const d = m.metrics[`latency.${k}`];
+        if (d && beyondData(k, m.maxRunRequests)) return MAX_MARK;
         return d ? formatDescribed(d, "ms") : "–";
       }),
     ]);
@@ -151,6 +163,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       rateCell(m.metrics["rate.achieved"]?.pooled),
       ...LATENCY_COLUMNS.map((k) => {
         const v = m.metrics[`latency.${k}`]?.pooled;
+        if (v !== undefined && beyondData(k, m.outcomes.requests)) return MAX_MARK;
         return v === undefined ? "–" : formatValue(v, "ms");
       }),
     ]);
@@ -161,7 +174,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
         { kind: "table", header, rows, align },
         {
           kind: "paragraph",
-          text: "Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram. Achieved rps: the median over runs of responses ÷ measured time.",
+          text: `Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram. Achieved rps: the median over runs of responses ÷ measured time.${maxNote(rows)}`,
         },
       ],
       essential: false,
@@ -174,7 +187,10 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       heading: { level: 3, text: "Latency pooled over all runs (ms, merged histograms)" },
       blocks: [
         { kind: "table", header, rows: pooled, align },
-        { kind: "paragraph", text: "Achieved rps: all responses ÷ all measured time." },
+        {
+          kind: "paragraph",
+          text: `Achieved rps: all responses ÷ all measured time.${maxNote(pooled)}`,
+        },
       ],
       essential: false,
       priority: 5,

@@ -66,6 +66,8 @@ export interface MeshSummary {
   events: EventRow[];
   /** Completed runs that have no resource samples. */
   runsWithoutResources: number;
+  /** The most responses one completed run recorded (which percentiles are its max). */
+  maxRunRequests: number;
 }
 
 export interface ScenarioSummary {
@@ -210,6 +212,7 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     outcomes,
     events,
     runsWithoutResources: ok.filter((i) => i.run.resources === null).length,
+    maxRunRequests: Math.max(0, ...ok.map((i) => i.run.load!.achieved.requests)),
   };
 }
 
