@@ -21,7 +21,7 @@ import {
   type Unit,
 } from "../stats/metrics.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
-import { overheadVsBare } from "../stats/overhead.ts";
+import { cpuSlopes, overheadVsBare } from "../stats/overhead.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import type { Verdict } from "../stats/verdict.ts";
 import {
@@ -209,7 +209,30 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
   return sections;
 }
 
-function overheadSection(s: ScenarioSummary): Section | null {
+/** The CPU a mesh adds per 1,000 rps, only as a slope over several measured rates. */
+function slopeBlocks(s: ScenarioSummary, scenarios: readonly ScenarioSummary[]): Block[] {
+  const slopes = cpuSlopes(s, scenarios);
+  if (slopes.length === 0) return [];
+  const rates = [...new Set(slopes.flatMap((x) => x.rates.map((r) => formatValue(r, "rps"))))];
+  return [
+    {
+      kind: "paragraph",
+      text: `CPU added per 1,000 rps, the slope (least squares) over the rates this scenario ran at (${rates.join(", ")} rps achieved):`,
+    },
+    {
+      kind: "list",
+      items: slopes.map(
+        (x) =>
+          `${x.label}, ${RESOURCE_LABELS[x.kind]}: ${signed(formatValue(Math.abs(x.coresPer1000Rps), "cores"), x.coresPer1000Rps)} cores`,
+      ),
+    },
+  ];
+}
+
+function overheadSection(
+  s: ScenarioSummary,
+  scenarios: readonly ScenarioSummary[],
+): Section | null {
   const overhead = overheadVsBare(s);
   const name = `${s.scenario}: overhead vs bare`;
   if (overhead === null) {
@@ -313,7 +336,7 @@ function overheadSection(s: ScenarioSummary): Section | null {
       },
     );
   }
-  blocks.push(...notComparable);
+  blocks.push(...slopeBlocks(s, scenarios), ...notComparable);
   return {
     heading: { level: 3, text: "Overhead vs bare" },
     blocks,
@@ -546,7 +569,7 @@ function scenarioSections(s: ScenarioSummary, index: number, input: ReportInput)
     },
     ...latencySections(s, id),
     rateSection(s),
-    overheadSection(s),
+    overheadSection(s, input.scenarios),
     ...resourceSections(s, id),
     ...eventSections(s),
     overTimeSection(s, id, input),

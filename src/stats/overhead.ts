@@ -2,12 +2,13 @@
 // difference of medians in ms and their ratio; per resource figure the difference of
 // medians, at the rate it was measured at. Never divided by the rate (issue 21.5): a
 // proxy's memory and much of its CPU are fixed costs, so "per 1,000 rps" from one rate
-// would extrapolate them tenfold. Only runs alike (same fingerprint) are set against each
+// would extrapolate them tenfold; where the same scenario ran at two or more rates, the
+// CPU added per 1,000 rps is their slope (cpuSlopes). Only runs alike (same fingerprint) are set against each
 // other. Pure.
 import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
-import { fingerprintDifferences } from "../results/fingerprint.ts";
+import { fingerprintDifferences, fingerprintKey } from "../results/fingerprint.ts";
 import { BARE } from "../results/mesh.ts";
-import { RESOURCE_KINDS, type ResourceMetric } from "./metrics.ts";
+import { RESOURCE_KINDS, type ResourceKind, type ResourceMetric } from "./metrics.ts";
 import type { MeshSummary, ScenarioSummary } from "./summarize.ts";
 
 export interface LatencyOverhead {
@@ -95,4 +96,62 @@ function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
     }
   }
   return out;
+}
+
+/** CPU a mesh adds per 1,000 rps, from runs at several rates (a slope, not one rate scaled). */
+export interface CpuSlope {
+  label: string;
+  kind: ResourceKind;
+  /** Least-squares slope of the added CPU over the achieved rate, cores per 1,000 rps. */
+  coresPer1000Rps: number;
+  /** The achieved rates (medians) it is taken over, ascending. */
+  rates: number[];
+}
+
+/**
+ * Slopes of the CPU each mesh adds to bare's, over the scenarios of `scenarios` that are
+ * `scenario` at other rates (same fingerprint but for the rate): only where two or more
+ * rates were measured. Empty otherwise.
+ */
+export function cpuSlopes(
+  scenario: ScenarioSummary,
+  scenarios: readonly ScenarioSummary[],
+): CpuSlope[] {
+  const settings = (s: ScenarioSummary) => {
+    const bare = s.meshes.find((m) => m.mesh.name === BARE && m.runs.length > 0);
+    return bare ? fingerprintKey({ ...bare.fingerprint, rate: 0 }) : null;
+  };
+  const own = settings(scenario);
+  if (own === null) return [];
+  const overheads = scenarios
+    .filter((s) => settings(s) === own)
+    .map(overheadVsBare)
+    .filter((o): o is Overhead => o !== null);
+  const out: CpuSlope[] = [];
+  for (const label of new Set(overheads.flatMap((o) => o.meshes.map((m) => m.label)))) {
+    for (const kind of RESOURCE_KINDS) {
+      const points = overheads.flatMap((o) => {
+        const m = o.meshes.find((x) => x.label === label);
+        const added = m?.resources[`cpu.${kind}`]?.added;
+        return m?.atRps != null && added !== undefined ? [{ x: m.atRps, y: added }] : [];
+      });
+      const slope = leastSquaresSlope(points);
+      if (slope === null) continue;
+      const rates = points.map((p) => p.x).sort((a, b) => a - b);
+      out.push({ label, kind, coresPer1000Rps: slope * 1000, rates });
+    }
+  }
+  return out;
+}
+
+/** Null with fewer than two distinct x. */
+function leastSquaresSlope(points: readonly { x: number; y: number }[]): number | null {
+  if (new Set(points.map((p) => p.x)).size < 2) return null;
+  const mean = (f: (p: { x: number; y: number }) => number) =>
+    points.reduce((s, p) => s + f(p), 0) / points.length;
+  const mx = mean((p) => p.x);
+  const my = mean((p) => p.y);
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return sxy / sxx;
 }
