@@ -39,3 +39,28 @@ export const cpuCores = (text: string): number => parseQuantity(text, "cpu");
 
 /** Memory in bytes: "20480Ki" → 20971520, "1G" → 1e9. */
 export const memoryBytes = (text: string): number => Math.round(parseQuantity(text, "memory"));
+
+const DURATION_UNIT_MS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ns: 1e-6,
+};
+
+/**
+ * A Go duration as metrics.k8s.io writes a `window` ("10.5s", "1m0.5s", "500ms", "0s"), in
+ * ms.
+ */
+export function parseDurationMs(text: string, field = "duration"): number {
+  const parts = /^(?:(?:\d+\.?\d*|\.\d+)(?:h|ms|m|s|us|µs|μs|ns))+$/.test(text)
+    ? [...text.matchAll(/(\d+\.?\d*|\.\d+)(h|ms|m|s|us|µs|μs|ns)/g)]
+    : text === "0"
+      ? []
+      : null;
+  if (!parts) throw new Error(`${field}: "${text}" is not a duration (e.g. 10.5s, 1m0s, 500ms)`);
+  return parts.reduce((ms, [, n, unit]) => ms + Number(n) * DURATION_UNIT_MS[unit!]!, 0);
+}

@@ -32,8 +32,15 @@ export interface ResourceSample {
   class: ProcessClass;
   /** When the sample was taken, ms since the epoch. */
   t: number;
-  /** CPU used since the previous sample of the same process, in cores (1 = one core busy). */
+  /** Mean CPU over [cpuFromMs, readAtMs], in cores (1 = one core busy). */
   cpuCores: number;
+  /**
+   * Start of the interval `cpuCores` covers, ms since the epoch: the previous reading of the
+   * same process (local), or metrics-server's timestamp − window (cluster).
+   */
+  cpuFromMs: number;
+  /** When the reading was taken (metrics-server's timestamp); `t` when absent. */
+  readAtMs?: number;
   /** Resident memory (local) or working set (cluster), bytes. */
   memoryBytes: number;
 }
@@ -50,6 +57,8 @@ export interface PlatformEvent {
    */
   kind: "exited" | "restarted" | "vanished";
   message: string;
+  /** How many restarts a "restarted" event stands for (a cluster's restartCount jump); 1 when absent. */
+  restarts?: number;
 }
 
 export interface RunContext {

@@ -189,9 +189,10 @@ export function overTimeChart(
   if (series.points.length === 0) return null;
   const every = series.bucketMs >= 1000 ? `${series.bucketMs / 1000} s` : `${series.bucketMs} ms`;
   const title = `${mesh.label}: latency over time (ms, log scale), per ${every}, ${series.runs} run(s) merged`;
-  const line = (label: string, data: number[], dash: number[], width: number) => ({
+  // A null (a bucket too small for that percentile) is a gap in the line.
+  const line = (label: string, data: (number | null)[], dash: number[], width: number) => ({
     label,
-    data: data.map(round),
+    data: data.map((v) => (v === null ? null : round(v))),
     borderColor: color,
     backgroundColor: color,
     borderDash: dash,

@@ -6,16 +6,18 @@ import type { Fingerprint } from "../results/fingerprint.ts";
 import { type Comparison, type MeshComparison, regressions } from "../stats/compare.ts";
 import type { MetricComparison } from "../stats/metric-comparison.ts";
 import {
+  isMaxAt,
   isRunCheck,
   type MetricId,
   metricDef,
   percentileLabel,
+  percentOf,
   RESOURCE_LABELS,
   type ResourceKind,
   type Unit,
 } from "../stats/metrics.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
-import { overheadVsBare } from "../stats/overhead.ts";
+import { cpuSlopes, overheadVsBare } from "../stats/overhead.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import type { Verdict } from "../stats/verdict.ts";
 import {
@@ -125,6 +127,15 @@ function describeFingerprint(fp: Fingerprint): string {
 const rateCell = (rate: number | undefined): string =>
   rate === undefined ? "–" : formatValue(rate, "rps");
 
+/** A percentile fewer than one response lies beyond is the max, and shown as such (21.7). */
+const MAX_MARK = "= max";
+const maxNote = (rows: string[][]): string =>
+  rows.some((r) => r.includes(MAX_MARK))
+    ? " `= max`: fewer than one response lies beyond that percentile (responses × (1 − q) under 1; per run in the first table, in all runs in the pooled one), so it is the maximum, shown once under max."
+    : "";
+const beyondData = (k: PercentileKey, count: number): boolean =>
+  k !== "p100" && isMaxAt(percentOf(k), count);
+
 function latencySections(s: ScenarioSummary, id: string): Section[] {
   const header = ["Mesh", "runs", "achieved rps", ...LATENCY_COLUMNS.map(percentileLabel)];
   const align: Align[] = ["l", "r", "r", ...LATENCY_COLUMNS.map((): Align => "r")];
@@ -136,6 +147,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       rateCell(m.metrics["rate.achieved"]?.median),
       ...LATENCY_COLUMNS.map((k) => {
         const d = m.metrics[`latency.${k}`];
+        if (d && beyondData(k, m.maxRunRequests)) return MAX_MARK;
         return d ? formatDescribed(d, "ms") : "–";
       }),
     ]);
@@ -147,6 +159,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       rateCell(m.metrics["rate.achieved"]?.pooled),
       ...LATENCY_COLUMNS.map((k) => {
         const v = m.metrics[`latency.${k}`]?.pooled;
+        if (v !== undefined && beyondData(k, m.outcomes.requests)) return MAX_MARK;
         return v === undefined ? "–" : formatValue(v, "ms");
       }),
     ]);
@@ -157,7 +170,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
         { kind: "table", header, rows, align },
         {
           kind: "paragraph",
-          text: "Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram. Achieved rps: the median over runs of responses ÷ measured time.",
+          text: `Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram. Achieved rps: the median over runs of responses ÷ measured time.${maxNote(rows)}`,
         },
       ],
       essential: false,
@@ -170,7 +183,10 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       heading: { level: 3, text: "Latency pooled over all runs (ms, merged histograms)" },
       blocks: [
         { kind: "table", header, rows: pooled, align },
-        { kind: "paragraph", text: "Achieved rps: all responses ÷ all measured time." },
+        {
+          kind: "paragraph",
+          text: `Achieved rps: all responses ÷ all measured time.${maxNote(pooled)}`,
+        },
       ],
       essential: false,
       priority: 5,
@@ -189,7 +205,30 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
   return sections;
 }
 
-function overheadSection(s: ScenarioSummary): Section | null {
+/** The CPU a mesh adds per 1,000 rps, only as a slope over several measured rates. */
+function slopeBlocks(s: ScenarioSummary, scenarios: readonly ScenarioSummary[]): Block[] {
+  const slopes = cpuSlopes(s, scenarios);
+  if (slopes.length === 0) return [];
+  const rates = [...new Set(slopes.flatMap((x) => x.rates.map((r) => formatValue(r, "rps"))))];
+  return [
+    {
+      kind: "paragraph",
+      text: `CPU added per 1,000 rps, the slope (least squares) over the rates this scenario ran at (${rates.join(", ")} rps achieved):`,
+    },
+    {
+      kind: "list",
+      items: slopes.map(
+        (x) =>
+          `${x.label}, ${RESOURCE_LABELS[x.kind]}: ${signed(formatValue(Math.abs(x.coresPer1000Rps), "cores"), x.coresPer1000Rps)} cores`,
+      ),
+    },
+  ];
+}
+
+function overheadSection(
+  s: ScenarioSummary,
+  scenarios: readonly ScenarioSummary[],
+): Section | null {
   const overhead = overheadVsBare(s);
   const name = `${s.scenario}: overhead vs bare`;
   if (overhead === null) {
@@ -250,16 +289,13 @@ function overheadSection(s: ScenarioSummary): Section | null {
     .filter((o) => Object.keys(o.resources).length > 0)
     .map((o) => [
       o.label,
+      rateCell(o.atRps ?? undefined),
       ...kinds.flatMap((k) =>
         (["cpu", "memory"] as const).map((r) => {
           const x = o.resources[`${r}.${k}`];
           if (!x) return "–";
           const unit: Unit = r === "cpu" ? "cores" : "bytes";
-          const per =
-            x.per1000Rps === null
-              ? ""
-              : ` (${signed(formatValue(Math.abs(x.per1000Rps), unit), x.per1000Rps)})`;
-          return `${signed(formatValue(Math.abs(x.added), unit), x.added)}${per}`;
+          return signed(formatValue(Math.abs(x.added), unit), x.added);
         }),
       ),
     ]);
@@ -281,21 +317,22 @@ function overheadSection(s: ScenarioSummary): Section | null {
         kind: "table",
         header: [
           "Mesh",
+          "at rps",
           ...kinds.flatMap((k) => [
             `${RESOURCE_LABELS[k]} CPU (cores)`,
             `${RESOURCE_LABELS[k]} memory (MiB)`,
           ]),
         ],
         rows: resourceRows,
-        align: ["l", ...kinds.flatMap((): Align[] => ["r", "r"])],
+        align: ["l", "r", ...kinds.flatMap((): Align[] => ["r", "r"])],
       },
       {
         kind: "paragraph",
-        text: "Resources added to bare's: difference of the medians (per 1,000 rps of the mesh's median achieved rate).",
+        text: "Resources added to bare's: difference of the medians, at the rate shown (the mesh's median achieved rps). Not divided by the rate: memory and much of a proxy's CPU are fixed costs that a figure per 1,000 rps from one rate would extrapolate.",
       },
     );
   }
-  blocks.push(...notComparable);
+  blocks.push(...slopeBlocks(s, scenarios), ...notComparable);
   return {
     heading: { level: 3, text: "Overhead vs bare" },
     blocks,
@@ -528,7 +565,7 @@ function scenarioSections(s: ScenarioSummary, index: number, input: ReportInput)
     },
     ...latencySections(s, id),
     rateSection(s),
-    overheadSection(s),
+    overheadSection(s, input.scenarios),
     ...resourceSections(s, id),
     ...eventSections(s),
     overTimeSection(s, id, input),

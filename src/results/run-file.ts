@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { z } from "zod";
 import { VERSION } from "../version.ts";
 import { type RunResult, runSchema } from "./run-schema.ts";
+import { RUN_SCHEMA_V1, upgradeRunV1 } from "./run-v1.ts";
 import {
   RUN_FILE,
   RUN_HLOG,
@@ -53,12 +54,14 @@ export function parseRun(text: string, path: string): ParsedRun {
     };
   }
   const major = /^v(\d+)$/.exec(schema.slice(RUN_SCHEMA_PREFIX.length))?.[1];
-  if (major === undefined || Number(major) !== RUN_SCHEMA_MAJOR) {
+  // v1 is still read: upgraded to today's form (run-v1.ts).
+  if (Number(major) === 1) data = upgradeRunV1(data as Record<string, unknown>);
+  else if (major === undefined || Number(major) !== RUN_SCHEMA_MAJOR) {
     const newer = major !== undefined && Number(major) > RUN_SCHEMA_MAJOR;
     return {
       ok: false,
       problem:
-        `${path}: schema "${schema}" is refused: meshbench ${VERSION} reads only "${RUN_SCHEMA}"` +
+        `${path}: schema "${schema}" is refused: meshbench ${VERSION} reads only "${RUN_SCHEMA}" and "${RUN_SCHEMA_V1}"` +
         (newer ? "; it was written by a newer meshbench, upgrade to read it" : ""),
     };
   }

@@ -34,6 +34,13 @@ export const specSchema = z.object({
   durationMs: z.number().int().positive(),
   connections: z.number().int().positive(),
   loadgenPods: z.number().int().positive(),
+  // What else shapes the figures (fingerprint.ts); absent in files written before.
+  warmupMs: z.number().int().nonnegative().optional(),
+  /** Requested on every instance, as the scenario lists them. */
+  paths: z.array(nonEmpty).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  pacing: nonEmpty.optional(),
+  resourceIntervalMs: z.number().int().positive().optional(),
 });
 
 export const platformSchema = z.object({
@@ -61,8 +68,6 @@ export const environmentSchema = z.object({
   endedAt: z.iso.datetime(),
 });
 
-const usageSchema = z.object({ cpuCores: nonNegative, memoryBytes: nonNegative });
-
 export const containerSchema = z.object({
   /** Unique within the run, e.g. `namespace/pod/container`; samples refer to it. */
   id: nonEmpty,
@@ -73,18 +78,34 @@ export const containerSchema = z.object({
   node: nonEmpty.optional(),
 });
 
+const column = z.array(nonNegative.nullable());
+
 /**
  * One container's samples, aligned with `sampledAtMs`; null where the container was not
  * there. Columns rather than one object per sample: a 30-minute run sampled every second
  * stays a few MB that parse quickly, instead of a million small objects.
  */
 export const usageSeriesSchema = z.object({
-  cpuCores: z.array(nonNegative.nullable()),
-  memoryBytes: z.array(nonNegative.nullable()),
+  /** Mean CPU over [cpuFromMs, readAtMs] of the same sample. */
+  cpuCores: column,
+  memoryBytes: column,
+  /** Start of the interval each CPU figure covers, ms since the epoch. */
+  cpuFromMs: z.array(z.number().nullable()),
+  /** When the source took each reading (metrics-server's timestamp), ms since the epoch. */
+  readAtMs: z.array(z.number().nullable()),
 });
 
-/** The per-run figure of one class: sum over the class at each sample, max over samples. */
-export const classFigureSchema = usageSchema.extend({
+/**
+ * The per-run figures of one class (src/results/resources.ts); a figure nothing measured
+ * is absent, never 0.
+ */
+export const classFigureSchema = z.object({
+  /** Mean CPU over the measured period: counter delta ÷ the time covered, summed over the class. */
+  cpuCores: nonNegative.optional(),
+  /** Sum over the class at each sample, maximum over the samples inside the period. */
+  cpuPeakCores: nonNegative.optional(),
+  /** Sum over the class at each sample, maximum over the samples inside the period. */
+  memoryBytes: nonNegative.optional(),
   /** The most containers of this class seen in one sample (0: the class was absent). */
   containers: z.number().int().nonnegative(),
 });
@@ -102,8 +123,11 @@ export const resourcesSchema = z
       dataPlane: classFigureSchema,
       application: classFigureSchema,
       loadGenerator: classFigureSchema,
-      /** The largest single data-plane container (sidecar or node proxy) in any sample. */
-      maxProxy: usageSchema,
+      /**
+       * The largest single data-plane container (sidecar or node proxy): the highest mean
+       * CPU, the highest CPU and memory reading.
+       */
+      maxProxy: classFigureSchema.omit({ containers: true }),
     }),
   })
   .superRefine((r, ctx) => {
@@ -116,7 +140,7 @@ export const resourcesSchema = z
           message: `"${id}" is not in resources.containers`,
         });
       }
-      for (const key of ["cpuCores", "memoryBytes"] as const) {
+      for (const key of ["cpuCores", "memoryBytes", "cpuFromMs", "readAtMs"] as const) {
         if (series[key].length !== r.sampledAtMs.length) {
           ctx.addIssue({
             code: "custom",
@@ -134,6 +158,11 @@ export const eventSchema = z.object({
   /** A container id of `resources.containers`, or a pod/namespace name. */
   container: nonEmpty,
   detail: z.string().optional(),
+  /**
+   * Restarts this one observation stands for (a restart count that went up by 3 between
+   * two samples is one event of 3); 1 when absent.
+   */
+  restarts: z.number().int().positive().optional(),
 });
 
 export const statusSchema = z.discriminatedUnion("state", [

@@ -57,7 +57,12 @@ export function snapshotsOf(samples: readonly ResourceSample[]): {
       snapshot = { atMs: s.t, usage: {} };
       byTime.set(s.t, snapshot);
     }
-    snapshot.usage[s.name] = { cpuCores: s.cpuCores, memoryBytes: s.memoryBytes };
+    snapshot.usage[s.name] = {
+      cpuCores: s.cpuCores,
+      memoryBytes: s.memoryBytes,
+      cpuFromMs: s.cpuFromMs,
+      readAtMs: s.readAtMs ?? s.t,
+    };
   }
   return {
     containers: [...containers.values()],
@@ -79,6 +84,11 @@ export function runRecord(input: RunRecordInput): RunResult {
       durationMs: scenario.load.durationMs,
       connections: scenario.load.connections,
       loadgenPods: scenario.cluster?.loadgen.pods ?? 1,
+      warmupMs: scenario.load.warmupMs,
+      paths: [...scenario.load.paths],
+      timeoutMs: scenario.load.timeoutMs,
+      pacing: scenario.load.pacing,
+      resourceIntervalMs: scenario.resources.intervalMs,
     },
     platform: input.platform,
     environment: {
@@ -107,6 +117,7 @@ export function runRecord(input: RunRecordInput): RunResult {
       kind: EVENT_KIND[e.kind],
       container: e.name,
       detail: e.kind === "exited" ? `exited: ${e.message}` : e.message,
+      ...(e.kind === "restarted" && e.restarts !== undefined ? { restarts: e.restarts } : {}),
     })),
     status: input.failure
       ? { state: "failed", reason: input.failure.reason, phase: input.failure.phase }

@@ -61,6 +61,16 @@ const LATENCY_THRESHOLD: Record<PercentileKey, number> = {
 
 export const percentileLabel = (k: PercentileKey): string => (k === "p100" ? "max" : k);
 
+/**
+ * Whether percentile `percent` of `count` values is the maximum: fewer than one value lies
+ * beyond it (count · (1 − q) < 1), so it says nothing the max does not (issue 21.7). With
+ * 600 values p99.9, p99.99 and p99.999 are all the max.
+ */
+export const isMaxAt = (percent: number, count: number): boolean => count * (1 - percent / 100) < 1;
+
+/** The percentile of a key: `p99.9` → 99.9. */
+export const percentOf = (k: PercentileKey): number => Number(k.slice(1));
+
 export const METRICS: readonly MetricDef[] = [
   ...PERCENTILE_KEYS.map(
     (k): MetricDef => ({

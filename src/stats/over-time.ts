@@ -4,12 +4,17 @@
 // bucket still shows true percentiles, never averages of percentiles. Pure (no I/O);
 // the caller feeds intervals as it reads them so that a log is never held whole.
 import { createHistogram, type Histogram } from "../histogram/hdr.ts";
+import { isMaxAt } from "./metrics.ts";
 
 export interface OverTimePoint {
   /** Bucket start, seconds from the start of the measured period. */
   atS: number;
-  p50Ms: number;
-  p99Ms: number;
+  /**
+   * Null where the bucket holds too few values for the percentile to be anything but its
+   * max (fewer than 100 for p99, one for p50): a bucket of 1 response is no p50 = p99 point.
+   */
+  p50Ms: number | null;
+  p99Ms: number | null;
   maxMs: number;
   count: number;
 }
@@ -87,8 +92,8 @@ export function overTimeAccumulator(bucketMs: number): OverTimeAccumulator {
         .filter(([, h]) => h.totalCount > 0)
         .map(([index, h]) => ({
           atS: (index * bucketMs) / 1000,
-          p50Ms: h.getValueAtPercentile(50) / 1000,
-          p99Ms: h.getValueAtPercentile(99) / 1000,
+          p50Ms: isMaxAt(50, h.totalCount) ? null : h.getValueAtPercentile(50) / 1000,
+          p99Ms: isMaxAt(99, h.totalCount) ? null : h.getValueAtPercentile(99) / 1000,
           maxMs: h.getValueAtPercentile(100) / 1000,
           count: h.totalCount,
         }));

@@ -1,11 +1,14 @@
 // What a mesh costs against `bare` in the same results: per latency percentile the
 // difference of medians in ms and their ratio; per resource figure the difference of
-// medians, also per 1,000 rps of the mesh's median achieved rate. Only runs alike (same
-// fingerprint) are set against each other. Pure.
+// medians, at the rate it was measured at. Never divided by the rate (issue 21.5): a
+// proxy's memory and much of its CPU are fixed costs, so "per 1,000 rps" from one rate
+// would extrapolate them tenfold; where the same scenario ran at two or more rates, the
+// CPU added per 1,000 rps is their slope (cpuSlopes). Only runs alike (same fingerprint) are set against each
+// other. Pure.
 import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
-import { fingerprintDifferences } from "../results/fingerprint.ts";
+import { fingerprintDifferences, fingerprintKey } from "../results/fingerprint.ts";
 import { BARE } from "../results/mesh.ts";
-import { RESOURCE_KINDS, type ResourceMetric } from "./metrics.ts";
+import { RESOURCE_KINDS, type ResourceKind, type ResourceMetric } from "./metrics.ts";
 import type { MeshSummary, ScenarioSummary } from "./summarize.ts";
 
 export interface LatencyOverhead {
@@ -18,12 +21,12 @@ export interface LatencyOverhead {
 export interface ResourceOverhead {
   /** Median of the mesh − median of bare (bare without the class counts as 0). */
   added: number;
-  /** `added` per 1,000 rps of the mesh's median achieved rate (null at 0 rps). */
-  per1000Rps: number | null;
 }
 
 export interface MeshOverhead {
   label: string;
+  /** The mesh's median achieved rate: the rate its resource figures were measured at. */
+  atRps: number | null;
   latency: Partial<Record<PercentileKey, LatencyOverhead>>;
   resources: Partial<Record<ResourceMetric, ResourceOverhead>>;
 }
@@ -62,7 +65,12 @@ export function overheadVsBare(scenario: ScenarioSummary): Overhead | null {
 }
 
 function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
-  const out: MeshOverhead = { label: mesh.label, latency: {}, resources: {} };
+  const out: MeshOverhead = {
+    label: mesh.label,
+    atRps: mesh.metrics["rate.achieved"]?.median ?? null,
+    latency: {},
+    resources: {},
+  };
   for (const k of PERCENTILE_KEYS) {
     const m = mesh.metrics[`latency.${k}`];
     const b = bare.metrics[`latency.${k}`];
@@ -72,18 +80,78 @@ function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
       ratio: b.median > 0 ? m.median / b.median : null,
     };
   }
-  const rate = mesh.metrics["rate.achieved"]?.median ?? 0;
   // Resources of bare count only when bare measured resources at all; a class bare does
-  // not have (no control plane, no proxies) is 0 there.
+  // not have (no control plane, no proxies) is 0 there, but a figure bare could not
+  // measure for a class it has (memory there, CPU not) is unknown, not 0.
   const bareMeasured = bare.runsWithoutResources < bare.runs.length;
   if (!bareMeasured) return out;
   for (const kind of RESOURCE_KINDS) {
     for (const id of [`cpu.${kind}`, `memory.${kind}`] as const) {
       const m = mesh.metrics[id];
       if (!m) continue;
-      const added = m.median - (bare.metrics[id]?.median ?? 0);
-      out.resources[id] = { added, per1000Rps: rate > 0 ? added / (rate / 1000) : null };
+      const b = bare.metrics[id];
+      const bareHasClass = bare.metrics[`cpu.${kind}`] || bare.metrics[`memory.${kind}`];
+      if (!b && bareHasClass) continue;
+      out.resources[id] = { added: m.median - (b?.median ?? 0) };
     }
   }
   return out;
+}
+
+/** CPU a mesh adds per 1,000 rps, from runs at several rates (a slope, not one rate scaled). */
+export interface CpuSlope {
+  label: string;
+  kind: ResourceKind;
+  /** Least-squares slope of the added CPU over the achieved rate, cores per 1,000 rps. */
+  coresPer1000Rps: number;
+  /** The achieved rates (medians) it is taken over, ascending. */
+  rates: number[];
+}
+
+/**
+ * Slopes of the CPU each mesh adds to bare's, over the scenarios of `scenarios` that are
+ * `scenario` at other rates (same fingerprint but for the rate): only where two or more
+ * rates were measured. Empty otherwise.
+ */
+export function cpuSlopes(
+  scenario: ScenarioSummary,
+  scenarios: readonly ScenarioSummary[],
+): CpuSlope[] {
+  const settings = (s: ScenarioSummary) => {
+    const bare = s.meshes.find((m) => m.mesh.name === BARE && m.runs.length > 0);
+    return bare ? fingerprintKey({ ...bare.fingerprint, rate: 0 }) : null;
+  };
+  const own = settings(scenario);
+  if (own === null) return [];
+  const overheads = scenarios
+    .filter((s) => settings(s) === own)
+    .map(overheadVsBare)
+    .filter((o): o is Overhead => o !== null);
+  const out: CpuSlope[] = [];
+  for (const label of new Set(overheads.flatMap((o) => o.meshes.map((m) => m.label)))) {
+    for (const kind of RESOURCE_KINDS) {
+      const points = overheads.flatMap((o) => {
+        const m = o.meshes.find((x) => x.label === label);
+        const added = m?.resources[`cpu.${kind}`]?.added;
+        return m?.atRps != null && added !== undefined ? [{ x: m.atRps, y: added }] : [];
+      });
+      const slope = leastSquaresSlope(points);
+      if (slope === null) continue;
+      const rates = points.map((p) => p.x).sort((a, b) => a - b);
+      out.push({ label, kind, coresPer1000Rps: slope * 1000, rates });
+    }
+  }
+  return out;
+}
+
+/** Null with fewer than two distinct x. */
+function leastSquaresSlope(points: readonly { x: number; y: number }[]): number | null {
+  if (new Set(points.map((p) => p.x)).size < 2) return null;
+  const mean = (f: (p: { x: number; y: number }) => number) =>
+    points.reduce((s, p) => s + f(p), 0) / points.length;
+  const mx = mean((p) => p.x);
+  const my = mean((p) => p.y);
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return sxy / sxx;
 }

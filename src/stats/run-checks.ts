@@ -44,7 +44,10 @@ function failedSide(side: "baseline" | "candidate", m: MeshSummary): string {
   return `${failed.length} of ${total} ${side} runs failed (${why})`;
 }
 
-/** Restarts that count, per completed run (in the order of `m.runs`), with the containers. */
+/**
+ * Restarts that count, per completed run (in the order of `m.runs`), with the containers:
+ * restarts, not events (one observation of a restart count that went up by 3 is 3).
+ */
 function restartsPerRun(m: MeshSummary): { counts: number[]; detail: string[] } {
   const detail: string[] = [];
   const counts = m.runs.map((run) => {
@@ -52,7 +55,8 @@ function restartsPerRun(m: MeshSummary): { counts: number[]; detail: string[] } 
     for (const row of m.events) {
       if (row.path !== run.path || row.event.kind !== "restart") continue;
       if (row.class && IGNORED_RESTART_CLASSES.includes(row.class)) continue;
-      byContainer.set(row.event.container, (byContainer.get(row.event.container) ?? 0) + 1);
+      const n = row.event.restarts ?? 1;
+      byContainer.set(row.event.container, (byContainer.get(row.event.container) ?? 0) + n);
     }
     const names = [...byContainer].map(([c, n]) => (n > 1 ? `${c} ×${n}` : c));
     if (names.length > 0) detail.push(`r${run.repetition}: ${names.join(", ")}`);

@@ -66,6 +66,8 @@ export interface MeshSummary {
   events: EventRow[];
   /** Completed runs that have no resource samples. */
   runsWithoutResources: number;
+  /** The most responses one completed run recorded (which percentiles are its max). */
+  maxRunRequests: number;
 }
 
 export interface ScenarioSummary {
@@ -102,8 +104,10 @@ export function runMetrics(run: RunResult, latency: Spectrum): Partial<Record<Me
       // A class with no containers (bare has no control plane) has no figure to compare.
       if (k !== "maxProxy" && perRun[k].containers === 0) continue;
       if (k === "maxProxy" && perRun.dataPlane.containers === 0) continue;
-      values[`cpu.${k}`] = perRun[k].cpuCores;
-      values[`memory.${k}`] = perRun[k].memoryBytes;
+      // A figure that could not be measured is absent, never 0 (a comparison then says so).
+      const { cpuCores, memoryBytes } = perRun[k];
+      if (cpuCores !== undefined) values[`cpu.${k}`] = cpuCores;
+      if (memoryBytes !== undefined) values[`memory.${k}`] = memoryBytes;
     }
   }
   return values;
@@ -208,6 +212,7 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     outcomes,
     events,
     runsWithoutResources: ok.filter((i) => i.run.resources === null).length,
+    maxRunRequests: Math.max(0, ...ok.map((i) => i.run.load!.achieved.requests)),
   };
 }
 

@@ -37,7 +37,7 @@ beforeAll(async () => {
   await mkdir(join(dir, "smoke/future/r1"), { recursive: true });
   await writeFile(
     join(dir, "smoke/future/r1/run.json"),
-    JSON.stringify({ ...run("future", 1), schema: "meshbench/run/v2" }),
+    JSON.stringify({ ...run("future", 1), schema: "meshbench/run/v3" }),
   );
   // Per-pod logs are not runs.
   await mkdir(join(dir, "smoke/bare/r1/pods"), { recursive: true });
@@ -61,7 +61,7 @@ describe("reading results directories", () => {
       `${join(dir, "smoke/other/r1/run.json")}: not a meshbench run file (schema "othertool/v3"`,
     );
     expect(problems).toContain(
-      `${join(dir, "smoke/future/r1/run.json")}: schema "meshbench/run/v2" is refused`,
+      `${join(dir, "smoke/future/r1/run.json")}: schema "meshbench/run/v3" is refused`,
     );
     expect(problems).toContain(
       `${join(dir, "zz-copy/bare/r1/run.json")}: skipped, same scenario "smoke", mesh "bare" and repetition 1 as ${join(dir, "smoke/bare/r1/run.json")}`,

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRun, serializeRun, writeRun } from "../../src/results/run-file.ts";
+import { RUN_SCHEMA } from "../../src/results/run-version.ts";
+import { summarize } from "../../src/stats/summarize.ts";
 import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
+
+const V1_FIXTURE = new URL("../fixtures/runs/v1-local.run.json", import.meta.url);
 
 const run = () =>
   runResult({
@@ -91,7 +95,7 @@ describe("run.json", () => {
       "b/run.json",
     );
     expect(!loadgen.ok && loadgen.problem).toBe(
-      'b/run.json: not a meshbench run file (schema "meshbench/loadgen/v1"; expected "meshbench/run/v1")',
+      'b/run.json: not a meshbench run file (schema "meshbench/loadgen/v1"; expected "meshbench/run/v2")',
     );
     const none = parseRun("[1, 2]", "c/run.json");
     expect(!none.ok && none.problem).toMatch(
@@ -100,9 +104,9 @@ describe("run.json", () => {
   });
 
   it("refuses another major version by name", () => {
-    const v2 = parseRun(JSON.stringify({ ...run(), schema: "meshbench/run/v2" }), "d/run.json");
-    expect(!v2.ok && v2.problem).toMatch(
-      /^d\/run\.json: schema "meshbench\/run\/v2" is refused: meshbench .* reads only "meshbench\/run\/v1"; it was written by a newer meshbench/,
+    const v3 = parseRun(JSON.stringify({ ...run(), schema: "meshbench/run/v3" }), "d/run.json");
+    expect(!v3.ok && v3.problem).toMatch(
+      /^d\/run\.json: schema "meshbench\/run\/v3" is refused: meshbench .* reads only "meshbench\/run\/v2" and "meshbench\/run\/v1"; it was written by a newer meshbench/,
     );
     const odd = parseRun(JSON.stringify({ ...run(), schema: "meshbench/run/next" }), "e/run.json");
     expect(!odd.ok && odd.problem).toMatch(/schema "meshbench\/run\/next" is refused/);
@@ -111,5 +115,39 @@ describe("run.json", () => {
   it("ignores fields it does not know (additions keep the schema id)", () => {
     const parsed = parseRun(JSON.stringify({ ...run(), addedLater: { x: 1 } }), "f/run.json");
     expect(parsed.ok).toBe(true);
+  });
+
+  describe("of schema v1 (before per-run CPU was a mean)", () => {
+    // Samples 1 s apart from 1 s before the measured period (4 s) to its end; v1's perRun
+    // held peaks (application 0.5 cores).
+    it("is read as v2, its per-run figures computed again from the samples it kept", async () => {
+      const parsed = parseRun(await readFile(V1_FIXTURE, "utf8"), "old/run.json");
+      if (!parsed.ok) throw new Error(parsed.problem);
+      const { resources } = parsed.run;
+      expect(parsed.run.schema).toBe(RUN_SCHEMA);
+      // Locally a v1 CPU sample was the /proc delta since the previous sample: the readings
+      // inside the period are 0.4, 0.5, 0.3, 0.2 (application) and 0.2, 0.1, 0.25, 0.05.
+      expect(resources!.perRun.application.cpuCores).toBeCloseTo(1.4 / 4, 12);
+      expect(resources!.perRun.application).toMatchObject({
+        cpuPeakCores: 0.5,
+        memoryBytes: 200,
+        containers: 1,
+      });
+      expect(resources!.perRun.dataPlane.cpuCores).toBeCloseTo(0.6 / 4, 12);
+      // Classes v1 wrote as 0 with no container are absent.
+      expect(resources!.perRun.controlPlane).toEqual({ containers: 0 });
+      // The report reads it like any other run.
+      const { metrics } = summarize([{ path: "old/run.json", run: parsed.run }])[0]!.meshes[0]!;
+      expect(metrics["cpu.application"]!.median).toBeCloseTo(0.35, 12);
+      expect(metrics["memory.dataPlane"]!.median).toBe(60);
+    });
+
+    it("keeps no CPU of a cluster run: its readings' own interval was not recorded", async () => {
+      const data = JSON.parse(await readFile(V1_FIXTURE, "utf8"));
+      data.platform = { kind: "kubernetes", nodes: { count: 3, types: ["m5.large"] } };
+      const parsed = parseRun(JSON.stringify(data), "old/run.json");
+      if (!parsed.ok) throw new Error(parsed.problem);
+      expect(parsed.run.resources!.perRun.application).toEqual({ memoryBytes: 200, containers: 1 });
+    });
   });
 });

@@ -14,7 +14,8 @@ const { scenario } = parseScenario(
 const run = planRuns(scenario).runs[1]!;
 
 describe("runRecord", () => {
-  it("keeps per class the maximum over samples of the sum over the class, and the largest proxy", () => {
+  it("keeps per class the mean CPU and, beside it, the peak of the sum over the class", () => {
+    // CPU readings over the second before each sample.
     const s = (
       t: number,
       name: string,
@@ -26,6 +27,7 @@ describe("runRecord", () => {
       name,
       class: cls,
       cpuCores: cpu,
+      cpuFromMs: t - 1000,
       memoryBytes: mem,
     });
     const samples = [
@@ -51,28 +53,46 @@ describe("runRecord", () => {
     });
     expect(runSchema.parse(r)).toBeTruthy();
     const perRun = r.resources!.perRun;
-    // Data plane sums: 0.4 cores / 40 B at t=1000, 0.3 / 20 at t=2000 → max 0.4 and 40.
-    expect(perRun.dataPlane.cpuCores).toBeCloseTo(0.4, 12);
+    // Means: each sidecar (0.1 + 0.25) / 2 and (0.3 + 0.05) / 2 = 0.175, summed 0.35. Peak:
+    // the sums 0.4 cores / 40 B at t=1000 and 0.3 / 20 at t=2000 → 0.4 and 40.
+    expect(perRun.dataPlane.cpuCores).toBeCloseTo(0.35, 12);
+    expect(perRun.dataPlane.cpuPeakCores).toBeCloseTo(0.4, 12);
     expect(perRun.dataPlane.memoryBytes).toBe(40);
     expect(perRun.dataPlane.containers).toBe(2);
-    // The largest single proxy: 0.3 cores (emoji, t=1000), 30 B.
-    expect(perRun.maxProxy).toEqual({ cpuCores: 0.3, memoryBytes: 30 });
-    expect(perRun.application).toMatchObject({ cpuCores: 0.5, memoryBytes: 150 });
-    expect(perRun.loadGenerator).toMatchObject({ cpuCores: 0.4, memoryBytes: 90 });
+    // The largest single proxy: mean 0.175, reading 0.3 cores (emoji, t=1000), 30 B.
+    expect(perRun.maxProxy.cpuCores).toBeCloseTo(0.175, 12);
+    expect(perRun.maxProxy).toMatchObject({ cpuPeakCores: 0.3, memoryBytes: 30 });
+    expect(perRun.application.cpuCores).toBeCloseTo(0.35, 12);
+    expect(perRun.application).toMatchObject({ cpuPeakCores: 0.5, memoryBytes: 150 });
+    expect(perRun.loadGenerator).toMatchObject({
+      cpuCores: 0.4,
+      cpuPeakCores: 0.4,
+      memoryBytes: 90,
+    });
     expect(r.resources!.sampledAtMs).toEqual([1000, 2000]);
     // loadgen was not sampled at t=1000: a gap, not a zero
     expect(r.resources!.usage.loadgen!.cpuCores).toEqual([null, 0.4]);
+    expect(r.resources!.usage.loadgen!.cpuFromMs).toEqual([null, 1000]);
     expect(r.status).toEqual({ state: "failed", phase: "load", reason: "boom" });
   });
 
   it("takes the per-run figures from the measured period only, and keeps every sample", () => {
+    // Each CPU reading covers the time since the previous sample (`from`).
     const s = (
       t: number,
+      from: number,
       name: string,
       cls: ResourceSample["class"],
       cpu: number,
       mem: number,
-    ): ResourceSample => ({ t, name, class: cls, cpuCores: cpu, memoryBytes: mem });
+    ): ResourceSample => ({
+      t,
+      name,
+      class: cls,
+      cpuCores: cpu,
+      cpuFromMs: from,
+      memoryBytes: mem,
+    });
     // Measured from 10 000 to 14 000 (5 s with 1 s of warm-up).
     const load = loadResult({
       histogram: uniformHistogram(1000, 2000),
@@ -81,15 +101,16 @@ describe("runRecord", () => {
       measuredFromMs: 10_000,
     });
     const samples = [
-      s(9000, "web-1", "application", 2.0, 500), // start-up and warm-up: not counted
-      s(10_000, "web-1", "application", 1.5, 200), // memory counts; CPU averages 9–10 s: not
-      s(11_000, "web-1", "application", 0.4, 150),
-      s(11_000, "web-1-sidecar", "data-plane", 0.2, 50),
-      s(12_000, "web-1", "application", 0.5, 160),
-      s(12_000, "web-1-sidecar", "data-plane", 0.1, 60),
-      s(13_000, "web-1", "application", 0.3, 170),
-      s(13_000, "web-1-sidecar", "data-plane", 0.25, 40),
-      s(15_000, "web-1", "application", 0.1, 900), // after the load: not counted
+      s(9000, 8000, "web-1", "application", 2.0, 500), // start-up and warm-up: not counted
+      s(10_000, 9000, "web-1", "application", 1.5, 200), // memory counts; CPU is 9–10 s: not
+      s(11_000, 10_000, "web-1", "application", 0.4, 150),
+      s(11_000, 10_000, "web-1-sidecar", "data-plane", 0.2, 50),
+      s(12_000, 11_000, "web-1", "application", 0.5, 160),
+      s(12_000, 11_000, "web-1-sidecar", "data-plane", 0.1, 60),
+      s(13_000, 12_000, "web-1", "application", 0.3, 170),
+      s(13_000, 12_000, "web-1-sidecar", "data-plane", 0.25, 40),
+      // After the load: memory not counted; CPU over 13–15 s, half of it inside the period.
+      s(15_000, 13_000, "web-1", "application", 0.1, 900),
     ];
     const r = runRecord({
       scenario,
@@ -107,12 +128,16 @@ describe("runRecord", () => {
     expect(r.resources!.sampledAtMs).toEqual([9000, 10_000, 11_000, 12_000, 13_000, 15_000]);
     expect(r.resources!.usage["web-1"]!.cpuCores).toEqual([2, 1.5, 0.4, 0.5, 0.3, 0.1]);
     const perRun = r.resources!.perRun;
-    // CPU: max of 0.4, 0.5, 0.3; memory: max of 200, 150, 160, 170.
-    expect(perRun.application).toEqual({ cpuCores: 0.5, memoryBytes: 200, containers: 1 });
-    // The sidecar: CPU max of 0.2, 0.1, 0.25; memory max of 50, 60, 40.
-    expect(perRun.dataPlane).toEqual({ cpuCores: 0.25, memoryBytes: 60, containers: 1 });
-    expect(perRun.maxProxy).toEqual({ cpuCores: 0.25, memoryBytes: 60 });
-    expect(perRun.loadGenerator).toEqual({ cpuCores: 0, memoryBytes: 0, containers: 0 });
+    // CPU mean: CPU seconds 0.4 + 0.5 + 0.3 + 0.1 (13–14 s of the last reading) over 4 s;
+    // peak: the readings wholly inside, max of 0.4, 0.5, 0.3; memory: max of 200 … 170.
+    expect(perRun.application.cpuCores).toBeCloseTo(1.3 / 4, 12);
+    expect(perRun.application).toMatchObject({ cpuPeakCores: 0.5, memoryBytes: 200 });
+    // The sidecar: its readings cover 10–13 s: 0.55 CPU seconds over 3 s.
+    expect(perRun.dataPlane.cpuCores).toBeCloseTo(0.55 / 3, 12);
+    expect(perRun.dataPlane).toMatchObject({ cpuPeakCores: 0.25, memoryBytes: 60, containers: 1 });
+    expect(perRun.maxProxy).toMatchObject({ cpuPeakCores: 0.25, memoryBytes: 60 });
+    // Nothing measured is absent, never 0.
+    expect(perRun.loadGenerator).toEqual({ containers: 0 });
   });
 
   it("counts the memory of a sample that has no CPU figure", () => {
@@ -120,15 +145,20 @@ describe("runRecord", () => {
       1000,
       [{ id: "p", class: "dataPlane" }],
       [
-        { atMs: 1000, usage: { p: { cpuCores: 0.2, memoryBytes: 50 } } },
+        { atMs: 1000, usage: { p: { cpuCores: 0.2, memoryBytes: 50, cpuFromMs: 0 } } },
         { atMs: 2000, usage: { p: { cpuCores: 0.1, memoryBytes: 70 } } },
       ],
     );
     // As read back from a run.json whose CPU column has a gap where memory has none.
     resources.usage.p!.cpuCores[1] = null;
     const perRun = perRunResources(resources.containers, resources.sampledAtMs, resources.usage);
-    expect(perRun.dataPlane).toEqual({ cpuCores: 0.2, memoryBytes: 70, containers: 1 });
-    expect(perRun.maxProxy).toEqual({ cpuCores: 0.2, memoryBytes: 70 });
+    expect(perRun.dataPlane).toEqual({
+      cpuCores: 0.2,
+      cpuPeakCores: 0.2,
+      memoryBytes: 70,
+      containers: 1,
+    });
+    expect(perRun.maxProxy).toEqual({ cpuCores: 0.2, cpuPeakCores: 0.2, memoryBytes: 70 });
   });
 
   it("maps platform events onto run.json events", () => {

@@ -33,5 +33,18 @@ describe("latency over time", () => {
     expect(points[0]!.p99Ms).toBeCloseTo(3.96, 2);
     expect(points[0]!.maxMs).toBeCloseTo(4.0, 2);
     expect(points[1]!.maxMs).toBeCloseTo(0.01, 4);
+    // The last bucket holds one response: its p50 and p99 would only repeat its max.
+    expect([points[1]!.p50Ms, points[1]!.p99Ms]).toEqual([null, null]);
+  });
+
+  it("gives a bucket's p99 only from 100 values on, where at least one lies beyond it", () => {
+    const acc = overTimeAccumulator(1000);
+    acc.add(0, uniformHistogram(1, 99));
+    acc.add(1000, uniformHistogram(1, 100));
+    acc.endRun();
+    const [few, enough] = acc.series().points;
+    expect(few!.p99Ms).toBeNull();
+    expect(few!.p50Ms).toBeCloseTo(0.05, 3);
+    expect(enough!.p99Ms).toBeCloseTo(0.099, 3);
   });
 });

@@ -189,6 +189,19 @@ describe("restarts in a comparison", () => {
     expect(overallVerdict(c)).toBe("regressed");
   });
 
+  it("counts restarts, not events: one observation of 3 restarts against 1 a run regresses", () => {
+    // The case: a proxy restarting 3 times per run between two samples, against a
+    // baseline of 1: one event each, but 3 restarts against 1.
+    const three = { events: [{ ...restart("app/web-1/proxy"), restarts: 3 }] };
+    const one = { events: [restart("app/web-1/proxy")] };
+    const r = check(compare([one, one], [three, three]), "events.restarts")!;
+    expect(r.verdict).toBe("regressed");
+    expect([r.baseline, r.candidate]).toEqual([1, 3]);
+    expect(r.reason).toBe(
+      "6 restarts in the candidate's 2 completed runs (r1: app/web-1/proxy ×3; r2: app/web-1/proxy ×3); 2 restarts in the baseline's 2 completed runs (r1: app/web-1/proxy; r2: app/web-1/proxy)",
+    );
+  });
+
   it("regresses on 0 vs 2 restarts per run", () => {
     const two = { events: [restart("app/web-1/proxy"), restart("app/emoji-1/proxy")] };
     const r = check(compare([OK, OK], [two, two]), "events.restarts")!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildResources } from "../../src/results/resources.ts";
 import { overheadVsBare } from "../../src/stats/overhead.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import {
@@ -6,6 +7,7 @@ import {
   loadResult,
   MIB,
   runResult,
+  T0,
   uniformHistogram,
 } from "../helpers/runs.ts";
 
@@ -119,7 +121,7 @@ describe("summaries over repetitions", () => {
 });
 
 describe("overhead against bare", () => {
-  it("subtracts and divides the medians, and scales resources per 1,000 rps", () => {
+  it("subtracts and divides the medians; resources at the rate measured, never per rate", () => {
     const overhead = overheadVsBare(scenario!)!;
     expect(overhead.notComparable).toEqual([]);
     const [o] = overhead.meshes;
@@ -130,7 +132,31 @@ describe("overhead against bare", () => {
     // Data plane: 0.5 cores against bare's none; the rate is 2001 / 54 rps.
     const rate = 2001 / 54;
     expect(o!.resources["cpu.dataPlane"]!.added).toBeCloseTo(0.5, 12);
-    expect(o!.resources["cpu.dataPlane"]!.per1000Rps).toBeCloseTo(0.5 / (rate / 1000), 9);
+    expect(o!.atRps).toBeCloseTo(rate, 9);
+    // Issue 21.5: nothing divided by the rate.
+    expect(Object.keys(o!.resources["memory.dataPlane"]!)).toEqual(["added"]);
+  });
+
+  it("leaves out a resource figure bare could not measure, rather than take it for 0", () => {
+    const app = (cpuCores: number | null) =>
+      buildResources(
+        1000,
+        [{ id: "app", class: "application" }],
+        [{ atMs: T0, usage: { app: { cpuCores, memoryBytes: 100, cpuFromMs: T0 - 1000 } } }],
+      );
+    const run = (name: string, cpu: number | null) => ({
+      path: `${name}/r1/run.json`,
+      run: runResult({
+        mesh: { name },
+        repetition: 1,
+        load: loadResult({ histogram: uniformHistogram(1000, 2000) }),
+        resources: app(cpu),
+      }),
+    });
+    const [s] = summarize([run("bare", null), run("istio", 0.4)]);
+    const [o] = overheadVsBare(s!)!.meshes;
+    expect(o!.resources["memory.application"]).toEqual({ added: 0 });
+    expect(o!.resources["cpu.application"]).toBeUndefined();
   });
 
   it("is not computed without a bare run", () => {

@@ -66,6 +66,8 @@ export function toResourceSample(s: KubeSample): ResourceSample {
     t: s.t,
     cpuCores: s.cpuCores,
     memoryBytes: s.memoryBytes,
+    cpuFromMs: s.cpuFromMs,
+    readAtMs: s.readAtMs,
   };
 }
 
@@ -76,5 +78,6 @@ export function toPlatformEvent(e: ResourceEvent, cls: ContainerClass): Platform
     class: CLASS[cls],
     kind: e.kind === "restart" ? "restarted" : "vanished",
     message: e.detail,
+    ...(e.restarts !== undefined ? { restarts: e.restarts } : {}),
   };
 }

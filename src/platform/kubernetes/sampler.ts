@@ -1,6 +1,8 @@
-// Resource sampling on a cluster: every interval, the metrics.k8s.io pod metrics of the
-// given namespaces (the mesh's, the workload's, the load generator's), each container
-// classed; and the pods themselves, to notice restarts (restartCount going up) and pods
+// Resource sampling on a cluster: every interval and once more at the end, the
+// metrics.k8s.io pod metrics of the given namespaces (the mesh's, the workload's, the load
+// generator's), each container classed (each pod's usage is metrics-server's rate over its
+// own `window` ending at its `timestamp`: both are kept, so per-run figures line the
+// reading up with the interval it covers); and the pods themselves, to notice restarts (restartCount going up) and pods
 // that vanish mid-run. Without metrics-server it says so once and carries on: latency is
 // still measured, restarts and vanished pods are still events. A failed sample is a
 // notice, never the end of the run.
@@ -8,7 +10,7 @@ import type { PodMetricsList, V1Pod } from "@kubernetes/client-node";
 import type { Kube } from "../../kube/client.ts";
 import { statusOf } from "../../kube/errors.ts";
 import { listAll, PAGE_SIZE } from "../../kube/list.ts";
-import { cpuCores, memoryBytes } from "../../kube/quantity.ts";
+import { cpuCores, memoryBytes, parseDurationMs } from "../../kube/quantity.ts";
 import { isRetryableCode, type RetryPolicy } from "../../kube/retry.ts";
 import { type Classifier, type ContainerClass, classify } from "./classify.ts";
 
@@ -19,8 +21,13 @@ export interface ResourceSample {
   pod: string;
   container: string;
   class: ContainerClass;
+  /** Mean CPU over [cpuFromMs, readAtMs]. */
   cpuCores: number;
   memoryBytes: number;
+  /** metrics-server's timestamp − window, ms since the epoch. */
+  cpuFromMs: number;
+  /** metrics-server's timestamp: when the kubelet took the reading. */
+  readAtMs: number;
 }
 
 export interface ResourceEvent {
@@ -30,6 +37,8 @@ export interface ResourceEvent {
   pod: string;
   container?: string;
   detail: string;
+  /** For a restart: by how much the restart count went up since the previous sample. */
+  restarts?: number;
 }
 
 export interface SamplerOptions {
@@ -56,6 +65,9 @@ interface Seen {
   labels: Record<string, string>;
 }
 
+/** How long the last sample may take, retries included. */
+const FINAL_SAMPLE_MS = 5000;
+
 export const NO_METRICS_NOTICE =
   "metrics.k8s.io is not served (no metrics-server?): CPU and memory are not sampled; latency is measured as usual";
 export const METRICS_STARTING_NOTICE =
@@ -72,6 +84,7 @@ export class ResourceSampler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  private started = false;
 
   constructor(kube: Kube, options: SamplerOptions) {
     this.kube = kube;
@@ -83,11 +96,11 @@ export class ResourceSampler {
   }
 
   /** One sample of every namespace: metrics, restarts, vanished pods. */
-  async sampleOnce(): Promise<void> {
+  async sampleOnce(budgetMs = this.options.intervalMs ?? 30_000): Promise<void> {
     const t = this.now();
     // Retries within a sample wait no longer than its interval in all: a sample that ran
     // on would push the next ones back (a 10 s interval must not become 45 s).
-    const deadline = Date.now() + (this.options.intervalMs ?? 30_000);
+    const deadline = Date.now() + budgetMs;
     const retry = (): Partial<RetryPolicy> => ({ budgetMs: Math.max(0, deadline - Date.now()) });
     let metricsServing = this.metricsAvailable;
     for (const namespace of this.options.namespaces) {
@@ -143,6 +156,22 @@ export class ResourceSampler {
       throw error;
     }
     for (const pod of list.items) {
+      const readAtMs = Date.parse(pod.timestamp);
+      let windowMs: number;
+      try {
+        windowMs = parseDurationMs(
+          pod.window,
+          `pod metrics of ${namespace}/${pod.metadata.name}: window`,
+        );
+        if (!Number.isFinite(readAtMs))
+          throw new Error(
+            `pod metrics of ${namespace}/${pod.metadata.name}: timestamp "${pod.timestamp}" is not a time`,
+          );
+      } catch (error) {
+        // Usage without the interval it covers cannot be lined up with the run: not used.
+        this.options.onNotice?.(`${(error as Error).message}; its usage is left out`);
+        continue;
+      }
       for (const c of pod.containers) {
         this.samples.push({
           t,
@@ -158,6 +187,8 @@ export class ResourceSampler {
           ),
           cpuCores: cpuCores(c.usage.cpu),
           memoryBytes: memoryBytes(c.usage.memory),
+          cpuFromMs: readAtMs - windowMs,
+          readAtMs,
         });
       }
     }
@@ -203,6 +234,7 @@ export class ResourceSampler {
             namespace,
             pod: name,
             container: s.name,
+            restarts: s.restartCount - was,
             detail: `restarted ${s.restartCount - was} time(s) (restartCount ${was} → ${s.restartCount})${last ? `; last exit ${last.exitCode}${last.reason ? ` ${last.reason}` : ""}` : ""}`,
           });
         }
@@ -225,6 +257,7 @@ export class ResourceSampler {
   /** Samples now and then every interval (fixed times, no drift), one at a time, until stop(). */
   start(): void {
     const interval = this.options.intervalMs ?? 30_000;
+    this.started = true;
     let next = Date.now();
     const tick = () => {
       if (this.stopped) return;
@@ -238,10 +271,15 @@ export class ResourceSampler {
     tick();
   }
 
+  /** Stops, with one last sample (if it had started) so the end of the load is covered. */
   async stop(): Promise<SamplerOutput> {
+    const started = this.started && !this.stopped;
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    // A short budget: the run is over, and an interrupted one must not wait a full interval.
+    if (started)
+      await this.sampleOnce(Math.min(this.options.intervalMs ?? 30_000, FINAL_SAMPLE_MS));
     return { samples: this.samples, events: this.events, metricsAvailable: this.metricsAvailable };
   }
 }

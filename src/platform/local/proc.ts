@@ -1,14 +1,18 @@
 // Reading Linux's /proc: a process's CPU time and start time from /proc/<pid>/stat, its
-// resident memory from /proc/<pid>/status. Parsing is pure (text in, numbers out); the
-// reads are one small synchronous file read each.
+// resident memory from /proc/<pid>/status, its proportional memory (PSS: shared pages
+// split among the processes sharing them) from /proc/<pid>/smaps_rollup, its children
+// from /proc/<pid>/task/<tid>/children. Parsing is pure (text in, numbers out); the reads
+// are small synchronous file reads.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 export interface ProcStat {
   /** R, S, D, Z (zombie: exited, not yet reaped), T, X … */
   state: string;
   /** User + system CPU time, in clock ticks. */
   cpuTicks: number;
+  /** CPU time of its children that have ended and been waited for (cutime + cstime). */
+  reapedTicks: number;
   /** When the process started, in clock ticks after boot: a new process has a new one. */
   startTicks: number;
 }
@@ -27,17 +31,30 @@ export function parseProcStat(text: string): ProcStat {
     .split(/\s+/);
   const utime = Number(fields[14 - 3]);
   const stime = Number(fields[15 - 3]);
+  const cutime = Number(fields[16 - 3]);
+  const cstime = Number(fields[17 - 3]);
   const start = Number(fields[22 - 3]);
-  if (![utime, stime, start].every(Number.isFinite)) {
+  if (![utime, stime, cutime, cstime, start].every(Number.isFinite)) {
     throw new Error(`unexpected /proc/<pid>/stat fields: ${text.slice(0, 80)}`);
   }
-  return { state: fields[0] ?? "?", cpuTicks: utime + stime, startTicks: start };
+  return {
+    state: fields[0] ?? "?",
+    cpuTicks: utime + stime,
+    reapedTicks: cutime + cstime,
+    startTicks: start,
+  };
 }
 
 /** Resident memory in bytes from /proc/<pid>/status (VmRSS); 0 when absent (a zombie). */
 export function parseRssBytes(statusText: string): number {
   const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(statusText);
   return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** Proportional set size in bytes from /proc/<pid>/smaps_rollup; null when absent. */
+export function parsePssBytes(smapsRollup: string): number | null {
+  const match = /^Pss:\s+(\d+)\s+kB$/m.exec(smapsRollup);
+  return match ? Number(match[1]) * 1024 : null;
 }
 
 /** Cores used between two readings: CPU seconds over wall seconds. */
@@ -69,6 +86,83 @@ export function clockTicksPerSecond(): number {
 
 export interface ProcReading extends ProcStat {
   rssBytes: number;
+}
+
+/** A process with every descendant: what a sidecar that forks workers costs. */
+export interface TreeReading {
+  /** The root's start time: a new root is a restart. */
+  startTicks: number;
+  /**
+   * CPU ticks of the tree: each process's own and those of its ended children, so a worker
+   * that exits and is waited for moves its ticks to its parent instead of losing them.
+   */
+  cpuTicks: number;
+  /** PSS summed over the tree (RSS where smaps_rollup cannot be read). */
+  memoryBytes: number;
+  processes: number;
+}
+
+/** The pids of a process's children (of any of its threads); [] when it is gone. */
+export function childPids(pid: number, procRoot = "/proc"): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`${procRoot}/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tasks.flatMap((tid) => {
+    try {
+      const text = readFileSync(`${procRoot}/${pid}/task/${tid}/children`, "utf8").trim();
+      return text === "" ? [] : text.split(/\s+/).map(Number);
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
+function readPss(pid: number, procRoot: string): number | null {
+  try {
+    return parsePssBytes(readFileSync(`${procRoot}/${pid}/smaps_rollup`, "utf8"));
+  } catch {
+    return null; // gone meanwhile, or a kernel without smaps_rollup (< 4.14)
+  }
+}
+
+/** One reading of a live process and all its descendants; null if the root is gone. */
+export function readProcTree(pid: number, procRoot = "/proc"): TreeReading | null {
+  const root = readProc(pid, procRoot);
+  if (!root) return null;
+  const tree: TreeReading = {
+    startTicks: root.startTicks,
+    cpuTicks: 0,
+    memoryBytes: 0,
+    processes: 0,
+  };
+  const seen = new Set<number>();
+  const visit = (p: number, reading: ProcReading | null) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    if (reading) {
+      tree.cpuTicks += reading.cpuTicks + reading.reapedTicks;
+      tree.memoryBytes += readPss(p, procRoot) ?? reading.rssBytes;
+      tree.processes++;
+    } else {
+      // A zombie child (ended, not yet waited for) still holds the ticks it used.
+      const stat = readStat(p, procRoot);
+      if (stat) tree.cpuTicks += stat.cpuTicks + stat.reapedTicks;
+    }
+    for (const child of childPids(p, procRoot)) visit(child, readProc(child, procRoot));
+  };
+  visit(pid, root);
+  return tree;
+}
+
+function readStat(pid: number, procRoot: string): ProcStat | null {
+  try {
+    return parseProcStat(readFileSync(`${procRoot}/${pid}/stat`, "utf8"));
+  } catch {
+    return null;
+  }
 }
 
 /** One reading of a live process; null if it is gone (or a zombie). */

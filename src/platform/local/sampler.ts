@@ -1,11 +1,14 @@
 // The local resource sampler: every `intervalMs`, reads /proc for each target process and
-// records its CPU (cores, from the CPU-time delta since its previous reading) and resident
-// memory. The targets are asked for at every tick, so processes started later are picked
+// all its descendants (a sidecar that forks workers, or runs under a wrapper, is the whole
+// tree) and records their CPU (cores: the CPU-time counter's delta since the previous
+// reading ÷ the time between them, with that interval, so per-run figures can add the
+// deltas up exactly) and memory (PSS: shared pages split among their sharers, so sidecars
+// that share a binary are not counted once each). The targets are asked for at every tick, so processes started later are picked
 // up, and a target left out of the list is no longer watched (its owner knows why). A
 // name whose process changed (new pid or start time) is a restart; a listed process that
 // is gone is an event too. Nothing is silently dropped.
 import type { PlatformEvent, ProcessClass, ResourceSample } from "../types.ts";
-import { clockTicksPerSecond, cpuCores, type ProcReading, readProc } from "./proc.ts";
+import { clockTicksPerSecond, cpuCores, readProcTree, type TreeReading } from "./proc.ts";
 
 export interface SampleTarget {
   name: string;
@@ -25,7 +28,7 @@ interface Last {
   pid: number;
   startTicks: number;
   cpuTicks: number;
-  atMs: number;
+  t: number;
   class: ProcessClass;
 }
 
@@ -61,9 +64,8 @@ export class ProcSampler {
   sampleNow(): ResourceSample[] {
     const batch: ResourceSample[] = [];
     const t = Date.now();
-    const atMs = performance.now();
     for (const target of this.#options.targets()) {
-      const reading = readProc(target.pid, this.#options.procRoot);
+      const reading = readProcTree(target.pid, this.#options.procRoot);
       const last = this.#last.get(target.name);
       if (!reading) {
         if (last?.pid === target.pid) this.#vanished(target.name, last, t);
@@ -80,14 +82,15 @@ export class ProcSampler {
               ? `${target.name} restarted: pid ${last.pid} → ${target.pid}`
               : `${target.name} restarted: pid ${target.pid} is a new process`,
         });
-      } else if (last) {
-        batch.push(this.#sample(target, last, reading, t, atMs));
+      } else if (last && t > last.t) {
+        // (A second reading in the same millisecond, stop() right after a tick, adds nothing.)
+        batch.push(this.#sample(target, last, reading, t));
       }
       this.#last.set(target.name, {
         pid: target.pid,
         startTicks: reading.startTicks,
         cpuTicks: reading.cpuTicks,
-        atMs,
+        t,
         class: target.class,
       });
     }
@@ -96,19 +99,18 @@ export class ProcSampler {
     return batch;
   }
 
-  #sample(
-    target: SampleTarget,
-    last: Last,
-    reading: ProcReading,
-    t: number,
-    atMs: number,
-  ): ResourceSample {
+  #sample(target: SampleTarget, last: Last, reading: TreeReading, t: number): ResourceSample {
     return {
       name: target.name,
       class: target.class,
       t,
-      cpuCores: cpuCores(last, { cpuTicks: reading.cpuTicks, atMs }, this.#ticks),
-      memoryBytes: reading.rssBytes,
+      cpuFromMs: last.t,
+      cpuCores: cpuCores(
+        { cpuTicks: last.cpuTicks, atMs: last.t },
+        { cpuTicks: reading.cpuTicks, atMs: t },
+        this.#ticks,
+      ),
+      memoryBytes: reading.memoryBytes,
     };
   }
 

@@ -8,10 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Controller, type ControlOptions, type Injection, type JobRun } from "./controller.ts";
 import { LogBook } from "./logs.ts";
-import { type Fault, handle, type SeenRequest, type ServerState, type Usage } from "./server.ts";
+import {
+  type Fault,
+  handle,
+  type MetricsWindow,
+  type SeenRequest,
+  type ServerState,
+  type Usage,
+} from "./server.ts";
 import { type KObject, resourceOf, Store } from "./store.ts";
 
-export type { Fault, Injection, JobRun, KObject, SeenRequest, Usage };
+export type { Fault, Injection, JobRun, KObject, MetricsWindow, SeenRequest, Usage };
 export { resourceOf };
 
 export interface FakeNode {
@@ -30,6 +37,8 @@ export interface FakeKubeOptions extends Partial<ControlOptions> {
    */
   metricsServer?: boolean | "starting";
   usage?: Usage;
+  /** Default: read now, over the last 10.5 s. */
+  metricsWindow?: MetricsWindow;
   tickMs?: number;
 }
 
@@ -92,6 +101,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     requests: [],
     metricsServer: options.metricsServer ?? true,
     usage: options.usage ?? defaultUsage,
+    metricsWindow: options.metricsWindow ?? (() => ({ timestamp: new Date(), window: "10.5s" })),
   };
   const controller = new Controller(store, logs, {
     readyAfterMs: options.readyAfterMs ?? 50,

@@ -70,6 +70,7 @@ export function podMetrics(state: ServerState, ns: string | undefined, name: str
         return usage ? [{ name: c.name, usage }] : [];
       });
     if (containers.length === 0) return [];
+    const { timestamp, window } = state.metricsWindow(p);
     return [
       {
         kind: "PodMetrics",
@@ -80,8 +81,9 @@ export function podMetrics(state: ServerState, ns: string | undefined, name: str
           creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
           labels: p.metadata.labels ?? {},
         },
-        timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-        window: "10.5s",
+        // metav1.Time: whole seconds, as a real metrics-server writes it.
+        timestamp: timestamp.toISOString().replace(/\.\d+Z$/, "Z"),
+        window,
         containers,
       },
     ];

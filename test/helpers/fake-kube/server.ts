@@ -38,6 +38,9 @@ export interface SeenRequest {
 
 export type Usage = (pod: KObject, container: string) => { cpu: string; memory: string } | null;
 
+/** The interval a pod's usage covers: metrics-server's `timestamp` (its end) and `window`. */
+export type MetricsWindow = (pod: KObject) => { timestamp: Date; window: string };
+
 export interface ServerState {
   store: Store;
   logs: LogBook;
@@ -46,6 +49,7 @@ export interface ServerState {
   /** true: serving; false: not installed (404); "starting": registered, not serving yet. */
   metricsServer: boolean | "starting";
   usage: Usage;
+  metricsWindow: MetricsWindow;
 }
 
 function send(

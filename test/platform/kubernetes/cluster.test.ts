@@ -11,6 +11,7 @@ import {
   releaseLoadgenNodes,
   reserveLoadgenNode,
 } from "../../../src/platform/kubernetes/loadgen-node.ts";
+import { toPlatformEvent } from "../../../src/platform/kubernetes/platform-info.ts";
 import { lastEvents } from "../../../src/platform/kubernetes/pods.ts";
 import { NotReadyError, waitForReady } from "../../../src/platform/kubernetes/ready.ts";
 import { NO_METRICS_NOTICE, ResourceSampler } from "../../../src/platform/kubernetes/sampler.ts";
@@ -239,6 +240,7 @@ describe("resource sampling", () => {
         namespace: "emojivoto-1",
         pod: web,
         container: "web-svc",
+        restarts: 1,
         detail: "restarted 1 time(s) (restartCount 0 → 1); last exit 137 OOMKilled",
       },
       expect.objectContaining({ t: 2000, kind: "vanished", namespace: "emojivoto-1", pod: voting }),
@@ -246,6 +248,26 @@ describe("resource sampling", () => {
     expect(out.events[1]!.detail).toMatch(
       /^pod disappeared mid-run \(last seen Running on meshbench-worker\d?\)/,
     );
+  });
+
+  it("counts every restart of a container that restarted 3 times between two samples", async () => {
+    await start();
+    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
+    const pods = await waitForReady(kube, {
+      namespaces: ["emojivoto-1"],
+      timeoutMs: 5000,
+      pollMs: 50,
+    });
+    const sampler = new ResourceSampler(kube, { namespaces: ["emojivoto-1"], classifier });
+    await sampler.sampleOnce();
+    const web = pods.find((p) => p.metadata?.name?.startsWith("web-"))!.metadata!.name!;
+    for (let i = 0; i < 3; i++) fake.controller.restartContainer("emojivoto-1", web, "web-svc");
+    await sampler.sampleOnce();
+    const { events } = await sampler.stop();
+    expect(events).toEqual([expect.objectContaining({ kind: "restart", pod: web, restarts: 3 })]);
+    expect(events[0]!.detail).toMatch(/^restarted 3 time\(s\) \(restartCount 0 → 3\)/);
+    // The count reaches run.json's event, which the run checks add up (run-checks.test.ts).
+    expect(toPlatformEvent(events[0]!, "application")).toMatchObject({ restarts: 3 });
   });
 
   it("without metrics-server says so once and still records events", async () => {
