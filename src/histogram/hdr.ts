@@ -2,6 +2,7 @@
 // 3 significant digits (DESIGN.md, "HDR histograms, lossless"). Histograms are added,
 // never averaged; percentiles are read off the (merged) histogram.
 import * as hdr from "hdr-histogram-js";
+import { addEncodedHistogram } from "./add-encoded.ts";
 
 export type Histogram = hdr.Histogram;
 
@@ -42,12 +43,13 @@ export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
+/**
+ * Decodes into our standard range (so that it can be added to and add other histograms).
+ * Throws on an encoding that is not meshbench's layout or inflates too far (add-encoded.ts).
+ */
 export function decodeHistogram(base64: string): Histogram {
-  const decoded = hdr.decodeFromCompressedBase64(base64, 64);
-  // Decoding sizes the histogram to what it holds; re-home it into our standard range
-  // so that it can be added to and add other histograms of any content.
   const histogram = createHistogram();
-  histogram.add(decoded);
+  addEncodedHistogram(histogram, base64);
   return histogram;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRun, serializeRun, writeRun } from "../../src/results/run-file.ts";
+import { encodedHistogram, zipBombHistogram } from "../support/hostile.ts";
 import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
 
 const run = () =>
@@ -83,6 +84,25 @@ describe("run.json", () => {
       );
       expect(() => serializeRun(data)).toThrow(`refusing to write an invalid run.json: ${field}:`);
     }
+  });
+
+  it("refuses a zip bomb or a foreign layout in a histogram, naming the file and field", () => {
+    const bomb = run();
+    bomb.load!.histogram = zipBombHistogram(16 * 1024 * 1024);
+    const parsed = parseRun(JSON.stringify(bomb), "fork/run.json");
+    expect(!parsed.ok && parsed.problem).toContain(
+      "fork/run.json: damaged run file: load.histogram: not a compressed HdrHistogram that decodes (inflates beyond",
+    );
+    const foreign = run();
+    foreign.load!.errorHistogram = encodedHistogram(Buffer.from([2]), {
+      digits: 5,
+      lowest: 1,
+      highest: 3_600_000_000,
+    });
+    const other = parseRun(JSON.stringify(foreign), "fork/run.json");
+    expect(!other.ok && other.problem).toContain(
+      "load.errorHistogram: not a compressed HdrHistogram that decodes (range 1..3600000000 µs with 5 significant digits is not meshbench's",
+    );
   });
 
   it("tells a foreign file from a damaged one", () => {
