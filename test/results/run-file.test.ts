@@ -2,6 +2,13 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  MAX_EVENTS,
+  MAX_HISTOGRAM_CHARS,
+  MAX_NAME_CHARS,
+  MAX_TEXT_CHARS,
+  MAX_URLS,
+} from "../../src/results/caps.ts";
 import { parseRun, serializeRun, writeRun } from "../../src/results/run-file.ts";
 import { encodedHistogram, zipBombHistogram } from "../support/hostile.ts";
 import { loadResult, runResult, uniformHistogram } from "../support/runs.ts";
@@ -103,6 +110,34 @@ describe("run.json", () => {
     expect(!other.ok && other.problem).toContain(
       "load.errorHistogram: not a compressed HdrHistogram that decodes (range 1..3600000000 µs with 5 significant digits is not meshbench's",
     );
+  });
+
+  it("refuses arrays and strings past their caps, naming the field", () => {
+    const cases: [string, (r: ReturnType<typeof run>) => void][] = [
+      [
+        "events: Too big",
+        (r) => {
+          const event = { atMs: 1, kind: "other" as const, container: "c" };
+          r.events = Array.from({ length: MAX_EVENTS + 1 }, () => event);
+        },
+      ],
+      ["mesh.name: Too big", (r) => (r.mesh.name = "m".repeat(MAX_NAME_CHARS + 1))],
+      [
+        "status.reason: Too big",
+        (r) => (r.status = { state: "failed", reason: "x".repeat(MAX_TEXT_CHARS + 1) }),
+      ],
+      [
+        "load.target.urls: Too big",
+        (r) => (r.load!.target.urls = Array.from({ length: MAX_URLS + 1 }, (_, i) => `/${i}`)),
+      ],
+      ["load.histogram: Too big", (r) => (r.load!.histogram = "A".repeat(MAX_HISTOGRAM_CHARS + 1))],
+    ];
+    for (const [issue, damage] of cases) {
+      const data = run();
+      damage(data);
+      const parsed = parseRun(JSON.stringify(data), "fork/run.json");
+      expect(!parsed.ok && parsed.problem).toContain(`fork/run.json: damaged run file: ${issue}`);
+    }
   });
 
   it("tells a foreign file from a damaged one", () => {
