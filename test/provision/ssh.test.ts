@@ -42,7 +42,7 @@ spec:
           args: [--secure-port=10250]
 `;
 
-/** Stands in for get.k3s.io: records how it was run, and writes the kubeconfig a server would. */
+/** Stands in for the k3s installer: records how it was run, and writes the kubeconfig a server would. */
 function recordingInstaller(records: string, kubeconfig: string): string {
   return `#!/bin/sh
 # meshbench test installer
