@@ -104,7 +104,7 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
 
   return {
     kind: "terraform",
-    async create(): Promise<ClusterInfo> {
+    async create(signal?: AbortSignal): Promise<ClusterInfo> {
       const module = await checkModule(options.module);
       const existing = await readRecord(stateDir);
       if (existing)
@@ -117,7 +117,9 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
       // The record first: from here on, destroy/cleanup know this directory is a cluster's.
       await writeRecord(stateDir, record);
       await writeFile(paths.tfvars, tfvarsJson(vars, runId, record.expiresAt), { mode: 0o600 });
-      const common = { module, stateDir, env, log };
+      // The signal reaches init and apply: apply then stops as on Ctrl-C and writes what
+      // it created to the state, so that destroy (or the Action's post step) finds it.
+      const common = { module, stateDir, env, log, ...(signal ? { signal } : {}) };
       log(
         `${binary.split("/").pop()} init in ${module} (run ${runId}, expires ${record.expiresAt})`,
       );
