@@ -99,6 +99,8 @@ export interface TerraformPlatformOptions {
   vars?: Record<string, string | number | boolean>;
   /** Told the state directory before anything is created (the Action saves it for post). */
   onStateDir?: (dir: string) => void;
+  /** Told each secret the module outputs, before it is used (the Action masks them). */
+  onSecret?: (value: string, kind: "kubeconfig" | "ssh-private-key") => void;
 }
 
 /** Why a phase was called out of order: a bug in the caller, not a failed run. */
@@ -156,6 +158,7 @@ export function providerFor(
       ...(p.binary ? { binary: p.binary } : {}),
       ...(options.tools ? { k3s: { tools: options.tools } } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.terraform?.onSecret ? { onSecret: options.terraform.onSecret } : {}),
     });
   }
   if (p.kind === "kind")

@@ -55,6 +55,8 @@ export interface TerraformProviderOptions {
   >;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Told each secret the module outputs (kubeconfig, ssh_private_key) before it is used. */
+  onSecret?: (value: string, kind: "kubeconfig" | "ssh-private-key") => void;
 }
 
 async function checkModule(path: string): Promise<string> {
@@ -135,6 +137,8 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
       );
 
       const name = `meshbench-${runId}`;
+      if (outputs.kind === "kubeconfig") options.onSecret?.(outputs.kubeconfig, "kubeconfig");
+      else if (outputs.sshPrivateKey) options.onSecret?.(outputs.sshPrivateKey, "ssh-private-key");
       if (outputs.kind === "kubeconfig") {
         await writeFile(paths.kubeconfig, outputs.kubeconfig, { mode: 0o600 });
         kubeconfigPath = paths.kubeconfig;

@@ -1,11 +1,15 @@
-// A cancelled Action must not lose what `tofu apply` was creating: the abort signal reaches
-// apply as SIGINT, on which tofu stops, writes what it made to the state and exits, so that
-// destroy (or the post step) finds it. The stand-in records the SIGINT and the state.
+// Cancellation and secrets around tofu. A cancelled Action must not lose what `tofu apply`
+// was creating: the abort signal reaches apply as SIGINT, on which tofu stops, writes what
+// it made to the state and exits, so that destroy (or the post step) finds it. And the
+// secrets a module outputs are told to the caller (the Action masks them) before use.
 import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { terraformProvider } from "../../src/provision/terraform/provider.ts";
 import { runTerraform } from "../../src/provision/terraform/run.ts";
+import { startFakeKube } from "../helpers/fake-kube/index.ts";
+import { fakeTofuWorkspace } from "./fake-tofu.ts";
 
 const SLOW_APPLY = `#!/bin/sh
 d="$FAKE_TF_DIR"
@@ -47,5 +51,31 @@ describe("tofu apply and the abort signal", () => {
     controller.abort();
     await expect(applying).rejects.toThrow("tofu apply failed (interrupted)");
     expect(await readFile(join(dir, "state-written"), "utf8")).toBe("resources created so far\n");
+  });
+
+  it("a kubeconfig the module outputs is told to onSecret before it is used", async () => {
+    const { dir, bin, moduleDir } = await fakeTofuWorkspace("meshbench-tf-secret-");
+    const fake = await startFakeKube({ readyAfterMs: 10 });
+    try {
+      await writeFile(join(dir, "state.json"), JSON.stringify({ version: 4, resources: [] }));
+      await writeFile(
+        join(dir, "outputs.json"),
+        JSON.stringify({ kubeconfig: { value: fake.kubeconfig, type: "string", sensitive: true } }),
+      );
+      const told: [string, string][] = [];
+      const provider = terraformProvider({
+        module: moduleDir,
+        stateDir: join(dir, "state"),
+        runId: "mb-secret",
+        binary: join(bin, "tofu"),
+        env: { PATH: `${bin}:/usr/bin:/bin`, FAKE_TF_DIR: dir, HOME: dir },
+        onSecret: (value, kind) => told.push([kind, value]),
+      });
+      await provider.create();
+      expect(told).toEqual([["kubeconfig", fake.kubeconfig]]);
+      await provider.destroy();
+    } finally {
+      await fake.close();
+    }
   });
 });
