@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { resultsArtifactName, uploadArtifact } from "../github/artifacts.ts";
 import type { RunContext } from "../github/context.ts";
 import { info, warning } from "../github/runtime.ts";
-import { saveTeardownState } from "../github/secrets.ts";
+import { maskKubeconfig, maskSecret, saveTeardownState } from "../github/secrets.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { toolCacheDownload } from "../github/tools.ts";
 import type { ClusterOverride } from "../run/platforms.ts";
@@ -54,6 +54,9 @@ function clusterFor(
           ...(inputs.terraformVars ? { vars: inputs.terraformVars } : {}),
           // Recorded before anything is created: post destroys it even after a cancelled main.
           onStateDir: (dir) => saveTeardownState({ terraformStateDir: dir }),
+          // The module's kubeconfig or SSH key: masked before anything can print them.
+          onSecret: (value, kind) =>
+            kind === "kubeconfig" ? maskKubeconfig(value) : maskSecret(value),
         },
       };
   }

@@ -7,6 +7,7 @@ import { renderMarkdown } from "../report/markdown.ts";
 import { regressions } from "../stats/compare.ts";
 import { EXIT_REGRESSION } from "./exit.ts";
 import { gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
+import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
 export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's results against a baseline's
@@ -54,7 +55,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const gate = await gateFlag(values.thresholds);
   const analysis = await analyze([candidateDir], baselineDir, gate, values.force ?? false);
   const comparison = analysis.comparison!;
-  for (const problem of analysis.problems) process.stderr.write(`meshbench: ${problem}\n`);
+  for (const problem of analysis.problems)
+    process.stderr.write(`meshbench: ${printable(problem)}\n`);
   if (comparison.meshes.length === 0) {
     const why = [
       ...comparison.refused.map(
@@ -62,7 +64,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
           `${r.scenario}: ${r.label} vs ${r.baselineLabel}: not comparable (${r.differences.join("; ")})`,
       ),
       ...comparison.unmatched,
-    ];
+    ].map(printable);
     throw new UsageError(
       `compare: nothing to compare between ${baselineDir} and ${candidateDir}` +
         (why.length > 0 ? `:\n  ${why.join("\n  ")}` : "") +
@@ -82,9 +84,13 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const regressed = regressions(comparison);
   if (regressed.length > 0 && values["fail-on-regression"]) {
     process.stderr.write(
-      `meshbench: regressed: ${regressed
-        .map((r) => `${r.mesh.scenario} / ${r.mesh.label}: ${r.metric.metric} (${r.metric.reason})`)
-        .join("; ")}\n`,
+      `meshbench: regressed: ${printable(
+        regressed
+          .map(
+            (r) => `${r.mesh.scenario} / ${r.mesh.label}: ${r.metric.metric} (${r.metric.reason})`,
+          )
+          .join("; "),
+      )}\n`,
     );
     return EXIT_REGRESSION;
   }

@@ -5,6 +5,7 @@ import { generateReport } from "../report/generate.ts";
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
 import { regressions } from "../stats/compare.ts";
 import { gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
+import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
 export const REPORT_HELP = `meshbench report — tables, charts and verdicts from results directories
@@ -70,7 +71,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
     shortUrls: values["short-urls"] ?? false,
     force: values.force ?? false,
   });
-  for (const problem of outcome.problems) process.stderr.write(`meshbench: ${problem}\n`);
+  for (const problem of outcome.problems)
+    process.stderr.write(`meshbench: ${printable(problem)}\n`);
   const runs = outcome.scenarios.reduce(
     (n, s) => n + s.meshes.reduce((k, m) => k + m.runs.length, 0),
     0,
@@ -82,7 +84,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     lines.push(
       regressed.length === 0
         ? "No regression against the baseline."
-        : `Regressed: ${regressed.map((r) => `${r.mesh.label} ${r.metric.metric}`).join(", ")}`,
+        : `Regressed: ${printable(regressed.map((r) => `${r.mesh.label} ${r.metric.metric}`).join(", "))}`,
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -6,6 +6,7 @@ import { clusterOf, OverrideError, PlatformUnavailable } from "../run/platforms.
 import { runScenario, type ScenarioRun } from "../run/scenario-run.ts";
 import { formatPlan } from "../scenario/format.ts";
 import { clusterPlanText } from "./cluster-plan.ts";
+import { printable } from "./printable.ts";
 import { numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const EXIT_RUNS_FAILED = 4;
@@ -131,7 +132,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const { report, outcomes, plan } = result;
   if (!report) return 0; // --dry-run
-  for (const problem of report.problems) say(`meshbench: ${problem}`);
+  for (const problem of report.problems) say(`meshbench: ${printable(problem)}`);
   process.stdout.write(formatOutcomes(outcomes, plan.skipped));
   process.stdout.write(
     `\nReport: ${report.files.markdown}\n        ${report.files.html}\n        ${report.files.summary}\n`,

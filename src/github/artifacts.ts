@@ -12,7 +12,7 @@ import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
 import { type RunContext, resultsRunId } from "./context.ts";
-import { type ExtractLimits, extractZip, UnsafeArchiveError } from "./safe-zip.ts";
+import { type ExtractLimits, extractEntries, listZip, UnsafeArchiveError } from "./safe-zip.ts";
 
 export interface DownloadLimits extends ExtractLimits {
   /** Size of one artifact's zip as listed and as downloaded. */
@@ -21,6 +21,9 @@ export interface DownloadLimits extends ExtractLimits {
   maxArtifacts: number;
   /** All the zips taken from one run together, as listed and as downloaded. */
   maxTotalBytes: number;
+  /** All the artifacts of one run together, once extracted: bytes and entries. */
+  maxTotalExtractedBytes: number;
+  maxTotalEntries: number;
 }
 
 const MiB = 1024 * 1024;
@@ -30,13 +33,19 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
   maxEntries: 20_000,
   maxArtifacts: 500,
   maxTotalBytes: 2048 * MiB,
+  maxTotalExtractedBytes: 2048 * MiB,
+  maxTotalEntries: 100_000,
 };
 
-/** The results of one run are more than the download takes in all (limits.maxTotalBytes). */
+/** The results of one run are more than the download takes in all (the limits' totals). */
 export class DownloadCapError extends Error {
-  constructor(bytes: number, cap: number, what: string) {
+  constructor(amount: number, cap: number, what: string, unit: "bytes" | "entries" = "bytes") {
+    const capText =
+      unit === "entries"
+        ? `${cap}-entry`
+        : `${formatBytes(cap)}${formatBytes(cap).endsWith("-byte") ? "" : ` (${cap}-byte)`}`;
     super(
-      `${what} add up to ${bytes} bytes, over the ${formatBytes(cap)}${formatBytes(cap).endsWith("-byte") ? "" : ` (${cap}-byte)`} total that one report downloads: ` +
+      `${what} add up to ${amount} ${unit}, over the ${capText} total that one report downloads: ` +
         "a results artifact holds run.json and .hlog files, usually a few MiB; check that results-dir holds only meshbench results, or split the scenario",
     );
     this.name = "DownloadCapError";
@@ -265,8 +274,9 @@ export async function downloadArtifacts(options: DownloadOptions): Promise<Downl
   await mkdir(options.into, { recursive: true });
   const artifacts: DownloadedArtifact[] = [];
   let downloaded = 0;
+  const extracted = { bytes: 0, entries: 0, source };
   for (const a of wanted) {
-    const reason = await downloadOne(client, a, options.into, limits, from).then(
+    const reason = await downloadOne(client, a, options.into, limits, from, extracted).then(
       (got) => {
         artifacts.push(got);
         downloaded += got.zipBytes;
@@ -296,6 +306,8 @@ async function downloadOne(
   into: string,
   limits: DownloadLimits,
   from: OtherRun | undefined,
+  /** What the artifacts before this one extracted (added to once this one is admitted). */
+  extracted: { bytes: number; entries: number; source: string },
 ): Promise<DownloadedArtifact> {
   // The name comes from the other run's uploader: it becomes a directory, so it must be one segment.
   if (!a.name || a.name === "." || a.name === ".." || /[\\/\0]/.test(a.name)) {
@@ -332,12 +344,20 @@ async function downloadOne(
       throw new RefusedArtifact(`its ${size} bytes exceed the ${limits.maxZipBytes}-byte limit`);
     const dir = join(into, a.name);
     if (await lstat(dir).catch(() => undefined)) throw new RefusedArtifact(`${dir} already exists`);
-    const files = await extractZip(await readFile(zipPath), dir, limits).catch(
-      async (error: unknown) => {
-        await rm(dir, { recursive: true, force: true });
-        throw error;
-      },
-    );
+    const zip = await readFile(zipPath);
+    const entries = listZip(zip, limits);
+    // The budget across all artifacts, from the sizes listed (extraction holds each entry
+    // to its listed size): like the download total, more fails the step.
+    const bytes = extracted.bytes + entries.reduce((sum, e) => sum + e.size, 0);
+    const count = extracted.entries + entries.length;
+    const what = `${extracted.source} (extracted)`;
+    if (bytes > limits.maxTotalExtractedBytes)
+      throw new DownloadCapError(bytes, limits.maxTotalExtractedBytes, what);
+    if (count > limits.maxTotalEntries)
+      throw new DownloadCapError(count, limits.maxTotalEntries, what, "entries");
+    const files = await extractEntries(zip, entries, dir);
+    extracted.bytes = bytes;
+    extracted.entries = count;
     return { id: a.id, name: a.name, zipBytes: size, dir, files };
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -17,3 +17,18 @@ export function takeSecretInput(name: string, mask: (value: string) => void): st
   delete process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
   return value;
 }
+
+/** The inputs that hold secrets, with how each is masked. */
+const SECRET_INPUTS = ["github-token", "kubeconfig", "ssh-private-key"] as const;
+
+/**
+ * For a step that reads no input (post): masks the secret inputs, then removes every
+ * INPUT_* variable, so that the programs it starts (tofu and its providers, kind,
+ * kubectl) inherit none of them.
+ */
+export function scrubInputs(
+  mask: Record<(typeof SECRET_INPUTS)[number], (value: string) => void>,
+): void {
+  for (const name of SECRET_INPUTS) takeSecretInput(name, mask[name]);
+  for (const key of Object.keys(process.env)) if (key.startsWith("INPUT_")) delete process.env[key];
+}

@@ -1,12 +1,17 @@
 // Extracting a downloaded artifact, which is untrusted data (a fork's PR wrote it): the
-// whole archive is checked before a byte is written — sizes against limits (no zip bombs:
-// inflation is capped at the declared size), names against path traversal (no absolute
-// paths, no "..", no backslashes or drive letters), no symlinks, no encryption, no zip64,
-// each CRC verified — and any problem refuses the archive whole. Nothing is ever executed;
-// the result readers schema-validate the files afterwards.
-import { mkdir, open } from "node:fs/promises";
+// whole listing is checked before a byte is written — sizes against limits, names against
+// path traversal (no absolute paths, no "..", no backslashes or drive letters), no file
+// that is also a directory, no symlinks, no encryption, no zip64. Entries are then
+// streamed to disk one at a time (never held whole in memory: 1 MiB of zip can inflate to
+// 1 GiB), each inflated no further than its declared size and CRC-checked as it goes; any
+// problem refuses the archive whole and removes what was written. Nothing is ever
+// executed; the result readers schema-validate the files afterwards.
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { crc32, inflateRawSync } from "node:zlib";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { crc32, createInflateRaw } from "node:zlib";
 
 export interface ExtractLimits {
   /** Sum of the files' uncompressed sizes. */
@@ -21,7 +26,7 @@ export class UnsafeArchiveError extends Error {
   }
 }
 
-interface Entry {
+export interface Entry {
   name: string;
   method: number;
   crc: number;
@@ -60,6 +65,8 @@ export function listZip(zip: Buffer, limits: ExtractLimits): Entry[] {
 
   const entries: Entry[] = [];
   const seen = new Set<string>();
+  const files = new Set<string>();
+  const parents = new Set<string>();
   let total = 0;
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
@@ -90,6 +97,14 @@ export function listZip(zip: Buffer, limits: ExtractLimits): Entry[] {
     const key = name.replace(/\/$/, "");
     if (seen.has(key)) fail(`${name}: appears twice`);
     seen.add(key);
+    // A file `a` and an entry `a/b` (in either order) cannot both be written.
+    if (!name.endsWith("/") && parents.has(key)) fail(`${name}: is a file and a directory`);
+    for (let i = key.indexOf("/"); i >= 0; i = key.indexOf("/", i + 1)) {
+      const parent = key.slice(0, i);
+      if (files.has(parent)) fail(`${name}: is inside "${parent}", which is a file`);
+      parents.add(parent);
+    }
+    if (!name.endsWith("/")) files.add(key);
     total += size;
     if (total > limits.maxExtractedBytes) {
       fail(`more than ${limits.maxExtractedBytes} bytes once extracted (the limit)`);
@@ -120,8 +135,8 @@ function checkName(name: string, fail: (m: string) => never): void {
   }
 }
 
-/** The bytes of `entry`, inflated no further than its declared size, CRC-checked. */
-function entryData(zip: Buffer, e: Entry): Buffer {
+/** The stored (maybe compressed) bytes of `e`, after checking its local header. */
+function storedData(zip: Buffer, e: Entry): Buffer {
   const p = e.localOffset;
   if (p + 30 > zip.length || zip.readUInt32LE(p) !== LOCAL) {
     throw new UnsafeArchiveError(`${e.name}: local header missing`);
@@ -134,47 +149,80 @@ function entryData(zip: Buffer, e: Entry): Buffer {
   const start = p + 30 + nameLen + extraLen;
   if (start + e.compressedSize > zip.length)
     throw new UnsafeArchiveError(`${e.name}: data out of bounds`);
-  const raw = zip.subarray(start, start + e.compressedSize);
-  let data: Buffer;
+  return zip.subarray(start, start + e.compressedSize);
+}
+
+/** Streams `e` into the new file `target`, inflating no further than its declared size, CRC-checked. */
+async function writeEntry(zip: Buffer, e: Entry, target: string): Promise<void> {
+  let written = 0;
+  let crc = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      written += chunk.length;
+      if (written > e.size) {
+        done(
+          new UnsafeArchiveError(`${e.name}: inflates to more than its declared ${e.size} bytes`),
+        );
+        return;
+      }
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+  });
+  const source = Readable.from([storedData(zip, e)]);
+  const file = createWriteStream(target, { flags: "wx", mode: 0o644 });
   try {
-    data = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
-  } catch {
-    throw new UnsafeArchiveError(
-      `${e.name}: inflates to more than its declared ${e.size} bytes, or is corrupt`,
-    );
+    if (e.method === 0) await pipeline(source, check, file);
+    else await pipeline(source, createInflateRaw(), check, file);
+  } catch (error) {
+    if (error instanceof UnsafeArchiveError) throw error;
+    const code = (error as { code?: string }).code;
+    // Only zlib's own errors mean a corrupt entry; a full disk is not the archive's fault.
+    if (code?.startsWith("Z_")) throw new UnsafeArchiveError(`${e.name}: corrupt deflate data`);
+    if (code === "EEXIST" || code === "ENOTDIR" || code === "EISDIR")
+      throw new UnsafeArchiveError(`${e.name}: cannot be written there (${code})`);
+    throw error;
   }
-  if (data.length !== e.size)
+  if (written !== e.size)
     throw new UnsafeArchiveError(`${e.name}: size differs from the declared ${e.size}`);
-  if (crc32(data) !== e.crc) throw new UnsafeArchiveError(`${e.name}: CRC mismatch`);
-  return data;
+  if (crc !== e.crc) throw new UnsafeArchiveError(`${e.name}: CRC mismatch`);
 }
 
 /**
- * Extracts `zip` into `dest` (which must be new or empty) and returns the relative paths
- * written. Every entry is checked and inflated first; files are created exclusively.
+ * Writes the listed `entries` of `zip` into `dest` (which must be new or empty) and returns
+ * the relative paths of the files. Files are created exclusively; on any failure `dest` is
+ * removed, so a refused archive leaves nothing.
  */
+export async function extractEntries(
+  zip: Buffer,
+  entries: readonly Entry[],
+  dest: string,
+): Promise<string[]> {
+  const root = resolve(dest);
+  await mkdir(root, { recursive: true });
+  try {
+    for (const e of entries.filter((x) => x.isDirectory))
+      await mkdir(inside(root, e.name), { recursive: true });
+    const files = entries.filter((e) => !e.isDirectory);
+    for (const e of files) {
+      const target = inside(root, e.name);
+      await mkdir(dirname(target), { recursive: true });
+      await writeEntry(zip, e, target);
+    }
+    return files.map((e) => e.name);
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Lists (checking everything listZip checks) and extracts `zip` into `dest`. */
 export async function extractZip(
   zip: Buffer,
   dest: string,
   limits: ExtractLimits,
 ): Promise<string[]> {
-  const entries = listZip(zip, limits);
-  const files = entries.filter((e) => !e.isDirectory).map((e) => ({ e, data: entryData(zip, e) }));
-  const root = resolve(dest);
-  await mkdir(root, { recursive: true });
-  for (const e of entries.filter((x) => x.isDirectory))
-    await mkdir(inside(root, e.name), { recursive: true });
-  for (const { e, data } of files) {
-    const target = inside(root, e.name);
-    await mkdir(dirname(target), { recursive: true });
-    const handle = await open(target, "wx", 0o644);
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
-  }
-  return files.map(({ e }) => e.name);
+  return extractEntries(zip, listZip(zip, limits), dest);
 }
 
 /** `root/name`, asserted to stay inside root (names were checked; this is the belt to those braces). */

@@ -2,12 +2,10 @@
 // 3 significant digits (DESIGN.md, "HDR histograms, lossless"). Histograms are added,
 // never averaged; percentiles are read off the (merged) histogram.
 import * as hdr from "hdr-histogram-js";
+import { addEncodedHistogram } from "./add-encoded.ts";
+import { HIGHEST_TRACKABLE_US, type Histogram, SIGNIFICANT_DIGITS } from "./layout.ts";
 
-export type Histogram = hdr.Histogram;
-
-/** 1 hour in microseconds: the highest latency a histogram tracks. */
-export const HIGHEST_TRACKABLE_US = 3_600_000_000;
-export const SIGNIFICANT_DIGITS = 3;
+export { HIGHEST_TRACKABLE_US, type Histogram, SIGNIFICANT_DIGITS };
 
 /** The percentiles every meshbench report shows (DESIGN.md). */
 export const PERCENTILES = [50, 75, 90, 99, 99.9, 99.99, 99.999, 100] as const;
@@ -42,12 +40,13 @@ export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
+/**
+ * Decodes into our standard range (so that it can be added to and add other histograms).
+ * Throws on an encoding that is not meshbench's layout or inflates too far (add-encoded.ts).
+ */
 export function decodeHistogram(base64: string): Histogram {
-  const decoded = hdr.decodeFromCompressedBase64(base64, 64);
-  // Decoding sizes the histogram to what it holds; re-home it into our standard range
-  // so that it can be added to and add other histograms of any content.
   const histogram = createHistogram();
-  histogram.add(decoded);
+  addEncodedHistogram(histogram, base64);
   return histogram;
 }
 

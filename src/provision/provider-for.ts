@@ -19,6 +19,8 @@ export interface TerraformProviderInputs {
   vars?: Record<string, string | number | boolean>;
   /** Told the state directory before anything is created (the Action saves it for post). */
   onStateDir?: (dir: string) => void;
+  /** Told each secret the module outputs, before it is used (the Action masks them). */
+  onSecret?: (value: string, kind: "kubeconfig" | "ssh-private-key") => void;
 }
 
 export interface ProviderInputs {
@@ -57,6 +59,7 @@ export function providerFor(cluster: ClusterSpec, options: ProviderInputs = {}):
       ...(p.binary ? { binary: p.binary } : {}),
       ...(options.tools ? { k3s: { tools: options.tools } } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.terraform?.onSecret ? { onSecret: options.terraform.onSecret } : {}),
     });
   }
   if (p.kind === "kind")

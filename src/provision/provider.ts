@@ -28,7 +28,8 @@ export interface ClusterInfo {
 
 export interface Provider {
   readonly kind: string;
-  create(): Promise<ClusterInfo>;
+  /** `signal` stops the creation (what was made is still recorded, for destroy()). */
+  create(signal?: AbortSignal): Promise<ClusterInfo>;
   destroy(): Promise<void>;
   describeNodes(): Promise<NodeSummary[]>;
   /**

@@ -36,6 +36,7 @@ import {
   signed,
   UNIT_HEADER,
 } from "./format.ts";
+import { andMore, capListed } from "./limits.ts";
 
 export type Align = "l" | "r" | "c";
 
@@ -527,7 +528,14 @@ function eventSections(s: ScenarioSummary): Section[] {
         {
           kind: "table",
           header: ["Mesh", "run", "at (m:ss after start)", "event", "container", "detail"],
-          rows: events,
+          rows: capListed(events, (left) => [
+            `… and ${left} more (in the run.json files)`,
+            "",
+            "",
+            "",
+            "",
+            "",
+          ]),
           align: ["l", "r", "r", "l", "l", "l"],
         },
       ],
@@ -807,7 +815,7 @@ export function buildReport(input: ReportInput): Section[] {
   if (input.problems.length > 0) {
     sections.push({
       heading: { level: 3, text: "Files that could not be used" },
-      blocks: [{ kind: "list", items: input.problems }],
+      blocks: [{ kind: "list", items: capListed(input.problems, andMore) }],
       essential: false,
       priority: 1,
       truncatable: true,

@@ -27,6 +27,8 @@ export function defuseMarkdown(text: string): string {
       .replace(/\b(www)\./gi, `$1${ZWJ}.`)
       // #123 references to issues and pull requests (they notify the referenced thread).
       .replace(/#(?=\d)/g, `#${ZWJ}`)
+      // GH-123, GitHub's other form of the same reference.
+      .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
       // One line: a newline could end a list item or a table row and start anything.
       .replace(/\r?\n|\r/g, " ")
   );

@@ -2,11 +2,15 @@
 // its results (run.json embeds it; reports read it). Field names are fixed by issue #2;
 // additions are fine, renames are a new major version.
 import { z } from "zod";
+import { MAX_HISTOGRAM_CHARS, MAX_NAME_CHARS, MAX_URLS } from "./caps.ts";
 import { LOADGEN_SCHEMA } from "./loadgen-version.ts";
 
 export { LOADGEN_SCHEMA };
 
 const count = z.number().int().nonnegative();
+// Bounded (caps.ts): loadgen results reach reports inside untrusted run files.
+const name = z.string().max(MAX_NAME_CHARS);
+const histogram = z.string().max(MAX_HISTOGRAM_CHARS);
 
 export const latencySpectrumSchema = z.object({
   p50: z.number().nonnegative(),
@@ -42,12 +46,12 @@ export const pathResultSchema = z.object({
   errors: errorCountsSchema,
   latencyUs: latencySpectrumSchema,
   /** This URL's latency histogram (compressed base64), so pods merge exactly. */
-  histogram: z.string(),
+  histogram,
 });
 
 export const loadgenResultSchema = z.object({
   schema: z.literal(LOADGEN_SCHEMA),
-  version: z.string(),
+  version: name,
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
   /** Wall-clock start of the measured period (after warm-up), ms since the epoch. */
@@ -58,7 +62,7 @@ export const loadgenResultSchema = z.object({
     warmupMs: z.number().int().nonnegative(),
     connections: z.number().int().positive(),
     workers: z.number().int().positive(),
-    urls: z.array(z.string()).min(1),
+    urls: z.array(name).min(1).max(MAX_URLS),
     timeoutMs: z.number().int().positive(),
     intervalMs: z.number().int().positive(),
     pacing: z.enum(["efficient", "precise"]),
@@ -79,12 +83,14 @@ export const loadgenResultSchema = z.object({
     errors: errorCountsSchema,
   }),
   latencyUs: latencySpectrumSchema,
-  histogram: z.string(),
+  histogram,
   /** Time from intended send to failure, for requests that failed (any error class). */
   errorLatencyUs: latencySpectrumSchema,
-  errorHistogram: z.string(),
+  errorHistogram: histogram,
   warmup: z.object({ requests: count, failures: count }),
-  paths: z.record(z.string(), pathResultSchema),
+  paths: z
+    .record(name, pathResultSchema)
+    .refine((paths) => Object.keys(paths).length <= MAX_URLS, `more than ${MAX_URLS} paths`),
 });
 
 export type LatencySpectrum = z.infer<typeof latencySpectrumSchema>;

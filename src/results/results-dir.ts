@@ -3,6 +3,7 @@
 // reported by path and skipped, so one bad file never costs the whole report.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { MAX_RUN_FILE_BYTES } from "./caps.ts";
 import { meshLabel } from "./mesh.ts";
 import { parseRun } from "./run-file.ts";
 import type { RunResult } from "./run-schema.ts";
@@ -72,6 +73,13 @@ export async function readResults(
     for (const path of files) {
       let text: string;
       try {
+        const { size } = await stat(path);
+        if (size > MAX_RUN_FILE_BYTES) {
+          set.problems.push(
+            `${path}: skipped unread, ${size} bytes is more than a run file may hold (${MAX_RUN_FILE_BYTES})`,
+          );
+          continue;
+        }
         text = await readFile(path, "utf8");
       } catch (error) {
         set.problems.push(`${path}: cannot read: ${(error as Error).message}`);

@@ -1,6 +1,14 @@
 // run.json: one run of one mesh in one scenario, everything a report needs in one file
 // (the compressed full histogram is inside `load`). Validated with zod on read and write.
 import { z } from "zod";
+import {
+  MAX_CONTAINERS,
+  MAX_EVENTS,
+  MAX_NAME_CHARS,
+  MAX_NODE_TYPES,
+  MAX_SAMPLES,
+  MAX_TEXT_CHARS,
+} from "./caps.ts";
 import { checkHistograms } from "./histogram-check.ts";
 import { loadgenResultSchema } from "./loadgen-schema.ts";
 import { RUN_SCHEMA } from "./run-version.ts";
@@ -16,7 +24,9 @@ export const RESOURCE_CLASSES = [
 ] as const;
 export type ResourceClass = (typeof RESOURCE_CLASSES)[number];
 
-const nonEmpty = z.string().min(1);
+// Every array and string is bounded (caps.ts): run files are untrusted data.
+const nonEmpty = z.string().min(1).max(MAX_NAME_CHARS);
+const text = z.string().max(MAX_TEXT_CHARS);
 const nonNegative = z.number().nonnegative();
 
 export const meshSchema = z.object({
@@ -51,7 +61,7 @@ export const platformSchema = z.object({
   nodes: z.object({
     count: z.number().int().nonnegative(),
     /** Machine types of the nodes (instance types, or the CPU model locally). */
-    types: z.array(nonEmpty),
+    types: z.array(nonEmpty).max(MAX_NODE_TYPES),
   }),
   kubernetesVersion: nonEmpty.optional(),
   /**
@@ -78,7 +88,7 @@ export const containerSchema = z.object({
   node: nonEmpty.optional(),
 });
 
-const column = z.array(nonNegative.nullable());
+const column = z.array(nonNegative.nullable()).max(MAX_SAMPLES);
 
 /**
  * One container's samples, aligned with `sampledAtMs`; null where the container was not
@@ -90,9 +100,9 @@ export const usageSeriesSchema = z.object({
   cpuCores: column,
   memoryBytes: column,
   /** Start of the interval each CPU figure covers, ms since the epoch. */
-  cpuFromMs: z.array(z.number().nullable()),
+  cpuFromMs: z.array(z.number().nullable()).max(MAX_SAMPLES),
   /** When the source took each reading (metrics-server's timestamp), ms since the epoch. */
-  readAtMs: z.array(z.number().nullable()),
+  readAtMs: z.array(z.number().nullable()).max(MAX_SAMPLES),
 });
 
 /**
@@ -113,11 +123,11 @@ export const classFigureSchema = z.object({
 export const resourcesSchema = z
   .object({
     intervalMs: z.number().int().positive(),
-    containers: z.array(containerSchema),
+    containers: z.array(containerSchema).max(MAX_CONTAINERS),
     /** Sample times, ms since the epoch. */
-    sampledAtMs: z.array(z.number()),
+    sampledAtMs: z.array(z.number()).max(MAX_SAMPLES),
     /** Samples per container id (every id listed in `containers`). */
-    usage: z.record(z.string(), usageSeriesSchema),
+    usage: z.record(nonEmpty, usageSeriesSchema),
     perRun: z.object({
       controlPlane: classFigureSchema,
       dataPlane: classFigureSchema,
@@ -157,7 +167,7 @@ export const eventSchema = z.object({
   kind: z.enum(["restart", "vanished", "appeared", "other"]),
   /** A container id of `resources.containers`, or a pod/namespace name. */
   container: nonEmpty,
-  detail: z.string().optional(),
+  detail: text.optional(),
   /**
    * Restarts this one observation stands for (a restart count that went up by 3 between
    * two samples is one event of 3); 1 when absent.
@@ -169,7 +179,7 @@ export const statusSchema = z.discriminatedUnion("state", [
   z.object({ state: z.literal("ok") }),
   z.object({
     state: z.literal("failed"),
-    reason: nonEmpty,
+    reason: text.min(1),
     /** The phase that failed: prepare, install, deploy, load, collect, cleanup. */
     phase: nonEmpty.optional(),
   }),
@@ -189,7 +199,7 @@ export const runSchema = z
     load: loadgenResultSchema.nullable(),
     /** Null when resources were not sampled (the report says so). */
     resources: resourcesSchema.nullable(),
-    events: z.array(eventSchema),
+    events: z.array(eventSchema).max(MAX_EVENTS),
     status: statusSchema,
   })
   .refine((run) => run.status.state !== "ok" || run.load !== null, {

@@ -84,6 +84,8 @@ export async function openPlatform(
   scenario: Scenario,
   override: ClusterOverride,
   log: (line: string) => void,
+  /** Stops creating the cluster (forwarded to `tofu apply`, which then saves its state). */
+  signal?: AbortSignal,
 ): Promise<ChosenPlatform & { close: () => Promise<void> }> {
   const cluster = clusterOf(scenario, override);
   if (scenario.platform === "local" || !cluster) {
@@ -106,7 +108,7 @@ export async function openPlatform(
   const close = async () => {
     await platform.close?.();
   };
-  const info = await openOrTearDown(platform, close, log);
+  const info = await openOrTearDown(platform, close, log, signal);
   return { platform, info, close };
 }
 
@@ -117,12 +119,15 @@ export async function openPlatform(
  * how to destroy them.
  */
 export async function openOrTearDown(
-  platform: { open: (log?: (line: string) => void) => Promise<PlatformInfo> },
+  platform: {
+    open: (log?: (line: string) => void, signal?: AbortSignal) => Promise<PlatformInfo>;
+  },
   close: () => Promise<void>,
   log?: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<PlatformInfo> {
   try {
-    return await platform.open(log);
+    return await platform.open(log, signal);
   } catch (error) {
     const reason = `the cluster is not usable: ${(error as Error).message}`;
     try {

@@ -61,7 +61,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     return { scenario, plan, scenarioDir, outcomes: [], report: null, teardownError: null };
 
   const log = options.progress ?? (() => {});
-  const chosen = await openPlatform(scenario, options.cluster ?? {}, log);
+  const chosen = await openPlatform(scenario, options.cluster ?? {}, log, options.signal);
   let outcomes: RunOutcome[];
   let teardownError: string | null = null;
   try {

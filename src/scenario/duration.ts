@@ -2,10 +2,13 @@
 // (and combinations such as 1m30s). Shared by the CLI, scenarios and the Action.
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** The longest duration: a Node timer set beyond 2³¹−1 ms fires at once instead. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 
 /** Parses a duration into milliseconds; returns an error message when it is not one. */
-export function parseDuration(text: string): number | { error: string } {
+export function parseDuration(text: string): number | { error: string; tooLong?: true } {
   const input = text.trim();
   const help = `"${text}" is not a duration: write a number with a unit, e.g. 500ms, 30s, 5m, 1h or 1m30s`;
   if (input === "") return { error: help };
@@ -16,6 +19,12 @@ export function parseDuration(text: string): number | { error: string } {
     const match = PART.exec(input);
     if (!match || match.index !== at) return { error: help };
     total += Number(match[1]) * UNIT_MS[match[2]!]!;
+  }
+  if (total > MAX_DURATION_MS) {
+    return {
+      error: `"${text}" is longer than ${MAX_DURATION_MS} ms (about 24.8 days), the longest meshbench can wait for`,
+      tooLong: true,
+    };
   }
   return Math.round(total);
 }

@@ -38,7 +38,8 @@ export function duration({ allowZero = false } = {}) {
     }
     const ms = parseDuration(value);
     if (typeof ms !== "number") {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not a duration` });
+      const message = ms.tooLong ? ms.error : `"${value}" is not a duration`;
+      ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     }
     if (ms === 0 && !allowZero) {

@@ -1,7 +1,19 @@
 // A YAML file parsed so that every value keeps where it came from: errors found later
 // (by the schema, or when a mesh name is resolved) can name the file, line and column.
-import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  visit,
+} from "yaml";
 import { ConfigError } from "./problems.ts";
+
+/** Aliases expanded per file: plenty for sharing settings, far too few for a bomb. */
+const MAX_ALIAS_COUNT = 100;
 
 export type Path = readonly PropertyKey[];
 
@@ -72,9 +84,28 @@ export function readYamlSource(file: string, text: string): YamlSource {
   const position = (offset: number | undefined): Position =>
     offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset);
 
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? null;
+  } catch (error) {
+    // An alias bomb (aliases of aliases, expanding exponentially) or an alias without its
+    // anchor: a file problem, named where the first alias is, not an internal error.
+    let offset: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const { line, col } = position(offset);
+    throw new ConfigError([
+      { file, line, col, message: `not valid YAML: ${(error as Error).message}` },
+    ]);
+  }
+
   return {
     file,
-    value: doc.toJS({ maxAliasCount: 100 }) ?? null,
+    value,
     at: (path) => position(walk(root, path).node?.range?.[0]),
     keyAt: (path) => {
       const found = walk(root, path);

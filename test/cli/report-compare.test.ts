@@ -127,6 +127,21 @@ describe("meshbench report", () => {
     );
   });
 
+  it("prints untrusted text on one line, so that it cannot issue a workflow command", async () => {
+    const hostile = await mkdtemp(join(tmpdir(), "meshbench-cli-hostile-"));
+    const evil = join(hostile, "x\n::error::pwned\u001b[31m\r::add-mask::y");
+    await mkdir(evil, { recursive: true });
+    await writeFile(join(evil, "run.json"), "{");
+    const got = await meshbench(["report", hostile, "--chart-host", "none"]);
+    expect(got.code).toBe(0);
+    const lines = got.stderr.split("\n");
+    expect(lines.filter((l) => l.startsWith("::"))).toEqual([]);
+    expect(["\u001b", "\r"].filter((c) => got.stderr.includes(c))).toEqual([]);
+    expect(got.stderr).toContain(
+      `meshbench: ${hostile}/x\\n::error::pwned\\u001b[31m\\r::add-mask::y/run.json: damaged, not valid JSON`,
+    );
+  });
+
   it("writes summary.json with the figures and verdicts", async () => {
     const summary = JSON.parse(await readFile(join(out(), "summary.json"), "utf8"));
     expect(summary.schema).toBe("meshbench/summary/v1");

@@ -217,6 +217,15 @@ describe.each(MODULES)("examples/bare-metal/%s", (module) => {
   });
 });
 
+describe("examples/bare-metal/aws-metal", () => {
+  it("requires allowed_cidrs: SSH and the API are never open to the world by default", async () => {
+    const hcl = await parsed("aws-metal");
+    const v = hcl.variable?.allowed_cidrs?.[0] as { default?: unknown } | undefined;
+    expect(v).toBeDefined();
+    expect(v).not.toHaveProperty("default");
+  });
+});
+
 describe("the checks above are live", () => {
   it("a network inside k3s's pod network is found, a route to anywhere is not a network", async () => {
     const hcl = (await parseHcl(

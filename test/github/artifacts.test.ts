@@ -14,6 +14,7 @@ import {
 import { captureStdout, runnerFiles, stubEnv } from "../helpers/github-env.ts";
 
 type Artifacts = typeof import("../../src/github/artifacts.ts");
+type DownloadLimits = import("../../src/github/artifacts.ts").DownloadLimits;
 type Client = typeof import("../../src/github/client.ts");
 type Context = typeof import("../../src/github/context.ts");
 
@@ -355,6 +356,68 @@ describe("artifacts", () => {
           `^the artifacts of run ${liar.id} \\(as downloaded\\) add up to \\d+ bytes, over the 6000-byte total`,
         ),
       );
+    });
+
+    it("skips, with a message, an artifact with a file `a` and an entry `a/b`", async () => {
+      const clash = fake.state.addRun({ event: "pull_request" });
+      fake.state.addArtifact(
+        clash.id,
+        "meshbench-smoke-clash",
+        zip([
+          { name: "a", data: "x" },
+          { name: "a/b", data: "y" },
+        ]),
+      );
+      fake.state.addArtifact(
+        clash.id,
+        "meshbench-smoke-fine",
+        zip([{ name: "smoke/bare/r1/run.json", data: "{}" }]),
+      );
+      const got = await quiet(() =>
+        lib.downloadArtifacts({
+          into: join(work, "clash"),
+          from: { ...from(), runId: clash.id },
+          select: () => true,
+        }),
+      );
+      expect(got.artifacts.map((a) => a.name)).toEqual(["meshbench-smoke-fine"]);
+      expect(got.refused).toEqual([
+        { name: "meshbench-smoke-clash", reason: 'a/b: is inside "a", which is a file' },
+      ]);
+    });
+
+    it("holds all the artifacts of a run to one extracted-bytes and one entries budget", async () => {
+      const many = fake.state.addRun({ event: "pull_request" });
+      for (const mesh of ["bare", "istio", "linkerd"]) {
+        fake.state.addArtifact(
+          many.id,
+          `meshbench-smoke-${mesh}`,
+          zip([
+            { name: `${mesh}/r1/latency.hlog`, data: Buffer.alloc(40_000), deflate: true },
+            { name: `${mesh}/r1/run.json`, data: "{}" },
+          ]),
+        );
+      }
+      const download = (limits: Partial<DownloadLimits>, into: string) =>
+        quiet(() =>
+          lib.downloadArtifacts({
+            into: join(work, into),
+            from: { ...from(), runId: many.id },
+            select: () => true,
+            limits,
+          }),
+        );
+      // Each artifact is within the per-archive limits; together they are not.
+      await expect(download({ maxTotalExtractedBytes: 100_000 }, "budget-bytes")).rejects.toThrow(
+        new RegExp(
+          `^the artifacts of run ${many.id} \\(extracted\\) add up to 120006 bytes, over the 100000-byte total`,
+        ),
+      );
+      await expect(download({ maxTotalEntries: 5 }, "budget-entries")).rejects.toThrow(
+        `the artifacts of run ${many.id} (extracted) add up to 6 entries, over the 5-entry total`,
+      );
+      const fits = await download({ maxTotalExtractedBytes: 120_006, maxTotalEntries: 6 }, "fits");
+      expect(fits.artifacts).toHaveLength(3);
     });
 
     it("explains a token without actions: read", async () => {

@@ -1,11 +1,14 @@
 // Untrusted archives: every check of safe-zip.ts, on archives built byte by byte.
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { extractZip, listZip, UnsafeArchiveError } from "../../src/github/safe-zip.ts";
 import { zip } from "../helpers/fake-github/zip.ts";
 
+const exec = promisify(execFile);
 const limits = { maxExtractedBytes: 1_000_000, maxEntries: 100 };
 
 describe("safe zip extraction", () => {
@@ -61,6 +64,62 @@ describe("safe zip extraction", () => {
     const at = 30 + "c.json".length; // the first data byte, flipped
     corrupt[at] = corrupt[at]! ^ 0xff;
     await expect(extractZip(corrupt, dest, limits)).rejects.toThrow(/CRC mismatch/);
+  });
+
+  it("refuses a file that is also a directory, in either order, as unsafe (not a crash)", async () => {
+    expect(() =>
+      listZip(
+        zip([
+          { name: "a", data: "x" },
+          { name: "a/b", data: "y" },
+        ]),
+        limits,
+      ),
+    ).toThrow(new UnsafeArchiveError('a/b: is inside "a", which is a file'));
+    expect(() =>
+      listZip(
+        zip([
+          { name: "a/b", data: "y" },
+          { name: "a", data: "x" },
+        ]),
+        limits,
+      ),
+    ).toThrow(new UnsafeArchiveError("a: is a file and a directory"));
+    const dest = join(await mkdtemp(join(tmpdir(), "zip-")), "out");
+    await expect(
+      extractZip(
+        zip([
+          { name: "a", data: "x" },
+          { name: "a/b/c", data: "y" },
+        ]),
+        dest,
+        limits,
+      ),
+    ).rejects.toThrow(UnsafeArchiveError);
+  });
+
+  it("streams entries to disk instead of holding them in memory", async () => {
+    // 192 MiB of zeros in a 190 kB zip, extracted by a fresh process whose peak RSS
+    // (getrusage) shows what it held: inflated whole, the peak rises by the entry's size.
+    const work = await mkdtemp(join(tmpdir(), "zip-"));
+    const size = 192 * 1024 * 1024;
+    await writeFile(
+      join(work, "a.zip"),
+      zip([{ name: "zeros.hlog", data: Buffer.alloc(size), deflate: true }]),
+    );
+    const script = `
+      import { readFileSync, statSync } from "node:fs";
+      import { extractZip } from ${JSON.stringify(resolve("src/github/safe-zip.ts"))};
+      const zip = readFileSync(${JSON.stringify(join(work, "a.zip"))});
+      const before = process.resourceUsage().maxRSS;
+      await extractZip(zip, ${JSON.stringify(join(work, "out"))}, { maxExtractedBytes: ${size}, maxEntries: 1 });
+      const written = statSync(${JSON.stringify(join(work, "out/zeros.hlog"))}).size;
+      console.log(JSON.stringify({ risenKiB: process.resourceUsage().maxRSS - before, written }));`;
+    const { stdout } = await exec(process.execPath, ["--input-type=module", "-e", script]);
+    const { risenKiB, written } = JSON.parse(stdout) as { risenKiB: number; written: number };
+    expect(written).toBe(size);
+    // Chunks are 16 kB; garbage between collections stays well under half the entry.
+    expect(risenKiB * 1024).toBeLessThan(size / 2);
   });
 
   it("refuses what is not a zip", () => {

@@ -12,6 +12,7 @@ PATH=/usr/bin:/bin
 d="$FAKE_TF_DIR"
 echo "$(basename "$0") $*" >> "$d/calls.log"
 echo "TF_DATA_DIR=$TF_DATA_DIR TF_IN_AUTOMATION=$TF_IN_AUTOMATION TF_INPUT=$TF_INPUT" >> "$d/env.log"
+env | grep '^INPUT_' >> "$d/inputs.log"
 state=""; varfile=""; cmd=""
 for a in "$@"; do
   case "$a" in

@@ -92,4 +92,29 @@ describe("dist/post.js with a terraform state directory", () => {
     // Kept for that command.
     expect((await stat(join(stateDir, "terraform.tfstate"))).isFile()).toBe(true);
   }, 30_000);
+
+  it("hands tofu no Action input, and masks the secret ones", async () => {
+    const secrets = {
+      "INPUT_GITHUB-TOKEN": "ghs_post_must_not_leak_0123456789",
+      "INPUT_SSH-PRIVATE-KEY": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n",
+      INPUT_COMMAND: "run",
+    };
+    const r = await post(secrets);
+    expect(r.code).toBe(0);
+    expect(await readFile(join(dir, "inputs.log"), "utf8")).toBe("");
+    expect(r.out).toContain("::add-mask::ghs_post_must_not_leak_0123456789");
+    expect(r.out).toContain("::add-mask::b3BlbnNzaC1rZXktdjE=");
+  }, 30_000);
+
+  it("removes the kubeconfig copy even when the destroy fails", async () => {
+    await rm(join(bin, "tofu"));
+    const kubeconfigPath = join(dir, "runner-temp", "kubeconfig-copy");
+    await writeFile(kubeconfigPath, "apiVersion: v1\nkind: Config\n", { mode: 0o600 });
+    const r = await post({
+      "STATE_meshbench-teardown": JSON.stringify({ terraformStateDir: stateDir, kubeconfigPath }),
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("meshbench could NOT destroy the cluster of run mb-post");
+    await expect(stat(kubeconfigPath)).rejects.toThrow("ENOENT");
+  }, 30_000);
 });

@@ -3,7 +3,7 @@
 // server); tools found on the PATH at the pinned version, or downloaded, checksummed and
 // cached (the download is a local stand-in: no network).
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { MANAGED_BY } from "../../src/kube/labels.ts";
 import { kindProvider } from "../../src/provision/kind.ts";
 import { kindConfig } from "../../src/provision/kind-config.ts";
 import { kubeconfigProvider } from "../../src/provision/kubeconfig.ts";
-import { KIND, resolveTool, type ToolSpec } from "../../src/tools/pinned.ts";
+import { KIND, METRICS_SERVER, resolveTool, type ToolSpec } from "../../src/tools/pinned.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { METRICS_SERVER_MANIFEST } from "../helpers/metrics-server.ts";
 
@@ -172,9 +172,58 @@ describe("tools at pinned versions", () => {
     expect(d.seen).toEqual([KIND.url(platform), KIND.checksumUrl!(platform)]);
     expect((await stat(path)).mode & 0o111).not.toBe(0);
     expect(await readFile(path, "utf8")).toBe(bytes);
-    // Second time: from the cache, no download.
+    // Second time: from the cache, checked against the published checksum fetched again
+    // (deliberately changed: the cache's own record of it could have been planted).
     expect(await resolveTool(spec, { env, download: d.download, cacheDir, platform })).toBe(path);
-    expect(d.seen).toHaveLength(2);
+    expect(d.seen).toEqual([
+      KIND.url(platform),
+      KIND.checksumUrl!(platform),
+      KIND.checksumUrl!(platform),
+    ]);
+  });
+
+  it("never uses a planted cache entry, even with a matching checksum file beside it", async () => {
+    const planted = "#!/bin/sh\necho pwned\n";
+    const plant = async (cacheDir: string) => {
+      await mkdir(join(cacheDir, "kind", "v0.29.0"), { recursive: true });
+      const path = join(cacheDir, "kind", "v0.29.0", "kind");
+      await writeFile(path, planted, { mode: 0o755 });
+      await writeFile(`${path}.sha256`, `${createHash("sha256").update(planted).digest("hex")}\n`);
+    };
+    // Checked against the published checksum, and against one pinned in code.
+    for (const s of [spec, { ...spec, sha256: { "linux-amd64": hash } }]) {
+      const cacheDir = await mkdtemp(join(dir, "planted-"));
+      await plant(cacheDir);
+      const d = downloads(files);
+      const path = await resolveTool(s, {
+        usePath: false,
+        download: d.download,
+        cacheDir,
+        platform,
+      });
+      expect(await readFile(path, "utf8")).toBe(bytes);
+      expect(d.seen).toContain(KIND.url(platform));
+    }
+    // A good cache entry with the hash pinned: no download at all.
+    const cacheDir = await mkdtemp(join(dir, "pinned-"));
+    const pinned = { ...spec, sha256: { "linux-amd64": hash } };
+    const d = downloads(files);
+    await resolveTool(pinned, { usePath: false, download: d.download, cacheDir, platform });
+    await resolveTool(pinned, { usePath: false, download: d.download, cacheDir, platform });
+    expect(d.seen).toEqual([KIND.url(platform)]);
+  });
+
+  it("pins kind's sha256 for every platform, and knows metrics-server's is not pinned", () => {
+    expect(Object.keys(KIND.sha256 ?? {}).sort()).toEqual([
+      "darwin-amd64",
+      "darwin-arm64",
+      "linux-amd64",
+      "linux-arm64",
+    ]);
+    for (const hex of Object.values(KIND.sha256!)) expect(hex).toMatch(/^[0-9a-f]{64}$/);
+    // Not pinned yet (README, "Trust model"): a cached copy is never trusted, and each
+    // download is logged as NOT VERIFIED.
+    expect(METRICS_SERVER.sha256).toBeUndefined();
   });
 
   it("refuses a download whose checksum does not match, and keeps nothing", async () => {

@@ -29,7 +29,7 @@ const ADDRESSES = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
 const OTHER_KEY =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl other";
 
-/** Stands in for get.k3s.io: records how it was run, and writes the kubeconfig a server would. */
+/** Stands in for the k3s installer: records how it was run, and writes the kubeconfig a server would. */
 function recordingInstaller(records: string, kubeconfig: string): string {
   return `#!/bin/sh
 # meshbench test installer

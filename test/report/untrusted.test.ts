@@ -27,6 +27,7 @@ describe("defusing untrusted text for Markdown", () => {
     ["&#64;octocat", `&amp;#${ZWJ}64;octocat`],
     ["visit www.evil.example", `visit www${ZWJ}.evil.example`],
     ["fixes #12", `fixes #${ZWJ}12`],
+    ["see GH-5 and gh-6", `see GH-${ZWJ}5 and gh-${ZWJ}6`],
     ["two\nlines\r\nhere", "two lines here"],
     ["\\](x)", "\\\\\\](x)"],
     // The report's own markup and ordinary names pass unchanged.
@@ -39,7 +40,7 @@ describe("defusing untrusted text for Markdown", () => {
   });
 });
 
-const EVIL_MESH = "@octocat <img src=x> [click](https://evil.example) | www.evil.example #1";
+const EVIL_MESH = "@octocat <img src=x> [click](https://evil.example) | www.evil.example #1 GH-5";
 const EVIL_VERSION = "1.0 | @admins\n# heading";
 const EVIL_SCENARIO = "smoke [x](https://evil.example) @team";
 
@@ -82,6 +83,7 @@ describe("reports of runs with hostile names", () => {
       expect(md).not.toMatch(/https?:\/\//);
       expect(md).not.toMatch(/www\./);
       expect(md).not.toMatch(/#\d/);
+      expect(md).not.toMatch(/GH-\d/i);
       // The name's newline ended nothing: no heading but the report's own.
       expect(md).not.toMatch(/^# heading/m);
     });

@@ -1,8 +1,15 @@
+import { inflateSync } from "node:zlib";
 import fc from "fast-check";
 import * as hdr from "hdr-histogram-js";
 import { describe, expect, it } from "vitest";
-import { addEncodedHistogram } from "../../src/histogram/add-encoded.ts";
-import { createHistogram, encodeHistogram, spectrum } from "../../src/histogram/hdr.ts";
+import { addEncodedHistogram, MAX_INFLATED_BYTES } from "../../src/histogram/add-encoded.ts";
+import {
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  spectrum,
+} from "../../src/histogram/hdr.ts";
+import { encodedHistogram, zipBombHistogram } from "../helpers/hostile.ts";
 
 describe("adding an encoded histogram without decoding it", () => {
   it("gives what hdr-histogram-js's decoder and add give, for any content", () => {
@@ -40,7 +47,9 @@ describe("adding an encoded histogram without decoding it", () => {
     );
   });
 
-  it("falls back to the library for other bucket layouts", () => {
+  // Deliberately changed: other layouts used to be decoded by the library, whose inflate
+  // has no limit; histograms are untrusted data and meshbench writes only its own layout.
+  it("refuses other bucket layouts, naming the range and precision", () => {
     const twoDigits = hdr.build({
       bitBucketSize: 64,
       numberOfSignificantValueDigits: 2,
@@ -48,9 +57,37 @@ describe("adding an encoded histogram without decoding it", () => {
     });
     for (let v = 1; v <= 10_000; v++) twoDigits.recordValue(v);
     const into = createHistogram();
-    addEncodedHistogram(into, hdr.encodeIntoCompressedBase64(twoDigits));
-    expect(into.totalCount).toBe(10_000);
-    expect(Math.abs(into.getValueAtPercentile(50) - 5000)).toBeLessThan(50);
+    expect(() => addEncodedHistogram(into, hdr.encodeIntoCompressedBase64(twoDigits))).toThrow(
+      "range 1..3600000000 µs with 2 significant digits is not meshbench's (1..3600000000 µs, 3 digits)",
+    );
+    const day = encodedHistogram(Buffer.from([2]), { digits: 3, lowest: 1, highest: 86_400e6 });
+    expect(() => decodeHistogram(day)).toThrow("range 1..86400000000 µs");
+    expect(into.totalCount).toBe(0);
+  });
+
+  it("stops inflating a zip bomb at its limit instead of inflating it whole", () => {
+    // 16 MiB of empty buckets in 22 kB of base64: without the limit it decodes, empty.
+    const bomb = zipBombHistogram(16 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(25_000);
+    const message = `inflates beyond ${MAX_INFLATED_BYTES} bytes, more than any histogram`;
+    expect(() => addEncodedHistogram(createHistogram(), bomb)).toThrow(message);
+    expect(() => decodeHistogram(bomb)).toThrow(message);
+  });
+
+  it("keeps the limit above the largest honest histogram (every bucket at the largest count)", () => {
+    const full = createHistogram() as unknown as hdr.JsHistogram;
+    for (let i = 0; i < full.countsArrayLength; i++) {
+      full.recordValueWithCount(full.valueFromIndex(i), 2 ** 52);
+    }
+    const inflated = inflateSync(Buffer.from(encodeHistogram(full), "base64").subarray(8));
+    expect(inflated.byteLength).toBeLessThan(MAX_INFLATED_BYTES / 4);
+    expect(decodeHistogram(encodeHistogram(full)).totalCount).toBe(full.totalCount);
+  });
+
+  it("refuses counts beyond the histogram's last bucket", () => {
+    // 23,552 empty buckets (a run, ZigZag -23552 = 47103 in LEB128), then a count of 1.
+    const beyond = encodedHistogram(Buffer.from([0xff, 0xef, 0x02, 0x02]));
+    expect(() => decodeHistogram(beyond)).toThrow("counts beyond the histogram's range");
   });
 
   it("refuses what is not an encoded histogram", () => {

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_RUN_FILE_BYTES } from "../../src/results/caps.ts";
 import { readResults } from "../../src/results/results-dir.ts";
 import { serializeRun, writeRun } from "../../src/results/run-file.ts";
 import {
@@ -107,5 +108,22 @@ describe("runs of identical clusters at several sites", () => {
     const set = await readResults([root]);
     expect(set.runs.map((r) => r.run.platform.site).sort()).toEqual(["us-east-1", "us-west-2"]);
     expect(set.problems.join("\n")).toContain("and repetition 1 at site us-west-2 as");
+  });
+});
+
+describe("a run file too large to be honest", () => {
+  it("is skipped unread and named, and the other runs are still read", async () => {
+    const root = await mkdtemp(join(tmpdir(), "meshbench-huge-"));
+    await writeRun(join(root, "smoke/bare/r1"), run("bare", 1));
+    // Sparse: as large as a hostile upload, without the disk or the time to write it.
+    await mkdir(join(root, "smoke/istio/r1"), { recursive: true });
+    const huge = join(root, "smoke/istio/r1/run.json");
+    await writeFile(huge, "");
+    await truncate(huge, MAX_RUN_FILE_BYTES + 1);
+    const set = await readResults([root]);
+    expect(set.runs.map((r) => r.run.mesh.name)).toEqual(["bare"]);
+    expect(set.problems).toEqual([
+      `${huge}: skipped unread, ${MAX_RUN_FILE_BYTES + 1} bytes is more than a run file may hold (${MAX_RUN_FILE_BYTES})`,
+    ]);
   });
 });

@@ -2,9 +2,17 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  MAX_EVENTS,
+  MAX_HISTOGRAM_CHARS,
+  MAX_NAME_CHARS,
+  MAX_TEXT_CHARS,
+  MAX_URLS,
+} from "../../src/results/caps.ts";
 import { parseRun, serializeRun, writeRun } from "../../src/results/run-file.ts";
 import { RUN_SCHEMA } from "../../src/results/run-version.ts";
 import { summarize } from "../../src/stats/summarize.ts";
+import { encodedHistogram, zipBombHistogram } from "../helpers/hostile.ts";
 import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 const V1_FIXTURE = new URL("../fixtures/runs/v1-local.run.json", import.meta.url);
@@ -86,6 +94,53 @@ describe("run.json", () => {
         `g/run.json: damaged run file: ${field}: not a compressed HdrHistogram that decodes (`,
       );
       expect(() => serializeRun(data)).toThrow(`refusing to write an invalid run.json: ${field}:`);
+    }
+  });
+
+  it("refuses a zip bomb or a foreign layout in a histogram, naming the file and field", () => {
+    const bomb = run();
+    bomb.load!.histogram = zipBombHistogram(16 * 1024 * 1024);
+    const parsed = parseRun(JSON.stringify(bomb), "fork/run.json");
+    expect(!parsed.ok && parsed.problem).toContain(
+      "fork/run.json: damaged run file: load.histogram: not a compressed HdrHistogram that decodes (inflates beyond",
+    );
+    const foreign = run();
+    foreign.load!.errorHistogram = encodedHistogram(Buffer.from([2]), {
+      digits: 5,
+      lowest: 1,
+      highest: 3_600_000_000,
+    });
+    const other = parseRun(JSON.stringify(foreign), "fork/run.json");
+    expect(!other.ok && other.problem).toContain(
+      "load.errorHistogram: not a compressed HdrHistogram that decodes (range 1..3600000000 µs with 5 significant digits is not meshbench's",
+    );
+  });
+
+  it("refuses arrays and strings past their caps, naming the field", () => {
+    const cases: [string, (r: ReturnType<typeof run>) => void][] = [
+      [
+        "events: Too big",
+        (r) => {
+          const event = { atMs: 1, kind: "other" as const, container: "c" };
+          r.events = Array.from({ length: MAX_EVENTS + 1 }, () => event);
+        },
+      ],
+      ["mesh.name: Too big", (r) => (r.mesh.name = "m".repeat(MAX_NAME_CHARS + 1))],
+      [
+        "status.reason: Too big",
+        (r) => (r.status = { state: "failed", reason: "x".repeat(MAX_TEXT_CHARS + 1) }),
+      ],
+      [
+        "load.target.urls: Too big",
+        (r) => (r.load!.target.urls = Array.from({ length: MAX_URLS + 1 }, (_, i) => `/${i}`)),
+      ],
+      ["load.histogram: Too big", (r) => (r.load!.histogram = "A".repeat(MAX_HISTOGRAM_CHARS + 1))],
+    ];
+    for (const [issue, damage] of cases) {
+      const data = run();
+      damage(data);
+      const parsed = parseRun(JSON.stringify(data), "fork/run.json");
+      expect(!parsed.ok && parsed.problem).toContain(`fork/run.json: damaged run file: ${issue}`);
     }
   });
 

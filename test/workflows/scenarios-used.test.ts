@@ -15,6 +15,7 @@ interface Step {
   with?: Record<string, string>;
 }
 interface Job {
+  "timeout-minutes"?: number;
   strategy?: { matrix?: { mesh?: string[] } };
   steps?: Step[];
 }
@@ -54,6 +55,16 @@ describe("scenarios the workflows use", () => {
         ).toContain(mesh);
       }
       expect(thresholdSpecProblems(step.with?.thresholds, root), `${file}: thresholds`).toEqual([]);
+    }
+  });
+
+  it("a job that reports is bounded in time (it reads artifacts anyone can upload)", async () => {
+    for (const { file, job, step } of await meshbenchSteps()) {
+      if (step.with?.command !== "report") continue;
+      expect(job["timeout-minutes"], `${file}: timeout-minutes of the report job`).toBeGreaterThan(
+        0,
+      );
+      expect(job["timeout-minutes"]).toBeLessThanOrEqual(60);
     }
   });
 });

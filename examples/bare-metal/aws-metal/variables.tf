@@ -43,10 +43,15 @@ variable "control_plane_type" {
   default     = "m5.2xlarge"
 }
 
+# Required, no default: SSH and the API open to the world must be a choice someone writes.
 variable "allowed_cidrs" {
   type        = list(string)
   description = "Addresses that may reach SSH (22) and the Kubernetes API (6443): where meshbench runs. GitHub-hosted runners have no fixed address; a self-hosted runner's /32 is best."
-  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = length(var.allowed_cidrs) > 0
+    error_message = "allowed_cidrs: give at least one address range, e.g. [\"203.0.113.7/32\"] (your runner's)."
+  }
 }
 
 variable "cluster_placement" {

@@ -122,9 +122,9 @@ export class KubernetesPlatform implements Platform {
   }
 
   /** Creates (kind) or adopts (kubeconfig) the cluster; what run.json says about it. */
-  async open(log = this.#options.log): Promise<PlatformInfo> {
+  async open(log = this.#options.log, signal?: AbortSignal): Promise<PlatformInfo> {
     if (this.#info) return this.#info;
-    const cluster = await this.#provider.create().catch((error: NodeJS.ErrnoException) => {
+    const cluster = await this.#provider.create(signal).catch((error: NodeJS.ErrnoException) => {
       const p = this.#options.cluster.provider;
       if (p.kind === "kubeconfig" && error.code === "ENOENT")
         throw new Error(
@@ -168,7 +168,7 @@ export class KubernetesPlatform implements Platform {
   async prepare(context: RunContext): Promise<void> {
     if (this.#run && !this.#run.cleaned)
       throw new PhaseError("prepare: the previous run was not cleaned up");
-    await this.open(context.log);
+    await this.open(context.log, context.signal);
     await this.#provider.ensureUsable?.(context.log);
     const kube = this.#kube!;
     await this.#noLeftovers(context);

@@ -2,7 +2,7 @@
 // fetched and pointed at the host's reachable address, the workers joined, every node
 // Ready and labelled, metrics-server installed, and (optionally) the workers rebooted so
 // that a benchmark starts on freshly booted machines, as the 2019 study did.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { applyUnlabelled } from "../../kube/apply.ts";
 import { connect } from "../../kube/client.ts";
@@ -15,6 +15,7 @@ import { checkHostSet, describeHost, type Host } from "./hosts.ts";
 import {
   agentArgs,
   apiUrl,
+  checkK3sInstaller,
   checkK3sVersion,
   DEFAULT_LAYOUT,
   downloadK3sInstaller,
@@ -22,6 +23,7 @@ import {
   type HostLayout,
   installK3s,
   type K3sSettings,
+  k3sInstallerUrl,
   readKubeconfig,
   remoteDir,
   rewriteKubeconfig,
@@ -72,8 +74,8 @@ export interface K3sClusterOptions {
   reboot?: boolean;
   /** Install metrics-server (default true). */
   metricsServer?: boolean;
-  /** The k3s installer's text; default: downloaded from get.k3s.io. */
-  installer?: () => Promise<string>;
+  /** Fetches the k3s installer's text from the release's tag; default: downloadK3sInstaller. */
+  installer?: (url: string) => Promise<string>;
   layout?: Partial<HostLayout>;
   /** The API server URL meshbench uses; default https://<control plane address>:6443. */
   apiServerUrl?: (controlPlane: Host) => string;
@@ -116,9 +118,12 @@ export async function buildK3sCluster(o: K3sClusterOptions): Promise<K3sCluster>
       log,
     });
 
-  const installer = await (o.installer ?? downloadK3sInstaller)();
-  log(
-    `k3s ${version}: installer sha256 ${createHash("sha256").update(installer).digest("hex").slice(0, 16)}…`,
+  const installerUrl = k3sInstallerUrl(version);
+  const installer = checkK3sInstaller(
+    version,
+    await (o.installer ?? downloadK3sInstaller)(installerUrl),
+    installerUrl,
+    log,
   );
   // The cluster's join token: made here, written 0600 on each host, never on a command line.
   const token = randomBytes(32).toString("hex");

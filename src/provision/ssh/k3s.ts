@@ -4,6 +4,7 @@
 // by the same pinned metrics-server the kind provider installs, so that resource figures
 // come from the same collector everywhere. The join token is made here and written to a
 // 0600 file on each host (--token-file): it never appears on a command line.
+import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { parse, stringify } from "yaml";
 import { ValueError } from "../../kube/names.ts";
@@ -15,7 +16,14 @@ import { shellCommand, shellQuote } from "./shell.ts";
 export const K3S_VERSION = /^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/;
 /** Kubernetes 1.33, as the pinned kubectl and kind node images. */
 export const DEFAULT_K3S_VERSION = "v1.33.1+k3s1";
-export const K3S_INSTALLER_URL = "https://get.k3s.io";
+/**
+ * The installer as tagged with the release (get.k3s.io serves whatever is newest), and its
+ * sha256 per release. A release not listed runs an installer logged as NOT VERIFIED: the
+ * hashes could not be read where this was written; pin them here.
+ */
+export const k3sInstallerUrl = (version: string) =>
+  `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(version)}/install.sh`;
+export const K3S_INSTALLER_SHA256: Readonly<Record<string, string>> = {};
 /** Bundled components left out: an ingress, a load balancer, and the unpinned metrics-server. */
 export const K3S_DISABLED = ["traefik", "servicelb", "metrics-server"] as const;
 export const CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane:NoSchedule";
@@ -42,14 +50,37 @@ export function checkK3sVersion(field: string, value: unknown): string {
   );
 }
 
-/** Fetches the k3s installer (it verifies the k3s binary it downloads against the release's checksums). */
-export async function downloadK3sInstaller(url = K3S_INSTALLER_URL): Promise<string> {
+/** Fetches the k3s installer's text from `url` (checkK3sInstaller says whether it may run). */
+export async function downloadK3sInstaller(url: string): Promise<string> {
   const response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`k3s installer ${url}: HTTP ${response.status}`);
-  const text = await response.text();
+  return response.text();
+}
+
+/**
+ * `text` if it is the installer of `version`: a shell script with the pinned sha256, when
+ * one is pinned. `log` hears when none is.
+ */
+export function checkK3sInstaller(
+  version: string,
+  text: string,
+  url: string,
+  log?: (line: string) => void,
+  pins: Readonly<Record<string, string>> = K3S_INSTALLER_SHA256,
+): string {
   if (!text.startsWith("#!/bin/sh"))
     throw new Error(
       `k3s installer ${url}: not a shell script (starts ${JSON.stringify(text.slice(0, 20))})`,
+    );
+  const actual = createHash("sha256").update(text).digest("hex");
+  const pinned = pins[version];
+  if (pinned === undefined)
+    log?.(
+      `k3s ${version}: installer NOT VERIFIED, no pinned sha256 (got ${actual}); pin it in src/provision/ssh/k3s.ts`,
+    );
+  else if (actual !== pinned)
+    throw new Error(
+      `k3s installer ${url}: checksum mismatch: expected sha256 ${pinned}, got ${actual}`,
     );
   return text;
 }

@@ -60,6 +60,8 @@ export interface TerraformProviderOptions {
   >;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Told each secret the module outputs (kubeconfig, ssh_private_key) before it is used. */
+  onSecret?: (value: string, kind: "kubeconfig" | "ssh-private-key") => void;
 }
 
 async function checkModule(path: string): Promise<string> {
@@ -111,7 +113,7 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
 
   return {
     kind: "terraform",
-    async create(): Promise<ClusterInfo> {
+    async create(signal?: AbortSignal): Promise<ClusterInfo> {
       const module = await checkModule(options.module);
       const existing = await readRecord(stateDir);
       if (existing)
@@ -124,7 +126,9 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
       // The record first: from here on, destroy/cleanup know this directory is a cluster's.
       await writeRecord(stateDir, record);
       await writeFile(paths.tfvars, tfvarsJson(vars, runId, record.expiresAt), { mode: 0o600 });
-      const common = { module, stateDir, env, log };
+      // The signal reaches init and apply: apply then stops as on Ctrl-C and writes what
+      // it created to the state, so that destroy (or the Action's post step) finds it.
+      const common = { module, stateDir, env, log, ...(signal ? { signal } : {}) };
       log(
         `${binary.split("/").pop()} init in ${module} (run ${runId}, expires ${record.expiresAt})`,
       );
@@ -140,6 +144,8 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
       );
 
       const name = `meshbench-${runId}`;
+      if (outputs.kind === "kubeconfig") options.onSecret?.(outputs.kubeconfig, "kubeconfig");
+      else if (outputs.sshPrivateKey) options.onSecret?.(outputs.sshPrivateKey, "ssh-private-key");
       if (outputs.kind === "kubeconfig") {
         await writeFile(paths.kubeconfig, outputs.kubeconfig, { mode: 0o600 });
         kubeconfigPath = paths.kubeconfig;

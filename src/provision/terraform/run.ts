@@ -69,6 +69,8 @@ export function runTerraform(
     env: NodeJS.ProcessEnv;
     timeoutMs: number;
     log?: (line: string) => void;
+    /** Stops the step as its time limit does: SIGINT, so that it saves state and unlocks. */
+    signal?: AbortSignal;
   },
 ): Promise<string> {
   const args = terraformArgs(step, o.module, o.stateDir);
@@ -106,25 +108,40 @@ export function runTerraform(
       if (stderr.length < MAX_KEEP) stderr += d.toString("utf8");
     });
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      // SIGINT first: terraform then stops cleanly and releases the state lock.
+    let interrupted = false;
+    // SIGINT first: terraform then stops cleanly, writes what it made to the state and
+    // releases the lock; SIGKILL only if it has not ended 30 s later.
+    const stop = () => {
       child.kill("SIGINT");
       setTimeout(() => child.kill("SIGKILL"), 30_000).unref();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
     }, o.timeoutMs);
+    const onAbort = () => {
+      interrupted = true;
+      stop();
+    };
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener("abort", onAbort, { once: true });
     child.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      o.signal?.removeEventListener("abort", onAbort);
       reject(new TerraformError(`${name} ${step}: cannot run ${binary}: ${error.message}`));
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      o.signal?.removeEventListener("abort", onAbort);
       if (stream && !quiet && pending.trim()) o.log!(`${name}: ${pending}`);
-      if (code === 0 && !timedOut) return resolve(stdout);
+      if (code === 0 && !timedOut && !interrupted) return resolve(stdout);
       const why = timedOut
         ? `timed out after ${Math.round(o.timeoutMs / 1000)}s`
-        : code === null
-          ? `killed by ${signal}`
-          : `exit ${code}`;
+        : interrupted
+          ? "interrupted"
+          : code === null
+            ? `killed by ${signal}`
+            : `exit ${code}`;
       const tail = stderr.trim().split("\n").slice(-15).join("\n    ");
       reject(new TerraformError(`${name} ${step} failed (${why})${tail ? `:\n    ${tail}` : ""}`));
     });
