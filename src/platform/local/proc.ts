@@ -11,6 +11,9 @@ export interface ProcStat {
   cpuTicks: number;
   /** When the process started, in clock ticks after boot: a new process has a new one. */
   startTicks: number;
+  /** Its parent's pid and its process group. */
+  ppid: number;
+  pgrp: number;
 }
 
 /**
@@ -28,10 +31,12 @@ export function parseProcStat(text: string): ProcStat {
   const utime = Number(fields[14 - 3]);
   const stime = Number(fields[15 - 3]);
   const start = Number(fields[22 - 3]);
-  if (![utime, stime, start].every(Number.isFinite)) {
+  const ppid = Number(fields[4 - 3]);
+  const pgrp = Number(fields[5 - 3]);
+  if (![utime, stime, start, ppid, pgrp].every(Number.isFinite)) {
     throw new Error(`unexpected /proc/<pid>/stat fields: ${text.slice(0, 80)}`);
   }
-  return { state: fields[0] ?? "?", cpuTicks: utime + stime, startTicks: start };
+  return { state: fields[0] ?? "?", cpuTicks: utime + stime, startTicks: start, ppid, pgrp };
 }
 
 /** Resident memory in bytes from /proc/<pid>/status (VmRSS); 0 when absent (a zombie). */
