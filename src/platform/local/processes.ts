@@ -13,6 +13,7 @@ import { parseReadyLine } from "../../workload/ready-line.ts";
 import type { PlatformEvent, ProcessClass } from "../types.ts";
 import { dieWithParent } from "./die-with-parent.ts";
 import { describeProcess, findOwned, killOwned, NAME_VAR, OWNER_VAR } from "./owned.ts";
+import { waitAtMost } from "./wait.ts";
 
 export interface StartSpec {
   name: string;
@@ -245,7 +246,7 @@ export class ProcessSet {
     if (!p.exited) signalGroup(p.pid, "SIGTERM");
     else for (const o of findOwned(mine)) signalPid(o.pid, "SIGTERM");
     const deadline = Date.now() + graceMs;
-    await Promise.race([p.exit, sleep(graceMs)]);
+    await waitAtMost(p.exit, graceMs);
     if (!p.exited) signalGroup(p.pid, "SIGKILL");
     await p.exit;
     // The group's other members (forked workers, a wrapper's children), and any that left it.

@@ -14,7 +14,7 @@ import { describeProcess, findOwned, type OwnedProcess } from "./owned.ts";
 import { freePort, isPortOpen } from "./ports.ts";
 import type { ExitInfo, ManagedProcess, ProcessSet } from "./processes.ts";
 import { describeExit, FOREGROUND } from "./processes.ts";
-import { waitUntil } from "./wait.ts";
+import { waitAtMost, waitUntil } from "./wait.ts";
 
 export type Protocol = "http" | "grpc";
 
@@ -88,7 +88,7 @@ export async function startSidecar(
     } catch (error) {
       const taken = error instanceof PortTaken;
       // Let a proxy that could not bind exit and say so in its own words.
-      if (taken) await Promise.race([proxy.exit, sleep(LAST_WORDS_MS)]);
+      if (taken) await waitAtMost(proxy.exit, LAST_WORDS_MS);
       await s.processes.stop(proxy);
       const conflict = taken || /cannot bind|address already in use/i.test(proxy.tail());
       if (!conflict) throw error;
@@ -144,8 +144,4 @@ function whyItQuit(s: SidecarStart, command: string, proxy: ManagedProcess, e: E
 
 function wentAway(left: readonly OwnedProcess[]): string {
   return `left ${left.map(describeProcess).join(", ")} running in the background (it daemonized); ${FOREGROUND}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
