@@ -2,7 +2,8 @@
 // (every service its own process), the mesh's sidecars in front of every service, the
 // load generator as its own process (so its CPU is measured apart from the apps'), and a
 // /proc sampler over all of them. Everything started is owned by one ProcessSet and is
-// gone after cleanup(), whatever happened before.
+// gone after cleanup(), whatever happened before; a reaper (reaper.ts) started at prepare
+// removes it all, and the run's folder, should meshbench itself be killed outright.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
