@@ -11,6 +11,8 @@ import { BUNDLE_BANNER, BUNDLE_EXTERNAL } from "./bundle-options.ts";
 const ENTRIES = {
   cli: "src/cli/main.ts",
   loadgen: "src/cli/loadgen-main.ts",
+  // The local platform's last-resort cleanup, up all run long: kept small.
+  reaper: "src/platform/local/reaper-main.ts",
   action: "src/action/main.ts",
   post: "src/action/post.ts",
   // The Kubernetes half, loaded by dist/cli.js and dist/action.js only when a cluster is used

@@ -3,6 +3,7 @@
 // calls the same functions the Action does.
 import { isMainThread } from "node:worker_threads";
 import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
+import { reaperCommand } from "../platform/local/reaper.ts";
 import { VERSION } from "../version.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { CLEANUP_HELP } from "./cleanup-help.ts";
@@ -80,6 +81,12 @@ const COMMANDS: Record<
     run: workloadCommand,
     help: WORKLOAD_HELP,
     summary: "run one Emojivoto service (started by the local platform)",
+    hidden: true,
+  },
+  reaper: {
+    run: reaperCommand,
+    help: "meshbench reaper TOKEN DIR — removes a local run's processes and folder once its stdin closes (started by the local platform)\n",
+    summary: "the local platform's last-resort cleanup",
     hidden: true,
   },
 };

@@ -3,6 +3,7 @@
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
 import type { RunOutcome } from "../run/execute.ts";
 import { clusterOf, OverrideError, PlatformUnavailable } from "../run/platforms.ts";
+import { ResultsLocked } from "../run/results-lock.ts";
 import { runScenario, type ScenarioRun } from "../run/scenario-run.ts";
 import { formatPlan } from "../scenario/format.ts";
 import { clusterPlanText } from "./cluster-plan.ts";
@@ -45,7 +46,8 @@ created and uninstalls the mesh (meshbench cleanup removes what a killed run lef
 
 Exit status: 0 every run completed, ${EXIT_RUNS_FAILED} some runs failed, 2 bad arguments or
 scenario file, 130 interrupted, 1 the cluster could not be reached or could not be removed
-(bare metal: probably still running; the message says how to remove it), or an internal fault.
+(bare metal: probably still running; the message says how to remove it), the results folder
+is in use by another run (--out), or an internal fault.
 `;
 
 const FLAGS = {
@@ -121,7 +123,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof OverrideError)
       throw new UsageError(`--kubeconfig/--context: ${error.message}`);
-    if (error instanceof PlatformUnavailable) {
+    if (error instanceof PlatformUnavailable || error instanceof ResultsLocked) {
       say(`meshbench: ${error.message}`);
       return 1;
     }

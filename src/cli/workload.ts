@@ -3,7 +3,10 @@
 // child process of the same CLI (so dist/cli.js needs nothing beside it). Prints the
 // ready line (src/workload/ready-line.ts) once it serves.
 import { startEmojiService } from "../workload/emojivoto/emoji-service.ts";
-import { startVotingService } from "../workload/emojivoto/voting-service.ts";
+import {
+  startVotingService,
+  V11_DOUGHNUT_FAILURE_RATE,
+} from "../workload/emojivoto/voting-service.ts";
 import { startWeb } from "../workload/emojivoto/web.ts";
 import { formatReadyLine } from "../workload/ready-line.ts";
 import { durationFlag, numberFlag, parseFlags, UsageError } from "./usage.ts";
@@ -26,7 +29,8 @@ Usage:
   --port N                     port to listen on (default 0: a free one, reported)
   --emoji-addr HOST:PORT       where web finds the emoji service (or its sidecar)
   --voting-addr HOST:PORT      where web finds the voting service (or its sidecar)
-  --doughnut-failure-rate P    probability (0..1) that a :doughnut: vote fails (default 0)
+  --doughnut-failure-rate P    probability (0..1) that a :doughnut: vote fails (default 1:
+                               always, as the cluster's v11 image does)
   --artificial-delay DUR       delay added to every vote (default 0ms)
   --stdin-lifeline             exit when stdin closes (the parent's lifeline: a parent that
                                dies, however it dies, leaves no service behind)
@@ -80,7 +84,7 @@ export async function workloadCommand(argv: string[]): Promise<number> {
       running = await startVotingService(host, port, {
         doughnutFailureRate:
           values["doughnut-failure-rate"] === undefined
-            ? 0
+            ? V11_DOUGHNUT_FAILURE_RATE
             : numberFlag("doughnut-failure-rate", values["doughnut-failure-rate"], {
                 min: 0,
                 max: 1,

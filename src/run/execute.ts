@@ -125,7 +125,7 @@ async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<Run
     else if (options.signal?.aborted)
       failure = { phase: "load", reason: "interrupted: the load was cut short" };
   } catch (error) {
-    const reason = firstLine(error);
+    const reason = oneLine(error);
     failure = {
       phase,
       reason:
@@ -149,7 +149,7 @@ async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<Run
     try {
       await platform.cleanup();
     } catch (error) {
-      failure ??= { phase: "cleanup", reason: firstLine(error) };
+      failure ??= { phase: "cleanup", reason: oneLine(error) };
     }
   }
   const record = runRecord({
@@ -175,9 +175,10 @@ async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<Run
   };
 }
 
-function firstLine(error: unknown): string {
+/** The whole message on one line: a process's output tail explains the failure, all of it. */
+function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n").slice(0, 6).join(" | ");
+  return text.split("\n").join(" | ");
 }
 
 /**

@@ -9,6 +9,7 @@ import type { GateConfig } from "../stats/thresholds.ts";
 import { DEFAULT_GATE } from "../stats/thresholds.ts";
 import { executePlan, type RunOutcome, recordSkipped } from "./execute.ts";
 import { type ChosenPlatform, type ClusterOverride, openPlatform } from "./platforms.ts";
+import { lockResults } from "./results-lock.ts";
 import { loadScenarioPlan } from "./scenario-plan.ts";
 
 export interface ScenarioRunOptions {
@@ -60,6 +61,22 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   if (options.dryRun)
     return { scenario, plan, scenarioDir, outcomes: [], report: null, teardownError: null };
 
+  // One run at a time in a results folder (a second one refuses, naming the first).
+  const lock = await lockResults(options.resultsRoot);
+  try {
+    return await runLocked(options, scenario, plan, meshes, scenarioDir);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(
+  options: ScenarioRunOptions,
+  scenario: Scenario,
+  plan: Plan,
+  meshes: ReadonlyMap<string, MeshDefinition>,
+  scenarioDir: string,
+): Promise<ScenarioRun> {
   const log = options.progress ?? (() => {});
   const chosen = await openPlatform(scenario, options.cluster ?? {}, log, options.signal);
   let outcomes: RunOutcome[];

@@ -1,6 +1,8 @@
 // What "nothing left behind" means in tests: no process that has not ended (a zombie
 // waiting for a reaper has ended: it holds no port and runs nothing), no port still
-// accepting connections.
+// accepting connections. Processes are found by a variable the test put in the
+// environment of what it started (MESHBENCH_TEST_TAG): inherited by every descendant,
+// whatever group or session it moved to, and independent of meshbench's own bookkeeping.
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { isPortOpen } from "../../src/platform/local/ports.ts";
 import { hasEnded } from "../../src/platform/local/proc.ts";
@@ -48,4 +50,32 @@ export async function listeningPorts(pids: readonly number[]): Promise<number[]>
     }
   }
   return [...ports].sort((a, b) => a - b);
+}
+
+/** Processes still alive that inherited the test's tag (every process meshbench started). */
+export async function tagged(tag: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = await readFile(`/proc/${entry}/environ`, "latin1");
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (env.includes(`MESHBENCH_TEST_TAG=${tag}`)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Waits (bounded) until no tagged process is alive; returns those still alive. */
+export async function waitTaggedGone(tag: string, timeoutMs = 20_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let alive = await tagged(tag);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    alive = await tagged(tag);
+  }
+  return alive;
 }

@@ -16,7 +16,7 @@ import {
 import { ProcSampler, type SampleTarget } from "../../src/platform/local/sampler.ts";
 
 describe("parsing /proc", () => {
-  it("reads state, CPU ticks and start time, even with spaces and parentheses in the name", () => {
+  it("reads state, CPU ticks, start time, parent and group, even with spaces and parentheses in the name", () => {
     const line =
       "1234 (my (weird) name) S 1 1234 1234 0 -1 4194560 1500 0 0 0 250 50 0 0 20 0 11 0 987654 1134592000 30000 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0";
     expect(parseProcStat(line)).toEqual({
@@ -24,6 +24,8 @@ describe("parsing /proc", () => {
       cpuTicks: 300,
       reapedTicks: 0,
       startTicks: 987654,
+      ppid: 1,
+      pgrp: 1234,
     });
   });
 

@@ -2,9 +2,8 @@
 // HAProxy sidecars is sent SIGTERM or SIGINT, or killed outright; afterwards none of the
 // processes it started is alive and none of their ports accepts connections.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import { findExecutable } from "../../src/tools/find-executable.ts";
@@ -90,11 +89,9 @@ describe("cleanup when meshbench is told to stop", () => {
     await u.exit;
     expect(await waitGone(u.pids)).toEqual([]);
     expect(await openPorts(u.ports)).toEqual([]);
-    // Its temporary directory (sidecar configs) is the one thing a killed run leaves.
-    for (const dir of readdirSync(tmpdir())) {
-      if (dir.startsWith(`meshbench-up-${u.child.pid}-`)) {
-        rmSync(join(tmpdir(), dir), { recursive: true, force: true });
-      }
-    }
+    // Its temporary directory (sidecar configs) goes too: the reaper removes it.
+    const left = () =>
+      readdirSync(tmpdir()).filter((d) => d.startsWith(`meshbench-up-${u.child.pid}-`));
+    await expect.poll(left, { timeout: 10_000 }).toEqual([]);
   });
 });

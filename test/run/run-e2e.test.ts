@@ -1,30 +1,13 @@
 // `meshbench run` end to end on the local platform: a real scenario, real processes,
 // the results tree and the report — and nothing left running afterwards.
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSchema } from "../../src/results/run-schema.ts";
-import { listeningPorts, openPorts } from "../helpers/platform.ts";
+import { listeningPorts, openPorts, tagged } from "../helpers/platform.ts";
 import { runMeshbench } from "../helpers/process.ts";
-
-/** Processes still alive that inherited the test's tag (every process meshbench started). */
-async function tagged(tag: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = await readFile(`/proc/${entry}/environ`, "latin1");
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (env.includes(`MESHBENCH_TEST_TAG=${tag}`)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 async function meshbenchRun(
   args: string[],

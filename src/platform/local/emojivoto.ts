@@ -5,7 +5,7 @@
 // emoji and voting via their sidecars, and the load generator calls web via web's.
 import { get } from "node:http";
 import type { LocalSidecar } from "../../mesh/schema.ts";
-import { describeExit, type ManagedProcess, type ProcessSet } from "./processes.ts";
+import type { ManagedProcess, ProcessSet } from "./processes.ts";
 import { selfCommand } from "./self.ts";
 import { type Protocol, startSidecar } from "./sidecar.ts";
 import { waitUntil } from "./wait.ts";
@@ -79,7 +79,7 @@ export async function startInstance(o: InstanceOptions): Promise<LocalInstance> 
   // (web → voting), through every sidecar on the way.
   // A process of the instance that exits meanwhile makes waiting pointless.
   const died = Promise.race(
-    mine.map((p) => p.exit.then((e) => `${p.name} ${describeExit(e)}: ${p.tail()}`)),
+    mine.map((p) => p.exit.then((e) => `${p.name} ${o.processes.explainExit(p, e)}: ${p.tail()}`)),
   );
   for (const path of ["api/list", "api/leaderboard"]) {
     const url = new URL(path, instance.baseUrl).href;

@@ -2,7 +2,8 @@
 // (every service its own process), the mesh's sidecars in front of every service, the
 // load generator as its own process (so its CPU is measured apart from the apps'), and a
 // /proc sampler over all of them. Everything started is owned by one ProcessSet and is
-// gone after cleanup(), whatever happened before.
+// gone after cleanup(), whatever happened before; a reaper (reaper.ts) started at prepare
+// removes it all, and the run's folder, should meshbench itself be killed outright.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +25,9 @@ import {
   type WorkloadRequest,
 } from "../types.ts";
 import { startInstance } from "./emojivoto.ts";
+import { newOwnerToken, otherRuns } from "./owned.ts";
 import { describeExit, type ManagedProcess, ProcessSet } from "./processes.ts";
+import { type Reaper, startReaper } from "./reaper.ts";
 import { ProcSampler } from "./sampler.ts";
 import { loadgenSelfCommand } from "./self.ts";
 
@@ -52,6 +55,7 @@ interface RunState {
   context: RunContext;
   processes: ProcessSet;
   configDir: string;
+  reaper: Reaper;
   mesh: LocalMesh | null;
   deployment: Deployment | null;
   sampler: ProcSampler | null;
@@ -81,16 +85,27 @@ export class LocalPlatform implements Platform {
     if (this.#run && !this.#run.cleaned) {
       throw new PhaseError("prepare: the previous run was not cleaned up");
     }
+    const token = newOwnerToken();
+    const configDir = await mkdtemp(join(tmpdir(), `meshbench-${context.runId}-`));
+    let reaper: Reaper;
+    try {
+      reaper = await startReaper(token, configDir);
+    } catch (error) {
+      await rm(configDir, { recursive: true, force: true });
+      throw error;
+    }
     this.#run = {
       context,
-      processes: new ProcessSet(),
-      configDir: await mkdtemp(join(tmpdir(), `meshbench-${context.runId}-`)),
+      processes: new ProcessSet(token),
+      configDir,
+      reaper,
       mesh: null,
       deployment: null,
       sampler: null,
       load: null,
       cleaned: null,
     };
+    warnOfOtherRuns(this.#run);
   }
 
   async installMesh(mesh: MeshDefinition, _version: string | null): Promise<void> {
@@ -153,6 +168,7 @@ export class LocalPlatform implements Platform {
     // readiness check) has no listener to hear it: without this the whole load would run.
     const signal = run.context.signal;
     if (signal?.aborted) throw new Error("interrupted before the load started");
+    warnOfOtherRuns(run);
     const loadgenCommand = loadgenSelfCommand();
     const loadgen = await run.processes.start({
       name: "loadgen",
@@ -227,8 +243,12 @@ export class LocalPlatform implements Platform {
     if (!run) return;
     run.cleaned ??= (async () => {
       run.sampler?.stop();
-      await run.processes.stopAll(this.#options.stopGraceMs);
-      await rm(run.configDir, { recursive: true, force: true });
+      try {
+        await run.processes.stopAll(this.#options.stopGraceMs);
+        await rm(run.configDir, { recursive: true, force: true });
+      } finally {
+        await run.reaper.close();
+      }
     })();
     await run.cleaned;
   }
@@ -241,5 +261,14 @@ export class LocalPlatform implements Platform {
   #state(phase: string): RunState {
     if (!this.#run || this.#run.cleaned) throw new PhaseError(`${phase}: prepare first`);
     return this.#run;
+  }
+}
+
+/** Another run's load and services compete for this machine's CPU: its latency is skewed. */
+function warnOfOtherRuns(run: RunState): void {
+  for (const other of otherRuns(run.processes.token)) {
+    run.context.log?.(
+      `warning: another meshbench run is active on this machine (pid ${other.pid}, ${other.processes} processes): it competes for the CPU and skews this run's latency`,
+    );
   }
 }

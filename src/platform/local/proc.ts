@@ -15,6 +15,9 @@ export interface ProcStat {
   reapedTicks: number;
   /** When the process started, in clock ticks after boot: a new process has a new one. */
   startTicks: number;
+  /** Its parent's pid and its process group. */
+  ppid: number;
+  pgrp: number;
 }
 
 /**
@@ -34,7 +37,9 @@ export function parseProcStat(text: string): ProcStat {
   const cutime = Number(fields[16 - 3]);
   const cstime = Number(fields[17 - 3]);
   const start = Number(fields[22 - 3]);
-  if (![utime, stime, cutime, cstime, start].every(Number.isFinite)) {
+  const ppid = Number(fields[4 - 3]);
+  const pgrp = Number(fields[5 - 3]);
+  if (![utime, stime, cutime, cstime, start, ppid, pgrp].every(Number.isFinite)) {
     throw new Error(`unexpected /proc/<pid>/stat fields: ${text.slice(0, 80)}`);
   }
   return {
@@ -42,6 +47,8 @@ export function parseProcStat(text: string): ProcStat {
     cpuTicks: utime + stime,
     reapedTicks: cutime + cstime,
     startTicks: start,
+    ppid,
+    pgrp,
   };
 }
 

@@ -1,13 +1,19 @@
 // Every process a local run starts, owned in one place, so that all of them can be
 // stopped together whatever happens (success, failure, a signal). Each process's output
 // is read line by line (a full pipe would stall it): a ready line gives its port, the
-// last lines explain an exit. An exit nobody asked for is an event. Every process is
-// also tied to meshbench's life (die-with-parent.ts) for when no cleanup can run.
+// last lines explain an exit. An exit nobody asked for is an event. Each process leads a
+// process group of its own, and stopping it signals the whole group, so the workers of a
+// forking proxy or the children of a wrapper script stop with it; every process also
+// carries the run's token in its environment (owned.ts), which finds even one that left
+// its group, and is tied to meshbench's life (die-with-parent.ts, reaper.ts) for when no
+// cleanup can run.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { parseReadyLine } from "../../workload/ready-line.ts";
 import type { PlatformEvent, ProcessClass } from "../types.ts";
 import { dieWithParent } from "./die-with-parent.ts";
+import { describeProcess, findOwned, killOwned, NAME_VAR, OWNER_VAR } from "./owned.ts";
+import { waitAtMost } from "./wait.ts";
 
 export interface StartSpec {
   name: string;
@@ -44,17 +50,30 @@ export interface ManagedProcess {
 }
 
 const TAIL_LINES = 12;
+/** After a process exits, how long its pipes may still deliver its last words. */
+const STDIO_DRAIN_MS = 200;
 
 export function describeExit(e: ExitInfo): string {
   return e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
 }
 
+/** What meshbench needs of every process it starts (a sidecar is the one a user chooses). */
+export const FOREGROUND =
+  "a sidecar must stay in the foreground, so that meshbench can watch, measure and stop it: " +
+  "run it with its foreground flag (haproxy -db, nginx -g 'daemon off;')";
+
 export class ProcessSet {
   readonly events: PlatformEvent[] = [];
+  /** In every process's environment (MESHBENCH_OWNER): how the kernel's view finds them. */
+  readonly token: string;
   readonly #all: ManagedProcess[] = [];
   readonly #stopRequested = new Set<ManagedProcess>();
   readonly #starting = new Set<Promise<ManagedProcess>>();
   #stopping = false;
+
+  constructor(token: string) {
+    this.token = token;
+  }
 
   /** Every process started, in order (live or not). */
   all(): readonly ManagedProcess[] {
@@ -83,7 +102,7 @@ export class ProcessSet {
     const launch = dieWithParent(spec.command, spec.args);
     const child = spawn(launch.command, launch.args, {
       stdio: [spec.lifeline ? "pipe" : "ignore", "pipe", "pipe"],
-      env: spec.env ?? process.env,
+      env: { ...(spec.env ?? process.env), [OWNER_VAR]: this.token, [NAME_VAR]: spec.name },
       // Its own process group: a Ctrl-C in the terminal reaches meshbench alone, which then
       // stops everything in order (rather than every process dying at once, mid-run).
       detached: true,
@@ -101,6 +120,13 @@ export class ProcessSet {
       child.once("exit", (code, signal) => {
         exited = true;
         resolve({ code, signal });
+        // A child it left behind (a wrapper's, a daemon's) may hold the other ends of its
+        // pipes for ever, and an open pipe keeps meshbench from exiting: close ours.
+        setTimeout(() => {
+          child.stdin?.destroy();
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }, STDIO_DRAIN_MS).unref();
       });
       // A process that never spawned (ENOENT) emits "error" and no "exit".
       child.once("error", () => {
@@ -157,13 +183,15 @@ export class ProcessSet {
     this.#all.push(managed);
     exit.then((info) => {
       if (this.#stopping || this.#stopRequested.has(managed) || spec.expectExit) return;
-      const last = lines[lines.length - 1];
+      // Its whole tail: the line that explains an exit ("Address already in use") is
+      // seldom the last one.
+      const said = lines.join(" | ");
       this.events.push({
         t: Date.now(),
         name: spec.name,
         class: spec.class,
         kind: "exited",
-        message: `${spec.name} (pid ${managed.pid}) ${describeExit(info)}${last ? `: ${last}` : ""}`,
+        message: `${spec.name} (pid ${managed.pid}) ${this.explainExit(managed, info)}${said ? `: ${said}` : ""}`,
       });
     });
 
@@ -178,7 +206,7 @@ export class ProcessSet {
         }),
         exit.then((info) => {
           throw new Error(
-            `${spec.name} ${describeExit(info)} before it was ready${lines.length ? `:\n${managed.tail()}` : ""}`,
+            `${spec.name} ${this.explainExit(managed, info)} before it was ready${lines.length ? `:\n${managed.tail()}` : ""}`,
           );
         }),
         new Promise<never>((_, reject) => {
@@ -197,16 +225,33 @@ export class ProcessSet {
     return managed;
   }
 
-  /** SIGTERM, then SIGKILL if it is still there after `graceMs`; resolves once it is gone. */
+  /**
+   * How a process ended, in words: its exit, and when it exited 0 leaving processes of its
+   * own behind (it went into the background), which ones.
+   */
+  explainExit(p: ManagedProcess, info: ExitInfo): string {
+    const left = info.code === 0 ? findOwned({ token: this.token, name: p.name }) : [];
+    if (left.length === 0) return describeExit(info);
+    return `${describeExit(info)} and left ${left.map(describeProcess).join(", ")} running in the background (it daemonized); ${FOREGROUND}`;
+  }
+
+  /**
+   * SIGTERM to its whole process group, then SIGKILL to whatever of it is still there after
+   * `graceMs`; resolves once the process and everything that carries its name are gone.
+   */
   async stop(p: ManagedProcess, graceMs = 3000): Promise<void> {
     this.#stopRequested.add(p);
-    if (p.exited) return;
-    p.child.kill("SIGTERM");
-    const timer = setTimeout(() => {
-      if (!p.exited) p.child.kill("SIGKILL");
-    }, graceMs);
+    const mine = { token: this.token, name: p.name };
+    // Once the leader has exited its pid may be reused: signal only what carries our token.
+    if (!p.exited) signalGroup(p.pid, "SIGTERM");
+    else for (const o of findOwned(mine)) signalPid(o.pid, "SIGTERM");
+    const deadline = Date.now() + graceMs;
+    await waitAtMost(p.exit, graceMs);
+    if (!p.exited) signalGroup(p.pid, "SIGKILL");
     await p.exit;
-    clearTimeout(timer);
+    // The group's other members (forked workers, a wrapper's children), and any that left it.
+    while (findOwned(mine).length > 0 && Date.now() < deadline) await sleep(20);
+    killOwned(mine);
   }
 
   /** Stops every process; no new one can be started afterwards. */
@@ -216,11 +261,30 @@ export class ProcessSet {
     // A start in flight registers its process only once spawned; stop those too.
     await Promise.allSettled([...this.#starting]);
     await Promise.all(this.#all.map((p) => this.stop(p, graceMs)));
+    killOwned({ token: this.token });
   }
 
   /** Last resort, synchronous (a second Ctrl-C): SIGKILL to everything still running. */
   killAllNow(): void {
     this.#stopping = true;
-    for (const p of this.#all) if (!p.exited) p.child.kill("SIGKILL");
+    for (const p of this.#all) if (!p.exited) signalGroup(p.pid, "SIGKILL");
+    killOwned({ token: this.token });
   }
+}
+
+/** A signal to a process group; one already gone is no error. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  signalPid(-pgid, signal);
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

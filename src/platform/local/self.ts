@@ -22,6 +22,16 @@ export interface LoadgenCommandOptions {
   execPath: string;
 }
 
+/** A program of meshbench's own that runs as a process apart from the CLI. */
+interface Program {
+  /** dist/<bundle> beside the running bundle. */
+  bundle: string;
+  /** Its source entry, relative to this file (what dist/<bundle> is built from). */
+  source: string;
+  /** The CLI command that runs the same code, for a bundle copied without dist/<bundle>. */
+  cliCommand: string;
+}
+
 /**
  * The load generator as its own program: dist/loadgen.js beside the running bundle, or
  * its source entry (src/cli/loadgen-main.ts, what dist/loadgen.js is built from) when running
@@ -31,26 +41,47 @@ export interface LoadgenCommandOptions {
  * cluster's load-generator pods run, so both platforms measure the same program. A bundle
  * copied without its loadgen.js still works, through the CLI.
  */
-export function loadgenCommandFor(o: LoadgenCommandOptions): { command: string; args: string[] } {
+const LOADGEN: Program = {
+  bundle: "loadgen.js",
+  source: "../../cli/loadgen-main.ts",
+  cliCommand: "loadgen",
+};
+
+/** The reaper (reaper.ts) as its own small program, for the same reason: it idles all run long. */
+const REAPER: Program = { bundle: "reaper.js", source: "./reaper-main.ts", cliCommand: "reaper" };
+
+function programCommandFor(
+  program: Program,
+  o: LoadgenCommandOptions,
+): { command: string; args: string[] } {
   if (!o.bundled) {
-    return {
-      command: o.execPath,
-      args: [fileURLToPath(new URL("../../cli/loadgen-main.ts", o.moduleUrl))],
-    };
+    return { command: o.execPath, args: [fileURLToPath(new URL(program.source, o.moduleUrl))] };
   }
-  const standalone = fileURLToPath(new URL("./loadgen.js", o.moduleUrl));
+  const standalone = fileURLToPath(new URL(`./${program.bundle}`, o.moduleUrl));
   if (o.exists(standalone)) return { command: o.execPath, args: [standalone] };
   return {
     command: o.execPath,
-    args: [fileURLToPath(new URL("./cli.js", o.moduleUrl)), "loadgen"],
+    args: [fileURLToPath(new URL("./cli.js", o.moduleUrl)), program.cliCommand],
   };
 }
 
-export function loadgenSelfCommand(): { command: string; args: string[] } {
-  return loadgenCommandFor({
+export function loadgenCommandFor(o: LoadgenCommandOptions): { command: string; args: string[] } {
+  return programCommandFor(LOADGEN, o);
+}
+
+function here(): LoadgenCommandOptions {
+  return {
     bundled: bundled(),
     moduleUrl: import.meta.url,
     exists: existsSync,
     execPath: process.execPath,
-  });
+  };
+}
+
+export function loadgenSelfCommand(): { command: string; args: string[] } {
+  return programCommandFor(LOADGEN, here());
+}
+
+export function reaperSelfCommand(): { command: string; args: string[] } {
+  return programCommandFor(REAPER, here());
 }

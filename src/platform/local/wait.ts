@@ -31,3 +31,10 @@ export async function waitUntil(
     pause = Math.min(250, pause * 2);
   }
 }
+
+/** Waits for `promise`, but at most `ms` (no timer is left behind either way). */
+export async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
