@@ -12,9 +12,12 @@ const LINUX = { os: "linux", arch: "amd64" } as const;
 const load = (name: string) => loadMeshDefinition(`scenarios/meshes/${name}.yaml`);
 
 describe("the shipped mesh definitions, as they will run", () => {
-  it.each(["linkerd", "istio-stock", "istio-tuned", "bare"])("%s", async (name) => {
-    expectGolden(`mesh-plans/${name}.txt`, formatMeshPlan(await load(name), null, LINUX));
-  });
+  it.each(["linkerd", "linkerd-native-sidecar", "istio-stock", "istio-tuned", "bare"])(
+    "%s",
+    async (name) => {
+      expectGolden(`mesh-plans/${name}.txt`, formatMeshPlan(await load(name), null, LINUX));
+    },
+  );
 
   it("a scenario's version replaces the definition's: a one-line bump", async () => {
     const text = formatMeshPlan(await load("istio-tuned"), "1.29.9", LINUX, 15 * 60_000);
