@@ -19,6 +19,8 @@ describe("the shipped mesh definitions, as they will run", () => {
     "istio-default",
     "istio-stock",
     "istio-tuned",
+    "istio-ambient",
+    "istio-ambient-waypoint",
     "bare",
   ])("%s", async (name) => {
     expectGolden(`mesh-plans/${name}.txt`, formatMeshPlan(await load(name), null, LINUX));

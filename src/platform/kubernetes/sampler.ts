@@ -143,6 +143,7 @@ export class ResourceSampler {
       throw error;
     }
     for (const pod of list.items) {
+      const seen = this.pods.get(`${namespace}/${pod.metadata.name}`);
       for (const c of pod.containers) {
         this.samples.push({
           t,
@@ -154,7 +155,8 @@ export class ResourceSampler {
             namespace,
             pod.metadata.name,
             c.name,
-            this.pods.get(`${namespace}/${pod.metadata.name}`)?.labels,
+            seen?.labels,
+            seen?.node,
           ),
           cpuCores: cpuCores(c.usage.cpu),
           memoryBytes: memoryBytes(c.usage.memory),
