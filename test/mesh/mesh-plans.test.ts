@@ -21,9 +21,21 @@ describe("the shipped mesh definitions, as they will run", () => {
     "istio-tuned",
     "istio-ambient",
     "istio-ambient-waypoint",
+    "cilium",
     "bare",
   ])("%s", async (name) => {
     expectGolden(`mesh-plans/${name}.txt`, formatMeshPlan(await load(name), null, LINUX));
+  });
+
+  it("every shipped mesh states the Kubernetes its default version supports; only Cilium needs a cluster without a CNI", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const names = (await readdir("scenarios/meshes")).map((f) => f.replace(/\.yaml$/, ""));
+    for (const name of names) {
+      const k = (await load(name)).kubernetes;
+      if (!k || name === "bare") continue;
+      expect(k.supports?.kubernetes, name).toBeDefined();
+      expect(k.requiresNoCni, name).toBe(name === "cilium");
+    }
   });
 
   it("a scenario's version replaces the definition's: a one-line bump", async () => {
@@ -92,6 +104,7 @@ describe("rendering", () => {
     description: "",
     kubernetes: {
       requires: [],
+      requiresNoCni: false,
       files: {},
       install: [{ run: command.split(" "), output: "ignore", timeout: 1000 }],
       uninstall: [],

@@ -136,9 +136,10 @@ export function formatMeshPlan(
     ),
   ];
   const range = k.supports?.kubernetes;
-  const supports = range
-    ? [`Kubernetes ${range.min}–${range.max} (the preflight checks the cluster's)`]
-    : [];
+  const supports = [
+    ...(range ? [`Kubernetes ${range.min}–${range.max} (the preflight checks the cluster's)`] : []),
+    ...(k.requiresNoCni ? ["only a cluster made without a CNI: this mesh is the CNI"] : []),
+  ];
   const files = Object.entries(k.files).map(
     ([name, text]) => `{files}/${name} (${text.split("\n").length} lines)`,
   );
