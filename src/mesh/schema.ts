@@ -129,6 +129,8 @@ export const meshFileSchema = z.strictObject({
             }),
         })
         .optional(),
+      // The mesh is itself the cluster's CNI (Cilium): read by the preflight.
+      requiresNoCni: z.boolean().default(false),
       files: z.record(z.string().regex(FILE_NAME), z.string().max(1_000_000)).default({}),
       install: z.array(step).default([]),
       uninstall: z.array(step).default([]),
@@ -249,7 +251,7 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     default: "absent: the mesh does not run on clusters",
     description: "How the mesh is installed and recognised on a Kubernetes cluster",
     allowed:
-      "a map with the keys requires, version, files, install, uninstall, ready, join, recognise",
+      "a map with the keys requires, version, supports, requiresNoCni, files, install, uninstall, ready, join, recognise",
   },
   {
     path: "kubernetes.requires",
@@ -306,6 +308,13 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     default: "(required)",
     description: "The newest Kubernetes minor version supported",
     allowed: 'a Kubernetes minor version such as "1.34", not below min',
+  },
+  {
+    path: "kubernetes.requiresNoCni",
+    default: "false",
+    description:
+      "The mesh is the cluster's CNI (e.g. Cilium): it installs only on a cluster made without one (kind with networking.disableDefaultCNI, k3s with --flannel-backend=none); the preflight refuses a cluster that has another CNI",
+    allowed: "true or false",
   },
   {
     path: "kubernetes.files",

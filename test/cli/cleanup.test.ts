@@ -76,8 +76,10 @@ describe("meshbench cleanup", () => {
       `meshbench cleanup: fake (${fake.url}), run mb-killed-1`,
       "    $ linkerd uninstall | delete",
       "      deleted 6 of 6 objects (the rest were gone)",
-      "  uninstalled mesh linkerd stable-2.14.10 (run mb-killed-1)",
+      "  uninstalled mesh linkerd edge-26.8.3 (run mb-killed-1)",
       "  deleted namespace emojivoto-1",
+      // The Gateway API CRDs linkerd.yaml's first step applied, labelled with the run.
+      "  deleted CustomResourceDefinition httproutes.gateway.networking.k8s.io",
       "  released node meshbench-worker (label and taint meshbench.io/loadgen removed)",
       "",
     ]);

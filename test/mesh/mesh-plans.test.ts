@@ -3,6 +3,7 @@
 // the rules of rendering: {version} from the scenario or the definition, {files} the
 // run's directory, a version that is not a release's refused.
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { loadMeshDefinition } from "../../src/mesh/load.ts";
 import type { MeshDefinition } from "../../src/mesh/schema.ts";
 import { formatMeshPlan, renderSteps } from "../../src/platform/kubernetes/mesh-steps.ts";
@@ -12,8 +13,29 @@ const LINUX = { os: "linux", arch: "amd64" } as const;
 const load = (name: string) => loadMeshDefinition(`scenarios/meshes/${name}.yaml`);
 
 describe("the shipped mesh definitions, as they will run", () => {
-  it.each(["linkerd", "istio-stock", "istio-tuned", "bare"])("%s", async (name) => {
+  it.each([
+    "linkerd",
+    "linkerd-native-sidecar",
+    "istio-default",
+    "istio-stock",
+    "istio-tuned",
+    "istio-ambient",
+    "istio-ambient-waypoint",
+    "cilium",
+    "bare",
+  ])("%s", async (name) => {
     expectGolden(`mesh-plans/${name}.txt`, formatMeshPlan(await load(name), null, LINUX));
+  });
+
+  it("every shipped mesh states the Kubernetes its default version supports; only Cilium needs a cluster without a CNI", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const names = (await readdir("scenarios/meshes")).map((f) => f.replace(/\.yaml$/, ""));
+    for (const name of names) {
+      const k = (await load(name)).kubernetes;
+      if (!k || name === "bare") continue;
+      expect(k.supports?.kubernetes, name).toBeDefined();
+      expect(k.requiresNoCni, name).toBe(name === "cilium");
+    }
   });
 
   it("a scenario's version replaces the definition's: a one-line bump", async () => {
@@ -21,18 +43,48 @@ describe("the shipped mesh definitions, as they will run", () => {
     expect(text).toContain("istio-tuned 1.29.9 (scenarios/meshes/istio-tuned.yaml)");
     expect(text).toContain("releases/download/1.29.9/istioctl-1.29.9-linux-amd64.tar.gz");
     expect(text).toContain("(timeout 15m)");
-    expect(text).not.toContain("1.30.1");
+    expect(text).not.toContain("1.30.4");
   });
 
-  it("istio-tuned's overlay is the study's tuning: no tracing, no access log, no gateways", async () => {
+  it("istio-stock is the study's evaluation install: the demo profile with mTLS off", async () => {
+    const [install] = renderSteps(await load("istio-stock"), "install", {
+      version: null,
+      filesDir: "/run/files",
+    });
+    expect(install!.argv).toEqual([
+      "istioctl",
+      "install",
+      "--set",
+      "profile=demo",
+      "--set",
+      "meshConfig.enableAutoMtls=false",
+      "--skip-confirmation",
+    ]);
+  });
+
+  it("istio-tuned's overlay is the study's patch: demo profile, no tracing, no access log, no gateways, mTLS, istiod 1 CPU, sidecar CPU 250m", async () => {
     const tuned = await load("istio-tuned");
-    const overlay = tuned.kubernetes!.files["tuned.yaml"]!;
-    expect(overlay).toContain("enableTracing: false");
-    expect(overlay).toContain('accessLogFile: ""');
-    expect(overlay).toMatch(/name: istio-ingressgateway\n\s+enabled: false/);
+    const overlay = parse(tuned.kubernetes!.files["tuned.yaml"]!).spec;
+    expect(overlay.profile).toBe("demo");
+    expect(overlay.meshConfig).toEqual({
+      enableTracing: false,
+      accessLogFile: "",
+      enableAutoMtls: true,
+    });
+    expect(overlay.components.ingressGateways).toEqual([
+      { name: "istio-ingressgateway", enabled: false },
+    ]);
+    expect(overlay.components.egressGateways).toEqual([
+      { name: "istio-egressgateway", enabled: false },
+    ]);
+    expect(overlay.values.pilot.resources).toEqual({
+      requests: { cpu: "1", memory: "100Mi" },
+      limits: { cpu: "1" },
+    });
+    // Requested and limited to 250m; no memory annotation, so no memory request or limit.
     expect(tuned.kubernetes!.join.podAnnotations).toEqual({
       "sidecar.istio.io/proxyCPU": "250m",
-      "sidecar.istio.io/proxyMemory": "128Mi",
+      "sidecar.istio.io/proxyCPULimit": "250m",
     });
     const [install] = renderSteps(tuned, "install", { version: null, filesDir: "/run/files" });
     expect(install!.argv).toEqual([
@@ -52,6 +104,7 @@ describe("rendering", () => {
     description: "",
     kubernetes: {
       requires: [],
+      requiresNoCni: false,
       files: {},
       install: [{ run: command.split(" "), output: "ignore", timeout: 1000 }],
       uninstall: [],

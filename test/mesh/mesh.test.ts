@@ -133,7 +133,7 @@ describe("the search path", () => {
     const error = await findMeshDefinition("haproxy", dirs).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlanError);
     expect((error as Error).message).toBe(
-      'no mesh definition named "haproxy"; defined: bare, haproxy-sidecar, istio-stock, istio-tuned, linkerd (in scenarios/meshes)',
+      'no mesh definition named "haproxy"; defined: bare, cilium, haproxy-sidecar, istio-ambient, istio-ambient-waypoint, istio-default, istio-stock, istio-tuned, linkerd, linkerd-native-sidecar (in scenarios/meshes)',
     );
   });
 });

@@ -121,6 +121,23 @@ describe("shipped scenarios", () => {
     expect(s.load.paths).toEqual([...DEFAULT_PATHS]);
     expect(s.cluster?.provider.kind).toBe("kubeconfig");
     expect(s.cluster?.loadgen).toMatchObject({ pods: 1, meshed: true });
+    // wrk2 as the study ran it: -c = -t = instances, its ~10 s calibration left out, and a
+    // timeout (--timeout 5000, seconds) no slow request reached.
+    expect(s.load.connections).toBe(30);
+    expect(s.load.warmupMs).toBe(10_000);
+    expect(s.load.timeoutMs).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("kinvolk-2020: the 2020 suite, 60 instances at 500–5000 rps over 128 connections", () => {
+    const s = load("scenarios/kinvolk-2020.yaml");
+    expect(s.meshes.map((m) => m.name)).toEqual(["bare", "linkerd", "istio-default"]);
+    expect(s.workload.instances).toBe(60);
+    expect(s.load.rates).toEqual(Array.from({ length: 10 }, (_, i) => 500 * (i + 1)));
+    expect(s.load.durationMs).toBe(10 * 60_000);
+    expect(s.repetitions).toBe(5);
+    expect(s.load.connections).toBe(128);
+    expect(s.load.warmupMs).toBe(10_000);
+    expect(s.load.timeoutMs).toBeGreaterThanOrEqual(60_000);
   });
 
   it("kind-smoke: 3 kind nodes, 3 instances, bare and linkerd, 60 s runs", () => {

@@ -135,6 +135,11 @@ export function formatMeshPlan(
       (n) => `data plane: node proxies in ${n.namespace} labelled ${pairs(n.podLabels)}`,
     ),
   ];
+  const range = k.supports?.kubernetes;
+  const supports = [
+    ...(range ? [`Kubernetes ${range.min}–${range.max} (the preflight checks the cluster's)`] : []),
+    ...(k.requiresNoCni ? ["only a cluster made without a CNI: this mesh is the CNI"] : []),
+  ];
   const files = Object.entries(k.files).map(
     ([name, text]) => `{files}/${name} (${text.split("\n").length} lines)`,
   );
@@ -142,6 +147,7 @@ export function formatMeshPlan(
   const shownFile = rel.startsWith("..") || isAbsolute(rel) ? mesh.file : rel;
   const lines = [
     `${mesh.name}${v ? ` ${v}` : ""} (${shownFile})`,
+    ...block("supports", supports),
     ...block("tools", tools),
     ...block("files", files),
     ...block("install", stepLines(render("install"))),

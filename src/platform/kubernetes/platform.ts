@@ -312,6 +312,7 @@ export class KubernetesPlatform implements Platform {
       nodeProxyPods: [],
       nodeProxies: r?.nodeProxies ?? [],
       loadgenNamespace: LOADGEN_NAMESPACE,
+      loadgenNode: run.loadgenNode,
     };
   }
 

@@ -172,6 +172,7 @@ export class ResourceSampler {
         this.options.onNotice?.(`${(error as Error).message}; its usage is left out`);
         continue;
       }
+      const seen = this.pods.get(`${namespace}/${pod.metadata.name}`);
       for (const c of pod.containers) {
         this.samples.push({
           t,
@@ -183,7 +184,8 @@ export class ResourceSampler {
             namespace,
             pod.metadata.name,
             c.name,
-            this.pods.get(`${namespace}/${pod.metadata.name}`)?.labels,
+            seen?.labels,
+            seen?.node,
           ),
           cpuCores: cpuCores(c.usage.cpu),
           memoryBytes: memoryBytes(c.usage.memory),

@@ -1,11 +1,12 @@
 // A tiny control loop standing in for the controllers and kubelets: Deployments get pods,
-// pods are scheduled, get their sidecars when their namespace asks for injection, and
+// DaemonSets one pod on every node whose taints and selectors the pod template fits (bound
+// to it, as the DaemonSet controller does), pods are scheduled, get their sidecars when their namespace asks for injection, and
 // become Ready after a delay; Jobs run pods whose main container prints a log the test
 // provides and then terminates (injected sidecars keep running, as on a real cluster);
 // namespaces being deleted are emptied; orphans of deleted owners are collected.
 import { randomBytes } from "node:crypto";
 import type { LogBook } from "./logs.ts";
-import { schedule } from "./scheduling.ts";
+import { misfit, schedule } from "./scheduling.ts";
 import { type KObject, resourceOf, type Store } from "./store.ts";
 
 export interface Injection {
@@ -37,6 +38,7 @@ const NAMESPACES = resourceOf("namespaces");
 const NODES = resourceOf("nodes");
 const PODS = resourceOf("pods");
 const DEPLOYMENTS = resourceOf("deployments", "apps");
+const DAEMONSETS = resourceOf("daemonsets", "apps");
 const JOBS = resourceOf("jobs", "batch");
 const CRDS = resourceOf("customresourcedefinitions", "apiextensions.k8s.io");
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -65,6 +67,7 @@ export class Controller {
     this.foregroundDeletions();
     this.collectOrphans();
     for (const d of this.store.list(DEPLOYMENTS)) this.reconcileDeployment(d);
+    for (const d of this.store.list(DAEMONSETS)) this.reconcileDaemonSet(d);
     for (const j of this.store.list(JOBS)) this.reconcileJob(j);
     for (const c of this.store.list(CRDS)) this.establish(c);
     for (const p of this.store.list(PODS)) this.advancePod(p);
@@ -94,7 +97,7 @@ export class Controller {
   }
 
   private foregroundDeletions(): void {
-    for (const r of [DEPLOYMENTS, JOBS]) {
+    for (const r of [DEPLOYMENTS, DAEMONSETS, JOBS]) {
       for (const o of this.store.list(r)) {
         if (!o.metadata.finalizers?.includes("foregroundDeletion")) continue;
         const dependents = this.ownedPods(o);
@@ -106,7 +109,7 @@ export class Controller {
 
   private collectOrphans(): void {
     const uids = new Set(
-      [...this.store.list(DEPLOYMENTS), ...this.store.list(JOBS)].map((o) => o.metadata.uid),
+      [DEPLOYMENTS, DAEMONSETS, JOBS].flatMap((r) => this.store.list(r).map((o) => o.metadata.uid)),
     );
     for (const p of this.store.list(PODS)) {
       const refs = p.metadata.ownerReferences ?? [];
@@ -192,6 +195,40 @@ export class Controller {
     }
   }
 
+  private reconcileDaemonSet(d: KObject): void {
+    if (d.metadata.deletionTimestamp) return;
+    const nodes = this.store
+      .list(NODES)
+      .filter((n) => misfit(d.spec.template, n) === null)
+      .map((n) => n.metadata.name);
+    const pods = this.ownedPods(d);
+    for (const node of nodes.filter((n) => !pods.some((p) => p.spec.nodeName === n))) {
+      const pod = this.newPod(d, d.spec.template, `${d.metadata.name}-${suffix(5)}`, {
+        "controller-revision-hash": suffix(10),
+      });
+      pod.spec.nodeName = node;
+      this.store.put(PODS, pod);
+    }
+    const ready = this.ownedPods(d).filter((p) =>
+      p.status?.conditions?.some(
+        (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
+      ),
+    ).length;
+    const status = {
+      observedGeneration: d.metadata.generation,
+      desiredNumberScheduled: nodes.length,
+      currentNumberScheduled: this.ownedPods(d).length,
+      numberReady: ready,
+      numberAvailable: ready,
+      updatedNumberScheduled: this.ownedPods(d).length,
+      numberMisscheduled: 0,
+    };
+    if (JSON.stringify(status) !== JSON.stringify(d.status)) {
+      d.status = status;
+      this.store.put(DAEMONSETS, d);
+    }
+  }
+
   /** A definition is Established at the next tick (a real one takes a moment too). */
   private establish(crd: KObject): void {
     if (crd.status?.conditions?.some((c: { type: string }) => c.type === "Established")) return;
@@ -236,8 +273,11 @@ export class Controller {
 
   private advancePod(p: KObject): void {
     const ns = p.metadata.namespace!;
-    if (!p.spec.nodeName) {
-      const placed = schedule(p, this.store.list(NODES));
+    if (!p.spec.nodeName || !p.status?.containerStatuses) {
+      // A DaemonSet's pod comes bound to its node; every other pod is scheduled.
+      const placed = p.spec.nodeName
+        ? { node: p.spec.nodeName as string }
+        : schedule(p, this.store.list(NODES));
       if ("message" in placed) {
         const already = p.status.conditions?.some(
           (c: { reason?: string }) => c.reason === "Unschedulable",

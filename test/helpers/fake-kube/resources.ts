@@ -99,6 +99,15 @@ export const RESOURCES: ResourceType[] = [
     subresources: ["status"],
   },
   {
+    group: "apps",
+    version: "v1",
+    plural: "daemonsets",
+    kind: "DaemonSet",
+    namespaced: true,
+    shortNames: ["ds"],
+    subresources: ["status"],
+  },
+  {
     group: "batch",
     version: "v1",
     plural: "jobs",

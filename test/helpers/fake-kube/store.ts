@@ -39,7 +39,7 @@ const key = (r: ResourceType, ns: string | undefined, name: string) =>
   `${r.group}/${r.plural}/${r.namespaced ? (ns ?? "") : ""}/${name}`;
 
 /** Kinds whose objects carry metadata.generation (on a real cluster Pods etc. do not). */
-const GENERATION_KINDS = new Set(["Deployment", "Job"]);
+const GENERATION_KINDS = new Set(["Deployment", "DaemonSet", "Job"]);
 
 export const resourceOf = (plural: string, group = ""): ResourceType =>
   RESOURCES.find((r) => r.plural === plural && r.group === group && !r.readOnly)!;

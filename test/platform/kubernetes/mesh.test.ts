@@ -183,12 +183,18 @@ describe("installing and removing linkerd (shipped definition, stand-in CLI)", (
     });
     expect(ns.metadata.annotations).toMatchObject({
       [MESH_ANNOTATION]: "linkerd",
-      [MESH_VERSION_ANNOTATION]: "stable-2.14.10",
+      [MESH_VERSION_ANNOTATION]: "edge-26.8.3",
       "linkerd.io/inject": "disabled",
     });
     const d = fake.store.get(resourceOf("deployments", "apps"), "linkerd", "linkerd-destination")!;
     expect(d.status.availableReplicas).toBe(1);
     expect(d.metadata.labels?.[RUN_ID]).toBe(RUN);
+    // The Gateway API CRDs Linkerd needs, rendered by kubectl, applied as the run's own.
+    const gatewayApi = fake.store.get(CRDS, undefined, "httproutes.gateway.networking.k8s.io")!;
+    expect(gatewayApi.metadata.labels?.[RUN_ID]).toBe(RUN);
+    const gatewayStep = lines.findIndex((l) => l.startsWith("$ kubectl create --dry-run=client"));
+    expect(gatewayStep).toBeGreaterThanOrEqual(0);
+    expect(gatewayStep).toBeLessThan(lines.indexOf("$ linkerd install --crds | apply"));
     expect(lines).toContain("$ linkerd install --crds | apply");
     expect(lines).toContain("  applied 5 objects");
     expect(lines).toContain("linkerd: ready in linkerd");

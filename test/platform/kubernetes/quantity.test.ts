@@ -57,6 +57,20 @@ describe("classify", () => {
     expect(classify(c, "istio-system", "ztunnelish-1", "x")).toBe("control-plane");
   });
 
+  it("counts a node proxy on the load-generator node with the load generator", () => {
+    const reserved = { ...c, loadgenNode: "worker-3" };
+    expect(classify(reserved, "istio-system", "ztunnel-a", "istio-proxy", {}, "worker-3")).toBe(
+      "loadgen",
+    );
+    expect(classify(reserved, "istio-system", "ztunnel-b", "istio-proxy", {}, "worker-1")).toBe(
+      "data-plane",
+    );
+    // Sidecars and the control plane are not node-bound: the node changes nothing for them.
+    expect(classify(reserved, "istio-system", "istiod-x", "discovery", {}, "worker-3")).toBe(
+      "control-plane",
+    );
+  });
+
   it("knows node proxies by namespace and pod labels, as a mesh definition names them", () => {
     const byLabels: Classifier = {
       ...c,
