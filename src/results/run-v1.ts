@@ -7,14 +7,14 @@
 // (not measured), never a figure lined up with the wrong interval. Pure.
 import { z } from "zod";
 import { perRunResources } from "./resources.ts";
-import type { UsageSeries } from "./run-schema.ts";
+import { RESOURCE_CLASSES, type UsageSeries } from "./run-schema.ts";
 import { RUN_SCHEMA } from "./run-version.ts";
 
 export const RUN_SCHEMA_V1 = "meshbench/run/v1";
 
 const v1Resources = z.object({
   intervalMs: z.number(),
-  containers: z.array(z.object({ id: z.string(), class: z.string() }).loose()),
+  containers: z.array(z.object({ id: z.string(), class: z.enum(RESOURCE_CLASSES) }).loose()),
   sampledAtMs: z.array(z.number()),
   usage: z.record(
     z.string(),
@@ -62,7 +62,6 @@ export function upgradeRunV1(data: Record<string, unknown>): Record<string, unkn
       ),
     };
   }
-  const containers = resources.containers as Parameters<typeof perRunResources>[0];
   const measured = load
     ? { fromMs: load.measuredFromMs, toMs: load.measuredFromMs + load.achieved.measuredMs }
     : null;
@@ -72,7 +71,7 @@ export function upgradeRunV1(data: Record<string, unknown>): Record<string, unkn
     resources: {
       ...resources,
       usage,
-      perRun: perRunResources(containers, resources.sampledAtMs, usage, measured),
+      perRun: perRunResources(resources.containers, resources.sampledAtMs, usage, measured),
     },
   };
 }

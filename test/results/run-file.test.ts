@@ -197,6 +197,15 @@ describe("run.json", () => {
       expect(metrics["memory.dataPlane"]!.median).toBe(60);
     });
 
+    it("names what is wrong in a damaged one rather than throw", async () => {
+      const data = JSON.parse(await readFile(V1_FIXTURE, "utf8"));
+      data.resources.containers[0].class = "sidecar";
+      const parsed = parseRun(JSON.stringify(data), "old/run.json");
+      expect(!parsed.ok && parsed.problem).toMatch(
+        /^old\/run\.json: damaged run file: resources\.containers\.0\.class: /,
+      );
+    });
+
     it("keeps no CPU of a cluster run: its readings' own interval was not recorded", async () => {
       const data = JSON.parse(await readFile(V1_FIXTURE, "utf8"));
       data.platform = { kind: "kubernetes", nodes: { count: 3, types: ["m5.large"] } };

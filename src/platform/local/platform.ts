@@ -220,9 +220,17 @@ export class LocalPlatform implements Platform {
     const run = this.#run;
     if (!run) return [];
     const exited = run.processes.events;
-    // A process that exited is also gone at the next sample: report it once, with its exit.
+    // A process that exited is also gone at the next sample: report it once, with its exit
+    // (none when it was expected to end, as the load generator is; the sampler may sweep
+    // between its end and the owner hearing of it).
+    const ended = new Set(
+      run.processes
+        .all()
+        .filter((p) => p.exited)
+        .map((p) => p.name),
+    );
     const fromSampler = (run.sampler?.events ?? []).filter(
-      (e) => !(e.kind === "vanished" && exited.some((x) => x.name === e.name)),
+      (e) => !(e.kind === "vanished" && ended.has(e.name)),
     );
     return [...exited, ...fromSampler].sort((a, b) => a.t - b.t);
   }

@@ -1,6 +1,11 @@
 // Quantities as metrics.k8s.io reports them, against values computed by hand.
 import { describe, expect, it } from "vitest";
-import { cpuCores, memoryBytes, parseQuantity } from "../../../src/kube/quantity.ts";
+import {
+  cpuCores,
+  memoryBytes,
+  parseDurationMs,
+  parseQuantity,
+} from "../../../src/kube/quantity.ts";
 import { type Classifier, classify } from "../../../src/platform/kubernetes/classify.ts";
 
 describe("CPU quantities → cores", () => {
@@ -84,5 +89,24 @@ describe("classify", () => {
     );
     // The same labels elsewhere are not the mesh's node proxy.
     expect(classify(byLabels, "emojivoto-1", "zt-abc", "web-svc", ztunnel)).toBe("application");
+  });
+});
+
+describe("metrics-server's window (a Go duration)", () => {
+  it("reads seconds, minutes, fractions and sub-second units into ms", () => {
+    expect(parseDurationMs("10.5s")).toBe(10_500);
+    expect(parseDurationMs("1m0.5s")).toBe(60_500);
+    expect(parseDurationMs("1h2m3s")).toBe(3_723_000);
+    expect(parseDurationMs("500ms")).toBe(500);
+    expect(parseDurationMs("1500us")).toBeCloseTo(1.5, 12);
+    expect(parseDurationMs("0s")).toBe(0);
+    expect(parseDurationMs("0")).toBe(0);
+  });
+
+  it("names what it could not read", () => {
+    expect(() => parseDurationMs("10 s", "window")).toThrow(
+      'window: "10 s" is not a duration (e.g. 10.5s, 1m0s, 500ms)',
+    );
+    expect(() => parseDurationMs("")).toThrow(/is not a duration/);
   });
 });
