@@ -18,6 +18,7 @@ import {
   type ResourceKind,
   type Unit,
 } from "../stats/metrics.ts";
+import { NOISE_MULTIPLE } from "../stats/noise-floor.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
 import { overheadVsBare } from "../stats/overhead.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
@@ -593,6 +594,9 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
         `Student's t on the per-run values, Holm-corrected across the ${family?.test === "t" ? family.family : 0} gated metrics of all meshes, ` +
         `so that an unchanged setup fails this comparison at most ${c.alpha * 100} % of the time. ` +
         "Not gated: the load generator's own CPU and memory, the maximum, and percentiles with fewer than 10 requests beyond them in a run. " +
+        (c.calibration
+          ? `Noise floor: the calibration of ${c.calibration.runs} runs a mesh measured ${c.calibration.measuredAt.slice(0, 10)}; a threshold below ${NOISE_MULTIPLE} × a metric's run-to-run spread there is raised to it. `
+          : "Noise floor: the thresholds (no calibration given). ") +
         "Failed runs and restarts are never noise: any increase in the share of failed runs (`runs.failed`) " +
         "or in restarts per completed run (`events.restarts`; the load generator's and control plane's aside) counts as a regression.",
     },

@@ -58,6 +58,8 @@ export interface RefusedPair {
 
 export interface Comparison {
   alpha: number;
+  /** The calibration whose noise floor the gate used: when measured, from how many runs. */
+  calibration: { measuredAt: string; runs: number } | null;
   meshes: MeshComparison[];
   /** Pairs whose fingerprints differ (not compared unless forced). */
   refused: RefusedPair[];
@@ -209,7 +211,14 @@ export function compareResults(
   candidate: readonly ScenarioSummary[],
   options: CompareOptions,
 ): Comparison {
-  const result: Comparison = { alpha: options.gate.alpha, meshes: [], refused: [], unmatched: [] };
+  const cal = options.gate.calibration;
+  const result: Comparison = {
+    alpha: options.gate.alpha,
+    calibration: cal ? { measuredAt: cal.measuredAt, runs: cal.runs } : null,
+    meshes: [],
+    refused: [],
+    unmatched: [],
+  };
   const paired = new Set<MeshSummary>();
   const pending: {
     base: MeshSummary;
