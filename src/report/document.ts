@@ -255,7 +255,8 @@ function overheadSection(s: ScenarioSummary): Section | null {
       const x = o.latency[k];
       if (!x) return "–";
       const added = signed(`${sig3(Math.abs(x.addedMs))} ms`, x.addedMs);
-      return x.ratio === null ? added : `${added} (×${sig3(x.ratio)})`;
+      const cell = x.ratio === null ? added : `${added} (×${sig3(x.ratio)})`;
+      return x.withinNoise ? `${WITHIN_NOISE} ${cell}` : cell;
     }),
   ]);
   const kinds: ResourceKind[] = ["controlPlane", "dataPlane", "application"];
@@ -272,7 +273,8 @@ function overheadSection(s: ScenarioSummary): Section | null {
             x.per1000Rps === null
               ? ""
               : ` (${signed(formatValue(Math.abs(x.per1000Rps), unit), x.per1000Rps)})`;
-          return `${signed(formatValue(Math.abs(x.added), unit), x.added)}${per}`;
+          const cell = `${signed(formatValue(Math.abs(x.added), unit), x.added)}${per}`;
+          return x.withinNoise ? `${WITHIN_NOISE} ${cell}` : cell;
         }),
       ),
     ]);
@@ -285,7 +287,7 @@ function overheadSection(s: ScenarioSummary): Section | null {
     },
     {
       kind: "paragraph",
-      text: `Latency added to bare's: difference of the medians (ratio of the medians). Achieved rps: the mesh's median${bareRate === undefined ? "" : `; bare's was ${formatValue(bareRate, "rps")}`}.`,
+      text: `Latency added to bare's: difference of the medians (ratio of the medians). Achieved rps: the mesh's median${bareRate === undefined ? "" : `; bare's was ${formatValue(bareRate, "rps")}`}. ${WITHIN_NOISE} within noise: the gate's noise rule (Student's t on the per-run values, Holm across this table's differences) would not call it a change, or cannot judge it (the maximum, a percentile with fewer than 10 requests beyond it in a run).`,
     },
   ];
   if (resourceRows.length > 0) {
@@ -304,7 +306,7 @@ function overheadSection(s: ScenarioSummary): Section | null {
       },
       {
         kind: "paragraph",
-        text: "Resources added to bare's: difference of the medians (per 1,000 rps of the mesh's median achieved rate).",
+        text: `Resources added to bare's: difference of the medians (per 1,000 rps of the mesh's median achieved rate); ${WITHIN_NOISE} within noise.`,
       },
     );
   }
@@ -758,7 +760,7 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
         `\`${m.metric}\``,
         side(m.base, m.baseline),
         side(m.cand, m.candidate),
-        formatChange(m.change, m.changePct, unit),
+        `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${formatChange(m.change, m.changePct, unit)}`,
         `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
         m.reason,
       ];
