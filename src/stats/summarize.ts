@@ -140,19 +140,24 @@ export function percentileVariance(histogram: Histogram, q: number): number {
 /** Requests beyond percentile q (on the nearer side) in a run of n requests. */
 export const requestsBeyond = (n: number, q: number): number => n * Math.min(q, 1 - q);
 
-function withinRuns(histograms: readonly Histogram[], runs: readonly RunInput[]) {
+/** Per percentile, one run's sampling variance (ms²), from its histogram. */
+function percentileVariances(histogram: Histogram): number[] {
+  return PERCENTILES.map((p) => percentileVariance(histogram, p / 100));
+}
+
+function withinRuns(runs: readonly PerRun[], inputs: readonly RunInput[]) {
   const out = new Map<MetricId, Within>();
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const used = runs.filter((r) => r.histogram.totalCount > 0);
   for (const [i, k] of PERCENTILE_KEYS.entries()) {
     const q = PERCENTILES[i]! / 100;
-    const used = histograms.filter((h) => h.totalCount > 0);
     if (used.length === 0) continue;
     out.set(`latency.${k}`, {
-      variance: mean(used.map((h) => percentileVariance(h, q))),
-      beyond: Math.min(...used.map((h) => requestsBeyond(h.totalCount, q))),
+      variance: mean(used.map((r) => r.variances[i]!)),
+      beyond: Math.min(...used.map((r) => requestsBeyond(r.histogram.totalCount, q))),
     });
   }
-  const sent = runs.map((r) => r.run.load!).filter((l) => l.achieved.sent > 0);
+  const sent = inputs.map((r) => r.run.load!).filter((l) => l.achieved.sent > 0);
   if (sent.length > 0) {
     // A binomial share: p(1 − p)/n per run.
     out.set("errors.rate", {
@@ -165,6 +170,29 @@ function withinRuns(histograms: readonly Histogram[], runs: readonly RunInput[])
     });
   }
   return out;
+}
+
+/** What a run's histogram gives, read once. */
+interface PerRun {
+  histogram: Histogram;
+  spectrum: Spectrum;
+  variances: number[];
+}
+
+/**
+ * Each run's histogram decoded and read once however often its run is summarized
+ * (calibration summarizes the same runs in hundreds of splits). Read only: merging adds
+ * into new histograms.
+ */
+const perRunCache = new WeakMap<LoadgenResult, PerRun>();
+function perRun(load: LoadgenResult): PerRun {
+  let r = perRunCache.get(load);
+  if (!r) {
+    const histogram = decodeHistogram(load.histogram);
+    r = { histogram, spectrum: spectrum(histogram), variances: percentileVariances(histogram) };
+    perRunCache.set(load, r);
+  }
+  return r;
 }
 
 function summarizeMesh(inputs: RunInput[]): MeshSummary {
@@ -191,7 +219,7 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   }
 
   const perMetric = new Map<MetricId, number[]>();
-  const histograms = [];
+  const reads: PerRun[] = [];
   const outcomes: Outcomes = {
     targetRate: first.spec.rate,
     sent: 0,
@@ -204,9 +232,9 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   let errors = 0;
   for (const { run } of ok) {
     const load = run.load!;
-    const histogram = decodeHistogram(load.histogram);
-    histograms.push(histogram);
-    for (const [id, value] of Object.entries(runMetrics(run, spectrum(histogram)))) {
+    const read = perRun(load);
+    reads.push(read);
+    for (const [id, value] of Object.entries(runMetrics(run, read.spectrum))) {
       const list = perMetric.get(id as MetricId) ?? [];
       list.push(value);
       perMetric.set(id as MetricId, list);
@@ -223,8 +251,9 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   }
 
   const metrics: Partial<Record<MetricId, MetricSummary>> = {};
-  const merged = histograms.length > 0 ? spectrum(mergeHistograms(histograms)) : undefined;
-  const within = withinRuns(histograms, ok);
+  const merged =
+    reads.length > 0 ? spectrum(mergeHistograms(reads.map((r) => r.histogram))) : undefined;
+  const within = withinRuns(reads, ok);
   for (const id of METRIC_IDS) {
     const values = perMetric.get(id);
     if (!values || values.length === 0) continue;
