@@ -7,14 +7,14 @@ import { calibrationSections } from "../report/calibration-table.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { readResults } from "../results/results-dir.ts";
 import { CalibrationError, calibrate } from "../stats/calibration.ts";
-import { gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
+import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const CALIBRATE_HELP = `meshbench calibrate — how noisy this setup is, and what the gate can see in it
 
 Usage:
   meshbench calibrate RESULTS_DIR [--splits N] [--seed N] [--shift-ms MS]
-                      [--thresholds SPEC] [--out FILE]
+                      [--thresholds SPEC] [--calibration FILE] [--out FILE]
 
 RESULTS_DIR holds N runs of an unchanged setup (at least 4 of every mesh; 8 or more
 tell more), e.g. meshbench run scenarios/local-quick.yaml --repetitions 10. For 2, 3, 4 …
@@ -30,6 +30,8 @@ Flags:
   --shift-ms MS   also add MS ms to every latency of the candidate half and count the
                   splits where every mesh regressed: the power on a known slowdown
 ${THRESHOLDS_HELP}
+${CALIBRATION_HELP}
+                      (here: the gate whose error rates are measured uses that floor)
   --out FILE      where calibration.json goes (default RESULTS_DIR/calibration.json)
 
 Exit status: 0 calibrated, 2 bad arguments or too few runs, 1 internal fault.
@@ -40,6 +42,7 @@ const FLAGS = {
   seed: { type: "string" },
   "shift-ms": { type: "string" },
   thresholds: { type: "string" },
+  calibration: { type: "string" },
   out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -60,7 +63,7 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
   let calibration: ReturnType<typeof calibrate>;
   try {
     calibration = calibrate(set.runs, {
-      gate: await gateFlag(values.thresholds),
+      gate: await gateFlag(values.thresholds, values.calibration),
       splits: numberFlag("splits", values.splits ?? "30", { integer: true, min: 1, max: 10_000 }),
       seed: numberFlag("seed", values.seed ?? "1", { integer: true, min: 0 }),
       ...(shift !== undefined ? { shiftMs: numberFlag("shift-ms", shift, { min: 0 }) } : {}),
