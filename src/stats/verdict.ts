@@ -42,7 +42,8 @@ export interface NoiseTest extends TTest {
   beyondNoise: boolean;
   /**
    * The smallest change this gate catches with 80 % power at these run counts (at the
-   * strictest Holm level, alpha ÷ family), in the metric's unit and in % of the baseline.
+   * strictest Holm level, alpha ÷ family), never below the floor, in the metric's unit and
+   * in % of the baseline.
    */
   mdc: number;
   mdcPct: number | null;
@@ -153,6 +154,16 @@ function describeFloor(floor: Floor, metric: Pick<MetricDef, "unit">): string {
     : `${describeThreshold(floor.threshold, metric)} threshold`;
 }
 
+/** The floor in the metric's unit, at this baseline. */
+function floorIn(floor: Floor, baseline: number): number {
+  const percent =
+    floor.calibrated?.percent ??
+    (floor.threshold.kind === "relative" ? floor.threshold.percent : null);
+  return percent === null
+    ? (floor.threshold as { value: number }).value
+    : (percent / 100) * Math.abs(baseline);
+}
+
 /** The change as the floor sees it: a calibrated floor is relative, like most thresholds. */
 function beyondFloor(floor: Floor, baseline: number, change: number): boolean {
   const c = floor.calibrated;
@@ -199,7 +210,11 @@ export function judge(
 ): Judgement {
   const { baseline, candidate, change, changePct } = changeOf(base, cand);
   const over = beyondFloor(floor, baseline, change);
-  const mdc = minimalDetectable(test.se, test.df, alpha / family);
+  // Nothing within the floor is ever called a change, so the gate sees no less than it.
+  const mdc = Math.max(
+    minimalDetectable(test.se, test.df, alpha / family),
+    floorIn(floor, baseline),
+  );
   const noise: NoiseTest = {
     test: "t",
     ...test,
