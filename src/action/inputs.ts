@@ -33,6 +33,8 @@ export interface ActionInputs {
    * YAML/JSON thresholds file (read, and checked, by the step).
    */
   thresholds: string | null;
+  /** Path of a calibration.json whose noise floor the gate uses; null: none. */
+  calibration: string | null;
   failOnRegression: boolean;
   comment: CommentMode;
   /**
@@ -180,6 +182,7 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     baseline,
     baselineWorkflow,
     thresholds: thresholds(raw("thresholds"), bad, problems),
+    calibration: raw("calibration") || null,
     failOnRegression: boolean("fail-on-regression", true),
     comment: oneOf("comment", COMMENT_MODES, "auto"),
     commentAuthor: commentAuthor(raw("comment-author"), bad),

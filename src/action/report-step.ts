@@ -136,7 +136,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     resultsDirs: current.artifacts.map((a) => a.dir),
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
-    gate: await actionGate(inputs.thresholds),
+    gate: await actionGate(inputs.thresholds, inputs.calibration),
     chartHost: inputs.chartHost ?? "none",
     shortUrls: false,
     force: false,

@@ -6,26 +6,29 @@ import { analyze } from "../report/generate.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { regressions } from "../stats/compare.ts";
 import { EXIT_REGRESSION } from "./exit.ts";
-import { gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
+import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
 export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's results against a baseline's
 
 Usage:
-  meshbench compare BASELINE_DIR CANDIDATE_DIR [--thresholds SPEC] [--force]
-                    [--fail-on-regression]
+  meshbench compare BASELINE_DIR CANDIDATE_DIR [--thresholds SPEC] [--calibration FILE]
+                    [--force] [--fail-on-regression]
 
 Pairs meshes by scenario, name and variant (so istio 1.24 → 1.25 is compared), and per
 metric prints the change of the median and a verdict: a change counts only when it
-exceeds its threshold and the noise (fewer than 3 runs a side: the [min–max] ranges must
-not overlap; otherwise a two-sided Mann–Whitney U test at level alpha). Two run checks
+exceeds its threshold (or the calibrated noise floor) and the noise: Student's t on the
+per-run values, Holm-corrected across every gated metric of every mesh, so an unchanged
+setup fails at most alpha (5 %) of the time; each verdict states the smallest change the
+gate can see at the run counts used. 1 run against 1 is refused. Two run checks
 are judged beside the metrics, where any increase regresses: the share of failed runs
 (runs.failed; a candidate whose runs all failed is compared on it) and container restarts
 per completed run, the load generator's and control plane's aside (events.restarts).
 
 Flags:
 ${THRESHOLDS_HELP}
+${CALIBRATION_HELP}
   --force               compare results whose fingerprints differ
   --fail-on-regression  exit 3 when any metric regressed
 
@@ -35,6 +38,7 @@ nothing comparable, 1 internal fault.
 
 const FLAGS = {
   thresholds: { type: "string" },
+  calibration: { type: "string" },
   force: { type: "boolean" },
   "fail-on-regression": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -52,7 +56,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     );
   }
   const [baselineDir, candidateDir] = positionals as [string, string];
-  const gate = await gateFlag(values.thresholds);
+  const gate = await gateFlag(values.thresholds, values.calibration);
   const analysis = await analyze([candidateDir], baselineDir, gate, values.force ?? false);
   const comparison = analysis.comparison!;
   for (const problem of analysis.problems)

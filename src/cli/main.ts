@@ -5,6 +5,7 @@ import { isMainThread } from "node:worker_threads";
 import "../loadgen/worker.ts"; // in the bundle, worker threads run this same file
 import { reaperCommand } from "../platform/local/reaper.ts";
 import { VERSION } from "../version.ts";
+import { CALIBRATE_HELP, calibrateCommand } from "./calibrate.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { CLEANUP_HELP } from "./cleanup-help.ts";
 import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
@@ -71,6 +72,12 @@ const COMMANDS: Record<
     run: compareCommand,
     help: COMPARE_HELP,
     summary: "verdicts of candidate results against a baseline; exit 3 on regression",
+  },
+  calibrate: {
+    run: calibrateCommand,
+    help: CALIBRATE_HELP,
+    summary:
+      "runs of an unchanged setup: the gate's false alarms and what it can see; calibration.json",
   },
   target: {
     run: targetCommand,

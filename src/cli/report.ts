@@ -4,7 +4,7 @@
 import { generateReport } from "../report/generate.ts";
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
 import { regressions } from "../stats/compare.ts";
-import { gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
+import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
@@ -12,7 +12,7 @@ export const REPORT_HELP = `meshbench report — tables, charts and verdicts fro
 
 Usage:
   meshbench report RESULTS_DIR... [--baseline DIR] [--out DIR] [--thresholds SPEC]
-                   [--chart-host HOST|none] [--short-urls] [--force]
+                   [--calibration FILE] [--chart-host HOST|none] [--short-urls] [--force]
 
 Reads every run.json (and its latency.hlog) below each RESULTS_DIR; files that cannot be
 used are listed in the report and skipped. Writes to --out (default: the first
@@ -27,6 +27,7 @@ Flags:
                       a verdict (regressed, improved, unchanged, inconclusive)
   --out DIR           where the report files go
 ${THRESHOLDS_HELP}
+${CALIBRATION_HELP}
   --chart-host HOST   QuickChart host for chart images in the Markdown (default
                       ${DEFAULT_CHART_HOST}; https://host:port for your own); "none": no
                       chart images, so no data leaves this machine
@@ -41,6 +42,7 @@ const FLAGS = {
   baseline: { type: "string" },
   out: { type: "string" },
   thresholds: { type: "string" },
+  calibration: { type: "string" },
   "chart-host": { type: "string" },
   "short-urls": { type: "boolean" },
   force: { type: "boolean" },
@@ -66,7 +68,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     resultsDirs: positionals,
     ...(values.baseline !== undefined ? { baselineDir: values.baseline } : {}),
     outDir: values.out ?? positionals[0]!,
-    gate: await gateFlag(values.thresholds),
+    gate: await gateFlag(values.thresholds, values.calibration),
     chartHost,
     shortUrls: values["short-urls"] ?? false,
     force: values.force ?? false,

@@ -16,6 +16,7 @@ import {
   type ResourceKind,
   type Unit,
 } from "../stats/metrics.ts";
+import { NOISE_MULTIPLE } from "../stats/noise-floor.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
 import { cpuSlopes, overheadVsBare } from "../stats/overhead.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
@@ -89,8 +90,16 @@ export const VERDICT_MARK: Record<Verdict, string> = {
   improved: "🟢",
   inconclusive: "🟡",
   unchanged: "⚪",
+  "not gated": "➖",
 };
-const LEGEND = "🔴 regressed · 🟢 improved · 🟡 inconclusive · ⚪ unchanged";
+const LEGEND =
+  "🔴 regressed · 🟢 improved · 🟡 inconclusive · ⚪ unchanged · ➖ shown, not gated · ≈ within noise";
+
+/** A change the gate's noise rule would not call one (verdicts and the overhead table). */
+export const WITHIN_NOISE = "≈";
+
+/** Shown as a change, or just shown: "not gated" and "unchanged" are not changes. */
+const isChange = (v: Verdict): boolean => v !== "unchanged" && v !== "not gated";
 
 const LATENCY_COLUMNS: readonly PercentileKey[] = ["p50", "p90", "p99", "p99.9", "p99.99", "p100"];
 const RESOURCE_COLUMNS: readonly ResourceKind[] = ["controlPlane", "maxProxy", "dataPlane"];
@@ -282,7 +291,8 @@ function overheadSection(
       const x = o.latency[k];
       if (!x) return "–";
       const added = signed(`${sig3(Math.abs(x.addedMs))} ms`, x.addedMs);
-      return x.ratio === null ? added : `${added} (×${sig3(x.ratio)})`;
+      const cell = x.ratio === null ? added : `${added} (×${sig3(x.ratio)})`;
+      return x.withinNoise ? `${WITHIN_NOISE} ${cell}` : cell;
     }),
   ]);
   const kinds: ResourceKind[] = ["controlPlane", "dataPlane", "application"];
@@ -296,7 +306,8 @@ function overheadSection(
           const x = o.resources[`${r}.${k}`];
           if (!x) return "–";
           const unit: Unit = r === "cpu" ? "cores" : "bytes";
-          return signed(formatValue(Math.abs(x.added), unit), x.added);
+          const cell = signed(formatValue(Math.abs(x.added), unit), x.added);
+          return x.withinNoise ? `${WITHIN_NOISE} ${cell}` : cell;
         }),
       ),
     ]);
@@ -309,7 +320,7 @@ function overheadSection(
     },
     {
       kind: "paragraph",
-      text: `Latency added to bare's: difference of the medians (ratio of the medians). Achieved rps: the mesh's median${bareRate === undefined ? "" : `; bare's was ${formatValue(bareRate, "rps")}`}.`,
+      text: `Latency added to bare's: difference of the medians (ratio of the medians). Achieved rps: the mesh's median${bareRate === undefined ? "" : `; bare's was ${formatValue(bareRate, "rps")}`}. ${WITHIN_NOISE} within noise: the gate's noise rule (Student's t on the per-run values, Holm across this table's differences) would not call it a change, or cannot judge it (the maximum, a percentile with fewer than 10 requests beyond it in a run).`,
     },
   ];
   if (resourceRows.length > 0) {
@@ -329,7 +340,7 @@ function overheadSection(
       },
       {
         kind: "paragraph",
-        text: "Resources added to bare's: difference of the medians, at the rate shown (the mesh's median achieved rps). Not divided by the rate: memory and much of a proxy's CPU are fixed costs that a figure per 1,000 rps from one rate would extrapolate.",
+        text: `Resources added to bare's: difference of the medians, at the rate shown (the mesh's median achieved rps); ${WITHIN_NOISE} within noise. Not divided by the rate: memory and much of a proxy's CPU are fixed costs that a figure per 1,000 rps from one rate would extrapolate.`,
       },
     );
   }
@@ -580,8 +591,23 @@ function scenarioSections(s: ScenarioSummary, index: number, input: ReportInput)
   ].filter((x): x is Section => x !== null);
 }
 
+const withinNoise = (m: MetricComparison): boolean => m.noise.test === "t" && !m.noise.beyondNoise;
+
 function changeCell(m: MetricComparison): string {
-  return `${formatChange(m.change, m.changePct, metricDef(m.metric).unit)} ${VERDICT_MARK[m.verdict]}`;
+  const change = formatChange(m.change, m.changePct, metricDef(m.metric).unit);
+  return `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${change} ${VERDICT_MARK[m.verdict]}`;
+}
+
+/** Per mesh, the smallest change of each gated metric the gate catches (80 % power). */
+function seesLine(mesh: MeshComparison, name: string): string | null {
+  const seen = mesh.metrics.flatMap((m) =>
+    m.noise.test === "t" && m.noise.mdcPct !== null
+      ? [`${metricDef(m.metric).label} ${sig3(m.noise.mdcPct)} %`]
+      : [],
+  );
+  const any = mesh.metrics.find((m) => m.noise.test === "t");
+  if (!any || seen.length === 0) return null;
+  return `**${name}** (${any.base.n} vs ${any.cand.n} runs): ${seen.join(", ")}`;
 }
 
 function valueWithUnit(value: number, unit: Unit): string {
@@ -597,15 +623,23 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
     improved: 0,
     inconclusive: 0,
     unchanged: 0,
+    "not gated": 0,
   };
   for (const mesh of c.meshes) for (const m of mesh.metrics) counts[m.verdict]++;
+  const family = c.meshes.flatMap((mesh) => mesh.metrics).find((m) => m.noise.test === "t")?.noise;
   const blocks: Block[] = [
     {
       kind: "paragraph",
       text:
         `${counts.regressed} regressed, ${counts.improved} improved, ${counts.inconclusive} inconclusive, ` +
-        `${counts.unchanged} unchanged (${LEGEND}). A change counts when it exceeds its threshold and the noise: ` +
-        `with fewer than 3 runs a side the [min–max] ranges must not overlap, otherwise a Mann–Whitney U test at alpha ${c.alpha}. ` +
+        `${counts.unchanged} unchanged, ${counts["not gated"]} shown but not gated (${LEGEND}). ` +
+        "A change counts when it exceeds its threshold (or the calibrated noise floor, if larger) and the noise: " +
+        `Student's t on the per-run values, Holm-corrected across the ${family?.test === "t" ? family.family : 0} gated metrics of all meshes, ` +
+        `so that an unchanged setup fails this comparison at most ${c.alpha * 100} % of the time. ` +
+        "Not gated: the load generator's own CPU and memory, the maximum, and percentiles with fewer than 10 requests beyond them in a run. " +
+        (c.calibration
+          ? `Noise floor: the calibration of ${c.calibration.runs} runs a mesh measured ${c.calibration.measuredAt.slice(0, 10)}; a threshold below ${NOISE_MULTIPLE} × a metric's run-to-run spread there is raised to it. `
+          : "Noise floor: the thresholds (no calibration given). ") +
         "Failed runs and restarts are never noise: any increase in the share of failed runs (`runs.failed`) " +
         "or in restarts per completed run (`events.restarts`; the load generator's and control plane's aside) counts as a regression.",
     },
@@ -661,11 +695,21 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
     });
   if (regressed.length > 0) blocks.push(regressionList);
   blocks.push(...notes());
+  const sees = c.meshes.flatMap((mesh) => seesLine(mesh, meshName(mesh)) ?? []);
+  if (sees.length > 0) {
+    blocks.push(
+      {
+        kind: "paragraph",
+        text: "What this gate can see: the smallest change of each gated metric it catches with 80 % power at these run counts (more runs see smaller changes; `meshbench calibrate` measures it):",
+      },
+      { kind: "list", items: sees },
+    );
+  }
 
   const extra = new Set<MetricId>();
   for (const mesh of c.meshes) {
     for (const m of mesh.metrics)
-      if (m.verdict !== "unchanged" && !MATRIX_METRICS.includes(m.metric)) extra.add(m.metric);
+      if (isChange(m.verdict) && !MATRIX_METRICS.includes(m.metric)) extra.add(m.metric);
   }
   const columns = [...MATRIX_METRICS, ...extra].filter((id) =>
     c.meshes.some((mesh) => mesh.metrics.some((m) => m.metric === id)),
@@ -689,7 +733,7 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
       "Change of the median, candidate vs baseline. Metrics not shown were unchanged" +
       (oneSidedItems.length > 0 ? ", except those measured on one side only (listed above)." : "."),
   };
-  const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => m.verdict !== "unchanged"));
+  const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => isChange(m.verdict)));
   const unchangedMeshes: Block = {
     kind: "paragraph",
     text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
@@ -706,7 +750,7 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
   const perMeshLine = (mesh: MeshComparison): string =>
     `**${meshName(mesh)}** vs ${mesh.baselineLabel}: ` +
     mesh.metrics
-      .filter((m) => m.verdict !== "unchanged")
+      .filter((m) => isChange(m.verdict))
       .map(
         (m) =>
           `${VERDICT_MARK[m.verdict]} \`${m.metric}\` ${formatChange(m.change, m.changePct, metricDef(m.metric).unit)}`,
@@ -757,7 +801,7 @@ function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
         `\`${m.metric}\``,
         side(m.base, m.baseline),
         side(m.cand, m.candidate),
-        formatChange(m.change, m.changePct, unit),
+        `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${formatChange(m.change, m.changePct, unit)}`,
         `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
         m.reason,
       ];

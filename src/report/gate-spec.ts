@@ -2,6 +2,7 @@
 // or a YAML file — read into the gate the comparison uses. Shared by the CLI's
 // --thresholds and the Action's `thresholds` input, which word their errors themselves.
 import { readFile, stat } from "node:fs/promises";
+import { CalibrationError, parseCalibration } from "../stats/calibration-file.ts";
 import {
   DEFAULT_GATE,
   type GateConfig,
@@ -31,4 +32,24 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The gate with a calibration file's noise floor (`--calibration`, the Action's
+ * `calibration` input); the gate as it was without one. Errors name the file.
+ */
+export async function withCalibration(
+  gate: GateConfig,
+  path: string | undefined | null,
+): Promise<GateConfig> {
+  if (path === undefined || path === null || path.trim() === "") return gate;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new CalibrationError(
+      `cannot read ${path}: ${(error as Error).message}; give a calibration.json written by meshbench calibrate`,
+    );
+  }
+  return { ...gate, calibration: parseCalibration(text, path) };
 }

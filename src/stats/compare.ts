@@ -6,11 +6,21 @@
 import { fingerprintDifferences } from "../results/fingerprint.ts";
 import { meshLineage } from "../results/mesh.ts";
 import type { MetricComparison } from "./metric-comparison.ts";
-import { METRIC_IDS, type MetricId, metricDef } from "./metrics.ts";
+import { METRIC_IDS, type MetricId, metricDef, type Threshold } from "./metrics.ts";
+import { floorFor } from "./noise-floor.ts";
 import { countedFailures, runChecks } from "./run-checks.ts";
-import type { MeshSummary, ScenarioSummary } from "./summarize.ts";
+import type { MeshSummary, MetricSummary, ScenarioSummary } from "./summarize.ts";
 import { type GateConfig, thresholdFor } from "./thresholds.ts";
-import { judge, type Verdict } from "./verdict.ts";
+import {
+  type Floor,
+  holm,
+  judge,
+  notGated,
+  type Sample,
+  type TTest,
+  tTest,
+  type Verdict,
+} from "./verdict.ts";
 
 export interface MeshComparison {
   scenario: string;
@@ -41,6 +51,8 @@ export interface RefusedPair {
 
 export interface Comparison {
   alpha: number;
+  /** The calibration whose noise floor the gate used: when measured, from how many runs. */
+  calibration: { measuredAt: string; runs: number } | null;
   meshes: MeshComparison[];
   /** Pairs whose fingerprints differ (not compared unless forced). */
   refused: RefusedPair[];
@@ -59,23 +71,113 @@ const VERDICT_ORDER: Record<Verdict, number> = {
   inconclusive: 1,
   improved: 2,
   unchanged: 3,
+  "not gated": 4,
 };
 
-export function compareMesh(
-  base: MeshSummary,
-  cand: MeshSummary,
+/** A metric of a pair, before Holm: its samples, floor and t-test, or why it is not gated. */
+interface Pending {
+  metric: MetricId;
+  threshold: Threshold;
+  base: MetricSummary;
+  cand: MetricSummary;
+  floor: Floor;
+  test: TTest | { notGated: string };
+}
+
+/** Requests a percentile needs beyond it in every run of both sides to be judged. */
+export const MIN_BEYOND = 10;
+
+/**
+ * Why a metric is shown but not judged, or null when it is gated: the load generator's own
+ * CPU and memory describe the instrument, not the system; the maximum is one request (it
+ * is gated only when the thresholds name `latency.p100`); a percentile needs MIN_BEYOND
+ * requests beyond it in every run on each side.
+ */
+export function whyNotGated(
+  metric: MetricId,
+  b: MetricSummary,
+  c: MetricSummary,
   gate: GateConfig,
-): MetricComparison[] {
-  const out: MetricComparison[] = [];
+): string | null {
+  if (metric.endsWith(".loadGenerator")) return "the load generator's own: shown, never gated";
+  if (metric === "latency.p100" && gate.overrides["latency.p100"] === undefined) {
+    return "the maximum is one request: not gated unless the thresholds name latency.p100";
+  }
+  if (metric === "latency.p100") return null;
+  const beyond = Math.min(b.within?.beyond ?? Infinity, c.within?.beyond ?? Infinity);
+  if (beyond < MIN_BEYOND) {
+    return `too few requests to judge: ${Math.floor(beyond)} beyond it in a run, ${MIN_BEYOND} needed`;
+  }
+  return null;
+}
+
+function pendingMesh(base: MeshSummary, cand: MeshSummary, gate: GateConfig): Pending[] {
+  const out: Pending[] = [];
   for (const metric of METRIC_IDS) {
     const b = base.metrics[metric];
     const c = cand.metrics[metric];
     if (!b || !c) continue;
     const threshold = thresholdFor(metric, gate);
-    const judgement = judge(b.values, c.values, metricDef(metric), threshold, gate.alpha);
-    out.push({ metric, threshold, base: b, cand: c, ...judgement });
+    const floor = floorFor(metric, threshold, gate.calibration);
+    const why = whyNotGated(metric, b, c, gate);
+    const test = why === null ? tTest(sample(b), sample(c)) : null;
+    out.push({
+      metric,
+      threshold,
+      base: b,
+      cand: c,
+      floor,
+      test: test ?? { notGated: why ?? "1 run against 1: the noise cannot be measured" }, // Only 1 run against 1: compareResults refuses such a pair before it gets here.
+    });
   }
   return out;
+}
+
+const sample = (m: MetricSummary): Sample => ({
+  values: m.values,
+  ...(m.within ? { withinVariance: m.within.variance } : {}),
+});
+
+/**
+ * Verdicts for every metric of every pair, with Holm across all gated metrics of all
+ * pairs: one family, so that the comparison as a whole keeps its false-alarm rate.
+ */
+function judgeAll(pairs: readonly Pending[][], alpha: number): MetricComparison[][] {
+  const gated = pairs.flat().filter((x): x is Pending & { test: TTest } => "p" in x.test);
+  const levels = holm(
+    gated.map((x) => x.test.p),
+    alpha,
+  );
+  const holmed = new Map<Pending, { level: number; reject: boolean }>(
+    gated.map((x, i) => [x, levels[i]!]),
+  );
+  return pairs.map((pair) =>
+    pair.map((x) => {
+      const judgement =
+        "p" in x.test
+          ? judge(
+              sample(x.base),
+              sample(x.cand),
+              metricDef(x.metric),
+              x.floor,
+              x.test,
+              holmed.get(x)!,
+              gated.length,
+              alpha,
+            )
+          : notGated(sample(x.base), sample(x.cand), x.test.notGated);
+      return { metric: x.metric, threshold: x.threshold, base: x.base, cand: x.cand, ...judgement };
+    }),
+  );
+}
+
+/** One pair alone (its own Holm family): what the overhead table and calibration use. */
+export function compareMesh(
+  base: MeshSummary,
+  cand: MeshSummary,
+  gate: GateConfig,
+): MetricComparison[] {
+  return judgeAll([pendingMesh(base, cand, gate)], gate.alpha)[0]!;
 }
 
 export function oneSidedMetrics(base: MeshSummary, cand: MeshSummary): OneSided[] {
@@ -102,8 +204,21 @@ export function compareResults(
   candidate: readonly ScenarioSummary[],
   options: CompareOptions,
 ): Comparison {
-  const result: Comparison = { alpha: options.gate.alpha, meshes: [], refused: [], unmatched: [] };
+  const cal = options.gate.calibration;
+  const result: Comparison = {
+    alpha: options.gate.alpha,
+    calibration: cal ? { measuredAt: cal.measuredAt, runs: cal.runs } : null,
+    meshes: [],
+    refused: [],
+    unmatched: [],
+  };
   const paired = new Set<MeshSummary>();
+  const pending: {
+    base: MeshSummary;
+    cand: MeshSummary;
+    differences: string[];
+    metrics: Pending[];
+  }[] = [];
   for (const scenario of candidate) {
     const baseMeshes =
       baseline
@@ -139,22 +254,39 @@ export function compareResults(
         });
         continue;
       }
-      // Run checks first, so that among equal verdicts a failed run leads (the sort is stable).
-      const metrics = [
-        ...runChecks(base, cand, options.gate),
-        ...compareMesh(base, cand, options.gate),
-      ].sort((x, y) => VERDICT_ORDER[x.verdict] - VERDICT_ORDER[y.verdict]);
-      result.meshes.push({
-        scenario: cand.scenario,
-        label: cand.label,
-        baselineLabel: base.label,
-        forcedDifferences: differences,
-        metrics,
-        // With no completed run every metric would be "baseline only": runs.failed says why.
-        oneSided: cand.runs.length > 0 ? oneSidedMetrics(base, cand) : [],
-      });
+      if (base.runs.length === 1 && cand.runs.length === 1) {
+        result.refused.push({
+          scenario: cand.scenario,
+          label: cand.label,
+          baselineLabel: base.label,
+          differences: [
+            "1 completed run against 1: the gate cannot measure the noise and so cannot hold its false-alarm rate; use 2 or more runs a side (repetitions), better the count calibration recommends",
+          ],
+        });
+        continue;
+      }
+      pending.push({ base, cand, differences, metrics: pendingMesh(base, cand, options.gate) });
     }
   }
+  const verdicts = judgeAll(
+    pending.map((p) => p.metrics),
+    options.gate.alpha,
+  );
+  pending.forEach(({ base, cand, differences }, i) => {
+    // Run checks first, so that among equal verdicts a failed run leads (the sort is stable).
+    const metrics = [...runChecks(base, cand, options.gate), ...verdicts[i]!].sort(
+      (x, y) => VERDICT_ORDER[x.verdict] - VERDICT_ORDER[y.verdict],
+    );
+    result.meshes.push({
+      scenario: cand.scenario,
+      label: cand.label,
+      baselineLabel: base.label,
+      forcedDifferences: differences,
+      metrics,
+      // With no completed run every metric would be "baseline only": runs.failed says why.
+      oneSided: cand.runs.length > 0 ? oneSidedMetrics(base, cand) : [],
+    });
+  });
   for (const scenario of baseline) {
     for (const base of scenario.meshes) {
       if (!paired.has(base) && base.runs.length > 0) {

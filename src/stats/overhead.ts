@@ -1,26 +1,33 @@
 // What a mesh costs against `bare` in the same results: per latency percentile the
 // difference of medians in ms and their ratio; per resource figure the difference of
-// medians, at the rate it was measured at. Never divided by the rate (issue 21.5): a
-// proxy's memory and much of its CPU are fixed costs, so "per 1,000 rps" from one rate
-// would extrapolate them tenfold; where the same scenario ran at two or more rates, the
-// CPU added per 1,000 rps is their slope (cpuSlopes). Only runs alike (same fingerprint) are set against each
-// other. Pure.
+// medians, at the rate it was measured at; each marked when the gate's noise rule would
+// not call it a change. Never divided by the rate: a proxy's memory and much of its CPU are
+// fixed costs, so "per 1,000 rps" from one rate would extrapolate them tenfold; where the
+// same scenario ran at two or more rates, the CPU added per 1,000 rps is their slope
+// (cpuSlopes). Only runs alike (same fingerprint) are set against each other. Pure.
 import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
 import { fingerprintDifferences, fingerprintKey } from "../results/fingerprint.ts";
 import { BARE } from "../results/mesh.ts";
+import { whyNotGated } from "./compare.ts";
 import { RESOURCE_KINDS, type ResourceKind, type ResourceMetric } from "./metrics.ts";
-import type { MeshSummary, ScenarioSummary } from "./summarize.ts";
+import type { MeshSummary, MetricSummary, ScenarioSummary } from "./summarize.ts";
+import { DEFAULT_GATE } from "./thresholds.ts";
+import { DEFAULT_ALPHA, holm, type Sample, type TTest, tTest } from "./verdict.ts";
 
 export interface LatencyOverhead {
   /** Median of the mesh − median of bare, ms. */
   addedMs: number;
   /** Median of the mesh ÷ median of bare (null when bare's is 0). */
   ratio: number | null;
+  /** The gate's noise rule would not call this a change (see markNoise). */
+  withinNoise: boolean;
 }
 
 export interface ResourceOverhead {
   /** Median of the mesh − median of bare (bare without the class counts as 0). */
   added: number;
+  /** The gate's noise rule would not call this a change (see markNoise). */
+  withinNoise: boolean;
 }
 
 export interface MeshOverhead {
@@ -51,6 +58,7 @@ export function overheadVsBare(scenario: ScenarioSummary): Overhead | null {
   const bare = scenario.meshes.find((m) => m.mesh.name === BARE && m.runs.length > 0);
   if (!bare) return null;
   const out: Overhead = { meshes: [], notComparable: [] };
+  const tests: Tested[] = [];
   for (const mesh of scenario.meshes) {
     if (mesh === bare || mesh.mesh.name === BARE || mesh.runs.length === 0) continue;
     const differences = [
@@ -59,12 +67,37 @@ export function overheadVsBare(scenario: ScenarioSummary): Overhead | null {
       ...mesh.fingerprintConflicts.map((c) => `runs of ${mesh.label} differ, ${c}`),
     ];
     if (differences.length > 0) out.notComparable.push({ label: mesh.label, differences });
-    else out.meshes.push(meshOverhead(mesh, bare));
+    else out.meshes.push(meshOverhead(mesh, bare, tests));
   }
+  markNoise(tests);
   return out;
 }
 
-function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
+/** A cell of the table and its noise test (null: the gate would not judge it). */
+type Tested = [{ withinNoise: boolean }, TTest | null];
+
+/**
+ * The gate's noise rule on every difference of the table (the overhead is marked as the gate would judge it): Student's t on the
+ * per-run values with Holm across all the table's differences; a difference it would not
+ * call a change, or one the gate does not judge (the maximum, a percentile with too few
+ * requests beyond it), is within noise.
+ */
+function markNoise(tests: Tested[]): void {
+  const judged = tests.filter((t): t is [{ withinNoise: boolean }, TTest] => t[1] !== null);
+  const levels = holm(
+    judged.map(([, t]) => t.p),
+    DEFAULT_ALPHA,
+  );
+  judged.forEach(([cell], i) => {
+    cell.withinNoise = !levels[i]!.reject;
+  });
+}
+
+function sampleOf(m: MetricSummary): Sample {
+  return { values: m.values, ...(m.within ? { withinVariance: m.within.variance } : {}) };
+}
+
+function meshOverhead(mesh: MeshSummary, bare: MeshSummary, tests: Tested[]): MeshOverhead {
   const out: MeshOverhead = {
     label: mesh.label,
     atRps: mesh.metrics["rate.achieved"]?.median ?? null,
@@ -75,10 +108,14 @@ function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
     const m = mesh.metrics[`latency.${k}`];
     const b = bare.metrics[`latency.${k}`];
     if (!m || !b) continue;
-    out.latency[k] = {
+    const cell: LatencyOverhead = {
       addedMs: m.median - b.median,
       ratio: b.median > 0 ? m.median / b.median : null,
+      withinNoise: true,
     };
+    out.latency[k] = cell;
+    const judged = whyNotGated(`latency.${k}`, b, m, DEFAULT_GATE) === null;
+    tests.push([cell, judged ? tTest(sampleOf(b), sampleOf(m)) : null]);
   }
   // Resources of bare count only when bare measured resources at all; a class bare does
   // not have (no control plane, no proxies) is 0 there, but a figure bare could not
@@ -92,7 +129,11 @@ function meshOverhead(mesh: MeshSummary, bare: MeshSummary): MeshOverhead {
       const b = bare.metrics[id];
       const bareHasClass = bare.metrics[`cpu.${kind}`] || bare.metrics[`memory.${kind}`];
       if (!b && bareHasClass) continue;
-      out.resources[id] = { added: m.median - (b?.median ?? 0) };
+      const cell: ResourceOverhead = { added: m.median - (b?.median ?? 0), withinNoise: true };
+      out.resources[id] = cell;
+      // A class bare does not have is 0 in every bare run.
+      const base: Sample = b ? sampleOf(b) : { values: bare.runs.map(() => 0) };
+      tests.push([cell, tTest(base, sampleOf(m))]);
     }
   }
   return out;

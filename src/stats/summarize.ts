@@ -4,8 +4,10 @@
 // aside with their reasons, never mixed into the numbers. Pure.
 import {
   decodeHistogram,
+  type Histogram,
   mergeHistograms,
   PERCENTILE_KEYS,
+  PERCENTILES,
   type Spectrum,
   spectrum,
 } from "../histogram/hdr.ts";
@@ -22,6 +24,18 @@ export interface MetricSummary extends Described {
    * responses over all measured time, all errors over all requests sent.
    */
   pooled?: number;
+  /** What each run's own requests say of the figure's precision (latency, error rate). */
+  within?: Within;
+}
+
+/**
+ * Over the runs: the mean sampling variance of the per-run value (a floor under the
+ * run-to-run variance the gate estimates), and for a percentile the fewest requests any
+ * run has beyond it (on the nearer side): a percentile is judged only where enough are.
+ */
+export interface Within {
+  variance: number;
+  beyond?: number;
 }
 
 export interface RunRef {
@@ -113,6 +127,78 @@ export function runMetrics(run: RunResult, latency: Spectrum): Partial<Record<Me
   return values;
 }
 
+/**
+ * The sampling error of one run's percentile, from its histogram: the values at ranks
+ * ±1 standard deviation of the binomial order statistic (n·q ± √(n·q·(1−q))), half their
+ * distance, squared; in ms². Requests within a run are correlated, so this is a floor,
+ * not the run-to-run variance.
+ */
+export function percentileVariance(histogram: Histogram, q: number): number {
+  const n = histogram.totalCount;
+  if (n === 0) return 0;
+  const d = Math.sqrt((q * (1 - q)) / n);
+  const at = (x: number) => histogram.getValueAtPercentile(Math.min(100, Math.max(0, x * 100)));
+  return ((at(q + d) - at(q - d)) / 2 / 1000) ** 2;
+}
+
+/** Requests beyond percentile q (on the nearer side) in a run of n requests. */
+export const requestsBeyond = (n: number, q: number): number => n * Math.min(q, 1 - q);
+
+/** Per percentile, one run's sampling variance (ms²), from its histogram. */
+function percentileVariances(histogram: Histogram): number[] {
+  return PERCENTILES.map((p) => percentileVariance(histogram, p / 100));
+}
+
+function withinRuns(runs: readonly PerRun[], inputs: readonly RunInput[]) {
+  const out = new Map<MetricId, Within>();
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const used = runs.filter((r) => r.histogram.totalCount > 0);
+  for (const [i, k] of PERCENTILE_KEYS.entries()) {
+    const q = PERCENTILES[i]! / 100;
+    if (used.length === 0) continue;
+    out.set(`latency.${k}`, {
+      variance: mean(used.map((r) => r.variances[i]!)),
+      beyond: Math.min(...used.map((r) => requestsBeyond(r.histogram.totalCount, q))),
+    });
+  }
+  const sent = inputs.map((r) => r.run.load!).filter((l) => l.achieved.sent > 0);
+  if (sent.length > 0) {
+    // A binomial share: p(1 − p)/n per run.
+    out.set("errors.rate", {
+      variance: mean(
+        sent.map((l) => {
+          const p = errorCount(l) / l.achieved.sent;
+          return (p * (1 - p)) / l.achieved.sent;
+        }),
+      ),
+    });
+  }
+  return out;
+}
+
+/** What a run's histogram gives, read once. */
+interface PerRun {
+  histogram: Histogram;
+  spectrum: Spectrum;
+  variances: number[];
+}
+
+/**
+ * Each run's histogram decoded and read once however often its run is summarized
+ * (calibration summarizes the same runs in hundreds of splits). Read only: merging adds
+ * into new histograms.
+ */
+const perRunCache = new WeakMap<LoadgenResult, PerRun>();
+function perRun(load: LoadgenResult): PerRun {
+  let r = perRunCache.get(load);
+  if (!r) {
+    const histogram = decodeHistogram(load.histogram);
+    r = { histogram, spectrum: spectrum(histogram), variances: percentileVariances(histogram) };
+    perRunCache.set(load, r);
+  }
+  return r;
+}
+
 function summarizeMesh(inputs: RunInput[]): MeshSummary {
   const sorted = [...inputs].sort((a, b) => a.run.repetition - b.run.repetition);
   const first = sorted[0]!.run;
@@ -137,7 +223,7 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   }
 
   const perMetric = new Map<MetricId, number[]>();
-  const histograms = [];
+  const reads: PerRun[] = [];
   const outcomes: Outcomes = {
     targetRate: first.spec.rate,
     sent: 0,
@@ -150,9 +236,9 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   let errors = 0;
   for (const { run } of ok) {
     const load = run.load!;
-    const histogram = decodeHistogram(load.histogram);
-    histograms.push(histogram);
-    for (const [id, value] of Object.entries(runMetrics(run, spectrum(histogram)))) {
+    const read = perRun(load);
+    reads.push(read);
+    for (const [id, value] of Object.entries(runMetrics(run, read.spectrum))) {
       const list = perMetric.get(id as MetricId) ?? [];
       list.push(value);
       perMetric.set(id as MetricId, list);
@@ -169,11 +255,15 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   }
 
   const metrics: Partial<Record<MetricId, MetricSummary>> = {};
-  const merged = histograms.length > 0 ? spectrum(mergeHistograms(histograms)) : undefined;
+  const merged =
+    reads.length > 0 ? spectrum(mergeHistograms(reads.map((r) => r.histogram))) : undefined;
+  const within = withinRuns(reads, ok);
   for (const id of METRIC_IDS) {
     const values = perMetric.get(id);
     if (!values || values.length === 0) continue;
     const summary: MetricSummary = describe(values);
+    const w = within.get(id);
+    if (w) summary.within = w;
     if (id.startsWith("latency.") && merged && merged.count > 0) {
       summary.pooled = merged[id.slice("latency.".length) as keyof Spectrum] / 1000;
     } else if (id === "rate.achieved" && measuredMs > 0) {

@@ -4,6 +4,7 @@
 // file or inline (`latency.p99=10%,memory.dataPlane=15%`). Pure: text in, values out;
 // errors name the source, the key and what is allowed.
 import { parse as parseYaml } from "yaml";
+import type { Calibration } from "./calibration-file.ts";
 import {
   isMetricId,
   isRunCheck,
@@ -31,6 +32,8 @@ export interface GateConfig {
   alpha: number;
   /** Run checks turned off (`runs.failed: off`); absent: none. */
   off?: RunCheckId[];
+  /** A measured noise floor (`--calibration`): raises a threshold the noise exceeds. */
+  calibration?: Calibration;
 }
 
 export const DEFAULT_GATE: GateConfig = { overrides: {}, alpha: DEFAULT_ALPHA };

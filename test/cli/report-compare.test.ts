@@ -195,7 +195,7 @@ describe("meshbench compare", () => {
     const o = await meshbench(["compare", base, cand, "--fail-on-regression"]);
     expect(o.code).toBe(3);
     expect(o.stderr).toMatch(
-      /meshbench: regressed: smoke \/ istio 1\.25\.0: events\.restarts \(1 restart in the candidate's 3 completed runs \(r2: emojivoto\/web-1\/istio-proxy\); no restart in the baseline's 2 completed runs\); smoke \/ istio 1\.25\.0: latency\.p50 \(beyond the 10 % threshold and ranges do not overlap\); /,
+      /meshbench: regressed: smoke \/ istio 1\.25\.0: events\.restarts \(1 restart in the candidate's 3 completed runs \(r2: emojivoto\/web-1\/istio-proxy\); no restart in the baseline's 2 completed runs\); smoke \/ istio 1\.25\.0: latency\.p50 \(beyond the 10 % threshold and the noise: t-test p = [\d.e-]+ < [\d.]+ \(Holm, \d+ metrics\); at 2 vs 3 runs this gate sees changes of [\d.]+ % or more\); /,
     );
     expect(o.stderr).toContain(
       "smoke / linkerd 2.16.0: runs.failed (1 of 4 candidate runs failed (r4: linkerd-proxy-injector not ready after 300 s); the baseline's 2 runs completed)\n",

@@ -124,7 +124,7 @@ describe("the compact report", () => {
     }
     expect(tight).not.toContain("**bare**");
     const unchanged = comparison.meshes.filter((m) =>
-      m.metrics.every((x) => x.verdict === "unchanged"),
+      m.metrics.every((x) => x.verdict === "unchanged" || x.verdict === "not gated"),
     ).length;
     expect(tight).toContain(`${unchanged} other mesh(es): unchanged in every metric.`);
     expect(tight).toContain("shortened: the verdicts (only what changed)");

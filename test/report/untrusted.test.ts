@@ -73,7 +73,7 @@ describe("reports of runs with hostile names", () => {
 
   for (const [name, md] of [
     ["full", renderMarkdown(sections, null)],
-    ["compact", renderCompact(sections, null, 3000)],
+    ["compact", renderCompact(sections, null, 4500)],
   ] as const) {
     it(`${name}: no mention, link, image, HTML tag or issue reference survives`, () => {
       expect(md).toContain("octocat");

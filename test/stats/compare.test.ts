@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareResults, regressions } from "../../src/stats/compare.ts";
+import { compareResults, regressions, whyNotGated } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE, parseInlineGate } from "../../src/stats/thresholds.ts";
 import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
@@ -39,11 +39,13 @@ describe("comparing a candidate with a baseline", () => {
     const regressed = regressions(c).map((r) => r.metric.metric);
     expect(regressed).toContain("latency.p50");
     expect(regressed).toContain("latency.p99");
-    // The max has a wider default threshold (25 %) than the body of the distribution.
+    // The max is one request: shown, never gated by default (issue #20).
     const max = c.meshes[0]!.metrics.find((m) => m.metric === "latency.p100")!;
-    expect(max.verdict).toBe("unchanged");
-    expect(max.reason).toBe("within the 25 % threshold");
-    expect(c.meshes[1]!.metrics.every((m) => m.verdict === "unchanged")).toBe(true);
+    expect(max.verdict).toBe("not gated");
+    expect(max.reason).toMatch(/^the maximum is one request/);
+    expect(
+      c.meshes[1]!.metrics.every((m) => m.verdict === "unchanged" || m.verdict === "not gated"),
+    ).toBe(true);
   });
 
   it("names what is on one side only", () => {
@@ -98,5 +100,75 @@ describe("comparing a candidate with a baseline", () => {
     expect(forced.meshes[0]!.forcedDifferences).toEqual([
       "candidate runs differ, repetition 2: rate (rps): 1000 ≠ 2000",
     ]);
+  });
+});
+
+describe("what the gate judges (issue #20)", () => {
+  const summary = (beyond?: number) => ({
+    n: 2,
+    median: 1,
+    min: 1,
+    max: 1,
+    values: [1, 1],
+    ...(beyond !== undefined ? { within: { variance: 0, beyond } } : {}),
+  });
+
+  it("shows but never gates the instrument's own figures, nor by default the maximum", () => {
+    expect(whyNotGated("cpu.loadGenerator", summary(), summary(), DEFAULT_GATE)).toMatch(
+      /load generator's own/,
+    );
+    expect(whyNotGated("memory.loadGenerator", summary(), summary(), DEFAULT_GATE)).toMatch(
+      /load generator's own/,
+    );
+    expect(whyNotGated("latency.p100", summary(0), summary(0), DEFAULT_GATE)).toMatch(
+      /maximum is one request/,
+    );
+    const named = parseInlineGate("latency.p100=25%");
+    expect(whyNotGated("latency.p100", summary(0), summary(0), named)).toBeNull();
+  });
+
+  it("judges a percentile only with 10 requests beyond it in every run on both sides", () => {
+    expect(whyNotGated("latency.p99.9", summary(9.6), summary(40), DEFAULT_GATE)).toBe(
+      "too few requests to judge: 9 beyond it in a run, 10 needed",
+    );
+    expect(whyNotGated("latency.p99", summary(10), summary(40), DEFAULT_GATE)).toBeNull();
+  });
+
+  it("marks p99.9 of 1,001 requests a run not gated, and p99 gated", () => {
+    const base = summarize(runs({ name: "istio" }, [1000, 1010]));
+    const cand = summarize(runs({ name: "istio" }, [1000, 1010]));
+    const c = compareResults(base, cand, { gate: DEFAULT_GATE });
+    const by = (id: string) => c.meshes[0]!.metrics.find((m) => m.metric === id)!;
+    expect(by("latency.p99.9").verdict).toBe("not gated");
+    expect(by("latency.p99.9").reason).toMatch(/^too few requests to judge: 1 beyond it/);
+    expect(by("latency.p99").noise.test).toBe("t");
+  });
+
+  it("corrects across every gated metric of every mesh: one family", () => {
+    const base = summarize([
+      ...runs({ name: "istio" }, [1000, 1010]),
+      ...runs({ name: "linkerd" }, [800, 805]),
+    ]);
+    const cand = summarize([
+      ...runs({ name: "istio" }, [1005, 1008]),
+      ...runs({ name: "linkerd" }, [801, 806]),
+    ]);
+    const c = compareResults(base, cand, { gate: DEFAULT_GATE });
+    const gated = c.meshes.flatMap((m) => m.metrics).filter((m) => m.noise.test === "t");
+    // p50 … p99 (4) + achieved rate + error rate per mesh.
+    expect(gated).toHaveLength(12);
+    for (const m of gated) expect(m.noise.test === "t" && m.noise.family).toBe(12);
+  });
+
+  it("refuses 1 run against 1, saying how to fix it", () => {
+    const c = compareResults(
+      summarize(runs({ name: "istio" }, [1000])),
+      summarize(runs({ name: "istio" }, [1500])),
+      { gate: DEFAULT_GATE },
+    );
+    expect(c.meshes).toEqual([]);
+    expect(c.refused[0]!.differences[0]).toMatch(
+      /^1 completed run against 1: the gate cannot measure the noise.*use 2 or more runs a side/,
+    );
   });
 });
