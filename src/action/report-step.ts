@@ -4,12 +4,13 @@
 // the outputs set. Downloaded artifacts are untrusted data: the download is size-limited
 // and traversal-safe, and every run.json is schema-validated by the report's reader.
 
-import { mkdtemp, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import {
   downloadRunResults,
   REPORT_EXTENSIONS,
   reportArtifactName,
+  unusedArtifactName,
   uploadArtifact,
 } from "../github/artifacts.ts";
 import { findBaseline } from "../github/baseline.ts";
@@ -80,19 +81,36 @@ export function verdictLine(
   }
 }
 
+/** `base`, or `base-2`, `base-3` … : the first that did not exist, made now. */
+async function newDirectory(base: string): Promise<string> {
+  await mkdir(dirname(base), { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = n === 1 ? base : `${base}-${n}`;
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
 export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise<ReportStepResult> {
   const { scenario } = await loadScenario(inputs.scenario);
   const gh = createGitHubClient(inputs.githubToken, ctx);
   const token = inputs.githubToken;
   const prefix = inputs.artifactPrefix;
 
+  // A directory of this step's own: a second report step in the job (another scenario, or
+  // a self-hosted runner's surviving workspace) must not find the first one's files there.
+  const workDir = await newDirectory(join(inputs.resultsDir, `report-${scenario.name}`));
   const current = await downloadRunResults({
     ctx,
     gh,
     token,
     prefix,
     scenario: scenario.name,
-    into: inputs.resultsDir,
+    into: workDir,
   });
   for (const r of current.refused) warning(`artifact ${r.name} refused: ${r.reason}`);
   for (const r of current.leftOut) info(`artifact ${r.name} left out: ${r.reason}`);
@@ -131,7 +149,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   const past = keepsHistory ? await readPastHistory(gh, at) : [];
   let entry: HistoryEntry | null = null;
 
-  const reportDir = join(inputs.resultsDir, "report");
+  const reportDir = join(workDir, "report");
   const outcome = await generateReport({
     resultsDirs: current.artifacts.map((a) => a.dir),
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
@@ -170,10 +188,9 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   );
 
   const uploaded = await uploadArtifact({
-    name: reportArtifactName(prefix, scenario.name),
+    name: await unusedArtifactName(reportArtifactName(prefix, scenario.name)),
     dir: reportDir,
     extensions: REPORT_EXTENSIONS,
-    overwrite: ctx.runAttempt > 1,
   });
   const fullReportUrl = artifactUrl(ctx, ctx.runId, uploaded.id);
   const markdown = await readFile(outcome.files.markdown, "utf8");
@@ -201,7 +218,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   }
 
   setActionOutputs({
-    "results-dir": inputs.resultsDir,
+    "results-dir": workDir,
     "report-dir": reportDir,
     verdict,
     "summary-json": outcome.files.summary,

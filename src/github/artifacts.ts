@@ -180,6 +180,19 @@ async function listFiles(dir: string, extensions: string[]): Promise<string[]> {
   return out.sort();
 }
 
+/**
+ * `name`, or `name-2`, `name-3` … when this run already has an artifact called `name`: a
+ * second report step in a job (another scenario's, or the same one run again) uploads
+ * beside the first instead of failing on an immutable name.
+ */
+export async function unusedArtifactName(name: string): Promise<string> {
+  const { artifacts } = await new DefaultArtifactClient().listArtifacts({ latest: true });
+  const taken = new Set(artifacts.map((a) => a.name));
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${name}-${n}`;
+  return candidate;
+}
+
 /** Another run's artifacts, read through the REST API. */
 export interface OtherRun {
   gh: GitHubClient;

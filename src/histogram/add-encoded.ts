@@ -24,6 +24,8 @@ export const MAX_INFLATED_BYTES = 1024 * 1024;
 interface Layout {
   countsArrayLength: number;
   valueFromIndex(index: number): number;
+  highestEquivalentValue(value: number): number;
+  updateMinAndMax(value: number): void;
 }
 
 /** The inflated encoding of `base64`, refused when it is not a V2 histogram of meshbench's layout. */
@@ -65,6 +67,7 @@ export function addEncodedHistogram(target: Histogram, base64: string): void {
   const layout = target as unknown as Layout;
   let pos = HEADER_BYTES;
   let index = 0;
+  let maxIndex = -1;
   while (pos < payload.byteLength) {
     // LEB128, at most 9 bytes (the 9th carries 8 bits), then ZigZag; Number arithmetic
     // as counts stay below 2^53.
@@ -88,8 +91,12 @@ export function addEncodedHistogram(target: Histogram, base64: string): void {
         if (index >= layout.countsArrayLength)
           throw new Error("counts beyond the histogram's range");
         target.recordValueWithCount(layout.valueFromIndex(index), value);
+        maxIndex = index;
       }
       index++;
     }
   }
+  // As the library's decoder has it: the maximum is the top of its bucket, not the bottom.
+  if (maxIndex >= 0)
+    layout.updateMinAndMax(layout.highestEquivalentValue(layout.valueFromIndex(maxIndex)));
 }

@@ -146,7 +146,11 @@ describe("the Action, command: report", () => {
     expect(r1.code).toBe(1); // fail-on-regression defaults to true
     const out = outputs(await first.runner.read("output"));
     expect(out.verdict).toBe("regressed");
-    expect(out["summary-json"]).toBe(join("meshbench-results", "report", "summary.json"));
+    // Each report step works in a directory of its own under results-dir.
+    expect(out["summary-json"]).toBe(
+      join("meshbench-results", "report-smoke", "report", "summary.json"),
+    );
+    expect(out["report-dir"]).toBe(join(out["results-dir"]!, "report"));
     expect(
       JSON.parse(await readFile(join(first.workspace, out["summary-json"]!), "utf8")),
     ).toBeTruthy();
@@ -316,7 +320,8 @@ describe("the Action, command: report", () => {
     const r = await runStep("action.js", j.env, j.workspace);
     expect(r.stdout).not.toMatch(/^::error::/m);
     expect(r.code).toBe(0);
-    const full = await readFile(join(j.workspace, "meshbench-results/report/report.md"), "utf8");
+    const reportDir = outputs(await j.runner.read("output"))["report-dir"]!;
+    const full = await readFile(join(j.workspace, reportDir, "report.md"), "utf8");
     expect([...full].length).toBeGreaterThan(65_536); // the full report would not fit
     const [comment] = fake.state.commentsOn(7);
     expect([...comment!.body].length).toBeLessThanOrEqual(65_536);
@@ -336,6 +341,29 @@ describe("the Action, command: report", () => {
     expect(outputs(await j.runner.read("output")).verdict).toBe("no-baseline");
     expect(fake.state.commentsOn(7)[0]!.body).toMatch(/meshbench: no baseline/);
   }, 60_000);
+
+  it("runs a second report step in the same job beside the first: own directory, own artifact name", async () => {
+    const j = await job(
+      fake,
+      current,
+      { command: "report", "fail-on-regression": "false" },
+      pullRequestEvent,
+    );
+    const first = await runStep("action.js", j.env, j.workspace);
+    expect(first.code).toBe(0);
+    const second = await runStep("action.js", j.env, j.workspace);
+    expect(second.stdout).not.toMatch(/^::error::/m);
+    expect(second.code).toBe(0);
+    const dirs = [...(await j.runner.read("output")).matchAll(/^report-dir<<.*\n(.*)$/gm)].map(
+      (m) => m[1],
+    );
+    expect(dirs).toHaveLength(2);
+    expect(dirs[0]).not.toBe(dirs[1]);
+    const reports = fake.state.runArtifacts(current.id).map((a) => a.name);
+    expect(reports).toEqual(
+      expect.arrayContaining(["meshbench-report-smoke", "meshbench-report-smoke-2"]),
+    );
+  }, 120_000);
 
   it("turns a 403 on commenting (a fork's read-only token) into a warning; the step passes unless gated", async () => {
     fake.state.tokens.clear();
@@ -371,7 +399,7 @@ describe("the Action, scheduled reports", () => {
         const r = await runStep("action.js", j.env, j.workspace);
         expect(r.stdout).not.toMatch(/^::error::/m);
         expect(r.stdout).toMatch(/history: appended to meshbench-history:/);
-        const dir = join(j.workspace, "meshbench-results/report");
+        const dir = join(j.workspace, outputs(await j.runner.read("output"))["report-dir"]!);
         reports.push(
           (await readFile(join(dir, "report.md"), "utf8")) +
             (await readFile(join(dir, "report.html"), "utf8")),

@@ -37,6 +37,8 @@ describe("adding an encoded histogram without decoding it", () => {
           library.recordValue(777);
           library.add(hdr.decodeFromCompressedBase64(encoded, 64));
           expect(ours.totalCount).toBe(library.totalCount);
+          expect(ours.maxValue).toBe(library.maxValue);
+          expect(ours.minNonZeroValue).toBe(library.minNonZeroValue);
           expect(spectrum(ours)).toEqual(spectrum(library));
           for (const p of [0.1, 1, 12.5, 33, 66.6, 95, 99.95]) {
             expect(ours.getValueAtPercentile(p)).toBe(library.getValueAtPercentile(p));
