@@ -1,4 +1,4 @@
-// --start-at in tests: a start instant far enough ahead for the load generators to be ready
+// Timing in tests on a busy machine. --start-at: a start instant far enough ahead for the load generators to be ready
 // (workers up, connections open) on this machine, as it is now. A busy machine can need
 // more than the first lead: the load generator then refuses with StartMissedError before
 // sending anything, and the attempt is repeated with twice the lead (at most four times).
@@ -20,14 +20,17 @@ export async function startAhead<T>(
 }
 
 /**
- * The worst lateness of this thread's timers (ms) from `fromMs` to `toMs` (performance.now()
- * times): what the machine's scheduling cost while something timed ran. A timing bound
- * grows by it, so a busy machine loosens the bound by what it measurably cost and an idle
- * one keeps it tight.
+ * The worst lateness of this thread's timers (ms) from `fromMs` (a performance.now() time)
+ * until `toMs` or until it is read: what the machine's scheduling cost while something
+ * timed ran. A timing bound grows by it, so a busy machine loosens the bound by what it
+ * measurably cost and an idle one keeps it tight.
  */
-export function timerLateness(fromMs: number, toMs: number): () => number {
+export function timerLateness(fromMs = performance.now(), toMs?: number): () => number {
   const h = monitorEventLoopDelay({ resolution: 1 });
   setTimeout(() => h.enable(), Math.max(0, fromMs - performance.now()));
-  setTimeout(() => h.disable(), Math.max(0, toMs - performance.now()));
-  return () => (h.count > 0 ? h.max / 1e6 : 0);
+  if (toMs !== undefined) setTimeout(() => h.disable(), Math.max(0, toMs - performance.now()));
+  return () => {
+    h.disable();
+    return h.count > 0 ? h.max / 1e6 : 0;
+  };
 }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { formatSummary } from "../../src/loadgen/summary.ts";
 import { load } from "../helpers/loadgen.ts";
 import { closedPort, httpServer, silentServer } from "../helpers/servers.ts";
+import { timerLateness } from "../helpers/start-at.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -12,10 +13,37 @@ afterEach(async () => {
 const failures = (e: { connect: number; reset: number; timeout: number; other: number }) =>
   e.connect + e.reset + e.timeout + e.other;
 
+/**
+ * A target that answers after 50 ms, and what it really took: a busy machine fires its
+ * timers late, and the target then manages fewer than 4 connections ÷ 50 ms = 80 rps.
+ */
+async function slowTarget() {
+  const serviceMs: number[] = [];
+  const server = await httpServer((_req, res) => {
+    const t = performance.now();
+    setTimeout(() => {
+      serviceMs.push(performance.now() - t);
+      res.end("ok");
+    }, 50);
+  });
+  cleanups.push(server.close);
+  /** What 4 connections get from this target, one request in flight each (rps). */
+  const capacity = () => (4 * 1000 * serviceMs.length) / serviceMs.reduce((a, b) => a + b, 0);
+  return { server, capacity };
+}
+
+/**
+ * How long the load generator ran, from its start to its results (its own clock: a busy
+ * machine's slow worker start-up is not the schedule's), less twice the worst timer
+ * lateness seen meanwhile (the end is noticed by a worker's timer and then by this one's).
+ */
+const ranMs = (r: { startedAt: string; endedAt: string }, lateMs: number) =>
+  Date.parse(r.endedAt) - Date.parse(r.startedAt) - 2 * lateMs;
+
 describe("faults", () => {
   it("counts refused connections as connect errors; backoff shows up as unsent slots, not lost ones", async () => {
     const port = await closedPort();
-    const t0 = performance.now();
+    const late = timerLateness();
     const run = await load({
       urls: [`http://127.0.0.1:${port}/`],
       rate: 200,
@@ -23,7 +51,7 @@ describe("faults", () => {
       connections: 4,
     });
     const a = run.result.achieved;
-    expect(performance.now() - t0).toBeLessThan(1500 + 1000);
+    expect(ranMs(run.result, late())).toBeLessThan(1500 + 1000);
     expect(a.requests).toBe(0);
     expect(a.errors.connect).toBeGreaterThan(0);
     expect(a.errors.connect).toBe(failures(a.errors));
@@ -69,7 +97,7 @@ describe("faults", () => {
   it("counts a server that never answers as timeouts and still ends on time", async () => {
     const server = await silentServer();
     cleanups.push(server.close);
-    const t0 = performance.now();
+    const late = timerLateness();
     const run = await load({
       urls: [`${server.url}/`],
       rate: 100,
@@ -77,10 +105,9 @@ describe("faults", () => {
       connections: 4,
       timeoutMs: 400,
     });
-    const elapsed = performance.now() - t0;
     const a = run.result.achieved;
     // The schedule ends at 1.5 s; the last answers are awaited at most the timeout.
-    expect(elapsed).toBeLessThan(1500 + 400 + 600);
+    expect(ranMs(run.result, late())).toBeLessThan(1500 + 400 + 600);
     expect(a.requests).toBe(0);
     expect(a.errors.timeout).toBeGreaterThan(0);
     expect(a.errors.timeout).toBe(a.sent);
@@ -103,16 +130,19 @@ describe("faults", () => {
       connections: 4,
     });
     const s = run.result.achieved.status;
-    expect(s["2xx"] + s["4xx"] + s["5xx"]).toBe(300);
+    // All 300 answered, but for any a busy machine kept from being sent in time; a third
+    // of the answers in each class.
+    const answered = s["2xx"] + s["4xx"] + s["5xx"];
+    expect(answered + run.result.achieved.unsent).toBe(300);
     for (const k of ["2xx", "4xx", "5xx"] as const)
-      expect(Math.abs(s[k] - 100)).toBeLessThanOrEqual(1);
-    expect(run.result.latencyUs.count).toBe(300);
+      expect(Math.abs(s[k] - answered / 3)).toBeLessThanOrEqual(1);
+    expect(run.result.latencyUs.count).toBe(answered);
   });
 
   it("stays bounded under overload: the backlog is counted, not queued", async () => {
-    // 4 connections, 50 ms per answer: the target manages 80 rps of the 1000 asked.
-    const server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), 50));
-    cleanups.push(server.close);
+    // 4 connections, 50 ms per answer: the target manages 80 rps of the 1000 asked (less
+    // when a busy machine makes its answers slower: the capacity it measurably had).
+    const { server, capacity } = await slowTarget();
     const run = await load({
       urls: [`${server.url}/`],
       rate: 1000,
@@ -120,7 +150,7 @@ describe("faults", () => {
       connections: 4,
     });
     const a = run.result.achieved;
-    expect(a.rate).toBeGreaterThan(65);
+    expect(a.rate).toBeGreaterThan(0.8 * capacity());
     expect(a.rate).toBeLessThan(85);
     expect(a.sent + a.unsent).toBe(2000);
     expect(a.unsent).toBeGreaterThan(1700);
@@ -133,8 +163,9 @@ describe("faults", () => {
     // slot k is answered at ≈ 50·(k+1) ms, so its latency is ≈ 46·k + 50 ms. The measured
     // second [1 s, 2 s) sees slots k ≈ 19…39 answered: ≈ 80 responses with latencies from
     // ≈ 0.92 s to ≈ 1.84 s, median ≈ 1.38 s. None of them was scheduled after the warm-up.
-    const server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), 50));
-    cleanups.push(server.close);
+    // (With answers s ms apart the median is ≈ 1.5 s − 6 s·ms/s: still inside the bounds
+    // below when a busy machine makes s longer; the rate and counts follow the capacity.)
+    const { server, capacity } = await slowTarget();
     const run = await load({
       urls: [`${server.url}/`],
       rate: 1000,
@@ -143,7 +174,7 @@ describe("faults", () => {
       connections: 4,
     });
     const r = run.result;
-    expect(r.achieved.rate).toBeGreaterThan(65);
+    expect(r.achieved.rate).toBeGreaterThan(0.8 * capacity());
     expect(r.achieved.rate).toBeLessThan(85);
     expect(r.latencyUs.count).toBe(r.achieved.requests);
     expect(r.latencyUs.p50).toBeGreaterThan(1_100_000);
@@ -152,6 +183,8 @@ describe("faults", () => {
     // Every slot of the schedule is accounted for once: answered in the warm-up, answered
     // in the measured period, or never sent.
     expect(r.achieved.sent + r.warmup.requests + r.warmup.failures + r.achieved.unsent).toBe(2000);
-    expect(r.warmup.requests).toBeGreaterThan(60);
+    // The warm-up's answers are its own: at least half a second's worth of the target's
+    // (a busy machine also slows the load generator's first sends).
+    expect(r.warmup.requests).toBeGreaterThan(0.5 * capacity());
   });
 });
