@@ -2,11 +2,14 @@
 // Action (main, post), each one self-contained ESM file that runs with no node_modules
 // (the Action runs from dist/, and dist/loadgen.js is
 // mounted from a ConfigMap into node:24-slim pods). CI rebuilds and fails on a diff.
+// `--if-changed` (the test setup) builds only when an input or dist/ changed since the last
+// build (scripts/dist-stamp.ts).
 import { chmod, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { build, type Plugin } from "esbuild";
 import { chartJsSource } from "../src/report/chartjs-source.ts";
-import { BUNDLE_BANNER, BUNDLE_EXTERNAL } from "./bundle-options.ts";
+import { BUNDLE_BANNER, BUNDLE_EXTERNAL, BUNDLE_TARGET } from "./bundle-options.ts";
+import { distIsCurrent, writeDistStamp } from "./dist-stamp.ts";
 
 const ENTRIES = {
   cli: "src/cli/main.ts",
@@ -39,7 +42,7 @@ const inlineChartJs: Plugin = {
 
 /**
  * quickchart-js fetches through cross-fetch (node-fetch and its URL/Unicode tables, about
- * 300 kB bundled); Node 24 has fetch built in, so the bundle uses that instead.
+ * 300 kB bundled); Node has fetch built in, so the bundle uses that instead.
  */
 const builtinFetch: Plugin = {
   name: "builtin-fetch",
@@ -69,14 +72,16 @@ const userlandPunycode: Plugin = {
   },
 };
 
-await build({
+if (process.argv.includes("--if-changed") && (await distIsCurrent())) process.exit(0);
+
+const { metafile } = await build({
   plugins: [inlineChartJs, builtinFetch, userlandPunycode],
   entryPoints: ENTRIES,
   outdir: "dist",
   bundle: true,
   platform: "node",
   format: "esm",
-  target: "node24",
+  target: BUNDLE_TARGET,
   minify: true,
   legalComments: "eof",
   charset: "utf8",
@@ -84,6 +89,7 @@ await build({
   define: { MESHBENCH_BUNDLE: "true" },
   banner: { js: BUNDLE_BANNER },
   external: BUNDLE_EXTERNAL,
+  metafile: true,
 });
 
 for (const name of ["cli", "loadgen"]) await chmod(`dist/${name}.js`, 0o755);
@@ -93,3 +99,4 @@ if (size > LOADGEN_LIMIT_BYTES) {
     `dist/loadgen.js is ${size} bytes: over ${LOADGEN_LIMIT_BYTES}, it would not fit a ConfigMap`,
   );
 }
+await writeDistStamp(Object.keys(metafile.inputs));

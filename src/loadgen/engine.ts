@@ -60,6 +60,11 @@ export interface EngineTotals {
   errorHistogram: Histogram;
   /** Indexed like the URL list; only measured-period outcomes. */
   paths: PathTotals[];
+  /**
+   * When this worker's schedule ended (epoch ms): its planned end, or the instant it
+   * stopped on SIGINT, which a busy machine delivers later than it was asked for.
+   */
+  endMs: number;
 }
 
 /** Precise pacing polls the event loop (never blocking it) for this long before a send. */
@@ -203,7 +208,7 @@ export class Engine {
   private intervalResponses = 0;
   private intervalFailures = 0;
 
-  private readonly totals: EngineTotals;
+  private readonly totals: Omit<EngineTotals, "endMs">;
   private unfinished = 0;
   private resolveDone: (() => void) | null = null;
 
@@ -487,6 +492,6 @@ export class Engine {
     // The last, partial interval: responses that came in after the schedule ended.
     if (now > this.intervalStartPerf) this.emitInterval(now);
     await Promise.all(this.connections.map((c) => c.client.destroy().catch(() => {})));
-    return this.totals;
+    return { ...this.totals, endMs: toEpoch(this.endPerf) };
   }
 }

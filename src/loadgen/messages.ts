@@ -31,6 +31,7 @@ export interface EncodedTotals {
   warmup: { requests: number; failures: number };
   errorHistogram: string;
   paths: { histogram: string; tally: Tally }[];
+  endMs: number;
 }
 
 export type FromWorker =

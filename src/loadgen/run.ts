@@ -144,7 +144,6 @@ function coordinate(
   let maxIndex = firstIndex - 1;
   let ready = 0;
   let startMs = 0;
-  let stoppedAtMs: number | null = null;
   const hlog = createWriteStream(hlogPath);
 
   return new Promise<LoadgenRun>((resolve, reject) => {
@@ -175,7 +174,6 @@ function coordinate(
       hooks.onStart?.(startMs);
       for (const w of workers) w.postMessage({ type: "start", startMs });
       const stop = () => {
-        stoppedAtMs = Date.now();
         for (const w of workers) w.postMessage({ type: "stop" });
       };
       if (hooks.signal?.aborted) stop();
@@ -244,10 +242,12 @@ function coordinate(
       const totals = mergeTotals(doneTotals as EncodedTotals[], total);
       const measuredFromMs = startMs + options.warmupMs;
       const plannedEnd = startMs + options.durationMs;
-      const measuredMs = Math.max(
-        0,
-        Math.min(plannedEnd, stoppedAtMs ?? plannedEnd) - measuredFromMs,
-      );
+      // The counts cover each worker's schedule up to where it ended, which after a stop
+      // is when the worker got the message, not when it was sent; each worker carries an
+      // equal share of the rate, so the mean of their ends is the end of the whole.
+      const parts = doneTotals as EncodedTotals[];
+      const endMs = parts.reduce((sum, p) => sum + p.endMs, 0) / parts.length;
+      const measuredMs = Math.max(0, Math.min(plannedEnd, endMs) - measuredFromMs);
       const result = buildLoadgenResult(
         options,
         { startedAtMs: startMs, endedAtMs, measuredFromMs, measuredMs },

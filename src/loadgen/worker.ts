@@ -43,6 +43,7 @@ async function runWorker(init: WorkerInit): Promise<void> {
               histogram: encodeHistogram(p.histogram),
               tally: p.tally,
             })),
+            endMs: totals.endMs,
           },
         });
         parentPort!.close();

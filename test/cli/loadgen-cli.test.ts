@@ -198,7 +198,13 @@ describe("dist/loadgen.js", () => {
     const result = loadgenResultSchema.parse(
       JSON.parse(await readFile(join(dir, "out", "loadgen.json"), "utf8")),
     );
-    expect(Math.abs(result.achieved.requests - 600)).toBeLessThanOrEqual(6);
+    // All 800 slots of the 2 s (a 500 ms warm-up and 1.5 s measured at 400 rps) are
+    // accounted for: answered in the warm-up, answered or failed in the measured time, or
+    // unsent. (Not "600 answered in the measured time ± 1 %": on a busy machine the warm-up's
+    // backlog is rightly answered in the measured time.)
+    const { achieved: a, warmup } = result;
+    expect(warmup.requests + warmup.failures + a.sent + a.unsent).toBe(800);
+    expect(a.sent).toBe(a.requests);
     expect(result.target.workers).toBe(2);
   });
 

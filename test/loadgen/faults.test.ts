@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { formatSummary } from "../../src/loadgen/summary.ts";
 import { load } from "../helpers/loadgen.ts";
 import { closedPort, httpServer, silentServer } from "../helpers/servers.ts";
+import { timerLateness } from "../helpers/start-at.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -12,10 +13,41 @@ afterEach(async () => {
 const failures = (e: { connect: number; reset: number; timeout: number; other: number }) =>
   e.connect + e.reset + e.timeout + e.other;
 
+/**
+ * A target that answers after 50 ms, and when it answered: the independent count the load
+ * generator's is checked against. (A busy machine fires the 50 ms timers late and slows the
+ * load generator too, so the target manages fewer than 4 connections ÷ 50 ms = 80 rps; how
+ * many fewer is the machine's speed, not a property of the load generator.)
+ */
+async function slowTarget() {
+  const answeredAt: number[] = [];
+  const server = await httpServer((_req, res) => {
+    setTimeout(() => {
+      answeredAt.push(Date.now());
+      res.end("ok");
+    }, 50);
+  });
+  cleanups.push(server.close);
+  /** Answers the target gave before / from `ms` (epoch). */
+  const answered = (ms: number) => {
+    const before = answeredAt.filter((t) => t < ms).length;
+    return { before, after: answeredAt.length - before };
+  };
+  return { server, answered };
+}
+
+/**
+ * How long the load generator ran, from its start to its results (its own clock: a busy
+ * machine's slow worker start-up is not the schedule's), less twice the worst timer
+ * lateness seen meanwhile (the end is noticed by a worker's timer and then by this one's).
+ */
+const ranMs = (r: { startedAt: string; endedAt: string }, lateMs: number) =>
+  Date.parse(r.endedAt) - Date.parse(r.startedAt) - 2 * lateMs;
+
 describe("faults", () => {
   it("counts refused connections as connect errors; backoff shows up as unsent slots, not lost ones", async () => {
     const port = await closedPort();
-    const t0 = performance.now();
+    const late = timerLateness();
     const run = await load({
       urls: [`http://127.0.0.1:${port}/`],
       rate: 200,
@@ -23,7 +55,7 @@ describe("faults", () => {
       connections: 4,
     });
     const a = run.result.achieved;
-    expect(performance.now() - t0).toBeLessThan(1500 + 1000);
+    expect(ranMs(run.result, late())).toBeLessThan(1500 + 1000);
     expect(a.requests).toBe(0);
     expect(a.errors.connect).toBeGreaterThan(0);
     expect(a.errors.connect).toBe(failures(a.errors));
@@ -69,7 +101,7 @@ describe("faults", () => {
   it("counts a server that never answers as timeouts and still ends on time", async () => {
     const server = await silentServer();
     cleanups.push(server.close);
-    const t0 = performance.now();
+    const late = timerLateness();
     const run = await load({
       urls: [`${server.url}/`],
       rate: 100,
@@ -77,10 +109,9 @@ describe("faults", () => {
       connections: 4,
       timeoutMs: 400,
     });
-    const elapsed = performance.now() - t0;
     const a = run.result.achieved;
     // The schedule ends at 1.5 s; the last answers are awaited at most the timeout.
-    expect(elapsed).toBeLessThan(1500 + 400 + 600);
+    expect(ranMs(run.result, late())).toBeLessThan(1500 + 400 + 600);
     expect(a.requests).toBe(0);
     expect(a.errors.timeout).toBeGreaterThan(0);
     expect(a.errors.timeout).toBe(a.sent);
@@ -103,16 +134,18 @@ describe("faults", () => {
       connections: 4,
     });
     const s = run.result.achieved.status;
-    expect(s["2xx"] + s["4xx"] + s["5xx"]).toBe(300);
+    // All 300 answered, but for any a busy machine kept from being sent in time; a third
+    // of the answers in each class.
+    const answered = s["2xx"] + s["4xx"] + s["5xx"];
+    expect(answered + run.result.achieved.unsent).toBe(300);
     for (const k of ["2xx", "4xx", "5xx"] as const)
-      expect(Math.abs(s[k] - 100)).toBeLessThanOrEqual(1);
-    expect(run.result.latencyUs.count).toBe(300);
+      expect(Math.abs(s[k] - answered / 3)).toBeLessThanOrEqual(1);
+    expect(run.result.latencyUs.count).toBe(answered);
   });
 
   it("stays bounded under overload: the backlog is counted, not queued", async () => {
     // 4 connections, 50 ms per answer: the target manages 80 rps of the 1000 asked.
-    const server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), 50));
-    cleanups.push(server.close);
+    const { server, answered } = await slowTarget();
     const run = await load({
       urls: [`${server.url}/`],
       rate: 1000,
@@ -120,7 +153,9 @@ describe("faults", () => {
       connections: 4,
     });
     const a = run.result.achieved;
-    expect(a.rate).toBeGreaterThan(65);
+    // Every answer the target gave is counted, and no more (no answer comes sooner than
+    // 50 ms on one of 4 connections: at most 80 rps).
+    expect(a.requests).toBe(answered(Date.parse(run.result.startedAt)).after);
     expect(a.rate).toBeLessThan(85);
     expect(a.sent + a.unsent).toBe(2000);
     expect(a.unsent).toBeGreaterThan(1700);
@@ -133,8 +168,9 @@ describe("faults", () => {
     // slot k is answered at ≈ 50·(k+1) ms, so its latency is ≈ 46·k + 50 ms. The measured
     // second [1 s, 2 s) sees slots k ≈ 19…39 answered: ≈ 80 responses with latencies from
     // ≈ 0.92 s to ≈ 1.84 s, median ≈ 1.38 s. None of them was scheduled after the warm-up.
-    const server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), 50));
-    cleanups.push(server.close);
+    // (With answers s ms apart the median is ≈ 1.5 s − 6 s·ms/s: still inside the bounds
+    // below when a busy machine makes s longer.)
+    const { server, answered } = await slowTarget();
     const run = await load({
       urls: [`${server.url}/`],
       rate: 1000,
@@ -143,7 +179,12 @@ describe("faults", () => {
       connections: 4,
     });
     const r = run.result;
-    expect(r.achieved.rate).toBeGreaterThan(65);
+    // The target's answers from the end of the warm-up on are the measured ones, those
+    // before it the warm-up's, to the 4 answers in flight at that instant.
+    const split = answered(Date.parse(r.startedAt) + 1000);
+    expect(Math.abs(r.achieved.requests - split.after)).toBeLessThanOrEqual(4);
+    expect(Math.abs(r.warmup.requests - split.before)).toBeLessThanOrEqual(4);
+    expect(r.warmup.requests).toBeGreaterThan(0);
     expect(r.achieved.rate).toBeLessThan(85);
     expect(r.latencyUs.count).toBe(r.achieved.requests);
     expect(r.latencyUs.p50).toBeGreaterThan(1_100_000);
@@ -152,6 +193,5 @@ describe("faults", () => {
     // Every slot of the schedule is accounted for once: answered in the warm-up, answered
     // in the measured period, or never sent.
     expect(r.achieved.sent + r.warmup.requests + r.warmup.failures + r.achieved.unsent).toBe(2000);
-    expect(r.warmup.requests).toBeGreaterThan(60);
   });
 });

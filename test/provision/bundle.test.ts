@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BUNDLE_BANNER, BUNDLE_EXTERNAL } from "../../scripts/bundle-options.ts";
+import { BUNDLE_BANNER, BUNDLE_EXTERNAL, BUNDLE_TARGET } from "../../scripts/bundle-options.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
 
 const src = join(import.meta.dirname, "../../src/provision/ssh");
@@ -20,8 +20,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "meshbench-bundle-"));
 });
 afterAll(async () => {
+  // Either may be unset when beforeAll failed part way.
   await sshd?.stop();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 it("the bundled SSH client connects and runs a command", async () => {
@@ -45,7 +46,7 @@ s.close();
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node24",
+    target: BUNDLE_TARGET,
     logLevel: "silent",
     banner: { js: BUNDLE_BANNER },
     external: BUNDLE_EXTERNAL,

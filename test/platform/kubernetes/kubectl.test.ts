@@ -1,19 +1,21 @@
 // Is the fake API server faithful? The real kubectl, pointed at it, must do what it does
 // against a cluster: server-side apply, label selectors, JSON output, logs (whole,
 // timestamped, followed), `kubectl top` (metrics.k8s.io shapes), paging, and the error
-// messages it builds from Status objects. Skipped where kubectl is not installed.
+// messages it builds from Status objects. Needs kubectl on the PATH (scripts/system-deps.ts).
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { labelled } from "../../../src/kube/apply.ts";
+import { findExecutable } from "../../../src/tools/find-executable.ts";
 import { emojivotoManifests } from "../../../src/workload/emojivoto/kubernetes.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
 
-const KUBECTL = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].find((p) => existsSync(p));
+const KUBECTL = findExecutable("kubectl");
+if (!KUBECTL)
+  throw new Error("kubectl not found on the PATH: see https://kubernetes.io/docs/tasks/tools/");
 const RUN = "mb-kubectl-1";
 
 let fake: FakeKube;
@@ -35,7 +37,7 @@ function kubectl(
   });
 }
 
-describe.skipIf(!KUBECTL)("kubectl against the fake API server", () => {
+describe("kubectl against the fake API server", () => {
   beforeAll(async () => {
     cacheDir = await mkdtemp(join(tmpdir(), "meshbench-kubectl-"));
     fake = await startFakeKube({
