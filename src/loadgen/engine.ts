@@ -238,7 +238,8 @@ export class Engine {
     this.intervalEndPerf = this.intervalStartPerf + intervalMs;
 
     for (const c of this.connections) {
-      c.endSlot = slotsBefore(this.startPerf, c.spec, this.endPerf);
+      // From the integer duration, not endPerf − startPerf (a float difference).
+      c.endSlot = slotsBefore(0, c.spec, durationMs);
       this.unfinished++;
       this.schedule(c, performance.now());
     }
