@@ -65,8 +65,6 @@ export interface EngineTotals {
 
 /** Precise pacing polls the event loop (never blocking it) for this long before a send. */
 const SPIN_MS = 2;
-const BACKOFF_FIRST_MS = 10;
-const BACKOFF_MAX_MS = 1000;
 
 const ignoreWhileParked = (): void => {};
 
@@ -91,7 +89,6 @@ class Connection implements Dispatcher.DispatchHandler {
   finished = false;
   sentAt = 0;
   status = 0;
-  failuresInARow = 0;
   controller: Dispatcher.DispatchController | null = null;
   preopened: Socket | null = null;
 
@@ -272,8 +269,7 @@ export class Engine {
       this.finishConnection(c);
       return;
     }
-    const intended = intendedAt(this.startPerf, c.spec, c.slot);
-    const due = c.failuresInARow > 0 ? Math.max(intended, c.due) : intended;
+    const due = intendedAt(this.startPerf, c.spec, c.slot);
     if (due <= now) {
       this.send(c, now);
     } else {
@@ -351,7 +347,6 @@ export class Engine {
     } else {
       this.totals.warmup.requests++;
     }
-    c.failuresInARow = 0;
     this.next(c, now);
   }
 
@@ -370,12 +365,13 @@ export class Engine {
     } else {
       this.totals.warmup.failures++;
     }
-    // Reconnect after a short, growing pause; the schedule keeps running meanwhile, so
-    // the wait shows up as lateness of the following requests.
-    c.failuresInARow++;
-    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (c.failuresInARow - 1));
-    c.due = now + backoff;
-    this.next(c, now);
+    // No backoff: the next slot goes out at its own intended time (a new connection if
+    // need be). A pause here would be recorded as the target's latency once it is back,
+    // and would hide the slots due meanwhile; each slot due during an outage is a failure,
+    // and recovery is seen within one period (as wrk2 does). Dispatching again from inside
+    // undici's error callback breaks its queue (it asserts the queue is empty after
+    // failing it): go on in the next tick.
+    process.nextTick(() => this.next(c, performance.now()));
   }
 
   private next(c: Connection, now: number): void {

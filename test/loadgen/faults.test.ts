@@ -1,4 +1,7 @@
 // Failures are results: each is counted in its class, and the run ends on time.
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatSummary } from "../../src/loadgen/summary.ts";
 import { load } from "../helpers/loadgen.ts";
@@ -13,23 +16,25 @@ const failures = (e: { connect: number; reset: number; timeout: number; other: n
   e.connect + e.reset + e.timeout + e.other;
 
 describe("faults", () => {
-  it("counts refused connections as connect errors; backoff shows up as unsent slots, not lost ones", async () => {
+  it("counts refused connections as connect errors, one per slot: no backoff", async () => {
     const port = await closedPort();
-    const t0 = performance.now();
-    const run = await load({
-      urls: [`http://127.0.0.1:${port}/`],
-      rate: 200,
-      durationMs: 1500,
-      connections: 4,
-    });
+    // Timed from the schedule's start: starting the worker thread is not the run.
+    let t0 = 0;
+    const run = await load(
+      { urls: [`http://127.0.0.1:${port}/`], rate: 200, durationMs: 1500, connections: 4 },
+      { onStart: (startMs) => (t0 = startMs - performance.timeOrigin) },
+    );
     const a = run.result.achieved;
     expect(performance.now() - t0).toBeLessThan(1500 + 1000);
     expect(a.requests).toBe(0);
-    expect(a.errors.connect).toBeGreaterThan(0);
     expect(a.errors.connect).toBe(failures(a.errors));
     // Every slot of the schedule is accounted for: sent (and failed) or never sent.
     expect(a.sent + a.unsent).toBe(300);
     expect(a.sent).toBe(a.errors.connect);
+    // A refusal is immediate, so every slot is tried at its own time: only a connection
+    // caught mid-attempt at the end leaves slots unsent (a backoff of 10 ms … 1 s, as
+    // before, sent ≈ 7 per connection here and left ≈ 270 unsent).
+    expect(a.sent).toBeGreaterThanOrEqual(0.9 * 300);
     // Time to failure is kept in its own histogram.
     expect(run.result.errorLatencyUs.count).toBe(a.errors.connect);
     // With no answer there are no percentiles: the summary says so instead of printing 0s.
@@ -37,6 +42,67 @@ describe("faults", () => {
       "Latency: nothing was answered in the measured period",
     );
     expect(formatSummary(run.result)).not.toContain("p99.9");
+  });
+
+  it("an outage of known length: each slot due during it is an error, recovery within a period", async () => {
+    // 200 rps over 4 connections: a slot every 5 ms, each connection's every 20 ms. The
+    // server goes away (listener closed, its connections reset) for ≈ 800 ms, then comes
+    // back on the same port. The test times its own outage from both sides: it surely
+    // lasted from after the close returned to before listen was called (inner), and at
+    // most from before the close to the listen callback (outer).
+    const R = 200;
+    const arrivals: number[] = [];
+    const sockets = new Set<Socket>();
+    const server = createServer((_req, res) => {
+      arrivals.push(performance.now());
+      res.end("ok");
+    });
+    server.keepAliveTimeout = 60_000;
+    server.on("connection", (s) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const outage = { downFrom: 0, downTo: 0, upFrom: 0, upTo: 0 };
+    const fault = async () => {
+      await sleep(1000);
+      outage.downFrom = performance.now();
+      server.close();
+      for (const s of sockets) s.resetAndDestroy();
+      outage.downTo = performance.now();
+      await sleep(800);
+      outage.upFrom = performance.now();
+      await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+      outage.upTo = performance.now();
+    };
+    const [run] = await Promise.all([
+      load({ urls: [`http://127.0.0.1:${port}/`], rate: R, durationMs: 3000, connections: 4 }),
+      fault(),
+    ]);
+    const a = run.result.achieved;
+    const inner = outage.upFrom - outage.downTo;
+    const outer = outage.upTo - outage.downFrom;
+    const errors = a.errors.connect + a.errors.reset;
+    expect(errors).toBe(failures(a.errors));
+    // Analytic: R·outage slots are due while the port is closed; each is one error. At
+    // most the outer window's slots, plus one in-flight request per connection reset at
+    // the close. At least the inner window's, less 100 ms of slots for a worker that a
+    // busy machine held up until the port was back (a 10 ms … 1 s backoff gave ≈ 30).
+    expect(errors).toBeLessThanOrEqual(Math.ceil((R * outer) / 1000) + 4);
+    expect(errors).toBeGreaterThanOrEqual(Math.floor((R * (inner - 100)) / 1000));
+    // Nothing lost: every slot was answered or failed (or is counted unsent).
+    expect(a.sent + a.unsent).toBe(600);
+    expect(a.requests).toBe(arrivals.length);
+    // Recovery is seen within one period: the next slot after the reopen connects (the
+    // backoff made it wait up to ≈ 470 ms here). Bounds are generous for a busy machine:
+    // a connection's period is 20 ms.
+    const firstBack = arrivals.find((t) => t >= outage.upFrom)!;
+    expect(firstBack - outage.upTo).toBeLessThan(200);
+    // And no wait on our side is recorded as the target's latency: answered requests
+    // were never held for the outage (the backoff put ≈ 0.6 × outage into the max).
+    expect(run.result.latencyUs.p100).toBeLessThan((inner / 2) * 1000);
   });
 
   it("counts a connection reset in the middle of a response as reset", async () => {
@@ -69,14 +135,11 @@ describe("faults", () => {
   it("counts a server that never answers as timeouts and still ends on time", async () => {
     const server = await silentServer();
     cleanups.push(server.close);
-    const t0 = performance.now();
-    const run = await load({
-      urls: [`${server.url}/`],
-      rate: 100,
-      durationMs: 1500,
-      connections: 4,
-      timeoutMs: 400,
-    });
+    let t0 = 0;
+    const run = await load(
+      { urls: [`${server.url}/`], rate: 100, durationMs: 1500, connections: 4, timeoutMs: 400 },
+      { onStart: (startMs) => (t0 = startMs - performance.timeOrigin) },
+    );
     const elapsed = performance.now() - t0;
     const a = run.result.achieved;
     // The schedule ends at 1.5 s; the last answers are awaited at most the timeout.
