@@ -1,6 +1,6 @@
 // Bad command lines exit 2 with a message that names the flag and what is allowed.
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { parseDuration } from "../scenario/duration.ts";
+import { MAX_TIMER_MS, parseDuration, TOO_LONG } from "../scenario/duration.ts";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -30,6 +30,7 @@ export function durationFlag(flag: string, value: string, { allowZero = false } 
   const ms = parseDuration(value);
   if (typeof ms !== "number") throw new UsageError(`--${flag}: ${ms.error}`);
   if (ms === 0 && !allowZero) throw new UsageError(`--${flag}: must be longer than 0`);
+  if (ms > MAX_TIMER_MS) throw new UsageError(`--${flag}: ${value} is ${TOO_LONG}`);
   return ms;
 }
 

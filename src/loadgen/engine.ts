@@ -65,6 +65,10 @@ export interface EngineTotals {
 
 /** Precise pacing polls the event loop (never blocking it) for this long before a send. */
 const SPIN_MS = 2;
+/** The longest a warming request (warm-up 0) is waited for before the schedule. */
+const WARM_WAIT_MS = 1000;
+/** Timers fire up to ~1 ms early by performance.now(); that early is on time. */
+const TIMER_EARLY_MS = 1;
 
 const ignoreWhileParked = (): void => {};
 
@@ -91,6 +95,10 @@ class Connection implements Dispatcher.DispatchHandler {
   status = 0;
   controller: Dispatcher.DispatchController | null = null;
   preopened: Socket | null = null;
+  /** This connection's request timer, re-armed (refresh) at every send. */
+  timeoutTimer: NodeJS.Timeout | null = null;
+  /** Settles the warming request (see warm), when one is out. */
+  warming: (() => void) | null = null;
 
   constructor(engine: Engine, spec: ConnectionSpec, urls: readonly string[]) {
     this.engine = engine;
@@ -105,11 +113,32 @@ class Connection implements Dispatcher.DispatchHandler {
   newClient(): UndiciClient {
     return new Client(this.spec.origin, {
       pipelining: 1,
-      // Our own timeout sweep aborts requests; undici's must never fire first.
+      // Our own per-request timer aborts requests; undici's must never fire first.
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: 60_000,
       connect: (_options, callback) => this.connect(callback),
+    });
+  }
+
+  /**
+   * One request outside the schedule, not recorded: with no warm-up, the first slots would
+   * otherwise measure the tool's own cold start (socket, undici's parser, our send path).
+   * A target that does not answer in WARM_WAIT_MS is not waited for longer.
+   */
+  warm(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => this.controller?.abort(new RequestTimeout(WARM_WAIT_MS)),
+        WARM_WAIT_MS,
+      );
+      this.warming = () => {
+        clearTimeout(timer);
+        this.warming = null;
+        this.controller = null;
+        resolve();
+      };
+      this.client.dispatch({ method: "GET", path: this.paths[0]! }, this);
     });
   }
 
@@ -169,10 +198,12 @@ class Connection implements Dispatcher.DispatchHandler {
   }
   onResponseData(): void {}
   onResponseEnd(): void {
-    this.engine.onResponse(this);
+    if (this.warming) this.warming();
+    else this.engine.onResponse(this);
   }
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.engine.onFailure(this, error);
+    if (this.warming) this.warming();
+    else this.engine.onFailure(this, error);
   }
 }
 
@@ -190,7 +221,6 @@ export class Engine {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private timerDue = Number.POSITIVE_INFINITY;
-  private sweepTimer: NodeJS.Timeout | null = null;
   private endTimer: NodeJS.Timeout | null = null;
   private intervalTimer: NodeJS.Timeout | null = null;
 
@@ -219,14 +249,18 @@ export class Engine {
     };
   }
 
-  /** Opens every connection; call before `run` so the schedule starts on open sockets. */
+  /**
+   * Opens every connection; call before `run` so the schedule starts on open sockets. With
+   * no warm-up, each connection also sends one unrecorded request first.
+   */
   async open(): Promise<void> {
     await Promise.all(this.connections.map((c) => c.preopen()));
+    if (this.config.warmupMs === 0) await Promise.all(this.connections.map((c) => c.warm()));
   }
 
   /** Runs the schedule from `startMs` (epoch ms) to the end, then waits for answers. */
   run(startMs: number): Promise<EngineTotals> {
-    const { warmupMs, durationMs, intervalMs, timeoutMs } = this.config;
+    const { warmupMs, durationMs, intervalMs } = this.config;
     this.startPerf = toPerf(startMs);
     this.measureStartPerf = this.startPerf + warmupMs;
     this.endPerf = this.startPerf + durationMs;
@@ -243,7 +277,6 @@ export class Engine {
     const done = new Promise<void>((resolve) => {
       this.resolveDone = resolve;
     });
-    this.sweepTimer = setInterval(() => this.sweepTimeouts(), Math.min(100, timeoutMs / 10));
     this.armEnd();
     this.armIntervalTimer();
     this.checkDone();
@@ -285,6 +318,10 @@ export class Engine {
     c.status = 0;
     c.controller = null;
     c.client.dispatch({ method: "GET", path: c.paths[c.slot % c.paths.length]! }, c);
+    // One timer per connection, re-armed per request (no allocation): a timeout fires on
+    // time, not at the next tick of a sweep (which made them up to 100 ms late).
+    if (c.timeoutTimer) c.timeoutTimer.refresh();
+    else c.timeoutTimer = setTimeout(() => this.onTimeout(c), this.config.timeoutMs);
   }
 
   private arm(due: number): void {
@@ -384,20 +421,21 @@ export class Engine {
     if (top && top.due <= now) this.sendDue(now);
   }
 
-  private sweepTimeouts(): void {
-    const now = performance.now();
+  /** The connection's timer, `timeoutMs` after its latest send. */
+  private onTimeout(c: Connection): void {
+    if (!c.inFlight) return; // answered in time
     const limit = this.config.timeoutMs;
-    for (const c of this.connections) {
-      if (!c.inFlight || now - c.sentAt < limit) continue;
-      if (c.controller) {
-        c.controller.abort(new RequestTimeout(limit));
-      } else if (now - c.sentAt >= 2 * limit) {
-        // Not yet on a socket: the connector's own timer should have failed it by now.
-        // Never leave a slot hanging: fail it through a fresh client.
-        const stuck = c.client;
-        c.client = c.newClient();
-        void stuck.destroy(new RequestTimeout(limit)).catch(() => {});
-      }
+    const elapsed = performance.now() - c.sentAt;
+    if (c.controller) {
+      c.controller.abort(new RequestTimeout(limit));
+    } else if (elapsed >= 2 * limit - TIMER_EARLY_MS) {
+      // Not yet on a socket: the connector's own timer should have failed it by now.
+      // Never leave a slot hanging: fail it through a fresh client.
+      const stuck = c.client;
+      c.client = c.newClient();
+      void stuck.destroy(new RequestTimeout(limit)).catch(() => {});
+    } else {
+      c.timeoutTimer?.refresh(); // the connector's timer fails it first; this is the backstop
     }
   }
 
@@ -477,7 +515,8 @@ export class Engine {
 
   private async finish(): Promise<EngineTotals> {
     this.clearTimer();
-    for (const t of [this.sweepTimer, this.endTimer, this.intervalTimer]) if (t) clearTimeout(t);
+    for (const t of [this.endTimer, this.intervalTimer]) if (t) clearTimeout(t);
+    for (const c of this.connections) if (c.timeoutTimer) clearTimeout(c.timeoutTimer);
     // Every slot can be answered a little before the schedule's end (the last slot is one
     // period before it): the measured period still runs to the end, so do its intervals.
     const now = Math.max(performance.now(), this.endPerf);

@@ -1,7 +1,7 @@
 // Building blocks of meshbench's file formats: names, versions and durations as zod
 // schemas whose error messages say what was written and why it is refused.
 import { z } from "zod";
-import { parseDuration } from "./duration.ts";
+import { MAX_TIMER_MS, parseDuration, TOO_LONG } from "./duration.ts";
 
 /** Names that become directory names, namespace suffixes and CLI arguments. */
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -43,6 +43,10 @@ export function duration({ allowZero = false } = {}) {
     }
     if (ms === 0 && !allowZero) {
       ctx.addIssue({ code: "custom", message: `"${value}" must be longer than 0` });
+      return z.NEVER;
+    }
+    if (ms > MAX_TIMER_MS) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is ${TOO_LONG}` });
       return z.NEVER;
     }
     return ms;

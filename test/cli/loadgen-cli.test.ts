@@ -70,6 +70,15 @@ describe("meshbench loadgen arguments", () => {
       '--duration: "10" is not a duration',
     ],
     [
+      // setTimeout would turn this into a 1 ms timer: every request would time out at once.
+      ["--url", "http://h/", "--rate", "10", "--duration", "5s", "--timeout", "600h"],
+      "--timeout: 600h is longer than a timer can wait (at most 2³¹−1 ms, 596h31m)",
+    ],
+    [
+      ["--url", "http://h/", "--rate", "10", "--duration", "597h"],
+      "--duration: 597h is longer than a timer can wait",
+    ],
+    [
       ["--url", "http://h/", "--rate", "10", "--duration", "5s", "--warmup", "5s"],
       "--warmup: 5s leaves nothing to measure",
     ],

@@ -45,12 +45,14 @@ describe("faults", () => {
   });
 
   it("an outage of known length: each slot due during it is an error, recovery within a period", async () => {
-    // 200 rps over 4 connections: a slot every 5 ms, each connection's every 20 ms. The
-    // server goes away (listener closed, its connections reset) for ≈ 800 ms, then comes
+    // 400 rps over 2 connections: a slot every 2.5 ms, each connection's every 5 ms. The
+    // server goes away (listener closed, its connections reset) for ≈ 1.5 s, then comes
     // back on the same port. The test times its own outage from both sides: it surely
     // lasted from after the close returned to before listen was called (inner), and at
-    // most from before the close to the listen callback (outer).
-    const R = 200;
+    // most from before the close to the listen callback (outer). Few connections at a
+    // high rate: a backoff costs errors per connection, not per slot.
+    const R = 400;
+    const C = 2;
     const arrivals: number[] = [];
     const sockets = new Set<Socket>();
     const server = createServer((_req, res) => {
@@ -66,19 +68,23 @@ describe("faults", () => {
     const { port } = server.address() as AddressInfo;
     cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
     const outage = { downFrom: 0, downTo: 0, upFrom: 0, upTo: 0 };
+    let startPerf = 0;
     const fault = async () => {
       await sleep(1000);
       outage.downFrom = performance.now();
       server.close();
       for (const s of sockets) s.resetAndDestroy();
       outage.downTo = performance.now();
-      await sleep(800);
+      await sleep(1500);
       outage.upFrom = performance.now();
       await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
       outage.upTo = performance.now();
     };
     const [run] = await Promise.all([
-      load({ urls: [`http://127.0.0.1:${port}/`], rate: R, durationMs: 3000, connections: 4 }),
+      load(
+        { urls: [`http://127.0.0.1:${port}/`], rate: R, durationMs: 3500, connections: C },
+        { onStart: (startMs) => (startPerf = startMs - performance.timeOrigin) },
+      ),
       fault(),
     ]);
     const a = run.result.achieved;
@@ -86,23 +92,22 @@ describe("faults", () => {
     const outer = outage.upTo - outage.downFrom;
     const errors = a.errors.connect + a.errors.reset;
     expect(errors).toBe(failures(a.errors));
-    // Analytic: R·outage slots are due while the port is closed; each is one error. At
-    // most the outer window's slots, plus one in-flight request per connection reset at
-    // the close. At least the inner window's, less 100 ms of slots for a worker that a
-    // busy machine held up until the port was back (a 10 ms … 1 s backoff gave ≈ 30).
-    expect(errors).toBeLessThanOrEqual(Math.ceil((R * outer) / 1000) + 4);
-    expect(errors).toBeGreaterThanOrEqual(Math.floor((R * (inner - 100)) / 1000));
+    // Analytic: R·outage slots are due while the port is closed, each one error. At most
+    // the outer window's slots, plus one in-flight request per connection reset at the
+    // close. At least the inner window's, less half of them for a worker that a busy
+    // machine held up until the port was back (a 10 ms … 1 s backoff gave ≈ 16 here).
+    expect(errors).toBeLessThanOrEqual(Math.ceil((R * outer) / 1000) + C);
+    expect(errors).toBeGreaterThanOrEqual(Math.floor((R * inner) / 1000 / 2));
     // Nothing lost: every slot was answered or failed (or is counted unsent).
-    expect(a.sent + a.unsent).toBe(600);
-    expect(a.requests).toBe(arrivals.length);
-    // Recovery is seen within one period: the next slot after the reopen connects (the
-    // backoff made it wait up to ≈ 470 ms here). Bounds are generous for a busy machine:
-    // a connection's period is 20 ms.
+    expect(a.sent + a.unsent).toBe(1400);
+    expect(a.requests).toBe(arrivals.filter((t) => t >= startPerf).length);
+    // Recovery is seen within one period (5 ms): the next slot after the reopen connects.
+    // The backoff made it wait ≈ 770 ms here; the bound leaves a busy machine 300 ms.
     const firstBack = arrivals.find((t) => t >= outage.upFrom)!;
-    expect(firstBack - outage.upTo).toBeLessThan(200);
+    expect(firstBack - outage.upTo).toBeLessThan(300);
     // And no wait on our side is recorded as the target's latency: answered requests
-    // were never held for the outage (the backoff put ≈ 0.6 × outage into the max).
-    expect(run.result.latencyUs.p100).toBeLessThan((inner / 2) * 1000);
+    // were never held for the outage (the backoff put ≈ 1 s into the max).
+    expect(run.result.latencyUs.p100).toBeLessThan(0.4 * inner * 1000);
   });
 
   it("counts a connection reset in the middle of a response as reset", async () => {
@@ -150,6 +155,42 @@ describe("faults", () => {
     expect(a.sent + a.unsent).toBe(150);
     // A timeout fails no sooner than the timeout after its send.
     expect(run.result.errorLatencyUs.p50).toBeGreaterThanOrEqual(400_000);
+  });
+
+  it("times out on time: a per-request timer, not a 100 ms sweep", async () => {
+    // A silent server at 20 rps over 4 connections, timeout 1 s: every request fails at
+    // send + 1 s, so its time to failure (from the intended send) is 1 s plus the send's
+    // own lateness and the timer's. A sweep every 100 ms put them 0–100 ms late (p50 ≈
+    // +50 ms); the bound leaves a busy machine 25 ms.
+    const server = await silentServer();
+    cleanups.push(server.close);
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 20,
+      durationMs: 2000,
+      connections: 4,
+      timeoutMs: 1000,
+    });
+    const e = run.result.errorLatencyUs;
+    expect(run.result.achieved.errors.timeout).toBe(run.result.achieved.sent);
+    expect(e.count).toBeGreaterThan(0);
+    expect(e.p50).toBeGreaterThanOrEqual(1000 * 1000 - 1000); // never before the timeout (1 ms timer slack)
+    expect(e.p50).toBeLessThan(1025 * 1000);
+  });
+
+  it("with no warm-up, warms each connection with one unrecorded request before slot 0", async () => {
+    const server = await httpServer();
+    cleanups.push(server.close);
+    let startPerf = 0;
+    const run = await load(
+      { urls: [`${server.url}/`], rate: 100, durationMs: 1000, connections: 4, warmupMs: 0 },
+      { onStart: (startMs) => (startPerf = startMs - performance.timeOrigin) },
+    );
+    const before = server.arrivals.filter((t) => t < startPerf);
+    expect(before).toHaveLength(4);
+    // Not recorded: the measured requests are exactly the schedule's 100.
+    expect(run.result.achieved.sent + run.result.achieved.unsent).toBe(100);
+    expect(server.arrivals.length).toBe(4 + run.result.achieved.sent);
   });
 
   it("counts 4xx and 5xx as responses of their class, with latencies", async () => {
