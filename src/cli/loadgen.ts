@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import {
   DEFAULTS,
   defaultOutDir,
+  defaultTimeoutMs,
   defaultWarmupMs,
   type LoadgenOptions,
 } from "../loadgen/options.ts";
@@ -37,7 +38,9 @@ Flags:
   --connections N     HTTP/1.1 keep-alive connections, one request in flight each
                       (default ${DEFAULTS.connections}, at least one per host)
   --workers K         worker threads, each owning a share of the connections (default ${DEFAULTS.workers})
-  --timeout DUR       a request with no answer by then fails as a timeout (default 5s)
+  --timeout DUR       a request with no answer by then fails as a timeout; it stays in the
+                      latencies at its elapsed time, shown as a lower bound (≥)
+                      (default 60s, at most --duration)
   --start-at MS       start the schedule at this wall-clock instant (ms since the epoch),
                       so several load generators start together; connections open before
   --interval DUR      interval of the latency.hlog histograms and progress lines (default 1s)
@@ -164,7 +167,9 @@ export async function parseLoadgenArgs(
     connections,
     workers,
     timeoutMs:
-      values.timeout === undefined ? DEFAULTS.timeoutMs : durationFlag("timeout", values.timeout),
+      values.timeout === undefined
+        ? defaultTimeoutMs(durationMs)
+        : durationFlag("timeout", values.timeout),
     intervalMs:
       values.interval === undefined
         ? DEFAULTS.intervalMs

@@ -41,7 +41,7 @@ export type IntervalSink = (interval: {
   index: number;
   startMs: number;
   endMs: number;
-  /** Measured-period responses that completed in this interval. */
+  /** Measured-period responses (and timeouts, at their elapsed time) of this interval. */
   histogram: Histogram;
   /** Every completion in the interval (warm-up included), for progress lines. */
   responses: number;
@@ -397,6 +397,12 @@ export class Engine {
       const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
       const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
       recordUs(this.totals.errorHistogram, us);
+      // A timed-out request stays in the tail, at its elapsed time (a lower bound; the
+      // tally's timeout count says how many such values the latencies hold).
+      if (kind === "timeout") {
+        recordUs(this.intervalHistogram, us);
+        recordUs(path.histogram, us);
+      }
       addFailure(this.totals.tally, kind);
       addFailure(path.tally, kind);
     } else {

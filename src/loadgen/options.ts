@@ -25,7 +25,8 @@ export interface LoadgenOptions {
 export const DEFAULTS = {
   connections: 64,
   workers: 1,
-  timeoutMs: 5000,
+  /** Long enough not to censor a collapsing mesh's minutes-long tail; see defaultTimeoutMs. */
+  timeoutMs: 60_000,
   intervalMs: 1000,
   pacing: "efficient" as Pacing,
 };
@@ -33,6 +34,11 @@ export const DEFAULTS = {
 /** Warm-up when none is given: 10 % of the duration, at most 30 s. */
 export function defaultWarmupMs(durationMs: number): number {
   return Math.min(Math.round(durationMs * 0.1), 30_000);
+}
+
+/** Timeout when none is given: 60 s, never longer than the run itself. */
+export function defaultTimeoutMs(durationMs: number): number {
+  return Math.min(DEFAULTS.timeoutMs, durationMs);
 }
 
 /** `loadgen-20261127T044512Z`: the default output directory's name. */

@@ -29,7 +29,8 @@ export function buildLoadgenResult(
   times: RunTimes,
   totals: MergedTotals,
 ): LoadgenResult {
-  const requests = totals.histogram.totalCount;
+  // The histograms also hold the timed-out requests (censored); requests are responses.
+  const requests = responses(totals.tally);
   // A URL listed twice (to weight it) is one path with the counts of both.
   const byUrl = new Map<string, { histogram: Histogram; tally: Tally }>();
   options.urls.forEach((url, i) => {
@@ -51,7 +52,7 @@ export function buildLoadgenResult(
       requests: responses(p.tally),
       status: p.tally.status,
       errors: p.tally.errors,
-      latencyUs: spectrum(p.histogram),
+      latencyUs: { ...spectrum(p.histogram), censored: p.tally.errors.timeout },
       histogram: encodeHistogram(p.histogram),
     };
   }
@@ -82,7 +83,7 @@ export function buildLoadgenResult(
       status: totals.tally.status,
       errors: totals.tally.errors,
     },
-    latencyUs: spectrum(totals.histogram),
+    latencyUs: { ...spectrum(totals.histogram), censored: totals.tally.errors.timeout },
     histogram: encodeHistogram(totals.histogram),
     errorLatencyUs: spectrum(totals.errorHistogram),
     errorHistogram: encodeHistogram(totals.errorHistogram),

@@ -1,18 +1,23 @@
 // The end-of-run summary, like wrk2's: the eight percentiles, achieved vs target rate,
 // and every outcome by class. Pure: result in, text out.
-import { PERCENTILE_KEYS } from "../histogram/hdr.ts";
-import type { LoadgenResult } from "../results/loadgen-schema.ts";
+import { lowerBoundKeys } from "../histogram/censored.ts";
+import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
+import type { CensoredSpectrum, LoadgenResult } from "../results/loadgen-schema.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import type { Progress } from "./run.ts";
 
 export const ms = (us: number): string => (us / 1000).toFixed(3);
+
+/** A percentile in ms, `≥` when timed-out requests make it a lower bound. */
+const percentileMs = (s: CensoredSpectrum, key: PercentileKey): string =>
+  (lowerBoundKeys(s.count, s.censored).includes(key) ? "≥" : "") + ms(s[key]);
 
 export function formatSummary(r: LoadgenResult): string {
   const t = r.target;
   const a = r.achieved;
   const pct = t.rate > 0 ? (100 * a.rate) / t.rate : 0;
   const head = PERCENTILE_KEYS.map((k) => (k === "p100" ? "max" : k).padStart(9)).join("");
-  const values = PERCENTILE_KEYS.map((k) => ms(r.latencyUs[k]).padStart(9)).join("");
+  const values = PERCENTILE_KEYS.map((k) => percentileMs(r.latencyUs, k).padStart(9)).join("");
   const failures = a.errors.connect + a.errors.reset + a.errors.timeout + a.errors.other;
   const lines = [
     `meshbench loadgen: ${t.rate} rps over ${t.connections} connections, ${t.workers} worker(s), ` +
@@ -34,6 +39,11 @@ export function formatSummary(r: LoadgenResult): string {
         ? `  (time to failure p50 ${ms(r.errorLatencyUs.p50)} ms, max ${ms(r.errorLatencyUs.p100)} ms)`
         : ""),
   ];
+  if (r.latencyUs.censored > 0) {
+    lines.push(
+      `  Timed out  ${r.latencyUs.censored} requests, kept in the latencies at their elapsed time: values marked ≥ are lower bounds`,
+    );
+  }
   if (a.unsent > 0) {
     lines.push(
       `  Unsent     ${a.unsent} scheduled requests never went out: the target fell behind the schedule`,
@@ -47,7 +57,7 @@ export function formatSummary(r: LoadgenResult): string {
     );
     for (const [url, p] of paths) {
       lines.push(
-        `  ${url.padEnd(50).slice(0, 50)} ${String(p.requests).padStart(8)} ${ms(p.latencyUs.p50).padStart(8)} ${ms(p.latencyUs.p99).padStart(8)} ${ms(p.latencyUs.p100).padStart(8)}`,
+        `  ${url.padEnd(50).slice(0, 50)} ${String(p.requests).padStart(8)} ${percentileMs(p.latencyUs, "p50").padStart(8)} ${percentileMs(p.latencyUs, "p99").padStart(8)} ${percentileMs(p.latencyUs, "p100").padStart(8)}`,
       );
     }
   }

@@ -34,6 +34,7 @@ import {
   formatChange,
   formatDescribed,
   formatValue,
+  lowerBound,
   sig3,
   signed,
   UNIT_HEADER,
@@ -150,8 +151,10 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       String(m.runs.length),
       rateCell(m.metrics["rate.achieved"]?.pooled),
       ...LATENCY_COLUMNS.map((k) => {
-        const v = m.metrics[`latency.${k}`]?.pooled;
-        return v === undefined ? "–" : formatValue(v, "ms");
+        const d = m.metrics[`latency.${k}`];
+        return d?.pooled === undefined
+          ? "–"
+          : lowerBound(formatValue(d.pooled, "ms"), d.lowerBound);
       }),
     ]);
   const sections: Section[] = [

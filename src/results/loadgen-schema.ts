@@ -21,6 +21,15 @@ export const latencySpectrumSchema = z.object({
   count,
 });
 
+/**
+ * Latency percentiles with the number of censored values among them: requests that timed
+ * out, recorded at their elapsed time (a lower bound). Absent in files written before
+ * timeouts were recorded, which had none (0).
+ */
+export const censoredSpectrumSchema = latencySpectrumSchema.extend({
+  censored: count.default(0),
+});
+
 export const statusCountsSchema = z.object({
   "2xx": count,
   "3xx": count,
@@ -40,7 +49,7 @@ export const pathResultSchema = z.object({
   requests: count,
   status: statusCountsSchema,
   errors: errorCountsSchema,
-  latencyUs: latencySpectrumSchema,
+  latencyUs: censoredSpectrumSchema,
   /** This URL's latency histogram (compressed base64), so pods merge exactly. */
   histogram: z.string(),
 });
@@ -68,7 +77,7 @@ export const loadgenResultSchema = z.object({
   achieved: z.object({
     /** Responses recorded in the measured period ÷ measured seconds. */
     rate: z.number().nonnegative(),
-    /** Responses recorded in the measured period (= latencyUs.count). */
+    /** Responses recorded in the measured period (= latencyUs.count − latencyUs.censored). */
     requests: count,
     measuredMs: z.number().int().positive(),
     /** Requests answered or failed in the measured period (responses + failures). */
@@ -78,7 +87,8 @@ export const loadgenResultSchema = z.object({
     status: statusCountsSchema,
     errors: errorCountsSchema,
   }),
-  latencyUs: latencySpectrumSchema,
+  /** Responses and timed-out requests (at their elapsed time: `censored`) of the period. */
+  latencyUs: censoredSpectrumSchema,
   histogram: z.string(),
   /** Time from intended send to failure, for requests that failed (any error class). */
   errorLatencyUs: latencySpectrumSchema,
@@ -88,6 +98,7 @@ export const loadgenResultSchema = z.object({
 });
 
 export type LatencySpectrum = z.infer<typeof latencySpectrumSchema>;
+export type CensoredSpectrum = z.infer<typeof censoredSpectrumSchema>;
 export type StatusCounts = z.infer<typeof statusCountsSchema>;
 export type ErrorCounts = z.infer<typeof errorCountsSchema>;
 export type PathResult = z.infer<typeof pathResultSchema>;

@@ -50,10 +50,11 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
   const measuredMs = Math.max(1, Math.round(until - from));
   const histogram = merged(results.map((r) => r.histogram));
   const errorHistogram = merged(results.map((r) => r.errorHistogram));
-  const requests = histogram.totalCount;
-  if (requests !== sum(results.map((r) => r.achieved.requests)))
+  const requests = sum(results.map((r) => r.achieved.requests));
+  const censored = sum(results.map((r) => r.latencyUs.censored));
+  if (histogram.totalCount !== requests + censored)
     throw new MergeError(
-      "cannot merge load-generator results: a histogram's count differs from its achieved.requests",
+      "cannot merge load-generator results: a histogram's count differs from its achieved.requests + latencyUs.censored",
     );
 
   const paths: Record<string, PathResult> = {};
@@ -64,7 +65,7 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
       requests: sum(parts.map((p) => p.requests)),
       status: addCounts<StatusCounts>(parts.map((p) => p.status)),
       errors: addCounts<ErrorCounts>(parts.map((p) => p.errors)),
-      latencyUs: spectrum(h),
+      latencyUs: { ...spectrum(h), censored: sum(parts.map((p) => p.latencyUs.censored)) },
       histogram: encodeHistogram(h),
     };
   }
@@ -93,7 +94,7 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
       status: addCounts<StatusCounts>(results.map((r) => r.achieved.status)),
       errors: addCounts<ErrorCounts>(results.map((r) => r.achieved.errors)),
     },
-    latencyUs: spectrum(histogram),
+    latencyUs: { ...spectrum(histogram), censored },
     histogram: encodeHistogram(histogram),
     errorLatencyUs: spectrum(errorHistogram),
     errorHistogram: encodeHistogram(errorHistogram),

@@ -79,9 +79,27 @@ export function compareMesh(
     if (!b || !c) continue;
     const threshold = thresholdFor(metric, gate);
     const judgement = judge(b.values, c.values, metricDef(metric), threshold, gate.alpha);
-    out.push({ metric, threshold, base: b, cand: c, ...judgement });
+    out.push({ metric, threshold, base: b, cand: c, ...withLowerBounds(judgement, b, c) });
   }
   return out;
+}
+
+/**
+ * Lower bounds (latency percentiles reaching timed-out requests) only understate a side,
+ * and higher latency is worse: a candidate whose lower bound is already worse is regressed
+ * (≥ 5 s against 40 ms), but cannot be called improved or unchanged; a baseline's lower
+ * bound leaves a candidate's improvement standing and nothing else.
+ */
+export function withLowerBounds(j: Judgement, base: MetricSummary, cand: MetricSummary): Judgement {
+  const candDoubt = cand.lowerBound && (j.verdict === "improved" || j.verdict === "unchanged");
+  const baseDoubt = base.lowerBound && (j.verdict === "regressed" || j.verdict === "unchanged");
+  if (!candDoubt && !baseDoubt) return j;
+  const side = candDoubt ? "the candidate's" : "the baseline's";
+  return {
+    ...j,
+    verdict: "inconclusive",
+    reason: `${j.reason}; ${side} values are lower bounds (requests timed out), so it cannot be called ${j.verdict}`,
+  };
 }
 
 export function oneSidedMetrics(base: MeshSummary, cand: MeshSummary): OneSided[] {

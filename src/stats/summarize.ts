@@ -2,10 +2,14 @@
 // of the per-run values; latency percentiles also read off the merged histogram of all
 // runs, the achieved rate and error rate also pooled over all runs. Failed runs are kept
 // aside with their reasons, never mixed into the numbers. Pure.
+
+import { isLowerBound } from "../histogram/censored.ts";
 import {
   decodeHistogram,
   mergeHistograms,
   PERCENTILE_KEYS,
+  PERCENTILES,
+  type PercentileKey,
   type Spectrum,
   spectrum,
 } from "../histogram/hdr.ts";
@@ -144,6 +148,8 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   };
   let measuredMs = 0;
   let errors = 0;
+  let censored = 0;
+  const lowerBounds = new Set<MetricId>();
   for (const { run } of ok) {
     const load = run.load!;
     const histogram = decodeHistogram(load.histogram);
@@ -162,6 +168,10 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     for (const k of ERROR_KINDS) outcomes.errors[k] += a.errors[k];
     measuredMs += a.measuredMs;
     errors += errorCount(load);
+    censored += load.latencyUs.censored;
+    for (const [i, k] of PERCENTILE_KEYS.entries())
+      if (isLowerBound(PERCENTILES[i]!, histogram.totalCount, load.latencyUs.censored))
+        lowerBounds.add(`latency.${k}`);
   }
 
   const metrics: Partial<Record<MetricId, MetricSummary>> = {};
@@ -171,7 +181,14 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     if (!values || values.length === 0) continue;
     const summary: MetricSummary = describe(values);
     if (id.startsWith("latency.") && merged && merged.count > 0) {
-      summary.pooled = merged[id.slice("latency.".length) as keyof Spectrum] / 1000;
+      const key = id.slice("latency.".length) as PercentileKey;
+      summary.pooled = merged[key] / 1000;
+      const pooledBound = isLowerBound(
+        PERCENTILES[PERCENTILE_KEYS.indexOf(key)]!,
+        merged.count,
+        censored,
+      );
+      if (pooledBound || lowerBounds.has(id)) summary.lowerBound = true;
     } else if (id === "rate.achieved" && measuredMs > 0) {
       summary.pooled = outcomes.requests / (measuredMs / 1000);
     } else if (id === "errors.rate" && outcomes.sent > 0) {

@@ -28,7 +28,7 @@ describe("meshbench loadgen arguments", () => {
       warmupMs: 30_000, // 10 % of 5 min capped at 30 s
       connections: 64,
       workers: 1,
-      timeoutMs: 5000,
+      timeoutMs: 60_000, // not 5 s: a timeout must not censor a collapsing tail (issue 15)
       intervalMs: 1000,
       startAtMs: null,
       pacing: "efficient",

@@ -25,6 +25,8 @@ function podResult(
 ) {
   const h = createHistogram();
   h.recordValueWithCount(us, n);
+  // Timed-out requests stay in the latencies at their elapsed time (here the 5 s timeout).
+  if (opts.timeouts) h.recordValueWithCount(5_000_000, opts.timeouts);
   const tally = newTally();
   tally.status["2xx"] = n - (opts.fivexx ?? 0);
   tally.status["5xx"] = opts.fivexx ?? 0;
@@ -81,13 +83,16 @@ describe("mergeLoadgenResults", () => {
     const slow = podResult(1000, 300_000, { timeouts: 3 });
     const m = mergeLoadgenResults([fast, slow]);
     expect(loadgenResultSchema.parse(m)).toBeTruthy();
-    // Half the requests at 100 µs, half at 300 ms: p50 is 100 µs and p75 is 300 ms (to HDR
-    // precision, 3 digits). Averaging the pods' p50s would have said 150 ms.
-    expect(m.latencyUs.p50).toBe(100);
+    // Half the responses at 100 µs, half at 300 ms, and the slow pod's 3 timeouts at 5 s:
+    // rank 1,000 of 2,003 (p49.9) is 100 µs and p75 is 300 ms (to HDR precision, 3 digits).
+    // Averaging the pods' p50s would have said 150 ms.
+    expect(decodeHistogram(m.histogram).getValueAtPercentile(49.9)).toBe(100);
     expect(m.latencyUs.p75).toBeGreaterThanOrEqual(299_900);
     expect(m.latencyUs.p75).toBeLessThanOrEqual(300_300);
-    expect(m.latencyUs.count).toBe(2000);
-    expect(m.latencyUs.mean).toBeCloseTo((100 + 300_000) / 2, -3);
+    // 2,000 responses and the slow pod's 3 timeouts, recorded at 5 s (lower bounds).
+    expect(m.latencyUs.count).toBe(2003);
+    expect(m.latencyUs.censored).toBe(3);
+    expect(m.latencyUs.mean).toBeCloseTo((1000 * 100 + 1000 * 300_000 + 3 * 5_000_000) / 2003, -3);
     expect(m.achieved.requests).toBe(2000);
     expect(m.achieved.rate).toBe(200); // 2000 responses in the 10 s both measured
     expect(m.achieved.status).toEqual({ "2xx": 1990, "3xx": 0, "4xx": 0, "5xx": 10 });
