@@ -59,6 +59,8 @@ export interface EngineTotals {
   unsent: number;
   warmup: { requests: number; failures: number };
   errorHistogram: Histogram;
+  /** Send lateness (actual − intended send) of the requests sent in the measured period. */
+  latenessHistogram: Histogram;
   /** Indexed like the URL list; only measured-period outcomes. */
   paths: PathTotals[];
 }
@@ -245,6 +247,7 @@ export class Engine {
       unsent: 0,
       warmup: { requests: 0, failures: 0 },
       errorHistogram: createHistogram(),
+      latenessHistogram: createHistogram(),
       paths: config.urls.map(() => ({ histogram: createHistogram(), tally: newTally() })),
     };
   }
@@ -369,13 +372,24 @@ export class Engine {
 
   // ---- outcomes ----
 
+  /**
+   * Latency of the outcome now (µs from the intended send), recording on the way how late
+   * the request left: the instrument's own error, part of that latency, kept apart to be
+   * reported beside it (one value per measured outcome, like the latencies).
+   */
+  private measuredUs(c: Connection, now: number): number {
+    const intended = intendedAt(this.startPerf, c.spec, c.slot);
+    recordUs(this.totals.latenessHistogram, Math.round((c.sentAt - intended) * 1000));
+    return Math.round((now - intended) * 1000);
+  }
+
   onResponse(c: Connection): void {
     const now = performance.now();
     if (now >= this.intervalEndPerf) this.rollIntervals(now);
     this.intervalResponses++;
     if (now >= this.measureStartPerf) {
       this.totals.sent++;
-      const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
+      const us = this.measuredUs(c, now);
       const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
       recordUs(this.intervalHistogram, us);
       recordUs(path.histogram, us);
@@ -394,7 +408,7 @@ export class Engine {
     if (now >= this.measureStartPerf) {
       this.totals.sent++;
       const kind = classifyFailure(error);
-      const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
+      const us = this.measuredUs(c, now);
       const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
       recordUs(this.totals.errorHistogram, us);
       // A timed-out request stays in the tail, at its elapsed time (a lower bound; the

@@ -30,6 +30,7 @@ export interface EncodedTotals {
   unsent: number;
   warmup: { requests: number; failures: number };
   errorHistogram: string;
+  latenessHistogram: string;
   paths: { histogram: string; tally: Tally }[];
 }
 

@@ -14,6 +14,7 @@ export interface MergedTotals {
   unsent: number;
   warmup: { requests: number; failures: number };
   errorHistogram: Histogram;
+  latenessHistogram: Histogram;
   paths: { histogram: Histogram; tally: Tally }[];
 }
 
@@ -87,6 +88,8 @@ export function buildLoadgenResult(
     histogram: encodeHistogram(totals.histogram),
     errorLatencyUs: spectrum(totals.errorHistogram),
     errorHistogram: encodeHistogram(totals.errorHistogram),
+    latenessUs: spectrum(totals.latenessHistogram),
+    latenessHistogram: encodeHistogram(totals.latenessHistogram),
     warmup: totals.warmup,
     paths,
   };

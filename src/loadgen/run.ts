@@ -304,6 +304,7 @@ function mergeTotals(parts: EncodedTotals[], histogram: Histogram): MergedTotals
       failures: parts.reduce((n, p) => n + p.warmup.failures, 0),
     },
     errorHistogram: mergeHistograms(parts.map((p) => decodeHistogram(p.errorHistogram))),
+    latenessHistogram: mergeHistograms(parts.map((p) => decodeHistogram(p.latenessHistogram))),
     paths: Array.from({ length: pathCount }, (_, i) => ({
       histogram: mergeHistograms(parts.map((p) => decodeHistogram(p.paths[i]!.histogram))),
       tally: parts.reduce((t, p) => addTally(t, p.paths[i]!.tally), newTally()),

@@ -12,6 +12,20 @@ export const ms = (us: number): string => (us / 1000).toFixed(3);
 const percentileMs = (s: CensoredSpectrum, key: PercentileKey): string =>
   (lowerBoundKeys(s.count, s.censored).includes(key) ? "≥" : "") + ms(s[key]);
 
+/** Share of the measured p99 above which the instrument's own p99 lateness is a warning. */
+export const LATENESS_WARNING_SHARE = 0.1;
+
+/** Whether the load generator's own p99 send lateness exceeds 10 % of the measured p99. */
+export function latenessDominates(r: LoadgenResult): boolean {
+  const late = r.latenessUs;
+  return (
+    late !== undefined &&
+    late.count > 0 &&
+    r.latencyUs.count > 0 &&
+    late.p99 > LATENESS_WARNING_SHARE * r.latencyUs.p99
+  );
+}
+
 export function formatSummary(r: LoadgenResult): string {
   const t = r.target;
   const a = r.achieved;
@@ -39,6 +53,16 @@ export function formatSummary(r: LoadgenResult): string {
         ? `  (time to failure p50 ${ms(r.errorLatencyUs.p50)} ms, max ${ms(r.errorLatencyUs.p100)} ms)`
         : ""),
   ];
+  const late = r.latenessUs;
+  if (late && late.count > 0) {
+    lines.push(
+      `  Lateness   p50 ${ms(late.p50)} ms  p99 ${ms(late.p99)} ms  max ${ms(late.p100)} ms: the load generator's own (actual − intended send), part of every latency above`,
+    );
+    if (latenessDominates(r))
+      lines.push(
+        "  Warning    the load generator, not the system, dominates this tail (its p99 lateness is over 10 % of the p99): add workers or pods, or use precise pacing",
+      );
+  }
   if (r.latencyUs.censored > 0) {
     lines.push(
       `  Timed out  ${r.latencyUs.censored} requests, kept in the latencies at their elapsed time: values marked ≥ are lower bounds`,

@@ -39,6 +39,7 @@ async function runWorker(init: WorkerInit): Promise<void> {
             unsent: totals.unsent,
             warmup: totals.warmup,
             errorHistogram: encodeHistogram(totals.errorHistogram),
+            latenessHistogram: encodeHistogram(totals.latenessHistogram),
             paths: totals.paths.map((p) => ({
               histogram: encodeHistogram(p.histogram),
               tally: p.tally,

@@ -93,6 +93,12 @@ export const loadgenResultSchema = z.object({
   /** Time from intended send to failure, for requests that failed (any error class). */
   errorLatencyUs: latencySpectrumSchema,
   errorHistogram: z.string(),
+  /**
+   * The load generator's own send lateness (actual − intended send) in the measured period:
+   * part of every latency above. Absent in files written before it was measured.
+   */
+  latenessUs: latencySpectrumSchema.optional(),
+  latenessHistogram: z.string().optional(),
   warmup: z.object({ requests: count, failures: count }),
   paths: z.record(z.string(), pathResultSchema),
 });

@@ -50,6 +50,10 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
   const measuredMs = Math.max(1, Math.round(until - from));
   const histogram = merged(results.map((r) => r.histogram));
   const errorHistogram = merged(results.map((r) => r.errorHistogram));
+  // Send lateness: only when every pod measured it (older pods did not).
+  const lateness = results.every((r) => r.latenessHistogram !== undefined)
+    ? merged(results.map((r) => r.latenessHistogram!))
+    : null;
   const requests = sum(results.map((r) => r.achieved.requests));
   const censored = sum(results.map((r) => r.latencyUs.censored));
   if (histogram.totalCount !== requests + censored)
@@ -98,6 +102,9 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
     histogram: encodeHistogram(histogram),
     errorLatencyUs: spectrum(errorHistogram),
     errorHistogram: encodeHistogram(errorHistogram),
+    ...(lateness
+      ? { latenessUs: spectrum(lateness), latenessHistogram: encodeHistogram(lateness) }
+      : {}),
     warmup: {
       requests: sum(results.map((r) => r.warmup.requests)),
       failures: sum(results.map((r) => r.warmup.failures)),

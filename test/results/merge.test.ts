@@ -21,7 +21,7 @@ const URL_B = "http://web-svc.emojivoto-2/api/list";
 function podResult(
   n: number,
   us: number,
-  opts: { fivexx?: number; timeouts?: number; start?: number } = {},
+  opts: { fivexx?: number; timeouts?: number; start?: number; lateUs?: number } = {},
 ) {
   const h = createHistogram();
   h.recordValueWithCount(us, n);
@@ -48,9 +48,9 @@ function podResult(
     outDir: "",
     quiet: true,
   };
-  const half = (k: number) => {
+  const half = (k: number, value = us) => {
     const p = createHistogram();
-    p.recordValueWithCount(us, k);
+    p.recordValueWithCount(value, k);
     return p;
   };
   const pathTally = (k: number) => ({ ...newTally(), status: { ...newTally().status, "2xx": k } });
@@ -69,6 +69,7 @@ function podResult(
       unsent: 0,
       warmup: { requests: 90, failures: 1 },
       errorHistogram,
+      latenessHistogram: half(n + (opts.timeouts ?? 0), opts.lateUs ?? 20),
       paths: [
         { histogram: half(n / 2), tally: pathTally(n / 2) },
         { histogram: half(n / 2), tally: pathTally(n / 2) },
@@ -80,7 +81,7 @@ function podResult(
 describe("mergeLoadgenResults", () => {
   it("adds histograms: percentiles come from the sum, not from averaging pods", () => {
     const fast = podResult(1000, 100, { fivexx: 10 });
-    const slow = podResult(1000, 300_000, { timeouts: 3 });
+    const slow = podResult(1000, 300_000, { timeouts: 3, lateUs: 9000 });
     const m = mergeLoadgenResults([fast, slow]);
     expect(loadgenResultSchema.parse(m)).toBeTruthy();
     // Half the responses at 100 µs, half at 300 ms, and the slow pod's 3 timeouts at 5 s:
@@ -98,6 +99,11 @@ describe("mergeLoadgenResults", () => {
     expect(m.achieved.status).toEqual({ "2xx": 1990, "3xx": 0, "4xx": 0, "5xx": 10 });
     expect(m.achieved.errors.timeout).toBe(3);
     expect(m.errorLatencyUs.count).toBe(3);
+    // Send lateness is added like latency: 1,000 sends 20 µs late, 1,003 sends 9 ms late.
+    expect(m.latenessUs!.count).toBe(2003);
+    expect(m.latenessUs!.p50).toBeGreaterThanOrEqual(8990);
+    expect(m.latenessUs!.p50).toBeLessThanOrEqual(9010);
+    expect(decodeHistogram(m.latenessHistogram!).getValueAtPercentile(49.9)).toBe(20);
     expect(m.achieved.sent).toBe(2003);
     expect(m.warmup).toEqual({ requests: 180, failures: 2 });
     expect(m.target).toMatchObject({
