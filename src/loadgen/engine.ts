@@ -13,9 +13,15 @@
 // (wrk2 does the same). Sorting by slot instead would record nothing at all once the
 // target falls a whole warm-up behind.
 import { connect as netConnect, type Socket } from "node:net";
+import {
+  type EventLoopUtilization,
+  monitorEventLoopDelay,
+  performance as nodePerformance,
+} from "node:perf_hooks";
 import type { Dispatcher, Client as UndiciClient } from "undici";
 import Client from "undici/lib/dispatcher/client.js";
 import { createHistogram, type Histogram, recordUs } from "../histogram/hdr.ts";
+import type { InstrumentLoad } from "../results/loadgen-schema.ts";
 import { ConnectFailure, classifyFailure, RequestTimeout } from "./errors.ts";
 import { MinHeap } from "./heap.ts";
 import type { ConnectionSpec } from "./plan.ts";
@@ -63,6 +69,8 @@ export interface EngineTotals {
   latenessHistogram: Histogram;
   /** Indexed like the URL list; only measured-period outcomes. */
   paths: PathTotals[];
+  /** How busy this worker's own event loop was over the run: its saturation. */
+  instrument: InstrumentLoad;
 }
 
 /** Precise pacing polls the event loop (never blocking it) for this long before a send. */
@@ -71,6 +79,8 @@ const SPIN_MS = 2;
 const WARM_WAIT_MS = 1000;
 /** Timers fire up to ~1 ms early by performance.now(); that early is on time. */
 const TIMER_EARLY_MS = 1;
+/** Sampling of the event-loop delay (Node's histogram; finer costs more timer wake-ups). */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 
 const ignoreWhileParked = (): void => {};
 
@@ -234,6 +244,8 @@ export class Engine {
   private intervalFailures = 0;
 
   private readonly totals: EngineTotals;
+  private utilizationAtStart: EventLoopUtilization | null = null;
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   private unfinished = 0;
   private resolveDone: (() => void) | null = null;
 
@@ -248,6 +260,7 @@ export class Engine {
       warmup: { requests: 0, failures: 0 },
       errorHistogram: createHistogram(),
       latenessHistogram: createHistogram(),
+      instrument: { utilization: 0, loopDelayP99Us: 0, loopDelayMaxUs: 0 },
       paths: config.urls.map(() => ({ histogram: createHistogram(), tally: newTally() })),
     };
   }
@@ -265,6 +278,8 @@ export class Engine {
   run(startMs: number): Promise<EngineTotals> {
     const { warmupMs, durationMs, intervalMs } = this.config;
     this.startPerf = toPerf(startMs);
+    this.utilizationAtStart = nodePerformance.eventLoopUtilization();
+    this.loopDelay.enable();
     this.measureStartPerf = this.startPerf + warmupMs;
     this.endPerf = this.startPerf + durationMs;
     this.intervalIndex = Math.floor(-warmupMs / intervalMs) + 0; // + 0: no -0
@@ -535,6 +550,12 @@ export class Engine {
 
   private async finish(): Promise<EngineTotals> {
     this.clearTimer();
+    this.loopDelay.disable();
+    this.totals.instrument = {
+      utilization: nodePerformance.eventLoopUtilization(this.utilizationAtStart!).utilization,
+      loopDelayP99Us: Math.round(this.loopDelay.percentile(99) / 1000),
+      loopDelayMaxUs: Math.round(this.loopDelay.max / 1000),
+    };
     for (const t of [this.endTimer, this.intervalTimer]) if (t) clearTimeout(t);
     for (const c of this.connections) if (c.timeoutTimer) clearTimeout(c.timeoutTimer);
     // Every slot can be answered a little before the schedule's end (the last slot is one

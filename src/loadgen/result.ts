@@ -1,7 +1,7 @@
 // Builds loadgen.json (pure): the merged histograms and tallies of all workers, turned
 // into the fixed result shape. Percentiles are read off the merged histograms.
 import { encodeHistogram, type Histogram, mergeHistograms, spectrum } from "../histogram/hdr.ts";
-import type { LoadgenResult, PathResult } from "../results/loadgen-schema.ts";
+import type { InstrumentLoad, LoadgenResult, PathResult } from "../results/loadgen-schema.ts";
 import { LOADGEN_SCHEMA } from "../results/loadgen-version.ts";
 import { VERSION } from "../version.ts";
 import type { LoadgenOptions } from "./options.ts";
@@ -15,6 +15,7 @@ export interface MergedTotals {
   warmup: { requests: number; failures: number };
   errorHistogram: Histogram;
   latenessHistogram: Histogram;
+  instrument: InstrumentLoad;
   paths: { histogram: Histogram; tally: Tally }[];
 }
 
@@ -90,6 +91,7 @@ export function buildLoadgenResult(
     errorHistogram: encodeHistogram(totals.errorHistogram),
     latenessUs: spectrum(totals.latenessHistogram),
     latenessHistogram: encodeHistogram(totals.latenessHistogram),
+    instrument: totals.instrument,
     warmup: totals.warmup,
     paths,
   };

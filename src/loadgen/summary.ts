@@ -26,6 +26,13 @@ export function latenessDominates(r: LoadgenResult): boolean {
   );
 }
 
+/** Event-loop utilization of the busiest worker from which the load generator is saturated. */
+export const SATURATION_UTILIZATION = 0.9;
+
+/** Whether the load generator's own busiest worker had its event loop busy ≥ 90 % of the run. */
+export const saturated = (r: LoadgenResult): boolean =>
+  r.instrument !== undefined && r.instrument.utilization >= SATURATION_UTILIZATION;
+
 export function formatSummary(r: LoadgenResult): string {
   const t = r.target;
   const a = r.achieved;
@@ -61,6 +68,16 @@ export function formatSummary(r: LoadgenResult): string {
     if (latenessDominates(r))
       lines.push(
         "  Warning    the load generator, not the system, dominates this tail (its p99 lateness is over 10 % of the p99): add workers or pods, or use precise pacing",
+      );
+  }
+  const load = r.instrument;
+  if (load) {
+    lines.push(
+      `  Instrument busiest worker's event loop busy ${(100 * load.utilization).toFixed(0)} % of the run, its delay p99 ${ms(load.loopDelayP99Us)} ms, max ${ms(load.loopDelayMaxUs)} ms`,
+    );
+    if (saturated(r))
+      lines.push(
+        "  Warning    the load generator was saturated: an overloaded instrument, not an overloaded system, may be what was measured; add workers or pods",
       );
   }
   if (r.latencyUs.censored > 0) {

@@ -40,6 +40,7 @@ async function runWorker(init: WorkerInit): Promise<void> {
             warmup: totals.warmup,
             errorHistogram: encodeHistogram(totals.errorHistogram),
             latenessHistogram: encodeHistogram(totals.latenessHistogram),
+            instrument: totals.instrument,
             paths: totals.paths.map((p) => ({
               histogram: encodeHistogram(p.histogram),
               tally: p.tally,

@@ -99,6 +99,17 @@ export const loadgenResultSchema = z.object({
    */
   latenessUs: latencySpectrumSchema.optional(),
   latenessHistogram: z.string().optional(),
+  /**
+   * The load generator's own load over the run, of its busiest worker (and pod): the share
+   * of time its event loop was busy and the loop's delay. Absent in older files.
+   */
+  instrument: z
+    .object({
+      utilization: z.number().min(0).max(1),
+      loopDelayP99Us: count,
+      loopDelayMaxUs: count,
+    })
+    .optional(),
   warmup: z.object({ requests: count, failures: count }),
   paths: z.record(z.string(), pathResultSchema),
 });
@@ -109,3 +120,4 @@ export type StatusCounts = z.infer<typeof statusCountsSchema>;
 export type ErrorCounts = z.infer<typeof errorCountsSchema>;
 export type PathResult = z.infer<typeof pathResultSchema>;
 export type LoadgenResult = z.infer<typeof loadgenResultSchema>;
+export type InstrumentLoad = NonNullable<LoadgenResult["instrument"]>;

@@ -9,7 +9,13 @@ import {
   mergeHistograms,
   spectrum,
 } from "../histogram/hdr.ts";
-import type { ErrorCounts, LoadgenResult, PathResult, StatusCounts } from "./loadgen-schema.ts";
+import type {
+  ErrorCounts,
+  InstrumentLoad,
+  LoadgenResult,
+  PathResult,
+  StatusCounts,
+} from "./loadgen-schema.ts";
 
 export class MergeError extends Error {
   constructor(message: string) {
@@ -30,6 +36,15 @@ const merged = (encoded: string[]): Histogram => mergeHistograms(encoded.map(dec
 
 /** The fields every pod must share: a merge of different experiments means nothing. */
 const SHARED = ["durationMs", "warmupMs", "timeoutMs", "intervalMs", "pacing"] as const;
+
+/** The busiest of several workers' or pods' own loads: saturation is decided by the worst. */
+export function busiest(loads: readonly InstrumentLoad[]): InstrumentLoad {
+  return {
+    utilization: Math.max(0, ...loads.map((l) => l.utilization)),
+    loopDelayP99Us: Math.max(0, ...loads.map((l) => l.loopDelayP99Us)),
+    loopDelayMaxUs: Math.max(0, ...loads.map((l) => l.loopDelayMaxUs)),
+  };
+}
 
 export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
   const first = results[0];
@@ -104,6 +119,9 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
     errorHistogram: encodeHistogram(errorHistogram),
     ...(lateness
       ? { latenessUs: spectrum(lateness), latenessHistogram: encodeHistogram(lateness) }
+      : {}),
+    ...(results.every((r) => r.instrument)
+      ? { instrument: busiest(results.map((r) => r.instrument!)) }
       : {}),
     warmup: {
       requests: sum(results.map((r) => r.warmup.requests)),

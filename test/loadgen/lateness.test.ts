@@ -9,7 +9,7 @@ import { countAtOrAbove, createHistogram } from "../../src/histogram/hdr.ts";
 import { Engine } from "../../src/loadgen/engine.ts";
 import { planConnections } from "../../src/loadgen/plan.ts";
 import { buildLoadgenResult } from "../../src/loadgen/result.ts";
-import { formatSummary, latenessDominates } from "../../src/loadgen/summary.ts";
+import { formatSummary, latenessDominates, saturated } from "../../src/loadgen/summary.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
 
 let server: TestServer;
@@ -75,6 +75,56 @@ describe("send lateness", () => {
     expect(formatSummary(result)).toContain("the load generator, not the system, dominates");
   });
 
+  it("says when the load generator itself is saturated (its event loop busy ≥ 90 %)", async () => {
+    // The engine in this thread, whose event loop the test keeps busy 47 of every 50 ms
+    // (94 %, plus the engine's own work; a busy machine only adds to it).
+    server = await httpServer();
+    const urls = [`${server.url}/`];
+    const config = {
+      urls,
+      connections: planConnections({ urls, rate: 100, connections: 4, workers: 1 }),
+      warmupMs: 100,
+      durationMs: 1500,
+      timeoutMs: 5000,
+      intervalMs: 1000,
+      pacing: "efficient" as const,
+    };
+    const latency = createHistogram();
+    const engine = new Engine(config, (interval) => {
+      if (interval.index >= 0) latency.add(interval.histogram);
+    });
+    await engine.open();
+    const startMs = Date.now();
+    const hog = setInterval(() => {
+      const from = performance.now();
+      while (performance.now() - from < 47) {}
+    }, 50);
+    const totals = await engine.run(startMs).finally(() => clearInterval(hog));
+    expect(totals.instrument.utilization).toBeGreaterThanOrEqual(0.9);
+    // Each 47 ms block delays the loop by up to 47 ms.
+    expect(totals.instrument.loopDelayMaxUs).toBeGreaterThanOrEqual(30_000);
+    const result = buildLoadgenResult(
+      {
+        ...config,
+        rate: 100,
+        connections: 4,
+        workers: 1,
+        startAtMs: null,
+        outDir: "",
+        quiet: true,
+      },
+      {
+        startedAtMs: startMs,
+        endedAtMs: Date.now(),
+        measuredFromMs: startMs + 100,
+        measuredMs: 1400,
+      },
+      { ...totals, histogram: latency },
+    );
+    expect(saturated(result)).toBe(true);
+    expect(formatSummary(result)).toContain("the load generator was saturated");
+  });
+
   it("is kept in loadgen.json, merged over workers, and small when nothing blocks", async () => {
     server = await httpServer();
     const dir = await mkdtemp(join(tmpdir(), "meshbench-late-"));
@@ -98,5 +148,8 @@ describe("send lateness", () => {
     expect(r.latenessUs!.count).toBe(r.achieved.sent);
     // Lateness is part of latency (measured from the intended time): never larger.
     expect(r.latenessUs!.p50).toBeLessThanOrEqual(r.latencyUs.p50);
+    // 200 rps barely occupies a worker: not saturated.
+    expect(r.instrument!.utilization).toBeGreaterThan(0);
+    expect(saturated(r)).toBe(false);
   });
 });

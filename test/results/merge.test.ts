@@ -70,6 +70,11 @@ function podResult(
       warmup: { requests: 90, failures: 1 },
       errorHistogram,
       latenessHistogram: half(n + (opts.timeouts ?? 0), opts.lateUs ?? 20),
+      instrument: {
+        utilization: opts.lateUs ? 0.9 : 0.2,
+        loopDelayP99Us: 100,
+        loopDelayMaxUs: 2000,
+      },
       paths: [
         { histogram: half(n / 2), tally: pathTally(n / 2) },
         { histogram: half(n / 2), tally: pathTally(n / 2) },
@@ -104,6 +109,8 @@ describe("mergeLoadgenResults", () => {
     expect(m.latenessUs!.p50).toBeGreaterThanOrEqual(8990);
     expect(m.latenessUs!.p50).toBeLessThanOrEqual(9010);
     expect(decodeHistogram(m.latenessHistogram!).getValueAtPercentile(49.9)).toBe(20);
+    // Saturation is the busiest pod's.
+    expect(m.instrument).toEqual({ utilization: 0.9, loopDelayP99Us: 100, loopDelayMaxUs: 2000 });
     expect(m.achieved.sent).toBe(2003);
     expect(m.warmup).toEqual({ requests: 180, failures: 2 });
     expect(m.target).toMatchObject({
