@@ -2,6 +2,12 @@
 // and every outcome by class. Pure: result in, text out.
 import { lowerBoundKeys } from "../histogram/censored.ts";
 import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
+import {
+  latenessDominates as dominates,
+  isSaturated,
+  LATENESS_WARNING,
+  SATURATION_WARNING,
+} from "../results/instrument.ts";
 import type { CensoredSpectrum, LoadgenResult } from "../results/loadgen-schema.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import type { Progress } from "./run.ts";
@@ -12,26 +18,15 @@ export const ms = (us: number): string => (us / 1000).toFixed(3);
 const percentileMs = (s: CensoredSpectrum, key: PercentileKey): string =>
   (lowerBoundKeys(s.count, s.censored).includes(key) ? "≥" : "") + ms(s[key]);
 
-/** Share of the measured p99 above which the instrument's own p99 lateness is a warning. */
-export const LATENESS_WARNING_SHARE = 0.1;
-
 /** Whether the load generator's own p99 send lateness exceeds 10 % of the measured p99. */
 export function latenessDominates(r: LoadgenResult): boolean {
   const late = r.latenessUs;
-  return (
-    late !== undefined &&
-    late.count > 0 &&
-    r.latencyUs.count > 0 &&
-    late.p99 > LATENESS_WARNING_SHARE * r.latencyUs.p99
-  );
+  return late !== undefined && late.count > 0 && dominates(late.p99, r.latencyUs.p99);
 }
-
-/** Event-loop utilization of the busiest worker from which the load generator is saturated. */
-export const SATURATION_UTILIZATION = 0.9;
 
 /** Whether the load generator's own busiest worker had its event loop busy ≥ 90 % of the run. */
 export const saturated = (r: LoadgenResult): boolean =>
-  r.instrument !== undefined && r.instrument.utilization >= SATURATION_UTILIZATION;
+  r.instrument !== undefined && isSaturated(r.instrument.utilization);
 
 export function formatSummary(r: LoadgenResult): string {
   const t = r.target;
@@ -65,20 +60,14 @@ export function formatSummary(r: LoadgenResult): string {
     lines.push(
       `  Lateness   p50 ${ms(late.p50)} ms  p99 ${ms(late.p99)} ms  max ${ms(late.p100)} ms: the load generator's own (actual − intended send), part of every latency above`,
     );
-    if (latenessDominates(r))
-      lines.push(
-        "  Warning    the load generator, not the system, dominates this tail (its p99 lateness is over 10 % of the p99): add workers or pods, or use precise pacing",
-      );
+    if (latenessDominates(r)) lines.push(`  Warning    ${LATENESS_WARNING}`);
   }
   const load = r.instrument;
   if (load) {
     lines.push(
       `  Instrument busiest worker's event loop busy ${(100 * load.utilization).toFixed(0)} % of the run, its delay p99 ${ms(load.loopDelayP99Us)} ms, max ${ms(load.loopDelayMaxUs)} ms`,
     );
-    if (saturated(r))
-      lines.push(
-        "  Warning    the load generator was saturated: an overloaded instrument, not an overloaded system, may be what was measured; add workers or pods",
-      );
+    if (saturated(r)) lines.push(`  Warning    ${SATURATION_WARNING}`);
   }
   if (r.latencyUs.censored > 0) {
     lines.push(

@@ -1,8 +1,10 @@
 // The report as data: sections of paragraphs, lists, tables and charts, built once from
 // the statistics and rendered as Markdown (full and compact) and as HTML. Sections carry
 // a priority so the compact variant knows what to keep; verdicts are essential. Pure.
+
 import type { PercentileKey } from "../histogram/hdr.ts";
 import type { Fingerprint } from "../results/fingerprint.ts";
+import { LATENESS_WARNING, SATURATION_WARNING } from "../results/instrument.ts";
 import {
   type Comparison,
   type MeshComparison,
@@ -166,6 +168,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
           kind: "paragraph",
           text: "Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram. Achieved rps: the median over runs of responses ÷ measured time.",
         },
+        ...instrumentBlocks(s),
       ],
       essential: false,
       priority: 2,
@@ -194,6 +197,27 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
     });
   }
   return sections;
+}
+
+/** The load generator's own lateness, part of every latency above, and its warnings. */
+function instrumentBlocks(s: ScenarioSummary): Block[] {
+  const measured = s.meshes.filter((m) => m.instrument);
+  if (measured.length === 0) return [];
+  const items = measured.map((m) => {
+    const i = m.instrument!;
+    const warnings = [
+      ...(i.dominates ? [`⚠ ${LATENESS_WARNING}`] : []),
+      ...(i.saturated ? [`⚠ ${SATURATION_WARNING}`] : []),
+    ];
+    return `${m.label}: p50 ${formatValue(i.latenessP50Ms, "ms")} ms, p99 ${formatValue(i.latenessP99Ms, "ms")} ms${warnings.length ? ` — ${warnings.join("; ")}` : ""}`;
+  });
+  return [
+    {
+      kind: "paragraph",
+      text: "The load generator's own send lateness (actual − intended send, pooled over runs), part of every latency above:",
+    },
+    { kind: "list", items },
+  ];
 }
 
 function overheadSection(s: ScenarioSummary): Section | null {

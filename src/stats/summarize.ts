@@ -14,6 +14,7 @@ import {
   spectrum,
 } from "../histogram/hdr.ts";
 import { type Fingerprint, fingerprint, fingerprintDifferences } from "../results/fingerprint.ts";
+import { isSaturated, latenessDominates } from "../results/instrument.ts";
 import type { ErrorCounts, LoadgenResult, StatusCounts } from "../results/loadgen-schema.ts";
 import { compareMeshes, meshLabel } from "../results/mesh.ts";
 import type { Mesh, ResourceClass, RunEvent, RunResult } from "../results/run-schema.ts";
@@ -70,6 +71,18 @@ export interface MeshSummary {
   events: EventRow[];
   /** Completed runs that have no resource samples. */
   runsWithoutResources: number;
+  /** The load generator's own error over the completed runs; absent when not measured. */
+  instrument?: InstrumentSummary;
+}
+
+export interface InstrumentSummary {
+  /** Send lateness (actual − intended send), pooled over runs (merged histograms), ms. */
+  latenessP50Ms: number;
+  latenessP99Ms: number;
+  /** Its p99 is over 10 % of the pooled latency p99. */
+  dominates: boolean;
+  /** Some run's load generator was saturated (event loop ≥ 90 % busy). */
+  saturated: boolean;
 }
 
 export interface ScenarioSummary {
@@ -111,6 +124,23 @@ export function runMetrics(run: RunResult, latency: Spectrum): Partial<Record<Me
     }
   }
   return values;
+}
+
+function instrumentOf(
+  loads: LoadgenResult[],
+  latency: Spectrum | undefined,
+): InstrumentSummary | undefined {
+  if (loads.length === 0 || !latency || loads.some((l) => l.latenessHistogram === undefined))
+    return undefined;
+  const late = spectrum(mergeHistograms(loads.map((l) => decodeHistogram(l.latenessHistogram!))));
+  return {
+    latenessP50Ms: late.p50 / 1000,
+    latenessP99Ms: late.p99 / 1000,
+    dominates: latenessDominates(late.p99, latency.p99),
+    saturated: loads.some(
+      (l) => l.instrument !== undefined && isSaturated(l.instrument.utilization),
+    ),
+  };
 }
 
 function summarizeMesh(inputs: RunInput[]): MeshSummary {
@@ -213,7 +243,12 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     }
   }
 
+  const instrument = instrumentOf(
+    ok.map((i) => i.run.load!),
+    merged,
+  );
   return {
+    ...(instrument ? { instrument } : {}),
     scenario: first.scenario,
     mesh: first.mesh,
     label: meshLabel(first.mesh),
