@@ -5,7 +5,7 @@ import type { InstrumentLoad, LoadgenResult, PathResult } from "../results/loadg
 import { LOADGEN_SCHEMA } from "../results/loadgen-version.ts";
 import { VERSION } from "../version.ts";
 import type { LoadgenOptions } from "./options.ts";
-import { addTally, newTally, responses, type Tally } from "./tally.ts";
+import { addTally, good, newTally, responses, type Tally } from "./tally.ts";
 
 export interface MergedTotals {
   histogram: Histogram;
@@ -78,6 +78,7 @@ export function buildLoadgenResult(
     },
     achieved: {
       rate: times.measuredMs > 0 ? requests / (times.measuredMs / 1000) : 0,
+      goodRate: times.measuredMs > 0 ? good(totals.tally) / (times.measuredMs / 1000) : 0,
       requests,
       measuredMs: Math.max(1, Math.round(times.measuredMs)),
       sent: totals.sent,

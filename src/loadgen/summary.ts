@@ -48,7 +48,8 @@ export function formatSummary(r: LoadgenResult): string {
       : ["  Latency: nothing was answered in the measured period (no percentiles to show)"]),
     "",
     `  Achieved ${a.rate.toFixed(1)} rps of ${t.rate} target (${pct.toFixed(1)} %): ` +
-      `${a.requests} responses in ${formatDuration(a.measuredMs)} measured`,
+      `${a.requests} responses in ${formatDuration(a.measuredMs)} measured` +
+      (a.goodRate !== undefined ? `; good (2xx/3xx) ${a.goodRate.toFixed(1)} rps` : ""),
     `  Responses  2xx ${a.status["2xx"]}  3xx ${a.status["3xx"]}  4xx ${a.status["4xx"]}  5xx ${a.status["5xx"]}`,
     `  Failures   connect ${a.errors.connect}  reset ${a.errors.reset}  timeout ${a.errors.timeout}  other ${a.errors.other}` +
       (failures > 0

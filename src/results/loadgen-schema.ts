@@ -77,6 +77,11 @@ export const loadgenResultSchema = z.object({
   achieved: z.object({
     /** Responses recorded in the measured period ÷ measured seconds. */
     rate: z.number().nonnegative(),
+    /**
+     * Good responses (2xx, 3xx) of the same period ÷ the same seconds: what the target
+     * really served. Absent in older files (derive it from status and measuredMs).
+     */
+    goodRate: z.number().nonnegative().optional(),
     /** Responses recorded in the measured period (= latencyUs.count − latencyUs.censored). */
     requests: count,
     measuredMs: z.number().int().positive(),

@@ -106,6 +106,9 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
     },
     achieved: {
       rate: requests / (measuredMs / 1000),
+      goodRate:
+        sum(results.map((r) => r.achieved.status["2xx"] + r.achieved.status["3xx"])) /
+        (measuredMs / 1000),
       requests,
       measuredMs,
       sent: sum(results.map((r) => r.achieved.sent)),

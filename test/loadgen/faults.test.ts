@@ -213,6 +213,31 @@ describe("faults", () => {
     expect(run.result.latencyUs.count).toBe(300);
   });
 
+  it("shows the good rate (2xx/3xx) beside the achieved rate, over the same window", async () => {
+    // Every 5th request gets an immediate 503: the achieved rate counts them, the good rate
+    // does not. Both are counts of the same measured period ÷ the same measured time.
+    let n = 0;
+    const server = await httpServer((_req, res) => {
+      res.statusCode = ++n % 5 === 0 ? 503 : 200;
+      res.end();
+    });
+    cleanups.push(server.close);
+    const run = await load({
+      urls: [`${server.url}/`],
+      rate: 200,
+      durationMs: 1500,
+      connections: 4,
+    });
+    const a = run.result.achieved;
+    const seconds = a.measuredMs / 1000;
+    expect(a.rate).toBeCloseTo(a.requests / seconds, 9);
+    expect(a.goodRate).toBeCloseTo((a.status["2xx"] + a.status["3xx"]) / seconds, 9);
+    // A fifth of the responses were 503 (± 1 for the warming requests' share of the count).
+    expect(Math.abs(a.status["5xx"] - a.requests / 5)).toBeLessThanOrEqual(1);
+    expect(a.goodRate! / a.rate).toBeCloseTo(0.8, 1);
+    expect(formatSummary(run.result)).toContain("good (2xx/3xx)");
+  });
+
   it("stays bounded under overload: the backlog is counted, not queued", async () => {
     // 4 connections, 50 ms per answer: the target manages 80 rps of the 1000 asked.
     const server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), 50));
