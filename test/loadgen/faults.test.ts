@@ -158,17 +158,18 @@ describe("faults", () => {
   });
 
   it("times out on time: a per-request timer, not a 100 ms sweep", async () => {
-    // A silent server at 20 rps over 4 connections, timeout 1 s: every request fails at
-    // send + 1 s, so its time to failure (from the intended send) is 1 s plus the send's
-    // own lateness and the timer's. A sweep every 100 ms put them 0–100 ms late (p50 ≈
-    // +50 ms); the bound leaves a busy machine 25 ms.
+    // A silent server at 20 rps over 24 connections (a slot every 1.2 s each, longer than
+    // the 1 s timeout, so no request waits for its connection), timeout 1 s: every request
+    // fails at send + 1 s, so its time to failure (from the intended send) is 1 s plus the
+    // timer's lateness. A sweep every 100 ms put them 0–100 ms late (p50 ≈ +50 ms; 1,099 ms
+    // measured); the bound leaves a busy machine 25 ms.
     const server = await silentServer();
     cleanups.push(server.close);
     const run = await load({
       urls: [`${server.url}/`],
       rate: 20,
       durationMs: 2000,
-      connections: 4,
+      connections: 24,
       timeoutMs: 1000,
     });
     const e = run.result.errorLatencyUs;
