@@ -1,3 +1,4 @@
+{const v=process.versions.node.split(".").map(Number);if(v[0]<22||(v[0]===22&&v[1]<19)){process.stderr.write("meshbench needs Node.js 22.19.0 or newer; this is Node.js "+process.versions.node+". Get Node 24 LTS from https://nodejs.org/ or with nvm: nvm install 24\n");process.exit(1)}}
 import { createRequire as __meshbenchRequire } from 'node:module';
 const require = __meshbenchRequire(import.meta.url);
 const __dirname = import.meta.dirname;

@@ -6,7 +6,7 @@ import { groupByOrigin } from "../loadgen/plan.ts";
 import { runLoadgen } from "../loadgen/run.ts";
 import { formatProgress, formatSummary } from "../loadgen/summary.ts";
 import { formatResultsBlock } from "../results/results-block.ts";
-import { defaultWarmupMs } from "../scenario/method.ts";
+import { defaultTimeoutMs, defaultWarmupMs } from "../scenario/method.ts";
 import { choiceFlag, durationFlag, numberFlag, parseFlags, UsageError } from "./usage.ts";
 
 export const LOADGEN_HELP = `meshbench loadgen — open-loop HTTP load at a constant rate, latency from the intended send time
@@ -33,7 +33,9 @@ Flags:
   --connections N     HTTP/1.1 keep-alive connections, one request in flight each
                       (default ${DEFAULTS.connections}, at least one per host)
   --workers K         worker threads, each owning a share of the connections (default ${DEFAULTS.workers})
-  --timeout DUR       a request with no answer by then fails as a timeout (default 5s)
+  --timeout DUR       a request with no answer by then fails as a timeout; it stays in the
+                      latencies at its elapsed time, shown as a lower bound (≥)
+                      (default 60s, at most --duration)
   --start-at MS       start the schedule at this wall-clock instant (ms since the epoch),
                       so several load generators start together; connections open before
   --interval DUR      interval of the latency.hlog histograms and progress lines (default 1s)
@@ -160,7 +162,9 @@ export async function parseLoadgenArgs(
     connections,
     workers,
     timeoutMs:
-      values.timeout === undefined ? DEFAULTS.timeoutMs : durationFlag("timeout", values.timeout),
+      values.timeout === undefined
+        ? defaultTimeoutMs(durationMs)
+        : durationFlag("timeout", values.timeout),
     intervalMs:
       values.interval === undefined
         ? DEFAULTS.intervalMs

@@ -13,9 +13,15 @@
 // (wrk2 does the same). Sorting by slot instead would record nothing at all once the
 // target falls a whole warm-up behind.
 import { connect as netConnect, type Socket } from "node:net";
+import {
+  type EventLoopUtilization,
+  monitorEventLoopDelay,
+  performance as nodePerformance,
+} from "node:perf_hooks";
 import type { Dispatcher, Client as UndiciClient } from "undici";
 import Client from "undici/lib/dispatcher/client.js";
 import { createHistogram, type Histogram, recordUs } from "../histogram/hdr.ts";
+import type { InstrumentLoad } from "../results/loadgen-schema.ts";
 import type { Pacing } from "../scenario/method.ts";
 import { ConnectFailure, classifyFailure, RequestTimeout } from "./errors.ts";
 import { MinHeap } from "./heap.ts";
@@ -40,7 +46,7 @@ export type IntervalSink = (interval: {
   index: number;
   startMs: number;
   endMs: number;
-  /** Measured-period responses that completed in this interval. */
+  /** Measured-period responses (and timeouts, at their elapsed time) of this interval. */
   histogram: Histogram;
   /** Every completion in the interval (warm-up included), for progress lines. */
   responses: number;
@@ -58,6 +64,8 @@ export interface EngineTotals {
   unsent: number;
   warmup: { requests: number; failures: number };
   errorHistogram: Histogram;
+  /** Send lateness (actual − intended send) of the requests sent in the measured period. */
+  latenessHistogram: Histogram;
   /** Indexed like the URL list; only measured-period outcomes. */
   paths: PathTotals[];
   /**
@@ -65,12 +73,18 @@ export interface EngineTotals {
    * stopped on SIGINT, which a busy machine delivers later than it was asked for.
    */
   endMs: number;
+  /** How busy this worker's own event loop was over the run: its saturation. */
+  instrument: InstrumentLoad;
 }
 
 /** Precise pacing polls the event loop (never blocking it) for this long before a send. */
 const SPIN_MS = 2;
-const BACKOFF_FIRST_MS = 10;
-const BACKOFF_MAX_MS = 1000;
+/** The longest a warming request (warm-up 0) is waited for before the schedule. */
+const WARM_WAIT_MS = 1000;
+/** Timers fire up to ~1 ms early by performance.now(); that early is on time. */
+const TIMER_EARLY_MS = 1;
+/** Sampling of the event-loop delay (Node's histogram; finer costs more timer wake-ups). */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 
 const ignoreWhileParked = (): void => {};
 
@@ -95,9 +109,12 @@ class Connection implements Dispatcher.DispatchHandler {
   finished = false;
   sentAt = 0;
   status = 0;
-  failuresInARow = 0;
   controller: Dispatcher.DispatchController | null = null;
   preopened: Socket | null = null;
+  /** This connection's request timer, re-armed (refresh) at every send. */
+  timeoutTimer: NodeJS.Timeout | null = null;
+  /** Settles the warming request (see warm), when one is out. */
+  warming: (() => void) | null = null;
 
   constructor(engine: Engine, spec: ConnectionSpec, urls: readonly string[]) {
     this.engine = engine;
@@ -112,11 +129,32 @@ class Connection implements Dispatcher.DispatchHandler {
   newClient(): UndiciClient {
     return new Client(this.spec.origin, {
       pipelining: 1,
-      // Our own timeout sweep aborts requests; undici's must never fire first.
+      // Our own per-request timer aborts requests; undici's must never fire first.
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: 60_000,
       connect: (_options, callback) => this.connect(callback),
+    });
+  }
+
+  /**
+   * One request outside the schedule, not recorded: with no warm-up, the first slots would
+   * otherwise measure the tool's own cold start (socket, undici's parser, our send path).
+   * A target that does not answer in WARM_WAIT_MS is not waited for longer.
+   */
+  warm(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => this.controller?.abort(new RequestTimeout(WARM_WAIT_MS)),
+        WARM_WAIT_MS,
+      );
+      this.warming = () => {
+        clearTimeout(timer);
+        this.warming = null;
+        this.controller = null;
+        resolve();
+      };
+      this.client.dispatch({ method: "GET", path: this.paths[0]! }, this);
     });
   }
 
@@ -176,10 +214,12 @@ class Connection implements Dispatcher.DispatchHandler {
   }
   onResponseData(): void {}
   onResponseEnd(): void {
-    this.engine.onResponse(this);
+    if (this.warming) this.warming();
+    else this.engine.onResponse(this);
   }
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.engine.onFailure(this, error);
+    if (this.warming) this.warming();
+    else this.engine.onFailure(this, error);
   }
 }
 
@@ -197,7 +237,6 @@ export class Engine {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private timerDue = Number.POSITIVE_INFINITY;
-  private sweepTimer: NodeJS.Timeout | null = null;
   private endTimer: NodeJS.Timeout | null = null;
   private intervalTimer: NodeJS.Timeout | null = null;
 
@@ -209,6 +248,8 @@ export class Engine {
   private intervalFailures = 0;
 
   private readonly totals: Omit<EngineTotals, "endMs">;
+  private utilizationAtStart: EventLoopUtilization | null = null;
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   private unfinished = 0;
   private resolveDone: (() => void) | null = null;
 
@@ -222,19 +263,27 @@ export class Engine {
       unsent: 0,
       warmup: { requests: 0, failures: 0 },
       errorHistogram: createHistogram(),
+      latenessHistogram: createHistogram(),
+      instrument: { utilization: 0, loopDelayP99Us: 0, loopDelayMaxUs: 0 },
       paths: config.urls.map(() => ({ histogram: createHistogram(), tally: newTally() })),
     };
   }
 
-  /** Opens every connection; call before `run` so the schedule starts on open sockets. */
+  /**
+   * Opens every connection; call before `run` so the schedule starts on open sockets. With
+   * no warm-up, each connection also sends one unrecorded request first.
+   */
   async open(): Promise<void> {
     await Promise.all(this.connections.map((c) => c.preopen()));
+    if (this.config.warmupMs === 0) await Promise.all(this.connections.map((c) => c.warm()));
   }
 
   /** Runs the schedule from `startMs` (epoch ms) to the end, then waits for answers. */
   run(startMs: number): Promise<EngineTotals> {
-    const { warmupMs, durationMs, intervalMs, timeoutMs } = this.config;
+    const { warmupMs, durationMs, intervalMs } = this.config;
     this.startPerf = toPerf(startMs);
+    this.utilizationAtStart = nodePerformance.eventLoopUtilization();
+    this.loopDelay.enable();
     this.measureStartPerf = this.startPerf + warmupMs;
     this.endPerf = this.startPerf + durationMs;
     this.intervalIndex = Math.floor(-warmupMs / intervalMs) + 0; // + 0: no -0
@@ -242,14 +291,14 @@ export class Engine {
     this.intervalEndPerf = this.intervalStartPerf + intervalMs;
 
     for (const c of this.connections) {
-      c.endSlot = slotsBefore(this.startPerf, c.spec, this.endPerf);
+      // From the integer duration, not endPerf − startPerf (a float difference).
+      c.endSlot = slotsBefore(0, c.spec, durationMs);
       this.unfinished++;
       this.schedule(c, performance.now());
     }
     const done = new Promise<void>((resolve) => {
       this.resolveDone = resolve;
     });
-    this.sweepTimer = setInterval(() => this.sweepTimeouts(), Math.min(100, timeoutMs / 10));
     this.armEnd();
     this.armIntervalTimer();
     this.checkDone();
@@ -275,8 +324,7 @@ export class Engine {
       this.finishConnection(c);
       return;
     }
-    const intended = intendedAt(this.startPerf, c.spec, c.slot);
-    const due = c.failuresInARow > 0 ? Math.max(intended, c.due) : intended;
+    const due = intendedAt(this.startPerf, c.spec, c.slot);
     if (due <= now) {
       this.send(c, now);
     } else {
@@ -292,6 +340,10 @@ export class Engine {
     c.status = 0;
     c.controller = null;
     c.client.dispatch({ method: "GET", path: c.paths[c.slot % c.paths.length]! }, c);
+    // One timer per connection, re-armed per request (no allocation): a timeout fires on
+    // time, not at the next tick of a sweep (which made them up to 100 ms late).
+    if (c.timeoutTimer) c.timeoutTimer.refresh();
+    else c.timeoutTimer = setTimeout(() => this.onTimeout(c), this.config.timeoutMs);
   }
 
   private arm(due: number): void {
@@ -339,13 +391,24 @@ export class Engine {
 
   // ---- outcomes ----
 
+  /**
+   * Latency of the outcome now (µs from the intended send), recording on the way how late
+   * the request left: the instrument's own error, part of that latency, kept apart to be
+   * reported beside it (one value per measured outcome, like the latencies).
+   */
+  private measuredUs(c: Connection, now: number): number {
+    const intended = intendedAt(this.startPerf, c.spec, c.slot);
+    recordUs(this.totals.latenessHistogram, Math.round((c.sentAt - intended) * 1000));
+    return Math.round((now - intended) * 1000);
+  }
+
   onResponse(c: Connection): void {
     const now = performance.now();
     if (now >= this.intervalEndPerf) this.rollIntervals(now);
     this.intervalResponses++;
     if (now >= this.measureStartPerf) {
       this.totals.sent++;
-      const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
+      const us = this.measuredUs(c, now);
       const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
       recordUs(this.intervalHistogram, us);
       recordUs(path.histogram, us);
@@ -354,7 +417,6 @@ export class Engine {
     } else {
       this.totals.warmup.requests++;
     }
-    c.failuresInARow = 0;
     this.next(c, now);
   }
 
@@ -365,20 +427,27 @@ export class Engine {
     if (now >= this.measureStartPerf) {
       this.totals.sent++;
       const kind = classifyFailure(error);
-      const us = Math.round((now - intendedAt(this.startPerf, c.spec, c.slot)) * 1000);
+      const us = this.measuredUs(c, now);
       const path = this.totals.paths[c.spec.urls[c.slot % c.spec.urls.length]!]!;
       recordUs(this.totals.errorHistogram, us);
+      // A timed-out request stays in the tail, at its elapsed time (a lower bound; the
+      // tally's timeout count says how many such values the latencies hold).
+      if (kind === "timeout") {
+        recordUs(this.intervalHistogram, us);
+        recordUs(path.histogram, us);
+      }
       addFailure(this.totals.tally, kind);
       addFailure(path.tally, kind);
     } else {
       this.totals.warmup.failures++;
     }
-    // Reconnect after a short, growing pause; the schedule keeps running meanwhile, so
-    // the wait shows up as lateness of the following requests.
-    c.failuresInARow++;
-    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (c.failuresInARow - 1));
-    c.due = now + backoff;
-    this.next(c, now);
+    // No backoff: the next slot goes out at its own intended time (a new connection if
+    // need be). A pause here would be recorded as the target's latency once it is back,
+    // and would hide the slots due meanwhile; each slot due during an outage is a failure,
+    // and recovery is seen within one period (as wrk2 does). Dispatching again from inside
+    // undici's error callback breaks its queue (it asserts the queue is empty after
+    // failing it): go on in the next tick.
+    process.nextTick(() => this.next(c, performance.now()));
   }
 
   private next(c: Connection, now: number): void {
@@ -391,20 +460,21 @@ export class Engine {
     if (top && top.due <= now) this.sendDue(now);
   }
 
-  private sweepTimeouts(): void {
-    const now = performance.now();
+  /** The connection's timer, `timeoutMs` after its latest send. */
+  private onTimeout(c: Connection): void {
+    if (!c.inFlight) return; // answered in time
     const limit = this.config.timeoutMs;
-    for (const c of this.connections) {
-      if (!c.inFlight || now - c.sentAt < limit) continue;
-      if (c.controller) {
-        c.controller.abort(new RequestTimeout(limit));
-      } else if (now - c.sentAt >= 2 * limit) {
-        // Not yet on a socket: the connector's own timer should have failed it by now.
-        // Never leave a slot hanging: fail it through a fresh client.
-        const stuck = c.client;
-        c.client = c.newClient();
-        void stuck.destroy(new RequestTimeout(limit)).catch(() => {});
-      }
+    const elapsed = performance.now() - c.sentAt;
+    if (c.controller) {
+      c.controller.abort(new RequestTimeout(limit));
+    } else if (elapsed >= 2 * limit - TIMER_EARLY_MS) {
+      // Not yet on a socket: the connector's own timer should have failed it by now.
+      // Never leave a slot hanging: fail it through a fresh client.
+      const stuck = c.client;
+      c.client = c.newClient();
+      void stuck.destroy(new RequestTimeout(limit)).catch(() => {});
+    } else {
+      c.timeoutTimer?.refresh(); // the connector's timer fails it first; this is the backstop
     }
   }
 
@@ -484,7 +554,14 @@ export class Engine {
 
   private async finish(): Promise<EngineTotals> {
     this.clearTimer();
-    for (const t of [this.sweepTimer, this.endTimer, this.intervalTimer]) if (t) clearTimeout(t);
+    this.loopDelay.disable();
+    this.totals.instrument = {
+      utilization: nodePerformance.eventLoopUtilization(this.utilizationAtStart!).utilization,
+      loopDelayP99Us: Math.round(this.loopDelay.percentile(99) / 1000),
+      loopDelayMaxUs: Math.round(this.loopDelay.max / 1000),
+    };
+    for (const t of [this.endTimer, this.intervalTimer]) if (t) clearTimeout(t);
+    for (const c of this.connections) if (c.timeoutTimer) clearTimeout(c.timeoutTimer);
     // Every slot can be answered a little before the schedule's end (the last slot is one
     // period before it): the measured period still runs to the end, so do its intervals.
     const now = Math.max(performance.now(), this.endPerf);

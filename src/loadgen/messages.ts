@@ -1,6 +1,7 @@
 // What the coordinator and its worker threads say to each other. Histograms travel in
 // their standard compressed base64 form, the same form the results files carry.
 
+import type { InstrumentLoad } from "../results/loadgen-schema.ts";
 import type { EngineConfig } from "./engine.ts";
 import type { Tally } from "./tally.ts";
 
@@ -30,6 +31,8 @@ export interface EncodedTotals {
   unsent: number;
   warmup: { requests: number; failures: number };
   errorHistogram: string;
+  latenessHistogram: string;
+  instrument: InstrumentLoad;
   paths: { histogram: string; tally: Tally }[];
   endMs: number;
 }

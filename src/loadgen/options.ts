@@ -1,5 +1,5 @@
 // The load generator's typed options, with the defaults of issue #2.
-import type { Pacing } from "../scenario/method.ts";
+import { DEFAULT_TIMEOUT_MS, type Pacing } from "../scenario/method.ts";
 
 export interface LoadgenOptions {
   urls: string[];
@@ -39,7 +39,8 @@ export type LoadSettings = Pick<
 export const DEFAULTS = {
   connections: 64,
   workers: 1,
-  timeoutMs: 5000,
+  /** Long enough not to censor a collapsing mesh's minutes-long tail; see defaultTimeoutMs. */
+  timeoutMs: DEFAULT_TIMEOUT_MS,
   intervalMs: 1000,
   pacing: "efficient" as Pacing,
 };

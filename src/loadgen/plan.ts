@@ -5,11 +5,16 @@
 //   remainder, at least one each), so no connection ever switches hosts.
 // - Each connection's rate is its host's share of the total rate divided by the host's
 //   connections: the request mix is exactly the URL list's, with no random drift.
-// - A connection round-robins its host's URLs, starting at its own offset in that list,
-//   and its first send is staggered so the host's sends are evenly spaced.
+// - A connection round-robins its host's URLs, starting at its own offset in that list.
+// - Phases are staggered by global rank over all hosts: connection r of C sends at
+//   r/C of its period, so the run's sends are evenly spaced whatever the hosts' URL
+//   counts (per-host staggering put hosts with different counts on the same instants).
+//   Ranks interleave the hosts: a host's j-th of n connections sits near (j + ½)/n.
+import type { Schedule } from "./schedule.ts";
 
-export interface ConnectionSpec {
-  /** Global index of the connection. */
+/** A connection and its schedule (`lane` is its global rank, `lanes` the connections). */
+export interface ConnectionSpec extends Schedule {
+  /** Global index of the connection (= its rank). */
   id: number;
   /** The worker thread that owns it. */
   worker: number;
@@ -17,10 +22,6 @@ export interface ConnectionSpec {
   origin: string;
   /** Indexes into the run's URL list, in the order this connection sends them. */
   urls: number[];
-  /** Intended time of slot 0, ms after the run's start. */
-  offsetMs: number;
-  /** Intended time between this connection's consecutive sends, ms. */
-  periodMs: number;
 }
 
 export interface PlanInput {
@@ -66,35 +67,39 @@ export function apportion(weights: readonly number[], total: number): number[] {
   return parts;
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 export function planConnections(input: PlanInput): ConnectionSpec[] {
   const groups = [...groupByOrigin(input.urls).entries()];
   const perHost = apportion(
     groups.map(([, list]) => list.length),
     input.connections,
   );
-  const specs: ConnectionSpec[] = [];
+  const C = input.connections;
+  const N = input.urls.length;
+  const placed: { spec: ConnectionSpec; at: number; host: number }[] = [];
   groups.forEach(([origin, hostUrls], h) => {
     const count = perHost[h]!;
-    const hostRate = (input.rate * hostUrls.length) / input.urls.length;
-    const periodMs = (1000 * count) / hostRate;
+    // A connection's rate is rate·u/(N·count); its comb (C lanes) ticks C times as fast.
+    const g = gcd(hostUrls.length * C, N * count);
     for (let j = 0; j < count; j++) {
       const shift = j % hostUrls.length;
-      specs.push({
+      const spec: ConnectionSpec = {
         id: 0,
         worker: 0,
         origin,
         urls: [...hostUrls.slice(shift), ...hostUrls.slice(0, shift)],
-        offsetMs: (periodMs * (j + h / groups.length)) / count,
-        periodMs,
-      });
+        rate: input.rate,
+        num: (hostUrls.length * C) / g,
+        den: (N * count) / g,
+        lane: 0,
+        lanes: C,
+      };
+      placed.push({ spec, at: (j + 0.5) / count, host: h });
     }
   });
-  // Deal connections out to workers in order of their first send, so every worker gets
-  // an even share of every host and of the rate.
-  specs.sort((a, b) => a.offsetMs - b.offsetMs);
-  specs.forEach((spec, i) => {
-    spec.id = i;
-    spec.worker = i % input.workers;
-  });
-  return specs;
+  // Rank = order of the ideal phases; dealt out to workers in rank order, so every worker
+  // gets an even share of every host and of the rate.
+  placed.sort((a, b) => a.at - b.at || a.host - b.host);
+  return placed.map(({ spec }, r) => ({ ...spec, id: r, lane: r, worker: r % input.workers }));
 }

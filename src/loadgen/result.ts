@@ -1,11 +1,11 @@
 // Builds loadgen.json (pure): the merged histograms and tallies of all workers, turned
 // into the fixed result shape. Percentiles are read off the merged histograms.
 import { encodeHistogram, type Histogram, mergeHistograms, spectrum } from "../histogram/hdr.ts";
-import type { LoadgenResult, PathResult } from "../results/loadgen-schema.ts";
+import type { InstrumentLoad, LoadgenResult, PathResult } from "../results/loadgen-schema.ts";
 import { LOADGEN_SCHEMA } from "../results/loadgen-version.ts";
 import { VERSION } from "../version.ts";
 import type { LoadgenOptions } from "./options.ts";
-import { addTally, newTally, responses, type Tally } from "./tally.ts";
+import { addTally, good, newTally, responses, type Tally } from "./tally.ts";
 
 export interface MergedTotals {
   histogram: Histogram;
@@ -14,6 +14,8 @@ export interface MergedTotals {
   unsent: number;
   warmup: { requests: number; failures: number };
   errorHistogram: Histogram;
+  latenessHistogram: Histogram;
+  instrument: InstrumentLoad;
   paths: { histogram: Histogram; tally: Tally }[];
 }
 
@@ -29,7 +31,8 @@ export function buildLoadgenResult(
   times: RunTimes,
   totals: MergedTotals,
 ): LoadgenResult {
-  const requests = totals.histogram.totalCount;
+  // The histograms also hold the timed-out requests (censored); requests are responses.
+  const requests = responses(totals.tally);
   // A URL listed twice (to weight it) is one path with the counts of both.
   const byUrl = new Map<string, { histogram: Histogram; tally: Tally }>();
   options.urls.forEach((url, i) => {
@@ -51,7 +54,7 @@ export function buildLoadgenResult(
       requests: responses(p.tally),
       status: p.tally.status,
       errors: p.tally.errors,
-      latencyUs: spectrum(p.histogram),
+      latencyUs: { ...spectrum(p.histogram), censored: p.tally.errors.timeout },
       histogram: encodeHistogram(p.histogram),
     };
   }
@@ -75,6 +78,7 @@ export function buildLoadgenResult(
     },
     achieved: {
       rate: times.measuredMs > 0 ? requests / (times.measuredMs / 1000) : 0,
+      goodRate: times.measuredMs > 0 ? good(totals.tally) / (times.measuredMs / 1000) : 0,
       requests,
       measuredMs: Math.max(1, Math.round(times.measuredMs)),
       sent: totals.sent,
@@ -82,10 +86,13 @@ export function buildLoadgenResult(
       status: totals.tally.status,
       errors: totals.tally.errors,
     },
-    latencyUs: spectrum(totals.histogram),
+    latencyUs: { ...spectrum(totals.histogram), censored: totals.tally.errors.timeout },
     histogram: encodeHistogram(totals.histogram),
     errorLatencyUs: spectrum(totals.errorHistogram),
     errorHistogram: encodeHistogram(totals.errorHistogram),
+    latenessUs: spectrum(totals.latenessHistogram),
+    latenessHistogram: encodeHistogram(totals.latenessHistogram),
+    instrument: totals.instrument,
     warmup: totals.warmup,
     paths,
   };

@@ -14,6 +14,7 @@ import {
 } from "../histogram/hdr.ts";
 import { hlogHeader, hlogLine } from "../histogram/hlog.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
+import { busiest } from "../results/merge.ts";
 import type { EngineConfig } from "./engine.ts";
 import {
   type EncodedTotals,
@@ -304,6 +305,8 @@ function mergeTotals(parts: EncodedTotals[], histogram: Histogram): MergedTotals
       failures: parts.reduce((n, p) => n + p.warmup.failures, 0),
     },
     errorHistogram: mergeHistograms(parts.map((p) => decodeHistogram(p.errorHistogram))),
+    latenessHistogram: mergeHistograms(parts.map((p) => decodeHistogram(p.latenessHistogram))),
+    instrument: busiest(parts.map((p) => p.instrument)),
     paths: Array.from({ length: pathCount }, (_, i) => ({
       histogram: mergeHistograms(parts.map((p) => decodeHistogram(p.paths[i]!.histogram))),
       tally: parts.reduce((t, p) => addTally(t, p.paths[i]!.tally), newTally()),

@@ -38,5 +38,8 @@ export function addTally(into: Tally, from: Tally): Tally {
 export const responses = (t: Tally): number =>
   t.status["2xx"] + t.status["3xx"] + t.status["4xx"] + t.status["5xx"];
 
+/** Good responses: 2xx and 3xx (what the target really served). */
+export const good = (t: Tally): number => t.status["2xx"] + t.status["3xx"];
+
 export const failures = (t: Tally): number =>
   t.errors.connect + t.errors.reset + t.errors.timeout + t.errors.other;

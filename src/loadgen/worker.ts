@@ -39,6 +39,8 @@ async function runWorker(init: WorkerInit): Promise<void> {
             unsent: totals.unsent,
             warmup: totals.warmup,
             errorHistogram: encodeHistogram(totals.errorHistogram),
+            latenessHistogram: encodeHistogram(totals.latenessHistogram),
+            instrument: totals.instrument,
             paths: totals.paths.map((p) => ({
               histogram: encodeHistogram(p.histogram),
               tally: p.tally,

@@ -1,8 +1,10 @@
 // The report as data: sections of paragraphs, lists, tables and charts, built once from
 // the statistics and rendered as Markdown (full and compact) and as HTML. Sections carry
 // a priority so the compact variant knows what to keep; verdicts are essential. Pure.
+
 import type { PercentileKey } from "../histogram/hdr.ts";
 import type { Fingerprint } from "../results/fingerprint.ts";
+import { LATENESS_WARNING, SATURATION_WARNING } from "../results/instrument.ts";
 import { type Comparison, type MeshComparison, regressions } from "../stats/compare.ts";
 import type { MetricComparison } from "../stats/metric-comparison.ts";
 import {
@@ -33,6 +35,7 @@ import {
   formatChange,
   formatDescribed,
   formatValue,
+  lowerBound,
   sig3,
   signed,
   UNIT_HEADER,
@@ -168,9 +171,11 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
       String(m.runs.length),
       rateCell(m.metrics["rate.achieved"]?.pooled),
       ...LATENCY_COLUMNS.map((k) => {
-        const v = m.metrics[`latency.${k}`]?.pooled;
-        if (v !== undefined && beyondData(k, m.outcomes.requests)) return MAX_MARK;
-        return v === undefined ? "–" : formatValue(v, "ms");
+        const d = m.metrics[`latency.${k}`];
+        if (d?.pooled === undefined) return "–";
+        // A maximum that is a timed-out request's lower bound is shown as that bound.
+        if (beyondData(k, m.outcomes.requests) && !d.lowerBound) return MAX_MARK;
+        return lowerBound(formatValue(d.pooled, "ms"), d.lowerBound);
       }),
     ]);
   const sections: Section[] = [
@@ -182,6 +187,7 @@ function latencySections(s: ScenarioSummary, id: string): Section[] {
           kind: "paragraph",
           text: `Each cell: the median over runs [min–max of the runs]. Percentiles of each run are read off its full HDR histogram. Achieved rps: the median over runs of responses ÷ measured time.${maxNote(rows)}`,
         },
+        ...instrumentBlocks(s),
       ],
       essential: false,
       priority: 2,
@@ -232,6 +238,27 @@ function slopeBlocks(s: ScenarioSummary, scenarios: readonly ScenarioSummary[]):
           `${x.label}, ${RESOURCE_LABELS[x.kind]}: ${signed(formatValue(Math.abs(x.coresPer1000Rps), "cores"), x.coresPer1000Rps)} cores`,
       ),
     },
+  ];
+}
+
+/** The load generator's own lateness, part of every latency above, and its warnings. */
+function instrumentBlocks(s: ScenarioSummary): Block[] {
+  const measured = s.meshes.filter((m) => m.instrument);
+  if (measured.length === 0) return [];
+  const items = measured.map((m) => {
+    const i = m.instrument!;
+    const warnings = [
+      ...(i.dominates ? [`⚠ ${LATENESS_WARNING}`] : []),
+      ...(i.saturated ? [`⚠ ${SATURATION_WARNING}`] : []),
+    ];
+    return `${m.label}: p50 ${formatValue(i.latenessP50Ms, "ms")} ms, p99 ${formatValue(i.latenessP99Ms, "ms")} ms${warnings.length ? ` — ${warnings.join("; ")}` : ""}`;
+  });
+  return [
+    {
+      kind: "paragraph",
+      text: "The load generator's own send lateness (actual − intended send, pooled over runs), part of every latency above:",
+    },
+    { kind: "list", items },
   ];
 }
 

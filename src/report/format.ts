@@ -43,10 +43,14 @@ export const UNIT_HEADER: Record<Unit, string> = {
 
 /** `1.23 [1.10–1.40]`: the median and the range over runs (just the value when they are all equal). */
 export function formatDescribed(d: Described, unit: Unit): string {
-  const median = formatValue(d.median, unit);
+  const median = lowerBound(formatValue(d.median, unit), d.lowerBound);
   if (d.n === 1 || d.min === d.max) return median;
   return `${median} [${formatValue(d.min, unit)}–${formatValue(d.max, unit)}]`;
 }
+
+/** `≥ 5,000` for a value that is a lower bound (timed-out requests in the percentile). */
+export const lowerBound = (text: string, bound: boolean | undefined): string =>
+  bound ? `≥ ${text}` : text;
 
 export function signed(text: string, value: number): string {
   return value > 0 ? `+${text}` : value < 0 ? `−${text.replace(/^-/, "")}` : text;

@@ -25,6 +25,15 @@ export const latencySpectrumSchema = z.object({
   count,
 });
 
+/**
+ * Latency percentiles with the number of censored values among them: requests that timed
+ * out, recorded at their elapsed time (a lower bound). Absent in files written before
+ * timeouts were recorded, which had none (0).
+ */
+export const censoredSpectrumSchema = latencySpectrumSchema.extend({
+  censored: count.default(0),
+});
+
 export const statusCountsSchema = z.object({
   "2xx": count,
   "3xx": count,
@@ -44,7 +53,7 @@ export const pathResultSchema = z.object({
   requests: count,
   status: statusCountsSchema,
   errors: errorCountsSchema,
-  latencyUs: latencySpectrumSchema,
+  latencyUs: censoredSpectrumSchema,
   /** This URL's latency histogram (compressed base64), so pods merge exactly. */
   histogram,
 });
@@ -72,7 +81,12 @@ export const loadgenResultSchema = z.object({
   achieved: z.object({
     /** Responses recorded in the measured period ÷ measured seconds. */
     rate: z.number().nonnegative(),
-    /** Responses recorded in the measured period (= latencyUs.count). */
+    /**
+     * Good responses (2xx, 3xx) of the same period ÷ the same seconds: what the target
+     * really served. Absent in older files (derive it from status and measuredMs).
+     */
+    goodRate: z.number().nonnegative().optional(),
+    /** Responses recorded in the measured period (= latencyUs.count − latencyUs.censored). */
     requests: count,
     measuredMs: z.number().int().positive(),
     /** Requests answered or failed in the measured period (responses + failures). */
@@ -82,11 +96,29 @@ export const loadgenResultSchema = z.object({
     status: statusCountsSchema,
     errors: errorCountsSchema,
   }),
-  latencyUs: latencySpectrumSchema,
+  /** Responses and timed-out requests (at their elapsed time: `censored`) of the period. */
+  latencyUs: censoredSpectrumSchema,
   histogram,
   /** Time from intended send to failure, for requests that failed (any error class). */
   errorLatencyUs: latencySpectrumSchema,
   errorHistogram: histogram,
+  /**
+   * The load generator's own send lateness (actual − intended send) in the measured period:
+   * part of every latency above. Absent in files written before it was measured.
+   */
+  latenessUs: latencySpectrumSchema.optional(),
+  latenessHistogram: histogram.optional(),
+  /**
+   * The load generator's own load over the run, of its busiest worker (and pod): the share
+   * of time its event loop was busy and the loop's delay. Absent in older files.
+   */
+  instrument: z
+    .object({
+      utilization: z.number().min(0).max(1),
+      loopDelayP99Us: count,
+      loopDelayMaxUs: count,
+    })
+    .optional(),
   warmup: z.object({ requests: count, failures: count }),
   paths: z
     .record(name, pathResultSchema)
@@ -94,7 +126,9 @@ export const loadgenResultSchema = z.object({
 });
 
 export type LatencySpectrum = z.infer<typeof latencySpectrumSchema>;
+export type CensoredSpectrum = z.infer<typeof censoredSpectrumSchema>;
 export type StatusCounts = z.infer<typeof statusCountsSchema>;
 export type ErrorCounts = z.infer<typeof errorCountsSchema>;
 export type PathResult = z.infer<typeof pathResultSchema>;
 export type LoadgenResult = z.infer<typeof loadgenResultSchema>;
+export type InstrumentLoad = NonNullable<LoadgenResult["instrument"]>;

@@ -9,7 +9,13 @@ import {
   mergeHistograms,
   spectrum,
 } from "../histogram/hdr.ts";
-import type { ErrorCounts, LoadgenResult, PathResult, StatusCounts } from "./loadgen-schema.ts";
+import type {
+  ErrorCounts,
+  InstrumentLoad,
+  LoadgenResult,
+  PathResult,
+  StatusCounts,
+} from "./loadgen-schema.ts";
 
 export class MergeError extends Error {
   constructor(message: string) {
@@ -31,6 +37,15 @@ const merged = (encoded: string[]): Histogram => mergeHistograms(encoded.map(dec
 /** The fields every pod must share: a merge of different experiments means nothing. */
 const SHARED = ["durationMs", "warmupMs", "timeoutMs", "intervalMs", "pacing"] as const;
 
+/** The busiest of several workers' or pods' own loads: saturation is decided by the worst. */
+export function busiest(loads: readonly InstrumentLoad[]): InstrumentLoad {
+  return {
+    utilization: Math.max(0, ...loads.map((l) => l.utilization)),
+    loopDelayP99Us: Math.max(0, ...loads.map((l) => l.loopDelayP99Us)),
+    loopDelayMaxUs: Math.max(0, ...loads.map((l) => l.loopDelayMaxUs)),
+  };
+}
+
 export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
   const first = results[0];
   if (!first) throw new MergeError("no load-generator results to merge");
@@ -50,10 +65,15 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
   const measuredMs = Math.max(1, Math.round(until - from));
   const histogram = merged(results.map((r) => r.histogram));
   const errorHistogram = merged(results.map((r) => r.errorHistogram));
-  const requests = histogram.totalCount;
-  if (requests !== sum(results.map((r) => r.achieved.requests)))
+  // Send lateness: only when every pod measured it (older pods did not).
+  const lateness = results.every((r) => r.latenessHistogram !== undefined)
+    ? merged(results.map((r) => r.latenessHistogram!))
+    : null;
+  const requests = sum(results.map((r) => r.achieved.requests));
+  const censored = sum(results.map((r) => r.latencyUs.censored));
+  if (histogram.totalCount !== requests + censored)
     throw new MergeError(
-      "cannot merge load-generator results: a histogram's count differs from its achieved.requests",
+      "cannot merge load-generator results: a histogram's count differs from its achieved.requests + latencyUs.censored",
     );
 
   const paths: Record<string, PathResult> = {};
@@ -64,7 +84,7 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
       requests: sum(parts.map((p) => p.requests)),
       status: addCounts<StatusCounts>(parts.map((p) => p.status)),
       errors: addCounts<ErrorCounts>(parts.map((p) => p.errors)),
-      latencyUs: spectrum(h),
+      latencyUs: { ...spectrum(h), censored: sum(parts.map((p) => p.latencyUs.censored)) },
       histogram: encodeHistogram(h),
     };
   }
@@ -86,6 +106,9 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
     },
     achieved: {
       rate: requests / (measuredMs / 1000),
+      goodRate:
+        sum(results.map((r) => r.achieved.status["2xx"] + r.achieved.status["3xx"])) /
+        (measuredMs / 1000),
       requests,
       measuredMs,
       sent: sum(results.map((r) => r.achieved.sent)),
@@ -93,10 +116,16 @@ export function mergeLoadgenResults(results: LoadgenResult[]): LoadgenResult {
       status: addCounts<StatusCounts>(results.map((r) => r.achieved.status)),
       errors: addCounts<ErrorCounts>(results.map((r) => r.achieved.errors)),
     },
-    latencyUs: spectrum(histogram),
+    latencyUs: { ...spectrum(histogram), censored },
     histogram: encodeHistogram(histogram),
     errorLatencyUs: spectrum(errorHistogram),
     errorHistogram: encodeHistogram(errorHistogram),
+    ...(lateness
+      ? { latenessUs: spectrum(lateness), latenessHistogram: encodeHistogram(lateness) }
+      : {}),
+    ...(results.every((r) => r.instrument)
+      ? { instrument: busiest(results.map((r) => r.instrument!)) }
+      : {}),
     warmup: {
       requests: sum(results.map((r) => r.warmup.requests)),
       failures: sum(results.map((r) => r.warmup.failures)),

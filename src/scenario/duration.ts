@@ -3,9 +3,15 @@
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** The longest duration: a Node timer set beyond 2³¹−1 ms fires at once instead. */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
+
+/**
+ * The longest wait a timer can do: Node's setTimeout turns anything above 2³¹−1 ms into
+ * 1 ms (with a warning). Every duration meshbench takes ends up in a timer, so none may
+ * exceed it (≈ 596 h, 24.8 days).
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+const TOO_LONG = "longer than a timer can wait (at most 2³¹−1 ms, 596h31m)";
 
 /** Parses a duration into milliseconds; returns an error message when it is not one. */
 export function parseDuration(text: string): number | { error: string; tooLong?: true } {
@@ -22,7 +28,7 @@ export function parseDuration(text: string): number | { error: string; tooLong?:
   }
   if (total > MAX_DURATION_MS) {
     return {
-      error: `"${text}" is longer than ${MAX_DURATION_MS} ms (about 24.8 days), the longest meshbench can wait for`,
+      error: `"${text}" is ${TOO_LONG}`,
       tooLong: true,
     };
   }

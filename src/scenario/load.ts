@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { NAME_ALLOWED, NAME_PATTERN } from "./fields.ts";
-import { defaultWarmupMs, type Pacing } from "./method.ts";
+import { defaultTimeoutMs, defaultWarmupMs, type Pacing } from "./method.ts";
 import { ConfigError } from "./problems.ts";
 import {
   DEFAULTS,
@@ -169,7 +169,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
       warmupMs: raw.load.warmup ?? defaultWarmupMs(raw.load.duration),
       connections: raw.load.connections ?? Math.max(DEFAULTS.connections, instances),
       paths: raw.load.paths,
-      timeoutMs: raw.load.timeout,
+      timeoutMs: raw.load.timeout ?? defaultTimeoutMs(raw.load.duration),
       workers: raw.load.workers,
       pacing: raw.load.pacing,
       intervalMs: raw.load.interval,

@@ -11,3 +11,11 @@ export type Pacing = "efficient" | "precise";
 export function defaultWarmupMs(durationMs: number): number {
   return Math.min(Math.round(durationMs * 0.1), 30_000);
 }
+
+/** Timeout when none is given: long enough not to censor what the 2019 study measured. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The default timeout, never longer than the run itself. */
+export function defaultTimeoutMs(durationMs: number): number {
+  return Math.min(DEFAULT_TIMEOUT_MS, durationMs);
+}

@@ -14,6 +14,7 @@ import { type GateConfig, thresholdFor } from "./thresholds.ts";
 import {
   type Floor,
   holm,
+  type Judgement,
   judge,
   notGated,
   type Sample,
@@ -166,7 +167,13 @@ function judgeAll(pairs: readonly Pending[][], alpha: number): MetricComparison[
               alpha,
             )
           : notGated(sample(x.base), sample(x.cand), x.test.notGated);
-      return { metric: x.metric, threshold: x.threshold, base: x.base, cand: x.cand, ...judgement };
+      return {
+        metric: x.metric,
+        threshold: x.threshold,
+        base: x.base,
+        cand: x.cand,
+        ...withLowerBounds(judgement, x.base, x.cand),
+      };
     }),
   );
 }
@@ -178,6 +185,24 @@ export function compareMesh(
   gate: GateConfig,
 ): MetricComparison[] {
   return judgeAll([pendingMesh(base, cand, gate)], gate.alpha)[0]!;
+}
+
+/**
+ * Lower bounds (latency percentiles reaching timed-out requests) only understate a side,
+ * and higher latency is worse: a candidate whose lower bound is already worse is regressed
+ * (≥ 5 s against 40 ms), but cannot be called improved or unchanged; a baseline's lower
+ * bound leaves a candidate's improvement standing and nothing else.
+ */
+export function withLowerBounds(j: Judgement, base: MetricSummary, cand: MetricSummary): Judgement {
+  const candDoubt = cand.lowerBound && (j.verdict === "improved" || j.verdict === "unchanged");
+  const baseDoubt = base.lowerBound && (j.verdict === "regressed" || j.verdict === "unchanged");
+  if (!candDoubt && !baseDoubt) return j;
+  const side = candDoubt ? "the candidate's" : "the baseline's";
+  return {
+    ...j,
+    verdict: "inconclusive",
+    reason: `${j.reason}; ${side} values are lower bounds (requests timed out), so it cannot be called ${j.verdict}`,
+  };
 }
 
 export function oneSidedMetrics(base: MeshSummary, cand: MeshSummary): OneSided[] {

@@ -6,6 +6,11 @@ export interface Described {
   max: number;
   /** The per-run values, in repetition order. */
   values: number[];
+  /**
+   * Some values are lower bounds (a latency percentile that reaches timed-out requests,
+   * recorded at their elapsed time): shown as `≥`, judged as such.
+   */
+  lowerBound?: boolean;
 }
 
 export function median(values: readonly number[]): number {

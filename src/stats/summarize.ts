@@ -2,16 +2,20 @@
 // of the per-run values; latency percentiles also read off the merged histogram of all
 // runs, the achieved rate and error rate also pooled over all runs. Failed runs are kept
 // aside with their reasons, never mixed into the numbers. Pure.
+
+import { isLowerBound } from "../histogram/censored.ts";
 import {
   decodeHistogram,
   type Histogram,
   mergeHistograms,
   PERCENTILE_KEYS,
   PERCENTILES,
+  type PercentileKey,
   type Spectrum,
   spectrum,
 } from "../histogram/hdr.ts";
 import { type Fingerprint, fingerprint, fingerprintDifferences } from "../results/fingerprint.ts";
+import { isSaturated, latenessDominates } from "../results/instrument.ts";
 import type { ErrorCounts, LoadgenResult, StatusCounts } from "../results/loadgen-schema.ts";
 import { compareMeshes, meshLabel } from "../results/mesh.ts";
 import type { Mesh, ResourceClass, RunEvent, RunResult } from "../results/run-schema.ts";
@@ -82,6 +86,18 @@ export interface MeshSummary {
   runsWithoutResources: number;
   /** The most responses one completed run recorded (which percentiles are its max). */
   maxRunRequests: number;
+  /** The load generator's own error over the completed runs; absent when not measured. */
+  instrument?: InstrumentSummary;
+}
+
+export interface InstrumentSummary {
+  /** Send lateness (actual − intended send), pooled over runs (merged histograms), ms. */
+  latenessP50Ms: number;
+  latenessP99Ms: number;
+  /** Its p99 is over 10 % of the pooled latency p99. */
+  dominates: boolean;
+  /** Some run's load generator was saturated (event loop ≥ 90 % busy). */
+  saturated: boolean;
 }
 
 export interface ScenarioSummary {
@@ -199,6 +215,23 @@ function perRun(load: LoadgenResult): PerRun {
   return r;
 }
 
+function instrumentOf(
+  loads: LoadgenResult[],
+  latency: Spectrum | undefined,
+): InstrumentSummary | undefined {
+  if (loads.length === 0 || !latency || loads.some((l) => l.latenessHistogram === undefined))
+    return undefined;
+  const late = spectrum(mergeHistograms(loads.map((l) => decodeHistogram(l.latenessHistogram!))));
+  return {
+    latenessP50Ms: late.p50 / 1000,
+    latenessP99Ms: late.p99 / 1000,
+    dominates: latenessDominates(late.p99, latency.p99),
+    saturated: loads.some(
+      (l) => l.instrument !== undefined && isSaturated(l.instrument.utilization),
+    ),
+  };
+}
+
 function summarizeMesh(inputs: RunInput[]): MeshSummary {
   const sorted = [...inputs].sort((a, b) => a.run.repetition - b.run.repetition);
   const first = sorted[0]!.run;
@@ -234,6 +267,8 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
   };
   let measuredMs = 0;
   let errors = 0;
+  let censored = 0;
+  const lowerBounds = new Set<MetricId>();
   for (const { run } of ok) {
     const load = run.load!;
     const read = perRun(load);
@@ -252,6 +287,10 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     for (const k of ERROR_KINDS) outcomes.errors[k] += a.errors[k];
     measuredMs += a.measuredMs;
     errors += errorCount(load);
+    censored += load.latencyUs.censored;
+    for (const [i, k] of PERCENTILE_KEYS.entries())
+      if (isLowerBound(PERCENTILES[i]!, read.histogram.totalCount, load.latencyUs.censored))
+        lowerBounds.add(`latency.${k}`);
   }
 
   const metrics: Partial<Record<MetricId, MetricSummary>> = {};
@@ -265,7 +304,14 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     const w = within.get(id);
     if (w) summary.within = w;
     if (id.startsWith("latency.") && merged && merged.count > 0) {
-      summary.pooled = merged[id.slice("latency.".length) as keyof Spectrum] / 1000;
+      const key = id.slice("latency.".length) as PercentileKey;
+      summary.pooled = merged[key] / 1000;
+      const pooledBound = isLowerBound(
+        PERCENTILES[PERCENTILE_KEYS.indexOf(key)]!,
+        merged.count,
+        censored,
+      );
+      if (pooledBound || lowerBounds.has(id)) summary.lowerBound = true;
     } else if (id === "rate.achieved" && measuredMs > 0) {
       summary.pooled = outcomes.requests / (measuredMs / 1000);
     } else if (id === "errors.rate" && outcomes.sent > 0) {
@@ -290,7 +336,12 @@ function summarizeMesh(inputs: RunInput[]): MeshSummary {
     }
   }
 
+  const instrument = instrumentOf(
+    ok.map((i) => i.run.load!),
+    merged,
+  );
   return {
+    ...(instrument ? { instrument } : {}),
     scenario: first.scenario,
     mesh: first.mesh,
     label: meshLabel(first.mesh),

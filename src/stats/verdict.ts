@@ -90,9 +90,13 @@ export function tTest(base: Sample, cand: Sample): TTest | null {
   const ss = (xs: readonly number[], m: number) => xs.reduce((a, x) => a + (x - m) ** 2, 0);
   const pooled = (ss(base.values, mb) + ss(cand.values, mc)) / df;
   const within = Math.max(base.withinVariance ?? 0, cand.withinVariance ?? 0);
-  const se = Math.sqrt(
-    Math.max(pooled, within, gridVariance([...base.values, ...cand.values])) * (1 / nb + 1 / nc),
-  );
+  // A metric whose runs carry their own sampling variance (percentiles, error rates) has
+  // its precision from that; the grid stands in only where nothing else says it. Across
+  // two sides of identical runs the grid's "step" is the change itself, which would hide
+  // any change (41 ms against ≥ 5 s) as noise.
+  const measured = base.withinVariance !== undefined || cand.withinVariance !== undefined;
+  const grid = measured ? 0 : gridVariance([...base.values, ...cand.values]);
+  const se = Math.sqrt(Math.max(pooled, within, grid) * (1 / nb + 1 / nc));
   const difference = mc - mb;
   if (se === 0) return { difference, se, df, p: difference === 0 ? 1 : 0 };
   return { difference, se, df, p: tTwoSidedP(difference / se, df) };

@@ -28,7 +28,7 @@ describe("meshbench loadgen arguments", () => {
       warmupMs: 30_000, // 10 % of 5 min capped at 30 s
       connections: 64,
       workers: 1,
-      timeoutMs: 5000,
+      timeoutMs: 60_000, // not 5 s: a timeout must not censor a collapsing tail (issue 15)
       intervalMs: 1000,
       startAtMs: null,
       pacing: "efficient",
@@ -68,6 +68,15 @@ describe("meshbench loadgen arguments", () => {
     [
       ["--url", "http://h/", "--rate", "10", "--duration", "10"],
       '--duration: "10" is not a duration',
+    ],
+    [
+      // setTimeout would turn this into a 1 ms timer: every request would time out at once.
+      ["--url", "http://h/", "--rate", "10", "--duration", "5s", "--timeout", "600h"],
+      '--timeout: "600h" is longer than a timer can wait (at most 2³¹−1 ms, 596h31m)',
+    ],
+    [
+      ["--url", "http://h/", "--rate", "10", "--duration", "597h"],
+      '--duration: "597h" is longer than a timer can wait',
     ],
     [
       ["--url", "http://h/", "--rate", "10", "--duration", "5s", "--warmup", "5s"],

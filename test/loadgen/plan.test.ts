@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { socketHost } from "../../src/loadgen/engine.ts";
 import { apportion, planConnections } from "../../src/loadgen/plan.ts";
+import { intendedAt, periodMs } from "../../src/loadgen/schedule.ts";
 
 describe("apportion", () => {
   it("gives every part at least one, sums to the total, and stays within one of the exact share", () => {
@@ -46,7 +47,7 @@ describe("planConnections", () => {
     const hostRate = new Map<string, number>();
     for (const c of plan) {
       for (const u of c.urls) expect(new URL(urls[u]!).origin).toBe(c.origin);
-      hostRate.set(c.origin, (hostRate.get(c.origin) ?? 0) + 1000 / c.periodMs);
+      hostRate.set(c.origin, (hostRate.get(c.origin) ?? 0) + 1000 / periodMs(c));
     }
     // Shares of the URL list: a 2/6, b 1/6, c 3/6 of 600 rps.
     expect(hostRate.get("http://a:1")).toBeCloseTo(200, 9);
@@ -59,7 +60,7 @@ describe("planConnections", () => {
     // Over 60 s, count each URL's sends from each connection's rate and path cycle.
     const perUrl = new Array(urls.length).fill(0);
     for (const c of plan) {
-      const sends = (60_000 / c.periodMs) | 0;
+      const sends = (60_000 / periodMs(c)) | 0;
       for (let k = 0; k < sends; k++) perUrl[c.urls[k % c.urls.length]!]++;
     }
     for (const n of perUrl) expect(Math.abs(n - 6000)).toBeLessThanOrEqual(plan.length);
@@ -73,14 +74,14 @@ describe("planConnections", () => {
       workers: 4,
     });
     const rates = [0, 0, 0, 0];
-    for (const c of plan) rates[c.worker]! += 1000 / c.periodMs;
+    for (const c of plan) rates[c.worker]! += 1000 / periodMs(c);
     for (const r of rates) expect(r).toBeCloseTo(250, 6);
   });
 
   it("staggers a host's connections evenly over its period", () => {
     const plan = planConnections({ urls: ["http://a:1/"], rate: 100, connections: 4, workers: 1 });
-    expect(plan.map((c) => c.offsetMs)).toEqual([0, 10, 20, 30]);
-    for (const c of plan) expect(c.periodMs).toBe(40);
+    expect(plan.map((c) => intendedAt(0, c, 0))).toEqual([0, 10, 20, 30]);
+    for (const c of plan) expect(periodMs(c)).toBe(40);
   });
 });
 

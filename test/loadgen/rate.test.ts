@@ -47,6 +47,26 @@ describe("constant rate", () => {
     });
   }
 
+  for (const [rate, connections, durationMs] of [
+    [110, 9, 2000],
+    [700, 3, 1000],
+  ] as const) {
+    it(`sends exactly D·R/1000 requests at ${rate} rps over ${connections} connections, no phantom slot`, async () => {
+      server = await httpServer();
+      let startPerf = 0;
+      const run = await load(
+        { urls: [`${server.url}/`], rate, durationMs, connections },
+        { onStart: (startMs) => (startPerf = startMs - performance.timeOrigin) },
+      );
+      const a = run.result.achieved;
+      const slots = (rate * durationMs) / 1000; // an integer here: ticks m < D·R/1000
+      expect(a.sent + a.unsent).toBe(slots);
+      // Before the start, one warming request per connection (no warm-up); then the slots.
+      expect(server.arrivals.filter((t) => t < startPerf)).toHaveLength(connections);
+      expect(server.arrivals.filter((t) => t >= startPerf)).toHaveLength(a.sent);
+    });
+  }
+
   it("writes an .hlog of the measured period that adds up to loadgen.json's histogram", async () => {
     server = await httpServer();
     const run = await load({

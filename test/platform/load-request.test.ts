@@ -19,7 +19,7 @@ describe("loadRequestFor", () => {
       warmupMs: 5000,
       connections: 8,
       workers: 1,
-      timeoutMs: 5000,
+      timeoutMs: 30_000, // the 60 s default, capped by the 30 s run
       intervalMs: 1000,
       pacing: "efficient",
       paths: scenario.load.paths,

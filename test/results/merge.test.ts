@@ -21,10 +21,12 @@ const URL_B = "http://web-svc.emojivoto-2/api/list";
 function podResult(
   n: number,
   us: number,
-  opts: { fivexx?: number; timeouts?: number; start?: number } = {},
+  opts: { fivexx?: number; timeouts?: number; start?: number; lateUs?: number } = {},
 ) {
   const h = createHistogram();
   h.recordValueWithCount(us, n);
+  // Timed-out requests stay in the latencies at their elapsed time (here the 5 s timeout).
+  if (opts.timeouts) h.recordValueWithCount(5_000_000, opts.timeouts);
   const tally = newTally();
   tally.status["2xx"] = n - (opts.fivexx ?? 0);
   tally.status["5xx"] = opts.fivexx ?? 0;
@@ -46,9 +48,9 @@ function podResult(
     outDir: "",
     quiet: true,
   };
-  const half = (k: number) => {
+  const half = (k: number, value = us) => {
     const p = createHistogram();
-    p.recordValueWithCount(us, k);
+    p.recordValueWithCount(value, k);
     return p;
   };
   const pathTally = (k: number) => ({ ...newTally(), status: { ...newTally().status, "2xx": k } });
@@ -67,6 +69,12 @@ function podResult(
       unsent: 0,
       warmup: { requests: 90, failures: 1 },
       errorHistogram,
+      latenessHistogram: half(n + (opts.timeouts ?? 0), opts.lateUs ?? 20),
+      instrument: {
+        utilization: opts.lateUs ? 0.9 : 0.2,
+        loopDelayP99Us: 100,
+        loopDelayMaxUs: 2000,
+      },
       paths: [
         { histogram: half(n / 2), tally: pathTally(n / 2) },
         { histogram: half(n / 2), tally: pathTally(n / 2) },
@@ -78,21 +86,31 @@ function podResult(
 describe("mergeLoadgenResults", () => {
   it("adds histograms: percentiles come from the sum, not from averaging pods", () => {
     const fast = podResult(1000, 100, { fivexx: 10 });
-    const slow = podResult(1000, 300_000, { timeouts: 3 });
+    const slow = podResult(1000, 300_000, { timeouts: 3, lateUs: 9000 });
     const m = mergeLoadgenResults([fast, slow]);
     expect(loadgenResultSchema.parse(m)).toBeTruthy();
-    // Half the requests at 100 µs, half at 300 ms: p50 is 100 µs and p75 is 300 ms (to HDR
-    // precision, 3 digits). Averaging the pods' p50s would have said 150 ms.
-    expect(m.latencyUs.p50).toBe(100);
+    // Half the responses at 100 µs, half at 300 ms, and the slow pod's 3 timeouts at 5 s:
+    // rank 1,000 of 2,003 (p49.9) is 100 µs and p75 is 300 ms (to HDR precision, 3 digits).
+    // Averaging the pods' p50s would have said 150 ms.
+    expect(decodeHistogram(m.histogram).getValueAtPercentile(49.9)).toBe(100);
     expect(m.latencyUs.p75).toBeGreaterThanOrEqual(299_900);
     expect(m.latencyUs.p75).toBeLessThanOrEqual(300_300);
-    expect(m.latencyUs.count).toBe(2000);
-    expect(m.latencyUs.mean).toBeCloseTo((100 + 300_000) / 2, -3);
+    // 2,000 responses and the slow pod's 3 timeouts, recorded at 5 s (lower bounds).
+    expect(m.latencyUs.count).toBe(2003);
+    expect(m.latencyUs.censored).toBe(3);
+    expect(m.latencyUs.mean).toBeCloseTo((1000 * 100 + 1000 * 300_000 + 3 * 5_000_000) / 2003, -3);
     expect(m.achieved.requests).toBe(2000);
     expect(m.achieved.rate).toBe(200); // 2000 responses in the 10 s both measured
     expect(m.achieved.status).toEqual({ "2xx": 1990, "3xx": 0, "4xx": 0, "5xx": 10 });
     expect(m.achieved.errors.timeout).toBe(3);
     expect(m.errorLatencyUs.count).toBe(3);
+    // Send lateness is added like latency: 1,000 sends 20 µs late, 1,003 sends 9 ms late.
+    expect(m.latenessUs!.count).toBe(2003);
+    expect(m.latenessUs!.p50).toBeGreaterThanOrEqual(8990);
+    expect(m.latenessUs!.p50).toBeLessThanOrEqual(9010);
+    expect(decodeHistogram(m.latenessHistogram!).getValueAtPercentile(49.9)).toBe(20);
+    // Saturation is the busiest pod's.
+    expect(m.instrument).toEqual({ utilization: 0.9, loopDelayP99Us: 100, loopDelayMaxUs: 2000 });
     expect(m.achieved.sent).toBe(2003);
     expect(m.warmup).toEqual({ requests: 180, failures: 2 });
     expect(m.target).toMatchObject({

@@ -16,7 +16,7 @@ describe("durations", () => {
     expect(parseDuration("596h31m23s647ms")).toBe(MAX_DURATION_MS);
     for (const text of ["2147483648ms", "600h", "99999999999999999h"]) {
       expect(parseDuration(text)).toEqual({
-        error: `"${text}" is longer than 2147483647 ms (about 24.8 days), the longest meshbench can wait for`,
+        error: `"${text}" is longer than a timer can wait (at most 2³¹−1 ms, 596h31m)`,
         tooLong: true,
       });
     }

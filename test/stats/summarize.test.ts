@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createHistogram, encodeHistogram, spectrum } from "../../src/histogram/hdr.ts";
 import { buildResources } from "../../src/results/resources.ts";
 import { overheadVsBare } from "../../src/stats/overhead.ts";
 import { summarize } from "../../src/stats/summarize.ts";
@@ -183,5 +184,59 @@ describe("overhead against bare", () => {
         notComparable: [{ label: "istio 1.24.0", differences }],
       });
     }
+  });
+});
+
+describe("the load generator's own error", () => {
+  // Latency 40–41 ms in every run. The load generator's lateness: 1,000 sends, 500 at
+  // 1 ms and 500 at `lateUs`: its pooled p99 is `lateUs`, compared with 10 % of 41 ms.
+  const withLateness = (lateUs: number, utilization: number) => {
+    const l = loadResult({ histogram: uniformHistogram(40_000, 40_999) });
+    const late = createHistogram();
+    late.recordValueWithCount(1000, 500);
+    late.recordValueWithCount(lateUs, 500);
+    return {
+      ...l,
+      latenessUs: spectrum(late),
+      latenessHistogram: encodeHistogram(late),
+      instrument: { utilization, loopDelayP99Us: 0, loopDelayMaxUs: 0 },
+    };
+  };
+  const meshOf = (lateUs: number, utilization: number) =>
+    summarize(
+      [1, 2].map((repetition) => ({
+        path: `bare/r${repetition}/run.json`,
+        run: runResult({
+          mesh: { name: "bare" },
+          repetition,
+          rate: 1000,
+          load: withLateness(lateUs, repetition === 2 ? utilization : 0.1),
+        }),
+      })),
+    )[0]!.meshes[0]!;
+
+  it("pools the lateness over runs and warns when its p99 exceeds 10 % of the p99", () => {
+    const quiet = meshOf(3000, 0.1).instrument!;
+    expect(quiet.latenessP50Ms).toBeCloseTo(1, 2);
+    expect(quiet.latenessP99Ms).toBeCloseTo(3, 2);
+    expect(quiet.dominates).toBe(false); // 3 ms < 4.1 ms
+    expect(quiet.saturated).toBe(false);
+    expect(meshOf(5000, 0.1).instrument!.dominates).toBe(true); // 5 ms > 4.1 ms
+    expect(meshOf(3000, 0.95).instrument!.saturated).toBe(true); // one run saturated
+  });
+
+  it("is absent for results written before it was measured", () => {
+    const old = summarize([
+      {
+        path: "bare/r1/run.json",
+        run: runResult({
+          mesh: { name: "bare" },
+          repetition: 1,
+          rate: 1000,
+          load: loadResult({ histogram: uniformHistogram(1, 100) }),
+        }),
+      },
+    ]);
+    expect(old[0]!.meshes[0]!.instrument).toBeUndefined();
   });
 });
