@@ -9,6 +9,7 @@ import type { GateConfig } from "../stats/thresholds.ts";
 import { DEFAULT_GATE } from "../stats/thresholds.ts";
 import { executePlan, type RunOutcome, recordSkipped } from "./execute.ts";
 import { type ChosenPlatform, type ClusterOverride, openPlatform } from "./platforms.ts";
+import { plannedMeshes } from "./preflight.ts";
 import { loadScenarioPlan } from "./scenario-plan.ts";
 
 export interface ScenarioRunOptions {
@@ -61,7 +62,12 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     return { scenario, plan, scenarioDir, outcomes: [], report: null, teardownError: null };
 
   const log = options.progress ?? (() => {});
-  const chosen = await openPlatform(scenario, options.cluster ?? {}, log);
+  const chosen = await openPlatform(
+    scenario,
+    options.cluster ?? {},
+    log,
+    plannedMeshes(plan, meshes),
+  );
   let outcomes: RunOutcome[];
   let teardownError: string | null = null;
   try {

@@ -74,6 +74,8 @@ export interface ClusterSpec {
   loadgen: { pods: number; meshed: boolean; startLeadMs: number };
   /** installMs null: the mesh definition's own timeouts. */
   timeouts: { installMs: number | null; deployMs: number; cleanupMs: number };
+  /** Run meshes on a Kubernetes version outside the range they support (preflight: warn, not fail). */
+  allowUnsupported?: boolean;
 }
 
 /** A kind cluster unless told otherwise: a control plane and three workers. */
@@ -132,6 +134,7 @@ function clusterSpec(file: string, raw: ScenarioFile): ClusterSpec | null {
       deployMs: c?.timeouts.deploy ?? DEFAULTS.deployTimeoutMs,
       cleanupMs: c?.timeouts.cleanup ?? DEFAULTS.cleanupTimeoutMs,
     },
+    allowUnsupported: c?.allowUnsupported ?? false,
   };
 }
 

@@ -198,7 +198,7 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     default: "provider kubeconfig: the current context of $KUBECONFIG or ~/.kube/config",
     description: "The cluster a kubernetes scenario runs on, and how the load generator runs there",
     allowed:
-      "a map with the keys provider, kubeconfig, context, name, image, nodes, keep, module, vars, sshKey, k3sVersion, reboot, maxLifetime, binary, loadgen, timeouts (platform: kubernetes only)",
+      "a map with the keys provider, kubeconfig, context, name, image, nodes, keep, module, vars, sshKey, k3sVersion, reboot, maxLifetime, binary, loadgen, allowUnsupported, timeouts (platform: kubernetes only)",
   },
   {
     path: "cluster.provider",
@@ -359,6 +359,13 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     allowed: DURATION_ALLOWED,
   },
   {
+    path: "cluster.allowUnsupported",
+    default: "false",
+    description:
+      "Run a mesh on a Kubernetes version outside the range its definition supports (the preflight warns instead of failing)",
+    allowed: "true, false",
+  },
+  {
     path: "resources",
     default: "(the field below)",
     description: "Sampling of CPU and memory of every process or container",
@@ -426,6 +433,7 @@ const cluster = z.strictObject({
       startLead: duration().default(DEFAULTS.startLeadMs),
     })
     .default({ pods: DEFAULTS.loadgenPods, meshed: true, startLead: DEFAULTS.startLeadMs }),
+  allowUnsupported: z.boolean().default(false),
   timeouts: z
     .strictObject({
       install: duration().optional(),

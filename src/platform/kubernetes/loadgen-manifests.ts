@@ -14,6 +14,8 @@ export const LOADGEN_NAMESPACE = "meshbench-loadgen";
 export const LOADGEN_JOB = "loadgen";
 export const LOADGEN_CONTAINER = "loadgen";
 export const LOADGEN_IMAGE = "node:24-slim";
+/** What each load-generator pod requests of its node. */
+export const LOADGEN_CPU_REQUEST = "500m";
 /** A ConfigMap holds at most 1 MiB (keys and values together). */
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 
@@ -164,7 +166,7 @@ export function loadgenManifests(o: LoadgenJobOptions) {
                 image,
                 command: ["node"],
                 args: loadgenArgs(o),
-                resources: { requests: { cpu: o.cpuRequest ?? "500m" } },
+                resources: { requests: { cpu: o.cpuRequest ?? LOADGEN_CPU_REQUEST } },
                 volumeMounts: [{ name: "loadgen", mountPath: "/loadgen", readOnly: true }],
               },
             ],

@@ -28,7 +28,7 @@ import type { MeshDefinition } from "../../mesh/schema.ts";
 import type { ClusterInfo, Provider } from "../../provision/provider.ts";
 import type { LoadgenResult } from "../../results/loadgen-schema.ts";
 import type { Platform as PlatformInfo } from "../../results/run-schema.ts";
-import type { ClusterSpec } from "../../scenario/load.ts";
+import type { ClusterSpec, Scenario } from "../../scenario/load.ts";
 import type { ResolveOptions } from "../../tools/pinned.ts";
 import {
   emojivotoManifests,
@@ -36,6 +36,7 @@ import {
   instanceNamespace,
 } from "../../workload/emojivoto/kubernetes.ts";
 import { combineProgress, parseProgressLine } from "../loadgen-progress.ts";
+import type { Check } from "../preflight-checks.ts";
 import type {
   Deployment,
   LoadHooks,
@@ -64,6 +65,7 @@ import { followLog } from "./logs.ts";
 import { installMesh, type MeshContext, meshNamespaces, uninstallMesh } from "./mesh-install.ts";
 import { kubernetesOf } from "./mesh-steps.ts";
 import { clusterInfo, clusterRunId, toPlatformEvent, toResourceSample } from "./platform-info.ts";
+import { clusterChecks, type PlannedMesh, reachFailure } from "./preflight.ts";
 import { waitForReady } from "./ready.ts";
 import { ResourceSampler, type SamplerOutput } from "./sampler.ts";
 
@@ -147,6 +149,20 @@ export class KubernetesPlatform implements Platform {
       `cluster ${cluster.name} (${cluster.provider}): ${cluster.nodes.length} nodes, Kubernetes ${version ?? "version unknown"}`,
     );
     return this.#info;
+  }
+
+  /**
+   * The preflight's checks on the cluster, reading only (opening a kubeconfig's cluster
+   * creates nothing; a kind cluster is made first). A cluster that cannot be reached is
+   * the one failing check.
+   */
+  async preflight(scenario: Scenario, meshes: readonly PlannedMesh[]): Promise<Check[]> {
+    try {
+      await this.open();
+    } catch (error) {
+      return [reachFailure(error)];
+    }
+    return clusterChecks(this.#kube!, scenario, this.#options.cluster, meshes);
   }
 
   async close(): Promise<void> {

@@ -8,10 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Controller, type ControlOptions, type Injection, type JobRun } from "./controller.ts";
 import { LogBook } from "./logs.ts";
-import { type Fault, handle, type SeenRequest, type ServerState, type Usage } from "./server.ts";
+import {
+  type AccessRule,
+  type Fault,
+  handle,
+  type SeenRequest,
+  type ServerState,
+  type Usage,
+} from "./server.ts";
 import { type KObject, resourceOf, Store } from "./store.ts";
 
-export type { Fault, Injection, JobRun, KObject, SeenRequest, Usage };
+export type { AccessRule, Fault, Injection, JobRun, KObject, SeenRequest, Usage };
 export { resourceOf };
 
 export interface FakeNode {
@@ -19,6 +26,8 @@ export interface FakeNode {
   labels?: Record<string, string>;
   taints?: { key: string; value?: string; effect: string }[];
   unschedulable?: boolean;
+  /** What the scheduler may place on it (default 4 CPUs, 8Gi). */
+  allocatable?: { cpu: string; memory: string };
 }
 
 export interface FakeKubeOptions extends Partial<ControlOptions> {
@@ -31,6 +40,12 @@ export interface FakeKubeOptions extends Partial<ControlOptions> {
   metricsServer?: boolean | "starting";
   usage?: Usage;
   tickMs?: number;
+  /** The Kubernetes minor version the server reports (default "1.33"). */
+  version?: string;
+  /** Refuse every request with 401, as for an expired token. */
+  rejectCredentials?: boolean;
+  /** What SelfSubjectAccessReview says is not allowed (default: nothing). */
+  denied?: AccessRule[];
 }
 
 export interface FakeKube {
@@ -42,6 +57,8 @@ export interface FakeKube {
   faults: Fault[];
   requests: SeenRequest[];
   controller: Controller;
+  /** Every stored object, as JSON, to compare the cluster before and after. */
+  snapshot(): string;
   /** Changes the metrics-server's state mid-test (e.g. "starting" → true). */
   setMetricsServer(mode: boolean | "starting"): void;
   close(): Promise<void>;
@@ -75,7 +92,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       },
       status: {
         conditions: [{ type: "Ready", status: "True" }],
-        nodeInfo: { kubeletVersion: "v1.33.0" },
+        nodeInfo: { kubeletVersion: `v${options.version ?? "1.33"}.0` },
+        allocatable: n.allocatable ?? { cpu: "4", memory: "8Gi" },
       },
     });
   }
@@ -86,6 +104,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     });
 
   const state: ServerState = {
+    version: options.version ?? "1.33",
+    rejectCredentials: options.rejectCredentials ?? false,
+    denied: options.denied ?? [],
     store,
     logs,
     faults: [],
@@ -141,6 +162,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     faults: state.faults,
     requests: state.requests,
     controller,
+    snapshot: () => store.snapshot(),
     setMetricsServer: (mode) => {
       state.metricsServer = mode;
     },

@@ -101,6 +101,11 @@ export class Store {
     return o;
   }
 
+  /** Every object, sorted by key, as JSON: equal snapshots mean nothing was changed. */
+  snapshot(): string {
+    return JSON.stringify([...this.objects.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
   remove(r: ResourceType, ns: string | undefined, name: string): boolean {
     return this.objects.delete(key(r, ns, name));
   }
