@@ -18,8 +18,8 @@ afterEach(async () => {
   fake = undefined;
 });
 
-function doctor(args: string[], dir: string) {
-  const child = spawn(process.execPath, [CLI, "doctor", ...args], {
+function meshbench(args: string[], dir: string) {
+  const child = spawn(process.execPath, [CLI, ...args], {
     env: {
       ...process.env,
       PATH: `${BIN}:${process.env.PATH}`,
@@ -36,6 +36,8 @@ function doctor(args: string[], dir: string) {
     child.on("exit", (code) => done({ code, stdout, stderr })),
   );
 }
+
+const doctor = (args: string[], dir: string) => meshbench(["doctor", ...args], dir);
 
 /** A scenario on the fake with bare and linkerd, linkerd's definition stating 1.21–1.28. */
 async function scenario(f: FakeKube, extra = "") {
@@ -89,10 +91,9 @@ describe("meshbench doctor", () => {
     expect(row(stdout, "ok ", "images")).toContain("docker.l5d.io/buoyantio/emojivoto-web");
     // Nothing was written: the rights were asked, not tried.
     expect(fake.requests.filter((r) => !["GET", "POST"].includes(r.method))).toEqual([]);
-    expect(
-      fake.requests.filter((r) => r.method === "POST").map((r) => r.path),
-    ).toSatisfy((paths: string[]) =>
-      paths.every((p) => p === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
+    expect(fake.requests.filter((r) => r.method === "POST").map((r) => r.path)).toSatisfy(
+      (paths: string[]) =>
+        paths.every((p) => p === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
     );
   });
 
@@ -122,7 +123,9 @@ describe("meshbench doctor", () => {
     const { code, stdout } = await checkUnchanged(fake);
     expect(code).toBe(2);
     const r = row(stdout, "FAIL", "nodes");
-    expect(r).toContain("1 usable worker; not usable: meshbench-control-plane (control-plane node)");
+    expect(r).toContain(
+      "1 usable worker; not usable: meshbench-control-plane (control-plane node)",
+    );
     expect(r).toContain("fix: the scenario needs 2 workers");
   });
 
@@ -139,7 +142,9 @@ describe("meshbench doctor", () => {
     expect(code).toBe(2);
     // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
     const r = row(stdout, "FAIL", "nodes");
-    expect(r).toContain("the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU");
+    expect(r).toContain(
+      "the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU",
+    );
     expect(r).toContain("needs 3 workers");
   });
 
@@ -167,6 +172,21 @@ describe("meshbench doctor", () => {
     expect(r).toContain("refused the credentials");
     expect(r).toContain("fix: renew the kubeconfig's credentials");
     expect(stdout).not.toMatch(/^\s+\S+\s+rights/m);
+  });
+
+  it("meshbench run stops at a failing preflight with exit 2, the table, and nothing created", async () => {
+    fake = await startFakeKube({ version: "1.28", metricsServer: false });
+    const { dir, file } = await scenario(fake);
+    const before = fake.snapshot();
+    const out = join(dir, "results");
+    const { code, stderr } = await meshbench(["run", file, "--out", out], dir);
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/^ {2}FAIL {2}metrics\s+metrics\.k8s\.io is not served/m);
+    expect(stderr).toContain("the preflight failed (metrics); nothing was created on the cluster");
+    expect(fake.snapshot()).toEqual(before);
+    // linkerd's CLI was asked its version (the tools check) and nothing else.
+    const calls = (await readFile(join(dir, "linkerd.log"), "utf8")).trim().split("\n");
+    expect(calls.map((c) => c.replace(/ KUBECONFIG=.*/, ""))).toEqual(["version --client --short"]);
   });
 
   it("refuses a local scenario", async () => {

@@ -31,8 +31,6 @@ export class ApiError extends Error {
 
 const REASONS: Record<number, string> = {
   400: "BadRequest",
-  401: "Unauthorized",
-  403: "Forbidden",
   404: "NotFound",
   405: "MethodNotAllowed",
   409: "AlreadyExists",
