@@ -83,6 +83,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 const k8sName = () => z.string().regex(K8S_NAME);
+/** Pod Security Standards levels, most permissive first. */
+export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
 const KUBERNETES_MINOR = /^1\.(0|[1-9]\d?)$/;
 const kubernetesMinor = () => z.string().regex(KUBERNETES_MINOR);
 /** 1.28 → 28: Kubernetes minor versions compare as numbers, not as text. */
@@ -132,6 +134,7 @@ export const meshFileSchema = z.strictObject({
             }),
         })
         .optional(),
+      podSecurity: z.enum(POD_SECURITY_LEVELS).optional(),
       files: z.record(z.string().regex(FILE_NAME), z.string().max(1_000_000)).default({}),
       install: z.array(step).default([]),
       uninstall: z.array(step).default([]),
@@ -284,6 +287,13 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     default: "none",
     description: "Version installed unless the scenario names one; fills {version}",
     allowed: VERSION_ALLOWED,
+  },
+  {
+    path: "kubernetes.podSecurity",
+    default: "privileged",
+    description:
+      "The Pod Security level the mesh's pods and the meshed workload need: meshbench labels the namespaces it creates pod-security.kubernetes.io/enforce with it (init containers with NET_ADMIN need privileged; CNI modes need less)",
+    allowed: "privileged, baseline, restricted",
   },
   {
     path: "kubernetes.supports",

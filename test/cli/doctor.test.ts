@@ -85,16 +85,28 @@ describe("meshbench doctor", () => {
     fake = await startFakeKube({ version: "1.28" });
     const { code, stdout } = await checkUnchanged(fake);
     expect(code, stdout).toBe(0);
-    for (const name of ["Node", "linkerd", "cluster", "rights", "metrics", "nodes", "images"])
+    for (const name of [
+      "Node",
+      "linkerd",
+      "cluster",
+      "rights",
+      "pod security",
+      "metrics",
+      "nodes",
+      "images",
+    ])
       expect(row(stdout, "ok ", name)).toBeTruthy();
     expect(row(stdout, "ok ", "linkerd on 1.28")).toContain("supports Kubernetes 1.21–1.28");
     expect(row(stdout, "ok ", "images")).toContain("docker.l5d.io/buoyantio/emojivoto-web");
-    // Nothing was written: the rights were asked, not tried.
+    // Nothing was written: the rights were asked, Pod Security tried by dry runs only.
     expect(fake.requests.filter((r) => !["GET", "POST"].includes(r.method))).toEqual([]);
-    expect(fake.requests.filter((r) => r.method === "POST").map((r) => r.path)).toSatisfy(
-      (paths: string[]) =>
-        paths.every((p) => p === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
+    const writes = fake.requests.filter(
+      (r) =>
+        r.method === "POST" &&
+        r.path !== "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" &&
+        r.query.get("dryRun") !== "All",
     );
+    expect(writes).toEqual([]);
   });
 
   it("fails without metrics.k8s.io and says how to install metrics-server", async () => {
@@ -116,6 +128,28 @@ describe("meshbench doctor", () => {
     const allowed = await checkUnchanged(fake, "\n  allowUnsupported: true");
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(row(allowed.stdout, "WARN", "linkerd on 1.33")).toContain("allowUnsupported");
+  });
+
+  it("on a cluster enforcing restricted: ok when it accepts meshbench's label, FAIL with the reason when a policy forbids it", async () => {
+    fake = await startFakeKube({ version: "1.28", podSecurity: "restricted" });
+    const accepted = await checkUnchanged(fake);
+    expect(accepted.code, accepted.stdout).toBe(0);
+    expect(row(accepted.stdout, "ok ", "pod security")).toContain(
+      "unlabelled namespaces enforce restricted (a meshed pod in default is refused); meshbench labels its namespaces pod-security.kubernetes.io/enforce=privileged, and the cluster accepts that",
+    );
+    await fake.close();
+    fake = await startFakeKube({
+      version: "1.28",
+      podSecurity: "restricted",
+      podSecurityLocked: true,
+    });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code).toBe(2);
+    const r = row(stdout, "FAIL", "pod security");
+    expect(r).toContain(
+      "the cluster refuses a namespace labelled pod-security.kubernetes.io/enforce=privileged, which the planned meshes need: admission webhook",
+    );
+    expect(r).toContain("fix: have the cluster's admin exempt meshbench's namespaces");
   });
 
   it("fails with one worker and says how many the scenario needs", async () => {

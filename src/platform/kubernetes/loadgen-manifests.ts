@@ -45,6 +45,8 @@ export interface LoadgenJobOptions {
   podAnnotations?: Record<string, string>;
   /** Pod annotations that keep the mesh out (used when not meshed), e.g. linkerd.io/inject: disabled. */
   optOutAnnotations?: Record<string, string>;
+  /** The namespace's Pod Security label (meshed or not). */
+  podSecurityLabels?: Record<string, string>;
   image?: string;
   cpuRequest?: string;
   namespace?: string;
@@ -128,6 +130,7 @@ export function loadgenManifests(o: LoadgenJobOptions) {
         labels: {
           ...labels,
           ...(o.meshed ? labelMap("mesh namespace label", o.namespaceLabels, LABEL_VALUE) : {}),
+          ...o.podSecurityLabels,
         },
         annotations: o.meshed
           ? labelMap("mesh namespace annotation", o.namespaceAnnotations, /^[\s\S]{0,256}$/)

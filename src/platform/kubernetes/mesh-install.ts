@@ -19,7 +19,13 @@ import { findExecutable } from "../../tools/find-executable.ts";
 import { type ResolveOptions, resolveTool } from "../../tools/pinned.ts";
 import { applyManifest, deleteManifest, parseManifest } from "./manifest.ts";
 import { type MeshReadyCheck, waitForMeshReady } from "./mesh-ready.ts";
-import { kubernetesOf, meshVersion, type RenderedStep, renderSteps } from "./mesh-steps.ts";
+import {
+  kubernetesOf,
+  meshVersion,
+  podSecurityLabels,
+  type RenderedStep,
+  renderSteps,
+} from "./mesh-steps.ts";
 
 /** Annotations on a mesh namespace meshbench created: which mesh, which version. */
 export const MESH_ANNOTATION = "meshbench.io/mesh";
@@ -96,7 +102,7 @@ export async function claimMeshNamespaces(
       kind: "Namespace",
       metadata: {
         name,
-        labels: { [COMPONENT]: "mesh" },
+        labels: { [COMPONENT]: "mesh", ...podSecurityLabels(mesh) },
         annotations: {
           [MESH_ANNOTATION]: mesh.name,
           ...(v ? { [MESH_VERSION_ANNOTATION]: v } : {}),

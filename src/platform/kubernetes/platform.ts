@@ -63,7 +63,7 @@ import { reserveLoadgenNode } from "./loadgen-node.ts";
 import { readLoadgenScript } from "./loadgen-script.ts";
 import { followLog } from "./logs.ts";
 import { installMesh, type MeshContext, meshNamespaces, uninstallMesh } from "./mesh-install.ts";
-import { kubernetesOf } from "./mesh-steps.ts";
+import { kubernetesOf, podSecurityLabels } from "./mesh-steps.ts";
 import { clusterInfo, clusterRunId, toPlatformEvent, toResourceSample } from "./platform-info.ts";
 import { clusterChecks, type PlannedMesh, reachFailure } from "./preflight.ts";
 import { waitForReady } from "./ready.ts";
@@ -292,7 +292,7 @@ export class KubernetesPlatform implements Platform {
       kube,
       emojivotoManifests({
         instances: workload.instances,
-        namespaceLabels: k.join.namespaceLabels,
+        namespaceLabels: { ...k.join.namespaceLabels, ...podSecurityLabels(run.mesh.definition) },
         namespaceAnnotations: k.join.namespaceAnnotations,
         podAnnotations: k.join.podAnnotations,
       }),
@@ -374,6 +374,7 @@ export class KubernetesPlatform implements Platform {
         namespaceAnnotations: k.join.namespaceAnnotations,
         podAnnotations: k.join.podAnnotations,
         optOutAnnotations: k.join.optOutPodAnnotations,
+        podSecurityLabels: podSecurityLabels(run.mesh.definition),
         startLeadMs: cluster.loadgen.startLeadMs,
       });
       run.load.started = started;

@@ -5,6 +5,7 @@
 import { AuthorizationV1Api, VersionApi } from "@kubernetes/client-node";
 import type { Kube } from "../../kube/client.ts";
 import { statusOf } from "../../kube/errors.ts";
+import { POD_SECURITY_ENFORCE } from "../../kube/labels.ts";
 import { cpuCores } from "../../kube/quantity.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
 import { downloadableTool } from "../../mesh/tools.ts";
@@ -177,6 +178,82 @@ async function allowed(kube: Kube, r: (typeof RIGHTS)[number]): Promise<boolean>
   return review.status?.allowed === true;
 }
 
+const LEVELS = ["privileged", "baseline", "restricted"] as const;
+
+/** The most permissive level a planned mesh needs: the label the cluster must accept. */
+export function neededLevel(meshes: readonly PlannedMesh[]): (typeof LEVELS)[number] {
+  const levels = meshes.map((m) =>
+    LEVELS.indexOf(kubernetesOf(m.definition).podSecurity ?? "privileged"),
+  );
+  return LEVELS[Math.min(LEVELS.length - 1, ...levels)]!;
+}
+
+/** A pod as the meshes' are: an init container adding NET_ADMIN and NET_RAW (linkerd-init, istio-init). */
+const MESHED_POD = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "meshbench-preflight-probe" },
+  spec: {
+    initContainers: [
+      {
+        name: "proxy-init",
+        image: LOADGEN_IMAGE,
+        securityContext: { capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+      },
+    ],
+    containers: [{ name: "app", image: LOADGEN_IMAGE }],
+  },
+};
+
+const forbiddenMessage = (error: unknown): string | null => {
+  const s = statusOf(error) ?? statusOf((error as Error)?.cause);
+  return s?.code === 403 ? (s.message ?? "forbidden") : null;
+};
+
+/**
+ * Pod Security admission, told by server-side dry runs (nothing is stored): does the
+ * cluster enforce a level on unlabelled namespaces (a meshed pod in `default`), and does
+ * it accept a namespace labelled with the level the planned meshes need?
+ */
+async function podSecurityCheck(kube: Kube, level: string): Promise<Check> {
+  const name = "pod security";
+  let enforced: string;
+  try {
+    await kube.core.createNamespacedPod({ namespace: "default", body: MESHED_POD, dryRun: "All" });
+    enforced = "unlabelled namespaces enforce nothing";
+  } catch (error) {
+    const message = forbiddenMessage(error);
+    const violated = message && /violates PodSecurity "([a-z]+)/.exec(message)?.[1];
+    enforced = violated
+      ? `unlabelled namespaces enforce ${violated} (a meshed pod in default is refused)`
+      : `could not probe a pod in default (${message ?? causeOf(error)})`;
+  }
+  try {
+    await kube.core.createNamespace({
+      body: {
+        metadata: {
+          name: "meshbench-preflight-probe",
+          labels: { [POD_SECURITY_ENFORCE]: level },
+        },
+      },
+      dryRun: "All",
+    });
+  } catch (error) {
+    const message = forbiddenMessage(error) ?? causeOf(error);
+    return {
+      name,
+      status: "fail",
+      detail: `${enforced}; the cluster refuses a namespace labelled ${POD_SECURITY_ENFORCE}=${level}, which the planned meshes need: ${message}`,
+      fix: `have the cluster's admin exempt meshbench's namespaces (emojivoto-*, meshbench-loadgen and the meshes') from that policy, use mesh definitions that need less (kubernetes.podSecurity; the CNI modes of Linkerd and Istio need baseline), or use a kind cluster`,
+    };
+  }
+  return {
+    name,
+    status: "ok",
+    detail: `${enforced}; meshbench labels its namespaces ${POD_SECURITY_ENFORCE}=${level}, and the cluster accepts that`,
+  };
+}
+
 async function metricsServed(kube: Kube): Promise<boolean> {
   try {
     await kube.custom.listNamespacedCustomObject({
@@ -235,6 +312,7 @@ export async function clusterChecks(
       cluster.allowUnsupported ?? false,
     ),
   );
+  checks.push(await podSecurityCheck(kube, neededLevel(meshes)));
   checks.push(metricsCheck(await metricsServed(kube), cluster.provider.kind !== "kubeconfig"));
   const nodes = await kube.call("list nodes", () => kube.core.listNode());
   checks.push(

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Controller, type ControlOptions, type Injection, type JobRun } from "./controller.ts";
 import { LogBook } from "./logs.ts";
+import type { PodSecurityLevel } from "./pod-security.ts";
 import {
   type AccessRule,
   type Fault,
@@ -44,6 +45,10 @@ export interface FakeKubeOptions extends Partial<ControlOptions> {
   version?: string;
   /** Refuse every request with 401, as for an expired token. */
   rejectCredentials?: boolean;
+  /** Pod Security level of namespaces without an enforce label (default privileged). */
+  podSecurity?: PodSecurityLevel;
+  /** A policy forbids namespaces to set a Pod Security level below that default. */
+  podSecurityLocked?: boolean;
   /** What SelfSubjectAccessReview says is not allowed (default: nothing). */
   denied?: AccessRule[];
 }
@@ -79,6 +84,10 @@ const defaultUsage: Usage = () => ({ cpu: "1500000n", memory: "20480Ki" });
 
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   const store = new Store();
+  store.podSecurity = {
+    level: options.podSecurity ?? "privileged",
+    locked: options.podSecurityLocked ?? false,
+  };
   const logs = new LogBook();
   for (const n of options.nodes ?? KIND_NODES) {
     store.create(resourceOf("nodes"), undefined, {

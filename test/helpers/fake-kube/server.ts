@@ -267,7 +267,10 @@ export async function handle(
           await readBody(req, seen),
           req.headers["content-type"] ?? "application/json",
         );
-        return reply(201, create(state.store, resource, namespace, body));
+        return reply(
+          201,
+          create(state.store, resource, namespace, body, { dryRun: q.get("dryRun") === "All" }),
+        );
       }
       case "PATCH": {
         if (!name)
