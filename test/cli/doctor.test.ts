@@ -125,9 +125,19 @@ describe("meshbench doctor", () => {
     const r = row(failing.stdout, "FAIL", "linkerd on 1.33");
     expect(r).toContain("stable-2.14.10 supports Kubernetes 1.21–1.28; this cluster runs 1.33");
     expect(r).toContain("fix: use a mesh version that supports 1.33");
-    const allowed = await checkUnchanged(fake, "\n  allowUnsupported: true");
+    const allowed = await checkUnchanged(
+      fake,
+      "\n  allowUnsupported: true\n  images: { registry: mirror.example.com/hub }",
+    );
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(row(allowed.stdout, "WARN", "linkerd on 1.33")).toContain("allowUnsupported");
+    // The images listed are the ones the run pulls: through the mirror.
+    expect(row(allowed.stdout, "ok ", "images")).toContain(
+      "pulled from mirror.example.com: mirror.example.com/hub/buoyantio/emojivoto-web:v11",
+    );
+    expect(row(allowed.stdout, "ok ", "images")).toContain(
+      "mirror.example.com/hub/library/node:24-slim",
+    );
   });
 
   it("on a cluster enforcing restricted: ok when it accepts meshbench's label, FAIL with the reason when a policy forbids it", async () => {

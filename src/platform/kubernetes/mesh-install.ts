@@ -46,6 +46,8 @@ export interface MeshContext {
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Take over objects that were on the cluster before the run (cluster.adoptExisting). */
+  adoptExisting?: boolean;
 }
 
 /** The mesh's own namespaces: where its control plane lives and what its checks look at. */
@@ -158,7 +160,11 @@ async function runStep(ctx: MeshContext, step: RenderedStep, tools: Map<string, 
   if (step.output === "ignore") return;
   const objects = parseManifest(stdout, `the output of ${shown}`);
   if (step.output === "apply") {
-    await applyManifest(ctx.kube, objects, ctx.runId, { signal: ctx.signal });
+    await applyManifest(ctx.kube, objects, ctx.runId, {
+      signal: ctx.signal,
+      adoptExisting: ctx.adoptExisting ?? false,
+      onKept: (what) => ctx.log(`  kept ${what}: it was there before the run, already as wanted`),
+    });
     ctx.log(`  applied ${objects.length} objects`);
   } else {
     const deleted = await deleteManifest(ctx.kube, objects);

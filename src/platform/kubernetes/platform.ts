@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { VersionApi } from "@kubernetes/client-node";
 import { applyObjects } from "../../kube/apply.ts";
 import { connect, type Kube } from "../../kube/client.ts";
+import { mirrorImage } from "../../kube/images.ts";
 import { managedSelector, RUN_ID } from "../../kube/labels.ts";
 import { listAll, PAGE_SIZE } from "../../kube/list.ts";
 import { deleteRunNamespaces } from "../../kube/namespaces.ts";
@@ -58,7 +59,12 @@ import {
   startLoadgen,
   waitForLoadgen,
 } from "./loadgen-job.ts";
-import { LOADGEN_CONTAINER, LOADGEN_JOB, LOADGEN_NAMESPACE } from "./loadgen-manifests.ts";
+import {
+  LOADGEN_CONTAINER,
+  LOADGEN_IMAGE,
+  LOADGEN_JOB,
+  LOADGEN_NAMESPACE,
+} from "./loadgen-manifests.ts";
 import { reserveLoadgenNode } from "./loadgen-node.ts";
 import { readLoadgenScript } from "./loadgen-script.ts";
 import { followLog } from "./logs.ts";
@@ -257,6 +263,7 @@ export class KubernetesPlatform implements Platform {
       env: this.#options.env ?? process.env,
       log: (line) => run.context.log?.(line),
       ...(withSignal && run.context.signal ? { signal: run.context.signal } : {}),
+      adoptExisting: this.#options.cluster.adoptExisting ?? false,
     };
   }
 
@@ -295,6 +302,7 @@ export class KubernetesPlatform implements Platform {
         namespaceLabels: { ...k.join.namespaceLabels, ...podSecurityLabels(run.mesh.definition) },
         namespaceAnnotations: k.join.namespaceAnnotations,
         podAnnotations: k.join.podAnnotations,
+        image: (ref) => mirrorImage(ref, this.#options.cluster.images),
       }),
       run.runId,
     );
@@ -375,6 +383,7 @@ export class KubernetesPlatform implements Platform {
         podAnnotations: k.join.podAnnotations,
         optOutAnnotations: k.join.optOutPodAnnotations,
         podSecurityLabels: podSecurityLabels(run.mesh.definition),
+        image: mirrorImage(LOADGEN_IMAGE, cluster.images),
         startLeadMs: cluster.loadgen.startLeadMs,
       });
       run.load.started = started;

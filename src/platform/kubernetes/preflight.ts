@@ -5,6 +5,7 @@
 import { AuthorizationV1Api, VersionApi } from "@kubernetes/client-node";
 import type { Kube } from "../../kube/client.ts";
 import { statusOf } from "../../kube/errors.ts";
+import { mirrorImage } from "../../kube/images.ts";
 import { POD_SECURITY_ENFORCE } from "../../kube/labels.ts";
 import { cpuCores } from "../../kube/quantity.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
@@ -278,8 +279,9 @@ export function plannedImages(cluster: ClusterSpec): string[] {
   });
   return [
     ...new Set([
-      ...workload.filter(Boolean),
-      LOADGEN_IMAGE,
+      ...workload.filter(Boolean).map((i) => mirrorImage(i, cluster.images)),
+      mirrorImage(LOADGEN_IMAGE, cluster.images),
+      // metrics-server comes as its release manifest, with its image as the manifest says.
       ...(cluster.provider.kind === "kubeconfig" ? [] : [METRICS_SERVER_IMAGE]),
     ]),
   ];
