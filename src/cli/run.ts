@@ -46,8 +46,9 @@ On a cluster the preflight comes first (the checks of meshbench doctor): when on
 the run stops with the table and its fixes before it creates anything.
 
 Exit status: 0 every run completed, ${EXIT_RUNS_FAILED} some runs failed, 2 bad arguments or
-scenario file, or a failed preflight, 130 interrupted, 1 the cluster could not be reached or could not be removed
-(bare metal: probably still running; the message says how to remove it), or an internal fault.
+scenario file, or a failed preflight, 130 interrupted, 1 a kind or bare-metal cluster
+could not be made or could not be removed (bare metal: probably still running; the
+message says how to remove it), or an internal fault.
 `;
 
 const FLAGS = {
