@@ -1,4 +1,4 @@
-// How every command ends: 0 done, 2 bad arguments or a bad file (with the message),
+// How every command ends: 0 done, 2 bad arguments, a bad file or a failed preflight (with the message),
 // 1 internal fault (or a missed --start-at, said plainly), 3 a regression found by `compare --fail-on-regression`.
 
 export const EXIT_REGRESSION = 3;
@@ -17,7 +17,7 @@ export async function exitWith(run: () => Promise<number>): Promise<void> {
     // By the name each sets, not instanceof: dist/kubernetes.js has its own copies of
     // these classes (and minified class identifiers are not their names).
     const name = (error as Error)?.name;
-    if (name === "UsageError" || name === "PlanError") {
+    if (name === "UsageError" || name === "PlanError" || name === "PreflightFailed") {
       process.stderr.write(`meshbench: ${(error as Error).message}\n`);
       process.exitCode = 2;
     } else if (name === "StartMissedError") {

@@ -10,6 +10,7 @@ import { cleanupCommand } from "./cleanup.ts";
 import { CLEANUP_HELP } from "./cleanup-help.ts";
 import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
+import { DOCTOR_HELP, doctorCommand } from "./doctor.ts";
 import { exitWith } from "./exit.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
@@ -57,6 +58,11 @@ const COMMANDS: Record<
     help: CLEANUP_HELP,
     summary:
       "remove what killed runs left: on a cluster (meshes, namespaces, node taints), or bare metal",
+  },
+  doctor: {
+    run: doctorCommand,
+    help: DOCTOR_HELP,
+    summary: "check a cluster before a run: rights, versions, metrics, nodes, tools, images",
   },
   scenario: {
     run: scenarioCommand,

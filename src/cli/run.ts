@@ -44,10 +44,14 @@ measured, cleans up and writes the report; a second Ctrl-C stops everything at o
 On a cluster every run installs its mesh, deploys, loads, then deletes everything it
 created and uninstalls the mesh (meshbench cleanup removes what a killed run left).
 
+On a cluster the preflight comes first (the checks of meshbench doctor): when one fails,
+the run stops with the table and its fixes before it creates anything.
+
 Exit status: 0 every run completed, ${EXIT_RUNS_FAILED} some runs failed, 2 bad arguments or
-scenario file, 130 interrupted, 1 the cluster could not be reached or could not be removed
-(bare metal: probably still running; the message says how to remove it), the results folder
-is in use by another run (--out), or an internal fault.
+scenario file, or a failed preflight, 130 interrupted, 1 a kind or bare-metal cluster
+could not be made or could not be removed (bare metal: probably still running; the
+message says how to remove it), the results folder is in use by another run (--out), or
+an internal fault.
 `;
 
 const FLAGS = {

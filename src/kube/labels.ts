@@ -9,6 +9,8 @@ export const MANAGER = "meshbench";
 export const RUN_ID = "meshbench.io/run-id";
 /** Node label and taint key of the load-generator node; the label's value is the run id. */
 export const LOADGEN_NODE = "meshbench.io/loadgen";
+/** The Pod Security admission label meshbench sets on the namespaces it creates. */
+export const POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
 /** What a meshbench object is for: "workload" or "loadgen". */
 export const COMPONENT = "meshbench.io/component";
 

@@ -51,4 +51,12 @@ export class ObjectApi extends KubernetesObjectApi {
     // "any" makes client-node's deserializer hand the body back as parsed JSON.
     return this.requestPromise(request, "any");
   }
+
+  /** The object as the server has it, JSON field names kept (client-node's read renames them). */
+  async readRaw(spec: KubernetesObject): Promise<KubernetesObject> {
+    const path = await this.specUriPath(structuredClone(spec), "read");
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
+    request.setHeaderParam("Accept", "application/json, */*;q=0.8");
+    return this.requestPromise(request, "any");
+  }
 }

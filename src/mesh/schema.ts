@@ -80,6 +80,8 @@ const template = z.string().superRefine((text, ctx) => {
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 const k8sName = () => z.string().regex(DNS_LABEL);
+/** Pod Security Standards levels, most permissive first. */
+export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
 const KUBERNETES_MINOR = /^1\.(0|[1-9]\d?)$/;
 const kubernetesMinor = () => z.string().regex(KUBERNETES_MINOR);
 /** 1.28 → 28: Kubernetes minor versions compare as numbers, not as text. */
@@ -131,6 +133,7 @@ export const meshFileSchema = z.strictObject({
         .optional(),
       // The mesh is itself the cluster's CNI (Cilium): read by the preflight.
       requiresNoCni: z.boolean().default(false),
+      podSecurity: z.enum(POD_SECURITY_LEVELS).optional(),
       files: z.record(z.string().regex(FILE_NAME), z.string().max(1_000_000)).default({}),
       install: z.array(step).default([]),
       uninstall: z.array(step).default([]),
@@ -283,6 +286,13 @@ export const MESH_FIELDS: readonly FieldDoc[] = [
     default: "none",
     description: "Version installed unless the scenario names one; fills {version}",
     allowed: VERSION_ALLOWED,
+  },
+  {
+    path: "kubernetes.podSecurity",
+    default: "privileged",
+    description:
+      "The Pod Security level the mesh's pods and the meshed workload need: meshbench labels the namespaces it creates pod-security.kubernetes.io/enforce with it (init containers with NET_ADMIN need privileged; CNI modes need less)",
+    allowed: "privileged, baseline, restricted",
   },
   {
     path: "kubernetes.supports",

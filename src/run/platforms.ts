@@ -1,13 +1,16 @@
 // Which platform a scenario runs on, opened once for the whole plan, and what run.json
 // says about it. Shared by the CLI and the Action.
 import { cpus } from "node:os";
+import type { PlannedMesh } from "../platform/kubernetes/preflight.ts";
 import { LocalPlatform } from "../platform/local/platform.ts";
+import { failed } from "../platform/preflight-checks.ts";
 import type { Platform } from "../platform/types.ts";
 import type { TerraformProviderInputs } from "../provision/provider-for.ts";
 import type { Platform as PlatformInfo } from "../results/run-schema.ts";
 import type { Scenario } from "../scenario/load.ts";
 import type { ResolveOptions } from "../tools/pinned.ts";
 import { loadKubernetes } from "./load-kubernetes.ts";
+import { PreflightFailed, preflightText } from "./preflight.ts";
 
 export interface ChosenPlatform {
   platform: Platform & {
@@ -84,8 +87,12 @@ export async function openPlatform(
   scenario: Scenario,
   override: ClusterOverride,
   log: (line: string) => void,
-  /** Stops creating the cluster (forwarded to `tofu apply`, which then saves its state). */
-  signal?: AbortSignal,
+  o: {
+    /** Stops creating the cluster (forwarded to `tofu apply`, which then saves its state). */
+    signal?: AbortSignal | undefined;
+    /** The meshes the plan installs: what the preflight checks the cluster for. */
+    planned?: readonly PlannedMesh[];
+  } = {},
 ): Promise<ChosenPlatform & { close: () => Promise<void> }> {
   const cluster = clusterOf(scenario, override);
   if (scenario.platform === "local" || !cluster) {
@@ -93,7 +100,14 @@ export async function openPlatform(
   }
   // Loaded only for a cluster: client-node and its HTTP stack would otherwise be loaded
   // (about 40 MB and 0.1 s) by every meshbench process, the local platform's services too.
-  const { KubernetesPlatform, providerFor } = await loadKubernetes();
+  const { KubernetesPlatform, providerFor, localChecks } = await loadKubernetes();
+  // The preflight's first half, before a kind cluster is made or a program fetched twice.
+  const planned = o.planned ?? [];
+  const local = await localChecks(cluster, planned, override.tools);
+  if (failed(local)) {
+    log(preflightText(local));
+    throw new PreflightFailed(local);
+  }
   const provider = providerFor(cluster, {
     tools: override.tools,
     log,
@@ -108,7 +122,16 @@ export async function openPlatform(
   const close = async () => {
     await platform.close?.();
   };
-  const info = await openOrTearDown(platform, close, log, signal);
+  // A kubeconfig's cluster that cannot be reached is a failing check (nothing was made);
+  // a kind or bare-metal cluster that cannot be made is the platform being unavailable.
+  if (cluster.provider.kind !== "kubeconfig") await openOrTearDown(platform, close, log, o.signal);
+  const checks = [...local, ...(await platform.preflight(scenario, planned))];
+  log(preflightText(checks));
+  if (failed(checks)) {
+    await close();
+    throw new PreflightFailed(checks);
+  }
+  const info = await openOrTearDown(platform, close, log, o.signal);
   return { platform, info, close };
 }
 

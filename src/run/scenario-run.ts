@@ -9,6 +9,7 @@ import type { GateConfig } from "../stats/thresholds.ts";
 import { DEFAULT_GATE } from "../stats/thresholds.ts";
 import { executePlan, type RunOutcome, recordSkipped } from "./execute.ts";
 import { type ChosenPlatform, type ClusterOverride, openPlatform } from "./platforms.ts";
+import { plannedMeshes } from "./preflight.ts";
 import { lockResults } from "./results-lock.ts";
 import { loadScenarioPlan } from "./scenario-plan.ts";
 
@@ -78,7 +79,10 @@ async function runLocked(
   scenarioDir: string,
 ): Promise<ScenarioRun> {
   const log = options.progress ?? (() => {});
-  const chosen = await openPlatform(scenario, options.cluster ?? {}, log, options.signal);
+  const chosen = await openPlatform(scenario, options.cluster ?? {}, log, {
+    signal: options.signal,
+    planned: plannedMeshes(plan, meshes),
+  });
   let outcomes: RunOutcome[];
   let teardownError: string | null = null;
   try {

@@ -69,11 +69,25 @@ export type ClusterProvider =
       binary: string | null;
     };
 
+/** cluster.images: where the images meshbench deploys are pulled from (src/kube/images.ts applies it). */
+export interface ImageMirrors {
+  /** A registry (and path) that mirrors every registry, e.g. mirror.example.com/hub. */
+  registry?: string | undefined;
+  /** Whole references replaced as they are, e.g. node:24-slim → mirror.example.com/node:24-slim. */
+  overrides?: Record<string, string> | undefined;
+}
+
 export interface ClusterSpec {
   provider: ClusterProvider;
   loadgen: { pods: number; meshed: boolean; startLeadMs: number };
   /** installMs null: the mesh definition's own timeouts. */
   timeouts: { installMs: number | null; deployMs: number; cleanupMs: number };
+  /** Run meshes on a Kubernetes version outside the range they support (preflight: warn, not fail). */
+  allowUnsupported?: boolean;
+  /** Let an install take over objects that were on the cluster before the run (and delete them at cleanup). */
+  adoptExisting?: boolean;
+  /** Where the images meshbench deploys are pulled from (cluster.images). */
+  images?: ImageMirrors;
 }
 
 /** A kind cluster unless told otherwise: a control plane and three workers. */
@@ -132,6 +146,11 @@ function clusterSpec(file: string, raw: ScenarioFile): ClusterSpec | null {
       deployMs: c?.timeouts.deploy ?? DEFAULTS.deployTimeoutMs,
       cleanupMs: c?.timeouts.cleanup ?? DEFAULTS.cleanupTimeoutMs,
     },
+    allowUnsupported: c?.allowUnsupported ?? false,
+    adoptExisting: c?.adoptExisting ?? false,
+    ...(c?.images
+      ? { images: { registry: c.images.registry, overrides: c.images.overrides } }
+      : {}),
   };
 }
 

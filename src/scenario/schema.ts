@@ -198,7 +198,7 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     default: "provider kubeconfig: the current context of $KUBECONFIG or ~/.kube/config",
     description: "The cluster a kubernetes scenario runs on, and how the load generator runs there",
     allowed:
-      "a map with the keys provider, kubeconfig, context, name, image, nodes, keep, module, vars, sshKey, k3sVersion, reboot, maxLifetime, binary, loadgen, timeouts (platform: kubernetes only)",
+      "a map with the keys provider, kubeconfig, context, name, image, nodes, keep, module, vars, sshKey, k3sVersion, reboot, maxLifetime, binary, loadgen, allowUnsupported, adoptExisting, images, timeouts (platform: kubernetes only)",
   },
   {
     path: "cluster.provider",
@@ -359,6 +359,40 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     allowed: DURATION_ALLOWED,
   },
   {
+    path: "cluster.allowUnsupported",
+    default: "false",
+    description:
+      "Run a mesh on a Kubernetes version outside the range its definition supports (the preflight warns instead of failing)",
+    allowed: "true, false",
+  },
+  {
+    path: "cluster.adoptExisting",
+    default: "false",
+    description:
+      "Let a mesh's install take over objects that were on the cluster before the run (a CRD, a cluster role): it changes them and cleanup deletes them. Off: such an object is left alone, or the install refused when it would change it",
+    allowed: "true, false",
+  },
+  {
+    path: "cluster.images",
+    default: "none: each image from its own registry",
+    description:
+      "Where the images meshbench deploys (Emojivoto, the load generator) are pulled from: a mirror for air-gapped clusters or Docker Hub's pull limits",
+    allowed: "a map with the keys registry, overrides",
+  },
+  {
+    path: "cluster.images.registry",
+    default: "none",
+    description:
+      "Replaces every image's registry: docker.l5d.io/buoyantio/emojivoto-web:v11 → <registry>/buoyantio/emojivoto-web:v11, node:24-slim → <registry>/library/node:24-slim",
+    allowed: "a registry host with an optional path, e.g. mirror.example.com/hub",
+  },
+  {
+    path: "cluster.images.overrides",
+    default: "{}",
+    description: "Whole image references replaced as they are (over registry)",
+    allowed: "a map of image references to image references",
+  },
+  {
     path: "resources",
     default: "(the field below)",
     description: "Sampling of CPU and memory of every process or container",
@@ -420,6 +454,20 @@ const cluster = z.strictObject({
       startLead: duration().default(DEFAULTS.startLeadMs),
     })
     .default({ pods: DEFAULTS.loadgenPods, meshed: true, startLead: DEFAULTS.startLeadMs }),
+  allowUnsupported: z.boolean().default(false),
+  adoptExisting: z.boolean().default(false),
+  images: z
+    .strictObject({
+      registry: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9._:/]*[a-z0-9])?$/)
+        .max(300)
+        .optional(),
+      overrides: z
+        .record(z.string().regex(IMAGE).max(300), z.string().regex(IMAGE).max(300))
+        .default({}),
+    })
+    .optional(),
   timeouts: z
     .strictObject({
       install: duration().optional(),

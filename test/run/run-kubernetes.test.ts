@@ -179,7 +179,9 @@ resources: { interval: 500ms }
     expect(r.stderr).toContain("load generator: 2 pods on meshbench-worker");
     // linkerd was installed and removed with the run's kubeconfig; everything is gone.
     const calls = (await readFile(join(dir, "linkerd.log"), "utf8")).trim().split("\n");
+    // The first version check is the preflight's, before the cluster is touched.
     expect(calls.map((c) => c.replace(/ KUBECONFIG=.*/, ""))).toEqual([
+      "version --client --short",
       "version --client --short",
       "install --crds",
       "install",

@@ -42,6 +42,8 @@ describe("defaults", () => {
       provider: { kind: "kubeconfig", path: null, context: null },
       loadgen: { pods: 1, meshed: true, startLeadMs: 90_000 },
       timeouts: { installMs: null, deployMs: 600_000, cleanupMs: 300_000 },
+      allowUnsupported: false,
+      adoptExisting: false,
     });
   });
 

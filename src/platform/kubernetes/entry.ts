@@ -7,3 +7,4 @@ export { deleteKindCluster } from "../../provision/kind.ts";
 export { providerFor } from "../../provision/provider-for.ts";
 export { cleanupCluster, describeCleanup } from "./cleanup-cluster.ts";
 export { KubernetesPlatform } from "./platform.ts";
+export { localChecks } from "./preflight.ts";

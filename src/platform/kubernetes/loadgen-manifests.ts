@@ -16,6 +16,8 @@ export const LOADGEN_NAMESPACE = "meshbench-loadgen";
 export const LOADGEN_JOB = "loadgen";
 export const LOADGEN_CONTAINER = "loadgen";
 export const LOADGEN_IMAGE = "node:24-slim";
+/** What each load-generator pod requests of its node. */
+export const LOADGEN_CPU_REQUEST = "500m";
 /** A ConfigMap holds at most 1 MiB (keys and values together). */
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 
@@ -45,6 +47,8 @@ export interface LoadgenJobOptions {
   podAnnotations?: Record<string, string>;
   /** Pod annotations that keep the mesh out (used when not meshed), e.g. linkerd.io/inject: disabled. */
   optOutAnnotations?: Record<string, string>;
+  /** The namespace's Pod Security label (meshed or not). */
+  podSecurityLabels?: Record<string, string>;
   image?: string;
   cpuRequest?: string;
   namespace?: string;
@@ -117,6 +121,7 @@ export function loadgenManifests(o: LoadgenJobOptions) {
         labels: {
           ...labels,
           ...(o.meshed ? labelMap("mesh namespace label", o.namespaceLabels, LABEL_VALUE) : {}),
+          ...o.podSecurityLabels,
         },
         annotations: o.meshed
           ? labelMap("mesh namespace annotation", o.namespaceAnnotations, /^[\s\S]{0,256}$/)
@@ -155,7 +160,7 @@ export function loadgenManifests(o: LoadgenJobOptions) {
                 image,
                 command: ["node"],
                 args: podLoadgenArgs(o),
-                resources: { requests: { cpu: o.cpuRequest ?? "500m" } },
+                resources: { requests: { cpu: o.cpuRequest ?? LOADGEN_CPU_REQUEST } },
                 volumeMounts: [{ name: "loadgen", mountPath: "/loadgen", readOnly: true }],
               },
             ],

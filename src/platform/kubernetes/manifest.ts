@@ -10,6 +10,7 @@ import { parseAllDocuments } from "yaml";
 import { applyObjects, describe } from "../../kube/apply.ts";
 import type { Kube } from "../../kube/client.ts";
 import { isConflict, isNotFound } from "../../kube/errors.ts";
+import { isMeshbenchs, planApply, readExisting } from "./existing.ts";
 
 /** Install order by kind (Helm's, which kubectl users rely on); unknown kinds (custom resources) come before the webhooks. */
 const ORDER = [
@@ -84,6 +85,10 @@ export function parseManifest(text: string, what: string): KubernetesObject[] {
 }
 
 export interface ApplyManifestOptions {
+  /** Take over objects that were there before the run (cluster.adoptExisting). */
+  adoptExisting?: boolean;
+  /** Told each object left alone: there before the run, and already as wanted. */
+  onKept?: (what: string) => void;
   /** How long a CustomResourceDefinition may take to be Established (default 60 s). */
   crdTimeoutMs?: number;
   pollMs?: number;
@@ -103,7 +108,12 @@ export async function applyManifest(
   runId: string,
   options: ApplyManifestOptions = {},
 ): Promise<KubernetesObject[]> {
-  const ordered = installOrder(objects);
+  // Everything is looked at before anything is applied: a refusal changes nothing.
+  const ordered: KubernetesObject[] = [];
+  for (const o of installOrder(objects)) {
+    if ((await planApply(kube, o, options.adoptExisting ?? false)) === "apply") ordered.push(o);
+    else options.onKept?.(describe(o));
+  }
   const crds = ordered.filter((o) => o.kind === "CustomResourceDefinition");
   const rest = ordered.filter((o) => o.kind !== "CustomResourceDefinition");
   const out: KubernetesObject[] = [];
@@ -143,10 +153,15 @@ async function waitEstablished(
   }
 }
 
-/** Deletes the objects, last-applied first; what is already gone is not an error. */
+/**
+ * Deletes the objects, last-applied first; what is already gone is not an error, and what
+ * is not meshbench's (there before any run) is left alone.
+ */
 export async function deleteManifest(kube: Kube, objects: KubernetesObject[]): Promise<string[]> {
   const deleted: string[] = [];
   for (const o of installOrder(objects).reverse()) {
+    const existing = await readExisting(kube, o);
+    if (!existing || !isMeshbenchs(existing)) continue;
     try {
       await kube.call(`delete ${describe(o)}`, () =>
         kube.objects.delete(o, undefined, undefined, undefined, undefined, "Background"),

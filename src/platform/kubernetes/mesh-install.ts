@@ -19,7 +19,13 @@ import { findExecutable } from "../../tools/find-executable.ts";
 import { type ResolveOptions, resolveTool } from "../../tools/pinned.ts";
 import { applyManifest, deleteManifest, parseManifest } from "./manifest.ts";
 import { type MeshReadyCheck, waitForMeshReady } from "./mesh-ready.ts";
-import { kubernetesOf, meshVersion, type RenderedStep, renderSteps } from "./mesh-steps.ts";
+import {
+  kubernetesOf,
+  meshVersion,
+  podSecurityLabels,
+  type RenderedStep,
+  renderSteps,
+} from "./mesh-steps.ts";
 
 /** Annotations on a mesh namespace meshbench created: which mesh, which version. */
 export const MESH_ANNOTATION = "meshbench.io/mesh";
@@ -40,6 +46,8 @@ export interface MeshContext {
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Take over objects that were on the cluster before the run (cluster.adoptExisting). */
+  adoptExisting?: boolean;
 }
 
 /** The mesh's own namespaces: where its control plane lives and what its checks look at. */
@@ -96,7 +104,7 @@ export async function claimMeshNamespaces(
       kind: "Namespace",
       metadata: {
         name,
-        labels: { [COMPONENT]: "mesh" },
+        labels: { [COMPONENT]: "mesh", ...podSecurityLabels(mesh) },
         annotations: {
           [MESH_ANNOTATION]: mesh.name,
           ...(v ? { [MESH_VERSION_ANNOTATION]: v } : {}),
@@ -152,7 +160,11 @@ async function runStep(ctx: MeshContext, step: RenderedStep, tools: Map<string, 
   if (step.output === "ignore") return;
   const objects = parseManifest(stdout, `the output of ${shown}`);
   if (step.output === "apply") {
-    await applyManifest(ctx.kube, objects, ctx.runId, { signal: ctx.signal });
+    await applyManifest(ctx.kube, objects, ctx.runId, {
+      signal: ctx.signal,
+      adoptExisting: ctx.adoptExisting ?? false,
+      onKept: (what) => ctx.log(`  kept ${what}: it was there before the run, already as wanted`),
+    });
     ctx.log(`  applied ${objects.length} objects`);
   } else {
     const deleted = await deleteManifest(ctx.kube, objects);

@@ -4,6 +4,7 @@
 // And the same, as text for a person (`meshbench scenario` prints it; golden-tested), so
 // what will run on a cluster can be read before anything runs. Pure.
 import { isAbsolute, relative } from "node:path";
+import { POD_SECURITY_ENFORCE } from "../../kube/labels.ts";
 import { checked, VERSION } from "../../kube/names.ts";
 import type { KubernetesMesh, MeshDefinition } from "../../mesh/schema.ts";
 import { downloadableTool } from "../../mesh/tools.ts";
@@ -65,6 +66,15 @@ export function kubernetesOf(mesh: MeshDefinition): KubernetesMesh {
       `mesh ${mesh.name} is not defined for the kubernetes platform (${mesh.file} has no "kubernetes:" section)`,
     );
   return mesh.kubernetes;
+}
+
+/**
+ * The Pod Security label of every namespace meshbench creates for a run of this mesh: the
+ * level its definition states, privileged when it states none (the meshes' init
+ * containers add NET_ADMIN and NET_RAW).
+ */
+export function podSecurityLabels(mesh: MeshDefinition): Record<string, string> {
+  return { [POD_SECURITY_ENFORCE]: kubernetesOf(mesh).podSecurity ?? "privileged" };
 }
 
 const OUTPUT = { ignore: "", apply: "  | apply", delete: "  | delete" } as const;

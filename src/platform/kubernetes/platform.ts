@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { VersionApi } from "@kubernetes/client-node";
 import { applyObjects } from "../../kube/apply.ts";
 import { connect, type Kube } from "../../kube/client.ts";
+import { mirrorImage } from "../../kube/images.ts";
 import { managedSelector, RUN_ID } from "../../kube/labels.ts";
 import { listAll, PAGE_SIZE } from "../../kube/list.ts";
 import { deleteRunNamespaces } from "../../kube/namespaces.ts";
@@ -28,7 +29,7 @@ import type { MeshDefinition } from "../../mesh/schema.ts";
 import type { ClusterInfo, Provider } from "../../provision/provider.ts";
 import type { LoadgenResult } from "../../results/loadgen-schema.ts";
 import type { Platform as PlatformInfo } from "../../results/run-schema.ts";
-import type { ClusterSpec } from "../../scenario/load.ts";
+import type { ClusterSpec, Scenario } from "../../scenario/load.ts";
 import type { ResolveOptions } from "../../tools/pinned.ts";
 import {
   emojivotoManifests,
@@ -36,6 +37,7 @@ import {
   instanceNamespace,
 } from "../../workload/emojivoto/kubernetes.ts";
 import { combineProgress, parseProgressLine } from "../loadgen-progress.ts";
+import type { Check } from "../preflight-checks.ts";
 import type {
   Deployment,
   LoadHooks,
@@ -57,13 +59,19 @@ import {
   startLoadgen,
   waitForLoadgen,
 } from "./loadgen-job.ts";
-import { LOADGEN_CONTAINER, LOADGEN_JOB, LOADGEN_NAMESPACE } from "./loadgen-manifests.ts";
+import {
+  LOADGEN_CONTAINER,
+  LOADGEN_IMAGE,
+  LOADGEN_JOB,
+  LOADGEN_NAMESPACE,
+} from "./loadgen-manifests.ts";
 import { reserveLoadgenNode } from "./loadgen-node.ts";
 import { readLoadgenScript } from "./loadgen-script.ts";
 import { followLog } from "./logs.ts";
 import { installMesh, type MeshContext, meshNamespaces, uninstallMesh } from "./mesh-install.ts";
-import { kubernetesOf } from "./mesh-steps.ts";
+import { kubernetesOf, podSecurityLabels } from "./mesh-steps.ts";
 import { clusterInfo, clusterRunId, toPlatformEvent, toResourceSample } from "./platform-info.ts";
+import { clusterChecks, type PlannedMesh, reachFailure } from "./preflight.ts";
 import { waitForReady } from "./ready.ts";
 import { ResourceSampler, type SamplerOutput } from "./sampler.ts";
 
@@ -147,6 +155,20 @@ export class KubernetesPlatform implements Platform {
       `cluster ${cluster.name} (${cluster.provider}): ${cluster.nodes.length} nodes, Kubernetes ${version ?? "version unknown"}`,
     );
     return this.#info;
+  }
+
+  /**
+   * The preflight's checks on the cluster, reading only (opening a kubeconfig's cluster
+   * creates nothing; a kind cluster is made first). A cluster that cannot be reached is
+   * the one failing check.
+   */
+  async preflight(scenario: Scenario, meshes: readonly PlannedMesh[]): Promise<Check[]> {
+    try {
+      await this.open();
+    } catch (error) {
+      return [reachFailure(error)];
+    }
+    return clusterChecks(this.#kube!, scenario, this.#options.cluster, meshes);
   }
 
   async close(): Promise<void> {
@@ -241,6 +263,7 @@ export class KubernetesPlatform implements Platform {
       env: this.#options.env ?? process.env,
       log: (line) => run.context.log?.(line),
       ...(withSignal && run.context.signal ? { signal: run.context.signal } : {}),
+      adoptExisting: this.#options.cluster.adoptExisting ?? false,
     };
   }
 
@@ -276,9 +299,10 @@ export class KubernetesPlatform implements Platform {
       kube,
       emojivotoManifests({
         instances: workload.instances,
-        namespaceLabels: k.join.namespaceLabels,
+        namespaceLabels: { ...k.join.namespaceLabels, ...podSecurityLabels(run.mesh.definition) },
         namespaceAnnotations: k.join.namespaceAnnotations,
         podAnnotations: k.join.podAnnotations,
+        image: (ref) => mirrorImage(ref, this.#options.cluster.images),
       }),
       run.runId,
     );
@@ -359,6 +383,8 @@ export class KubernetesPlatform implements Platform {
         namespaceAnnotations: k.join.namespaceAnnotations,
         podAnnotations: k.join.podAnnotations,
         optOutAnnotations: k.join.optOutPodAnnotations,
+        podSecurityLabels: podSecurityLabels(run.mesh.definition),
+        image: mirrorImage(LOADGEN_IMAGE, cluster.images),
         startLeadMs: cluster.loadgen.startLeadMs,
       });
       run.load.started = started;

@@ -30,6 +30,8 @@ export interface EmojivotoOptions {
   /** Annotations a mesh puts on every workload pod. */
   podAnnotations?: Record<string, string>;
   cpuRequest?: string;
+  /** Where each image is pulled from (cluster.images); default: as named. */
+  image?: (reference: string) => string;
 }
 
 export const instanceNamespace = (i: number) => `emojivoto-${i}`;
@@ -152,7 +154,7 @@ export function emojivotoInstance(i: number, options: EmojivotoOptions) {
               containers: [
                 {
                   name: app,
-                  image: s.image,
+                  image: options.image ? options.image(s.image) : s.image,
                   env: Object.entries(s.env).map(([name, value]) => ({ name, value })),
                   ports: s.ports.map((p) => ({ name: p.name, containerPort: p.port })),
                   resources: { requests: { cpu: options.cpuRequest ?? EMOJIVOTO_CPU_REQUEST } },

@@ -6,6 +6,7 @@
 // namespaces being deleted are emptied; orphans of deleted owners are collected.
 import { randomBytes } from "node:crypto";
 import type { LogBook } from "./logs.ts";
+import { levelOf, refusal } from "./pod-security.ts";
 import { misfit, schedule } from "./scheduling.ts";
 import { type KObject, resourceOf, type Store } from "./store.ts";
 
@@ -18,6 +19,11 @@ export interface Injection {
   container: string;
   /** Pod-template annotation that turns it off, e.g. ["linkerd.io/inject", "disabled"]. */
   optOut?: [string, string];
+  /**
+   * Capabilities of the init container injected beside the proxy (`<container>-init`), as
+   * linkerd-init and istio-init add NET_ADMIN and NET_RAW; none: no init container.
+   */
+  initCapabilities?: string[];
 }
 
 export interface JobRun {
@@ -51,6 +57,8 @@ const suffix = (n: number) =>
 export class Controller {
   private readonly created = new Map<string, number>();
   private readonly running = new Set<string>();
+  /** Owners whose pods Pod Security refused (one FailedCreate event each). */
+  private readonly refused = new Set<string>();
   private jobIndex = 0;
   private readonly store: Store;
   private readonly logs: LogBook;
@@ -129,7 +137,7 @@ export class Controller {
     template: KObject,
     name: string,
     extraLabels: Record<string, string>,
-  ): KObject {
+  ): KObject | null {
     const ns = owner.metadata.namespace!;
     const spec = structuredClone(template.spec ?? {});
     const annotations = { ...(template.metadata?.annotations ?? {}) };
@@ -141,11 +149,30 @@ export class Controller {
         has(nsMeta?.labels, inj.namespaceLabel) ||
         has(nsMeta?.annotations, inj.namespaceAnnotation);
       const present = spec.containers.some((c: { name: string }) => c.name === inj.container);
-      if (on && !has(annotations, inj.optOut) && !present)
+      if (on && !has(annotations, inj.optOut) && !present) {
         spec.containers.push({
           name: inj.container,
           image: `fake.registry/${inj.container}:latest`,
         });
+        if (inj.initCapabilities)
+          spec.initContainers = [
+            ...(spec.initContainers ?? []),
+            {
+              name: `${inj.container}-init`,
+              image: `fake.registry/${inj.container}-init:latest`,
+              securityContext: { capabilities: { add: inj.initCapabilities } },
+            },
+          ];
+      }
+    }
+    // Pod Security admission refuses the pod: the controller retries, the pod never comes.
+    const refused = refusal(levelOf(nsMeta?.labels, this.store.podSecurity.level), name, spec);
+    if (refused) {
+      if (!this.refused.has(owner.metadata.uid!)) {
+        this.refused.add(owner.metadata.uid!);
+        this.store.event(owner, "FailedCreate", `Error creating: ${refused}`, "Warning");
+      }
+      return null;
     }
     const pod = this.store.create(PODS, ns, {
       metadata: {
@@ -206,6 +233,7 @@ export class Controller {
       const pod = this.newPod(d, d.spec.template, `${d.metadata.name}-${suffix(5)}`, {
         "controller-revision-hash": suffix(10),
       });
+      if (!pod) continue; // refused by Pod Security: newPod recorded the FailedCreate event
       pod.spec.nodeName = node;
       this.store.put(PODS, pod);
     }

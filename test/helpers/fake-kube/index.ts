@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Controller, type ControlOptions, type Injection, type JobRun } from "./controller.ts";
 import { LogBook } from "./logs.ts";
+import type { PodSecurityLevel } from "./pod-security.ts";
 import {
+  type AccessRule,
   type Fault,
   handle,
   type MetricsWindow,
@@ -18,7 +20,7 @@ import {
 } from "./server.ts";
 import { type KObject, resourceOf, Store } from "./store.ts";
 
-export type { Fault, Injection, JobRun, KObject, MetricsWindow, SeenRequest, Usage };
+export type { AccessRule, Fault, Injection, JobRun, KObject, MetricsWindow, SeenRequest, Usage };
 export { resourceOf };
 
 export interface FakeNode {
@@ -26,6 +28,8 @@ export interface FakeNode {
   labels?: Record<string, string>;
   taints?: { key: string; value?: string; effect: string }[];
   unschedulable?: boolean;
+  /** What the scheduler may place on it (default 4 CPUs, 8Gi). */
+  allocatable?: { cpu: string; memory: string };
 }
 
 export interface FakeKubeOptions extends Partial<ControlOptions> {
@@ -40,6 +44,16 @@ export interface FakeKubeOptions extends Partial<ControlOptions> {
   /** Default: read now, over the last 10.5 s. */
   metricsWindow?: MetricsWindow;
   tickMs?: number;
+  /** The Kubernetes minor version the server reports (default "1.33"). */
+  version?: string;
+  /** Refuse every request with 401, as for an expired token. */
+  rejectCredentials?: boolean;
+  /** Pod Security level of namespaces without an enforce label (default privileged). */
+  podSecurity?: PodSecurityLevel;
+  /** A policy forbids namespaces to set a Pod Security level below that default. */
+  podSecurityLocked?: boolean;
+  /** What SelfSubjectAccessReview says is not allowed (default: nothing). */
+  denied?: AccessRule[];
 }
 
 export interface FakeKube {
@@ -51,6 +65,8 @@ export interface FakeKube {
   faults: Fault[];
   requests: SeenRequest[];
   controller: Controller;
+  /** Every stored object, as JSON, to compare the cluster before and after. */
+  snapshot(): string;
   /** Changes the metrics-server's state mid-test (e.g. "starting" → true). */
   setMetricsServer(mode: boolean | "starting"): void;
   close(): Promise<void>;
@@ -71,6 +87,10 @@ const defaultUsage: Usage = () => ({ cpu: "1500000n", memory: "20480Ki" });
 
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   const store = new Store();
+  store.podSecurity = {
+    level: options.podSecurity ?? "privileged",
+    locked: options.podSecurityLocked ?? false,
+  };
   const logs = new LogBook();
   for (const n of options.nodes ?? KIND_NODES) {
     store.create(resourceOf("nodes"), undefined, {
@@ -84,7 +104,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       },
       status: {
         conditions: [{ type: "Ready", status: "True" }],
-        nodeInfo: { kubeletVersion: "v1.33.0" },
+        nodeInfo: { kubeletVersion: `v${options.version ?? "1.33"}.0` },
+        allocatable: n.allocatable ?? { cpu: "4", memory: "8Gi" },
       },
     });
   }
@@ -95,6 +116,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     });
 
   const state: ServerState = {
+    version: options.version ?? "1.33",
+    rejectCredentials: options.rejectCredentials ?? false,
+    denied: options.denied ?? [],
     store,
     logs,
     faults: [],
@@ -151,6 +175,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     faults: state.faults,
     requests: state.requests,
     controller,
+    snapshot: () => store.snapshot(),
     setMetricsServer: (mode) => {
       state.metricsServer = mode;
     },

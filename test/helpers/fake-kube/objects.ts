@@ -3,7 +3,8 @@
 // resourceVersion, 422 for invalid names/labels/too-large ConfigMaps, list pagination
 // with continue tokens, and delete propagation (Jobs orphan their pods by default).
 
-import type { ResourceType } from "./resources.ts";
+import { ENFORCE, levelOf, type PodSecurityLevel, refusal } from "./pod-security.ts";
+import { apiVersionOf, type ResourceType } from "./resources.ts";
 import { compileFieldSelector, compileSelector } from "./selector.ts";
 import { ApiError, badRequest, conflict, failure, notFound, success } from "./status.ts";
 import { type KObject, resourceOf, type Store } from "./store.ts";
@@ -84,11 +85,32 @@ function checkBody(r: ResourceType, body: KObject, urlName?: string): void {
     );
 }
 
+const LEVELS: PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
+
+/** Pod Security admission on a create: a pod against its namespace's level; a namespace's label against a lock. */
+function admit(store: Store, r: ResourceType, ns: string | undefined, o: KObject): void {
+  const forbidden = (message: string) =>
+    new ApiError(failure(403, message, { reason: "Forbidden" }));
+  if (r.kind === "Pod") {
+    const labels = store.get(resourceOf("namespaces"), undefined, ns ?? "")?.metadata.labels;
+    const refused = refusal(levelOf(labels, store.podSecurity.level), o.metadata.name, o.spec);
+    if (refused) throw forbidden(refused);
+  }
+  if (r.kind === "Namespace" && store.podSecurity.locked) {
+    const wanted = levelOf(o.metadata.labels, store.podSecurity.level);
+    if (LEVELS.indexOf(wanted) < LEVELS.indexOf(store.podSecurity.level))
+      throw forbidden(
+        `admission webhook "validate.kyverno.svc-fail" denied the request: policy Namespace/${o.metadata.name} for resource violation: restrict-pod-security-labels: namespaces may not set ${ENFORCE} below "${store.podSecurity.level}" (got "${wanted}")`,
+      );
+  }
+}
+
 export function create(
   store: Store,
   r: ResourceType,
   ns: string | undefined,
   body: KObject,
+  { dryRun = false } = {},
 ): KObject {
   checkBody(r, body);
   if (ns !== undefined && body.metadata.namespace && body.metadata.namespace !== ns)
@@ -109,8 +131,13 @@ export function create(
   }
   const o = structuredClone(body);
   validate(r, o);
+  admit(store, r, ns, o);
   delete o.status;
   if (r.kind === "Namespace") o.status = { phase: "Active" };
+  // A pod starts Pending with empty conditions, as the API server stores it.
+  if (r.kind === "Pod") o.status = { phase: "Pending", conditions: [] };
+  // dryRun=All: admitted and validated, answered as created, never stored.
+  if (dryRun) return { ...o, apiVersion: apiVersionOf(r), kind: r.kind };
   return store.create(r, ns, o);
 }
 

@@ -41,7 +41,20 @@ export type Usage = (pod: KObject, container: string) => { cpu: string; memory: 
 /** The interval a pod's usage covers: metrics-server's `timestamp` (its end) and `window`. */
 export type MetricsWindow = (pod: KObject) => { timestamp: Date; window: string };
 
+/** A request the fake's RBAC says no to (SelfSubjectAccessReview answers allowed: false). */
+export interface AccessRule {
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+}
+
 export interface ServerState {
+  /** The Kubernetes minor version /version reports, e.g. "1.33". */
+  version: string;
+  /** Every request is refused with 401 (a kubeconfig whose token expired). */
+  rejectCredentials: boolean;
+  denied: AccessRule[];
   store: Store;
   logs: LogBook;
   faults: Fault[];
@@ -92,10 +105,17 @@ interface Route {
 /** /api/v1/... or /apis/<group>/<version>/... → what is addressed. */
 function route(path: string, state: ServerState): Route | { discovery: unknown } | null {
   const parts = path.split("/").filter(Boolean);
-  if (path === "/version")
+  if (path === "/version") {
+    const [major, minor] = state.version.split(".");
     return {
-      discovery: { major: "1", minor: "33", gitVersion: "v1.33.0-fake", platform: "linux/amd64" },
+      discovery: {
+        major,
+        minor,
+        gitVersion: `v${state.version}.0-fake`,
+        platform: "linux/amd64",
+      },
     };
+  }
   if (path === "/api")
     return {
       discovery: {
@@ -127,6 +147,25 @@ function route(path: string, state: ServerState): Route | { discovery: unknown }
   if (!resource || (group === "metrics.k8s.io" && !state.metricsServer)) return null;
   if (namespace !== undefined && !resource.namespaced) return null;
   return { resource, namespace, name: rest[1], sub: rest[2] };
+}
+
+/** A SelfSubjectAccessReview answered from the fake's denials (everything else is allowed). */
+function accessReview(state: ServerState, review: KObject): KObject {
+  const a = (review.spec?.resourceAttributes ?? {}) as Partial<AccessRule>;
+  const denied = state.denied.some(
+    (d) =>
+      d.verb === a.verb &&
+      d.resource === a.resource &&
+      (d.group ?? "") === (a.group ?? "") &&
+      (d.subresource ?? "") === (a.subresource ?? ""),
+  );
+  return {
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SelfSubjectAccessReview",
+    metadata: { name: "" },
+    spec: review.spec,
+    status: denied ? { allowed: false, reason: "denied by the fake's RBAC" } : { allowed: true },
+  };
 }
 
 export async function handle(
@@ -184,6 +223,16 @@ export async function handle(
       });
       return void res.end("service unavailable\n");
     }
+    if (state.rejectCredentials)
+      return reply(401, failure(401, "Unauthorized", { reason: "Unauthorized" }));
+    if (url.pathname === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") {
+      if (method !== "POST") return reply(405, failure(405, `method ${method} is not allowed`));
+      const review = parseBody(
+        await readBody(req, seen),
+        req.headers["content-type"] ?? "application/json",
+      );
+      return reply(201, accessReview(state, review));
+    }
     const r = route(url.pathname, state);
     if (!r)
       return reply(
@@ -222,7 +271,10 @@ export async function handle(
           await readBody(req, seen),
           req.headers["content-type"] ?? "application/json",
         );
-        return reply(201, create(state.store, resource, namespace, body));
+        return reply(
+          201,
+          create(state.store, resource, namespace, body, { dryRun: q.get("dryRun") === "All" }),
+        );
       }
       case "PATCH": {
         if (!name)

@@ -1,6 +1,7 @@
 // The fake's state: objects by resource, namespace and name, with the metadata a real
 // API server fills in (uid, resourceVersion, creationTimestamp, generation where real).
 import { randomUUID } from "node:crypto";
+import type { PodSecurityLevel } from "./pod-security.ts";
 import { apiVersionOf, RESOURCES, type ResourceType } from "./resources.ts";
 import { alreadyExists, notFound } from "./status.ts";
 
@@ -46,6 +47,15 @@ export const resourceOf = (plural: string, group = ""): ResourceType =>
 
 export class Store {
   private objects = new Map<string, KObject>();
+  /**
+   * Pod Security admission: the level of namespaces without an enforce label (the
+   * cluster's AdmissionConfiguration default), and whether a policy forbids namespaces to
+   * set a level below it.
+   */
+  podSecurity: { level: PodSecurityLevel; locked: boolean } = {
+    level: "privileged",
+    locked: false,
+  };
   private revision = 1000;
 
   nextRevision(): string {
@@ -99,6 +109,11 @@ export class Store {
     if (specChanged && o.metadata.generation !== undefined) o.metadata.generation++;
     this.objects.set(key(r, o.metadata.namespace, o.metadata.name), o);
     return o;
+  }
+
+  /** Every object, sorted by key, as JSON: equal snapshots mean nothing was changed. */
+  snapshot(): string {
+    return JSON.stringify([...this.objects.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   remove(r: ResourceType, ns: string | undefined, name: string): boolean {

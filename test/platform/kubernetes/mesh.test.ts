@@ -125,7 +125,8 @@ describe("manifests from a mesh CLI", () => {
     const crdApply = writes.indexOf(
       "PATCH /apis/apiextensions.k8s.io/v1/customresourcedefinitions/servers.policy.linkerd.io",
     );
-    const crdRead = writes.indexOf(
+    // The last read: the first is the look before applying (was it there before the run?).
+    const crdRead = writes.lastIndexOf(
       "GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/servers.policy.linkerd.io",
     );
     const nsApply = writes.indexOf("PATCH /api/v1/namespaces/demo");
@@ -202,9 +203,9 @@ describe("installing and removing linkerd (shipped definition, stand-in CLI)", (
     expect(await uninstallMesh(context(), mesh, null)).toEqual([]);
     expect((await linkerdCalls()).at(-1)).toBe(`uninstall KUBECONFIG=${fake.kubeconfigPath}`);
     expect(fake.store.get(CRDS, undefined, "servers.policy.linkerd.io")).toBeUndefined();
-    expect(
-      fake.store.get(NAMESPACES, undefined, "linkerd")?.metadata.deletionTimestamp,
-    ).toBeDefined();
+    // Being deleted, or gone already (the fake empties and removes it within a tick or two).
+    const meshNs = fake.store.get(NAMESPACES, undefined, "linkerd");
+    expect(meshNs === undefined || meshNs.metadata.deletionTimestamp !== undefined).toBe(true);
   });
 
   it("refuses to install over a namespace that is not meshbench's, and names a leftover's run", async () => {

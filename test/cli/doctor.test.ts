@@ -1,0 +1,242 @@
+// `meshbench doctor` against the fake API server: a cluster that can run the scenario
+// passes, and each thing that would break a real run (no metrics-server, a Kubernetes
+// newer than the mesh supports, one worker, no right to create CRDs, credentials refused)
+// prints its failing check with the fix, exits 2, and leaves the cluster as it was.
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeKube, KIND_NODES, startFakeKube } from "../helpers/fake-kube/index.ts";
+
+const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+const BIN = resolve("test/fixtures/bin");
+
+let fake: FakeKube | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+function meshbench(args: string[], dir: string) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: {
+      ...process.env,
+      PATH: `${BIN}:${process.env.PATH}`,
+      FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
+      XDG_CACHE_HOME: join(dir, "cache"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
+    child.on("exit", (code) => done({ code, stdout, stderr })),
+  );
+}
+
+const doctor = (args: string[], dir: string) => meshbench(["doctor", ...args], dir);
+
+/** A scenario on the fake with bare and linkerd, linkerd's definition stating 1.21–1.28. */
+async function scenario(f: FakeKube, extra = "") {
+  const dir = await mkdtemp(join(tmpdir(), "meshbench-doctor-"));
+  await mkdir(join(dir, "meshes"));
+  const linkerd = (await readFile("scenarios/meshes/linkerd.yaml", "utf8")).replace(
+    "  version: stable-2.14.10\n",
+    '  version: stable-2.14.10\n  supports: { kubernetes: { min: "1.21", max: "1.28" } }\n',
+  );
+  await writeFile(join(dir, "meshes", "linkerd.yaml"), linkerd);
+  const file = join(dir, "doctor.yaml");
+  await writeFile(
+    file,
+    `name: doctor
+platform: kubernetes
+cluster:
+  provider: kubeconfig
+  kubeconfig: ${f.kubeconfigPath}${extra}
+meshes: [bare, linkerd]
+workload: { instances: 2 }
+`,
+  );
+  return { dir, file };
+}
+
+/** Runs doctor; the cluster's objects must be exactly as before. */
+async function checkUnchanged(f: FakeKube, extra = "") {
+  const { dir, file } = await scenario(f, extra);
+  const before = f.snapshot();
+  const out = await doctor([file], dir);
+  expect(f.snapshot()).toEqual(before);
+  return out;
+}
+
+/** The row of a check and the line beneath it (its fix, when there is one). */
+function row(stdout: string, status: string, name: string): string {
+  const lines = stdout.split("\n");
+  const i = lines.findIndex((l) => new RegExp(`^  ${status}\\s+${name}\\s`).test(l));
+  expect(i, `no ${status} ${name} row in:\n${stdout}`).toBeGreaterThanOrEqual(0);
+  return `${lines[i]}\n${lines[i + 1] ?? ""}`;
+}
+
+describe("meshbench doctor", () => {
+  it("passes a cluster that can run the scenario (Kubernetes in the mesh's range), changing nothing", async () => {
+    fake = await startFakeKube({ version: "1.28" });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code, stdout).toBe(0);
+    for (const name of [
+      "Node",
+      "linkerd",
+      "cluster",
+      "rights",
+      "pod security",
+      "metrics",
+      "nodes",
+      "images",
+    ])
+      expect(row(stdout, "ok ", name)).toBeTruthy();
+    expect(row(stdout, "ok ", "linkerd on 1.28")).toContain("supports Kubernetes 1.21–1.28");
+    expect(row(stdout, "ok ", "images")).toContain("docker.l5d.io/buoyantio/emojivoto-web");
+    // Nothing was written: the rights were asked, Pod Security tried by dry runs only.
+    expect(fake.requests.filter((r) => !["GET", "POST"].includes(r.method))).toEqual([]);
+    const writes = fake.requests.filter(
+      (r) =>
+        r.method === "POST" &&
+        r.path !== "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" &&
+        r.query.get("dryRun") !== "All",
+    );
+    expect(writes).toEqual([]);
+  });
+
+  it("fails without metrics.k8s.io and says how to install metrics-server", async () => {
+    fake = await startFakeKube({ version: "1.28", metricsServer: false });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code).toBe(2);
+    const r = row(stdout, "FAIL", "metrics");
+    expect(r).toContain("metrics.k8s.io is not served");
+    expect(r).toContain("fix: install metrics-server: kubectl apply -f");
+  });
+
+  it("fails on a Kubernetes newer than the mesh supports, and only warns with cluster.allowUnsupported", async () => {
+    fake = await startFakeKube({ version: "1.33" });
+    const failing = await checkUnchanged(fake);
+    expect(failing.code).toBe(2);
+    const r = row(failing.stdout, "FAIL", "linkerd on 1.33");
+    expect(r).toContain("stable-2.14.10 supports Kubernetes 1.21–1.28; this cluster runs 1.33");
+    expect(r).toContain("fix: use a mesh version that supports 1.33");
+    const allowed = await checkUnchanged(
+      fake,
+      "\n  allowUnsupported: true\n  images: { registry: mirror.example.com/hub }",
+    );
+    expect(allowed.code, allowed.stdout).toBe(0);
+    expect(row(allowed.stdout, "WARN", "linkerd on 1.33")).toContain("allowUnsupported");
+    // The images listed are the ones the run pulls: through the mirror.
+    expect(row(allowed.stdout, "ok ", "images")).toContain(
+      "pulled from mirror.example.com: mirror.example.com/hub/buoyantio/emojivoto-web:v11",
+    );
+    expect(row(allowed.stdout, "ok ", "images")).toContain(
+      "mirror.example.com/hub/library/node:24-slim",
+    );
+  });
+
+  it("on a cluster enforcing restricted: ok when it accepts meshbench's label, FAIL with the reason when a policy forbids it", async () => {
+    fake = await startFakeKube({ version: "1.28", podSecurity: "restricted" });
+    const accepted = await checkUnchanged(fake);
+    expect(accepted.code, accepted.stdout).toBe(0);
+    expect(row(accepted.stdout, "ok ", "pod security")).toContain(
+      "unlabelled namespaces enforce restricted (a meshed pod in default is refused); meshbench labels its namespaces pod-security.kubernetes.io/enforce=privileged, and the cluster accepts that",
+    );
+    await fake.close();
+    fake = await startFakeKube({
+      version: "1.28",
+      podSecurity: "restricted",
+      podSecurityLocked: true,
+    });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code).toBe(2);
+    const r = row(stdout, "FAIL", "pod security");
+    expect(r).toContain(
+      "the cluster refuses a namespace labelled pod-security.kubernetes.io/enforce=privileged, which the planned meshes need: admission webhook",
+    );
+    expect(r).toContain("fix: have the cluster's admin exempt meshbench's namespaces");
+  });
+
+  it("fails with one worker and says how many the scenario needs", async () => {
+    fake = await startFakeKube({ version: "1.28", nodes: KIND_NODES.slice(0, 2) });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code).toBe(2);
+    const r = row(stdout, "FAIL", "nodes");
+    expect(r).toContain(
+      "1 usable worker; not usable: meshbench-control-plane (control-plane node)",
+    );
+    expect(r).toContain("fix: the scenario needs 2 workers");
+  });
+
+  it("fails when the workload's requests do not fit the workers left beside the load generator's", async () => {
+    const small = { cpu: "500m", memory: "2Gi" };
+    fake = await startFakeKube({
+      version: "1.28",
+      nodes: [
+        { name: "w1", allocatable: small },
+        { name: "w2", allocatable: small },
+      ],
+    });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code).toBe(2);
+    // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
+    const r = row(stdout, "FAIL", "nodes");
+    expect(r).toContain(
+      "the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU",
+    );
+    expect(r).toContain("needs 3 workers");
+  });
+
+  it("fails without the right to create CRDs, naming the right and why the plan needs it", async () => {
+    fake = await startFakeKube({
+      version: "1.28",
+      denied: [
+        { verb: "create", resource: "customresourcedefinitions", group: "apiextensions.k8s.io" },
+      ],
+    });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code).toBe(2);
+    const r = row(stdout, "FAIL", "rights");
+    expect(r).toContain(
+      "not allowed: create customresourcedefinitions.apiextensions.k8s.io (the meshes' CRDs)",
+    );
+    expect(r).toContain("fix: ask the cluster's admin for these rights");
+  });
+
+  it("fails when the credentials are refused, with nothing else asked", async () => {
+    fake = await startFakeKube({ rejectCredentials: true });
+    const { code, stdout } = await checkUnchanged(fake);
+    expect(code).toBe(2);
+    const r = row(stdout, "FAIL", "cluster");
+    expect(r).toContain("refused the credentials");
+    expect(r).toContain("fix: renew the kubeconfig's credentials");
+    expect(stdout).not.toMatch(/^\s+\S+\s+rights/m);
+  });
+
+  it("meshbench run stops at a failing preflight with exit 2, the table, and nothing created", async () => {
+    fake = await startFakeKube({ version: "1.28", metricsServer: false });
+    const { dir, file } = await scenario(fake);
+    const before = fake.snapshot();
+    const out = join(dir, "results");
+    const { code, stderr } = await meshbench(["run", file, "--out", out], dir);
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/^ {2}FAIL {2}metrics\s+metrics\.k8s\.io is not served/m);
+    expect(stderr).toContain("the preflight failed (metrics); nothing was created on the cluster");
+    expect(fake.snapshot()).toEqual(before);
+    // linkerd's CLI was asked its version (the tools check) and nothing else.
+    const calls = (await readFile(join(dir, "linkerd.log"), "utf8")).trim().split("\n");
+    expect(calls.map((c) => c.replace(/ KUBECONFIG=.*/, ""))).toEqual(["version --client --short"]);
+  });
+
+  it("refuses a local scenario", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "meshbench-doctor-"));
+    const { code, stderr } = await doctor(["scenarios/local-quick.yaml"], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain("doctor checks scenarios with platform: kubernetes");
+  });
+});
