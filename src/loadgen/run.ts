@@ -16,13 +16,8 @@ import { hlogHeader, hlogLine } from "../histogram/hlog.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import { busiest } from "../results/merge.ts";
 import type { EngineConfig } from "./engine.ts";
-import {
-  type EncodedTotals,
-  type FromWorker,
-  type IntervalMessage,
-  WORKER_MARK,
-  type WorkerInit,
-} from "./messages.ts";
+import { type CompleteInterval, IntervalMerger } from "./interval-merger.ts";
+import { type EncodedTotals, type FromWorker, WORKER_MARK, type WorkerInit } from "./messages.ts";
 import type { LoadgenOptions } from "./options.ts";
 import { planConnections } from "./plan.ts";
 import { buildLoadgenResult, type MergedTotals } from "./result.ts";
@@ -87,14 +82,6 @@ function workerUrl(): URL {
     : new URL("./worker.ts", import.meta.url);
 }
 
-interface PendingInterval {
-  histogram: Histogram | null;
-  startMs: number;
-  endMs: number;
-  responses: number;
-  failures: number;
-}
-
 export async function runLoadgen(
   options: LoadgenOptions,
   hooks: LoadgenHooks = {},
@@ -137,12 +124,9 @@ function coordinate(
 ): Promise<LoadgenRun> {
   const K = workers.length;
   const firstIndex = Math.floor(-options.warmupMs / options.intervalMs) + 0; // + 0: no -0
-  const lastIndexOf = new Array<number>(K).fill(firstIndex - 1);
+  const merger = new IntervalMerger(K, firstIndex);
   const doneTotals = new Array<EncodedTotals | null>(K).fill(null);
-  const pending = new Map<number, PendingInterval>();
   const total = createHistogram();
-  let nextIndex = firstIndex;
-  let maxIndex = firstIndex - 1;
   let ready = 0;
   let startMs = 0;
   const hlog = createWriteStream(hlogPath);
@@ -181,7 +165,7 @@ function coordinate(
       else hooks.signal?.addEventListener("abort", stop, { once: true });
     };
 
-    const emit = (index: number, interval: PendingInterval) => {
+    const emit = (interval: CompleteInterval) => {
       if (interval.histogram) {
         hlog.write(
           hlogLine({ ...interval, histogram: interval.histogram }, startMs + options.warmupMs),
@@ -192,7 +176,8 @@ function coordinate(
       const elapsedMs = interval.endMs - startMs;
       const s = spectrum(total);
       hooks.onProgress({
-        phase: index < 0 ? "warmup" : elapsedMs > options.durationMs + 1 ? "drain" : "measure",
+        phase:
+          interval.index < 0 ? "warmup" : elapsedMs > options.durationMs + 1 ? "drain" : "measure",
         elapsedMs,
         durationMs: options.durationMs,
         rate:
@@ -205,40 +190,11 @@ function coordinate(
       });
     };
 
-    // Interval n is complete once every worker has sent it or has finished.
-    const flush = () => {
-      while (nextIndex <= maxIndex) {
-        const complete = lastIndexOf.every((last, w) => last >= nextIndex || doneTotals[w]);
-        if (!complete) return;
-        const interval = pending.get(nextIndex);
-        if (interval) emit(nextIndex, interval);
-        pending.delete(nextIndex);
-        nextIndex++;
-      }
-    };
-
-    const onInterval = (w: number, m: IntervalMessage) => {
-      lastIndexOf[w] = m.index;
-      maxIndex = Math.max(maxIndex, m.index);
-      const seen = pending.get(m.index);
-      const histogram = m.histogram === null ? null : decodeHistogram(m.histogram);
-      if (!seen) {
-        pending.set(m.index, { ...m, histogram });
-      } else {
-        if (histogram) {
-          if (seen.histogram) seen.histogram.add(histogram);
-          else seen.histogram = histogram;
-        }
-        seen.startMs = Math.min(seen.startMs, m.startMs);
-        seen.endMs = Math.max(seen.endMs, m.endMs);
-        seen.responses += m.responses;
-        seen.failures += m.failures;
-      }
-      flush();
+    const emitAll = (complete: CompleteInterval[]) => {
+      for (const interval of complete) emit(interval);
     };
 
     const finish = () => {
-      flush();
       const endedAtMs = Date.now();
       const totals = mergeTotals(doneTotals as EncodedTotals[], total);
       const measuredFromMs = startMs + options.warmupMs;
@@ -270,12 +226,20 @@ function coordinate(
             if (++ready === K) start();
             break;
           case "interval":
-            onInterval(w, m);
+            emitAll(
+              merger.add(w, m.index, {
+                histogram: m.histogram === null ? null : decodeHistogram(m.histogram),
+                startMs: m.startMs,
+                endMs: m.endMs,
+                responses: m.responses,
+                failures: m.failures,
+              }),
+            );
             break;
           case "done":
             doneTotals[w] = m.totals;
+            emitAll(merger.finish(w));
             if (doneTotals.every(Boolean)) finish();
-            else flush();
             break;
           case "fatal":
             fail(new Error(`load-generator worker ${w} failed: ${m.message}`));

@@ -1,0 +1,70 @@
+// The interval histograms of several workers joined into one per interval, in order: each
+// worker reports interval n when it has closed it, at its own pace, and interval n is
+// complete once every worker has reported it or has finished. Pure: no clock, no I/O.
+import type { Histogram } from "../histogram/hdr.ts";
+
+export interface IntervalPart {
+  /** Measured-period latencies; null during warm-up. */
+  histogram: Histogram | null;
+  startMs: number;
+  endMs: number;
+  responses: number;
+  failures: number;
+}
+
+export type CompleteInterval = IntervalPart & { index: number };
+
+export class IntervalMerger {
+  readonly #lastIndexOf: number[];
+  readonly #done: boolean[];
+  readonly #pending = new Map<number, IntervalPart>();
+  #nextIndex: number;
+  #maxIndex: number;
+
+  /** `firstIndex`: the first interval any worker can report (negative during warm-up). */
+  constructor(workers: number, firstIndex: number) {
+    this.#lastIndexOf = new Array<number>(workers).fill(firstIndex - 1);
+    this.#done = new Array<boolean>(workers).fill(false);
+    this.#nextIndex = firstIndex;
+    this.#maxIndex = firstIndex - 1;
+  }
+
+  /** Worker `w` reports interval `index`; returns the intervals this completes, in order. */
+  add(w: number, index: number, part: IntervalPart): CompleteInterval[] {
+    this.#lastIndexOf[w] = index;
+    this.#maxIndex = Math.max(this.#maxIndex, index);
+    const seen = this.#pending.get(index);
+    if (!seen) {
+      this.#pending.set(index, { ...part });
+    } else {
+      if (part.histogram) {
+        if (seen.histogram) seen.histogram.add(part.histogram);
+        else seen.histogram = part.histogram;
+      }
+      seen.startMs = Math.min(seen.startMs, part.startMs);
+      seen.endMs = Math.max(seen.endMs, part.endMs);
+      seen.responses += part.responses;
+      seen.failures += part.failures;
+    }
+    return this.#flush();
+  }
+
+  /** Worker `w` has finished: it reports nothing more. Returns the intervals this completes. */
+  finish(w: number): CompleteInterval[] {
+    this.#done[w] = true;
+    return this.#flush();
+  }
+
+  #flush(): CompleteInterval[] {
+    const out: CompleteInterval[] = [];
+    while (this.#nextIndex <= this.#maxIndex) {
+      const n = this.#nextIndex;
+      if (!this.#lastIndexOf.every((last, w) => last >= n || this.#done[w])) break;
+      const interval = this.#pending.get(n);
+      if (interval) out.push({ ...interval, index: n });
+      this.#pending.delete(n);
+      this.#nextIndex++;
+    }
+    return out;
+  }
+}
