@@ -27,14 +27,15 @@ import {
   readHistory,
 } from "../github/history.ts";
 import { type HistoryEntry, trendSeries } from "../github/history-format.ts";
-import { findPullRequest } from "../github/pull-request.ts";
+import { findPullRequest, type PullRequestLookup } from "../github/pull-request.ts";
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
-import { generateReport } from "../report/generate.ts";
+import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { regressions } from "../stats/compare.ts";
+import type { ScenarioSummary } from "../stats/summarize.ts";
 import { actionGate } from "./gate.ts";
 import { historyEntry } from "./history-entry.ts";
 import type { ActionInputs } from "./inputs.ts";
@@ -95,59 +96,159 @@ async function newDirectory(base: string): Promise<string> {
   }
 }
 
-export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise<ReportStepResult> {
-  const { scenario } = await loadScenario(inputs.scenario);
-  const gh = createGitHubClient(inputs.githubToken, ctx);
-  const token = inputs.githubToken;
+/** This run's results artifacts of the scenario, downloaded into `workDir`; none is an error. */
+async function downloadCurrent(
+  inputs: ActionInputs,
+  ctx: RunContext,
+  gh: GitHubClient,
+  scenario: string,
+  workDir: string,
+) {
   const prefix = inputs.artifactPrefix;
-
-  // A directory of this step's own: a second report step in the job (another scenario, or
-  // a self-hosted runner's surviving workspace) must not find the first one's files there.
-  const workDir = await newDirectory(join(inputs.resultsDir, `report-${scenario.name}`));
   const current = await downloadRunResults({
     ctx,
     gh,
-    token,
+    token: inputs.githubToken,
     prefix,
-    scenario: scenario.name,
+    scenario,
     into: workDir,
   });
   for (const r of current.refused) warning(`artifact ${r.name} refused: ${r.reason}`);
   for (const r of current.leftOut) info(`artifact ${r.name} left out: ${r.reason}`);
   if (current.artifacts.length === 0) {
     throw new Error(
-      `no results artifacts named ${prefix}-${scenario.name}-* in run ${current.runId}: the command: run jobs upload them; check that they ran before this job (needs:) and used the same artifact-prefix`,
+      `no results artifacts named ${prefix}-${scenario}-* in run ${current.runId}: the command: run jobs upload them; check that they ran before this job (needs:) and used the same artifact-prefix`,
     );
   }
   info(`results: ${current.artifacts.map((a) => a.name).join(", ")}`);
+  return current;
+}
 
-  const baselineInto = await mkdtemp(join(ctx.tempDir, "meshbench-baseline-"));
+async function downloadBaseline(
+  inputs: ActionInputs,
+  ctx: RunContext,
+  gh: GitHubClient,
+  scenario: string,
+) {
   const baseline = await findBaseline(inputs.baseline, {
     gh,
-    token,
+    token: inputs.githubToken,
     ctx,
-    prefix,
-    scenario: scenario.name,
-    into: baselineInto,
+    prefix: inputs.artifactPrefix,
+    scenario,
+    into: await mkdtemp(join(ctx.tempDir, "meshbench-baseline-")),
     ...(inputs.baselineWorkflow ? { workflow: inputs.baselineWorkflow } : {}),
   });
   for (const note of baseline.notes) info(note);
   if (baseline.found)
     for (const r of baseline.refused) warning(`baseline artifact ${r.name} refused: ${r.reason}`);
+  return baseline;
+}
 
-  // Scheduled reports (no pull request) draw trends from the history branch and add
-  // this run to it.
-  const pr = await findPullRequest(gh, ctx);
-  const keepsHistory =
+/** Where this report's history goes, and what is there already; null when it keeps none. */
+interface History {
+  at: HistoryLocation;
+  past: HistoryEntry[];
+  /** This run as a history line, from the report's own summary (pure: the same each call). */
+  entryOf(scenarios: readonly ScenarioSummary[]): HistoryEntry | null;
+}
+
+/** Scheduled reports (no pull request) on the default branch draw trends from history. */
+async function openHistory(
+  gh: GitHubClient,
+  ctx: RunContext,
+  scenario: string,
+  pr: PullRequestLookup,
+): Promise<History | null> {
+  const keeps =
     !pr.found && HISTORY_EVENTS.includes(ctx.eventName) && (await onDefaultBranch(gh, ctx));
+  if (!keeps) return null;
   const at = {
     owner: ctx.owner,
     repo: ctx.repo,
     branch: DEFAULT_HISTORY_BRANCH,
-    path: historyPath(scenario.name),
+    path: historyPath(scenario),
   };
-  const past = keepsHistory ? await readPastHistory(gh, at) : [];
-  let entry: HistoryEntry | null = null;
+  const now = new Date();
+  const run = { id: ctx.runId, url: runUrl(ctx, ctx.runId), sha: ctx.sha, ref: ctx.ref };
+  return {
+    at,
+    past: await readPastHistory(gh, at),
+    entryOf: (scenarios) => {
+      const summary = scenarios.find((s) => s.scenario === scenario);
+      return summary ? historyEntry(summary, { ...run, event: ctx.eventName }, now) : null;
+    },
+  };
+}
+
+/** The report's first line: the verdict, against what, and what regressed. */
+function headline(outcome: ReportOutcome, baseline: Awaited<ReturnType<typeof downloadBaseline>>) {
+  const verdict: Verdict = baseline.found ? overallVerdict(outcome.comparison) : "no-baseline";
+  const regressed = outcome.comparison
+    ? regressions(outcome.comparison).map((r) => ({ mesh: r.mesh.label, metric: r.metric.metric }))
+    : [];
+  const against = baseline.found ? baseline.description : baseline.reason;
+  return { verdict, regressed, head: verdictLine(verdict, against, regressed) };
+}
+
+async function postComment(
+  inputs: ActionInputs,
+  ctx: RunContext,
+  gh: GitHubClient,
+  o: {
+    scenario: string;
+    verdict: Verdict;
+    pr: PullRequestLookup;
+    body: string;
+    fullReportUrl: string;
+  },
+): Promise<void> {
+  const decision = decideComment(inputs.comment, o.verdict, o.pr, ctx.eventName);
+  if (!decision.post || !o.pr.found) {
+    info(`no PR comment: ${decision.reason}`);
+    return;
+  }
+  const comment = await upsertStickyComment(
+    gh,
+    { owner: ctx.owner, repo: ctx.repo, issueNumber: o.pr.number },
+    {
+      marker: commentMarker(o.scenario),
+      body: o.body,
+      fullReportUrl: o.fullReportUrl,
+      createIfMissing: decision.createIfMissing,
+      ...(inputs.commentAuthor ? { author: inputs.commentAuthor } : {}),
+    },
+  );
+  info(
+    `PR #${o.pr.number} comment: ${"id" in comment ? `${comment.action} ${comment.url}` : `${comment.action}: ${comment.reason}`}`,
+  );
+}
+
+/**
+ * The report is done and uploaded: a history that cannot be written is a warning (usually
+ * a missing `contents: write`), not a failed report.
+ */
+async function writeHistory(gh: GitHubClient, at: HistoryLocation, entry: HistoryEntry) {
+  try {
+    const appended = await appendHistory(gh, at, entry);
+    info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
+  } catch (error) {
+    warning(
+      `history not written, the report and outputs are unaffected: ${(error as Error).message}`,
+    );
+  }
+}
+
+export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise<ReportStepResult> {
+  const { scenario } = await loadScenario(inputs.scenario);
+  const gh = createGitHubClient(inputs.githubToken, ctx);
+  // A directory of this step's own: a second report step in the job (another scenario, or
+  // a self-hosted runner's surviving workspace) must not find the first one's files there.
+  const workDir = await newDirectory(join(inputs.resultsDir, `report-${scenario.name}`));
+  const current = await downloadCurrent(inputs, ctx, gh, scenario.name, workDir);
+  const baseline = await downloadBaseline(inputs, ctx, gh, scenario.name);
+  const pr = await findPullRequest(gh, ctx);
+  const history = await openHistory(gh, ctx, scenario.name, pr);
 
   const reportDir = join(workDir, "report");
   const outcome = await generateReport({
@@ -159,36 +260,17 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
     shortUrls: false,
     force: false,
     extraSections: (analysis) => {
-      const summary = analysis.scenarios.find((s) => s.scenario === scenario.name);
-      if (!keepsHistory || !summary) return [];
-      entry = historyEntry(
-        summary,
-        {
-          id: ctx.runId,
-          url: runUrl(ctx, ctx.runId),
-          sha: ctx.sha,
-          ref: ctx.ref,
-          event: ctx.eventName,
-        },
-        new Date(),
-      );
-      const trend = trendSection(trendInput(scenario.name, [...past, entry]));
+      const entry = history?.entryOf(analysis.scenarios);
+      if (!history || !entry) return [];
+      const trend = trendSection(trendInput(scenario.name, [...history.past, entry]));
       return trend ? [trend] : [];
     },
   });
   for (const problem of outcome.problems) warning(problem);
-  const verdict = baseline.found ? overallVerdict(outcome.comparison) : "no-baseline";
-  const regressed = outcome.comparison
-    ? regressions(outcome.comparison).map((r) => ({ mesh: r.mesh.label, metric: r.metric.metric }))
-    : [];
-  const head = verdictLine(
-    verdict,
-    baseline.found ? baseline.description : baseline.reason,
-    regressed,
-  );
+  const { verdict, regressed, head } = headline(outcome, baseline);
 
   const uploaded = await uploadArtifact({
-    name: await unusedArtifactName(reportArtifactName(prefix, scenario.name)),
+    name: await unusedArtifactName(reportArtifactName(inputs.artifactPrefix, scenario.name)),
     dir: reportDir,
     extensions: REPORT_EXTENSIONS,
   });
@@ -196,46 +278,21 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
   const markdown = await readFile(outcome.files.markdown, "utf8");
   const compact = await readFile(outcome.files.compact, "utf8");
   await writeJobSummary(`${head}\n\n${markdown}`, { fullReportUrl });
-
-  const decision = decideComment(inputs.comment, verdict, pr, ctx.eventName);
-  if (decision.post && pr.found) {
-    const comment = await upsertStickyComment(
-      gh,
-      { owner: ctx.owner, repo: ctx.repo, issueNumber: pr.number },
-      {
-        marker: commentMarker(scenario.name),
-        body: `${head}\n\n${compact}\n\n[Full report and charts](${fullReportUrl}) · [run](${runUrl(ctx, ctx.runId)})`,
-        fullReportUrl,
-        createIfMissing: decision.createIfMissing,
-        ...(inputs.commentAuthor ? { author: inputs.commentAuthor } : {}),
-      },
-    );
-    info(
-      `PR #${pr.number} comment: ${"id" in comment ? `${comment.action} ${comment.url}` : `${comment.action}: ${comment.reason}`}`,
-    );
-  } else {
-    info(`no PR comment: ${decision.reason}`);
-  }
-
+  await postComment(inputs, ctx, gh, {
+    scenario: scenario.name,
+    verdict,
+    pr,
+    body: `${head}\n\n${compact}\n\n[Full report and charts](${fullReportUrl}) · [run](${runUrl(ctx, ctx.runId)})`,
+    fullReportUrl,
+  });
   setActionOutputs({
     "results-dir": workDir,
     "report-dir": reportDir,
     verdict,
     "summary-json": outcome.files.summary,
   });
-
-  if (entry) {
-    // The report is done and uploaded: a history that cannot be written is a warning
-    // (usually a missing `contents: write`), not a failed report.
-    try {
-      const appended = await appendHistory(gh, at, entry);
-      info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
-    } catch (error) {
-      warning(
-        `history not written, the report and outputs are unaffected: ${(error as Error).message}`,
-      );
-    }
-  }
+  const entry = history?.entryOf(outcome.scenarios);
+  if (history && entry) await writeHistory(gh, history.at, entry);
   return { verdict, regressed };
 }
 
