@@ -3,7 +3,7 @@
 import type { Calibration } from "../stats/calibration-file.ts";
 import { METRIC_IDS } from "../stats/metrics.ts";
 import { NOISE_MULTIPLE } from "../stats/noise-floor.ts";
-import type { Align, Section } from "./document.ts";
+import type { Align, Section } from "./blocks.ts";
 import { sig3 } from "./format.ts";
 
 export function calibrationSections(c: Calibration): Section[] {

@@ -2,7 +2,7 @@
 // (its UMD build from the npm package) and the chart configurations are inlined, so the
 // page draws its charts offline, e.g. opened from a downloaded artifact. Pure: the
 // Chart.js source is passed in.
-import type { Block, Section } from "./document.ts";
+import type { Block, Section } from "./blocks.ts";
 
 const escapeHtml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

@@ -4,7 +4,7 @@
 // priority while they fit (long tables cut to their first rows), and lists what it left
 // out. Pure.
 import { markdownTable } from "markdown-table";
-import type { Block, Section } from "./document.ts";
+import type { Block, Section } from "./blocks.ts";
 import type { ChartImage } from "./quickchart.ts";
 import { defuseMarkdown } from "./untrusted.ts";
 

@@ -5,7 +5,7 @@ import type { OverTimeSeries } from "../stats/over-time.ts";
 import { type MeshOverhead, type NotComparable, overheadVsBare } from "../stats/overhead.ts";
 import type { MeshSummary, ScenarioSummary } from "../stats/summarize.ts";
 import { VERSION } from "../version.ts";
-import { overTimeKey } from "./document.ts";
+import { overTimeKey } from "./blocks.ts";
 
 export const SUMMARY_SCHEMA = "meshbench/summary/v1";
 

@@ -1,8 +1,9 @@
 // Trends across reports (scheduled runs): one line per mesh over the dates of the history
 // branch, for p99 latency and data-plane memory. Plain series in, a report section out;
 // where the series come from (the history branch) is the caller's business. Pure.
+
+import type { Section } from "./blocks.ts";
 import { BARE_COLOR, baseOptions, type ChartSpec, PALETTE, round } from "./charts.ts";
-import type { Section } from "./document.ts";
 
 export interface TrendInput {
   scenario: string;

@@ -2,7 +2,7 @@
 // in a baseline and three in a candidate where istio got slower, plus an event, a failed
 // run and latency over time. Everything is deterministic, so rendered reports are too.
 
-import { overTimeKey, type ReportInput } from "../../src/report/document.ts";
+import { overTimeKey, type ReportInput } from "../../src/report/blocks.ts";
 import type { RunResult } from "../../src/results/run-schema.ts";
 import { type Comparison, compareResults } from "../../src/stats/compare.ts";
 import { type OverTimeSeries, overTimeAccumulator } from "../../src/stats/over-time.ts";

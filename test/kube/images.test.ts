@@ -24,7 +24,7 @@ describe("image mirrors", () => {
   it("rewrites by prefix, and an override wins", () => {
     const mirrors = {
       registry: "mirror.example.com/hub/",
-      overrides: { "node:24-slim": "mirror.example.com/node@sha256:" + "a".repeat(64) },
+      overrides: { "node:24-slim": `mirror.example.com/node@sha256:${"a".repeat(64)}` },
     };
     expect(mirrorImage("docker.l5d.io/buoyantio/emojivoto-web:v11", mirrors)).toBe(
       "mirror.example.com/hub/buoyantio/emojivoto-web:v11",

@@ -1,0 +1,258 @@
+import { type Comparison, type MeshComparison, regressions } from "../stats/compare.ts";
+import type { MetricComparison } from "../stats/metric-comparison.ts";
+import { isRunCheck, type MetricId, metricDef, type Unit } from "../stats/metrics.ts";
+import { NOISE_MULTIPLE } from "../stats/noise-floor.ts";
+import type { Verdict } from "../stats/verdict.ts";
+import {
+  type Align,
+  type Block,
+  isChange,
+  LEGEND,
+  type Section,
+  VERDICT_MARK,
+  WITHIN_NOISE,
+} from "./blocks.ts";
+import { MATRIX_METRICS, metricTitle } from "./cells.ts";
+import { formatChange, formatDescribed, formatValue, sig3, UNIT_HEADER } from "./format.ts";
+
+const withinNoise = (m: MetricComparison): boolean => m.noise.test === "t" && !m.noise.beyondNoise;
+
+function changeCell(m: MetricComparison): string {
+  const change = formatChange(m.change, m.changePct, metricDef(m.metric).unit);
+  return `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${change} ${VERDICT_MARK[m.verdict]}`;
+}
+
+/** Per mesh, the smallest change of each gated metric the gate catches (80 % power). */
+function seesLine(mesh: MeshComparison, name: string): string | null {
+  const seen = mesh.metrics.flatMap((m) =>
+    m.noise.test === "t" && m.noise.mdcPct !== null
+      ? [`${metricDef(m.metric).label} ${sig3(m.noise.mdcPct)} %`]
+      : [],
+  );
+  const any = mesh.metrics.find((m) => m.noise.test === "t");
+  if (!any || seen.length === 0) return null;
+  return `**${name}** (${any.base.n} vs ${any.cand.n} runs): ${seen.join(", ")}`;
+}
+
+function valueWithUnit(value: number, unit: Unit): string {
+  const text = formatValue(value, unit);
+  return unit === "fraction" ? text : `${text} ${UNIT_HEADER[unit]}`;
+}
+
+export function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
+  const meshName = (m: { scenario: string; label: string }) =>
+    multiScenario ? `${m.scenario} / ${m.label}` : m.label;
+  const counts: Record<Verdict, number> = {
+    regressed: 0,
+    improved: 0,
+    inconclusive: 0,
+    unchanged: 0,
+    "not gated": 0,
+  };
+  for (const mesh of c.meshes) for (const m of mesh.metrics) counts[m.verdict]++;
+  const family = c.meshes.flatMap((mesh) => mesh.metrics).find((m) => m.noise.test === "t")?.noise;
+  const blocks: Block[] = [
+    {
+      kind: "paragraph",
+      text:
+        `${counts.regressed} regressed, ${counts.improved} improved, ${counts.inconclusive} inconclusive, ` +
+        `${counts.unchanged} unchanged, ${counts["not gated"]} shown but not gated (${LEGEND}). ` +
+        "A change counts when it exceeds its threshold (or the calibrated noise floor, if larger) and the noise: " +
+        `Student's t on the per-run values, Holm-corrected across the ${family?.test === "t" ? family.family : 0} gated metrics of all meshes, ` +
+        `so that an unchanged setup fails this comparison at most ${c.alpha * 100} % of the time. ` +
+        "Not gated: the load generator's own CPU and memory, the maximum, and percentiles with fewer than 10 requests beyond them in a run. " +
+        (c.calibration
+          ? `Noise floor: the calibration of ${c.calibration.runs} runs a mesh measured ${c.calibration.measuredAt.slice(0, 10)}; a threshold below ${NOISE_MULTIPLE} × a metric's run-to-run spread there is raised to it. `
+          : "Noise floor: the thresholds (no calibration given). ") +
+        "Failed runs and restarts are never noise: any increase in the share of failed runs (`runs.failed`) " +
+        "or in restarts per completed run (`events.restarts`; the load generator's and control plane's aside) counts as a regression.",
+    },
+  ];
+  const regressed = regressions(c);
+  const regressionList: Block = {
+    kind: "list",
+    items: regressed.map(({ mesh, metric: m }) => {
+      const unit = metricDef(m.metric).unit;
+      return (
+        `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
+        `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
+      );
+    }),
+  };
+  const refusedItems = c.refused.map(
+    (r) =>
+      `Not compared: **${multiScenario ? `${r.scenario} / ` : ""}${r.label}** vs baseline ${r.baselineLabel}, results are not comparable (${r.differences.join("; ")}); --force compares anyway`,
+  );
+  const forcedItems = c.meshes
+    .filter((m) => m.forcedDifferences.length > 0)
+    .map(
+      (m) =>
+        `Compared although not comparable (forced): **${meshName(m)}** (${m.forcedDifferences.join("; ")})`,
+    );
+  const oneSidedItems = c.meshes
+    .filter((m) => m.oneSided.length > 0)
+    .map(
+      (m) =>
+        `Measured on one side only, so without a verdict: **${meshName(m)}** ${m.oneSided
+          .map((o) => `\`${o.metric}\` (${o.side} only)`)
+          .join(", ")}`,
+    );
+  /** The notes beside the verdicts, each list cut to `keep` items when given. */
+  const notes = (keep = Number.POSITIVE_INFINITY): Block[] =>
+    (
+      [
+        [refusedItems, "pair(s) not compared"],
+        [forcedItems, "pair(s) compared although not comparable"],
+        [c.unmatched, "mesh(es) not paired"],
+        [oneSidedItems, "mesh(es) with metrics measured on one side only"],
+      ] as const
+    ).flatMap(([items, what]): Block[] => {
+      if (items.length === 0) return [];
+      const shown: Block[] = keep > 0 ? [{ kind: "list", items: items.slice(0, keep) }] : [];
+      const more = items.length - Math.min(keep, items.length);
+      return more > 0
+        ? [
+            ...shown,
+            { kind: "paragraph", text: `… and ${more} more ${what}: see the full report.` },
+          ]
+        : shown;
+    });
+  if (regressed.length > 0) blocks.push(regressionList);
+  blocks.push(...notes());
+  const sees = c.meshes.flatMap((mesh) => seesLine(mesh, meshName(mesh)) ?? []);
+  if (sees.length > 0) {
+    blocks.push(
+      {
+        kind: "paragraph",
+        text: "What this gate can see: the smallest change of each gated metric it catches with 80 % power at these run counts (more runs see smaller changes; `meshbench calibrate` measures it):",
+      },
+      { kind: "list", items: sees },
+    );
+  }
+
+  const extra = new Set<MetricId>();
+  for (const mesh of c.meshes) {
+    for (const m of mesh.metrics)
+      if (isChange(m.verdict) && !MATRIX_METRICS.includes(m.metric)) extra.add(m.metric);
+  }
+  const columns = [...MATRIX_METRICS, ...extra].filter((id) =>
+    c.meshes.some((mesh) => mesh.metrics.some((m) => m.metric === id)),
+  );
+  const matrix = (meshes: MeshComparison[]): Block => ({
+    kind: "table",
+    header: ["Mesh", "vs baseline", ...columns.map(metricTitle)],
+    rows: meshes.map((mesh) => [
+      meshName(mesh),
+      mesh.baselineLabel,
+      ...columns.map((id) => {
+        const m = mesh.metrics.find((x) => x.metric === id);
+        return m ? changeCell(m) : "–";
+      }),
+    ]),
+    align: ["l", "l", ...columns.map((): Align => "r")],
+  });
+  const note: Block = {
+    kind: "paragraph",
+    text:
+      "Change of the median, candidate vs baseline. Metrics not shown were unchanged" +
+      (oneSidedItems.length > 0 ? ", except those measured on one side only (listed above)." : "."),
+  };
+  const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => isChange(m.verdict)));
+  const unchangedMeshes: Block = {
+    kind: "paragraph",
+    text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
+  };
+  // Compact, step 1: the verdict table keeps only the meshes with a change.
+  const changedOnly = [...blocks];
+  if (c.meshes.length > 0) {
+    blocks.push(matrix(c.meshes), note);
+    if (changed.length > 0) changedOnly.push(matrix(changed), note);
+    changedOnly.push(unchangedMeshes);
+  }
+  // Step 2: one line per mesh with a change, naming each metric that changed (regressions
+  // first) instead of a line per regression and a wide table.
+  const perMeshLine = (mesh: MeshComparison): string =>
+    `**${meshName(mesh)}** vs ${mesh.baselineLabel}: ` +
+    mesh.metrics
+      .filter((m) => isChange(m.verdict))
+      .map(
+        (m) =>
+          `${VERDICT_MARK[m.verdict]} \`${m.metric}\` ${formatChange(m.change, m.changePct, metricDef(m.metric).unit)}`,
+      )
+      .join(", ");
+  const perMesh = (keep = Number.POSITIVE_INFINITY): Block[] => {
+    const out: Block[] = [blocks[0]!];
+    const shown = changed.slice(0, keep);
+    if (shown.length > 0) out.push({ kind: "list", items: shown.map(perMeshLine) });
+    const hidden = changed.slice(shown.length);
+    if (hidden.length > 0) {
+      const n = hidden.reduce(
+        (k, mesh) => k + mesh.metrics.filter((m) => m.verdict === "regressed").length,
+        0,
+      );
+      out.push({
+        kind: "paragraph",
+        text:
+          n > 0
+            ? `… and ${n} more regression(s) in ${hidden.length} more mesh(es) with a change: see the full report.`
+            : `… and ${hidden.length} more mesh(es) with a change, none regressed: see the full report.`,
+      });
+    }
+    out.push(...notes(keep));
+    if (c.meshes.length > 0) out.push(unchangedMeshes);
+    return out;
+  };
+  const sections: Section[] = [
+    {
+      heading: { level: 2, text: "Comparison with the baseline" },
+      blocks,
+      compactBlocks: [changedOnly, perMesh()],
+      cutBlocks: perMesh,
+      essential: true,
+      priority: 0,
+      name: "verdicts",
+    },
+  ];
+  const detailRows = c.meshes.flatMap((mesh) =>
+    mesh.metrics.map((m) => {
+      const unit = metricDef(m.metric).unit;
+      // A run check is judged on its pooled figure (the failed share, restarts per run),
+      // not on a median over runs.
+      const side = (d: MetricComparison["base"], v: number) =>
+        isRunCheck(m.metric) ? formatValue(v, unit) : formatDescribed(d, unit);
+      return [
+        meshName(mesh),
+        `\`${m.metric}\``,
+        side(m.base, m.baseline),
+        side(m.cand, m.candidate),
+        `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${formatChange(m.change, m.changePct, unit)}`,
+        `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
+        m.reason,
+      ];
+    }),
+  );
+  if (detailRows.length > 0) {
+    sections.push({
+      heading: { level: 3, text: "Comparison details" },
+      blocks: [
+        {
+          kind: "table",
+          header: ["Mesh", "metric", "baseline", "candidate", "change", "verdict", "why"],
+          rows: detailRows,
+          align: ["l", "l", "r", "r", "r", "l", "l"],
+        },
+        {
+          kind: "paragraph",
+          text:
+            "Values: median [min–max] over runs; latency in ms, CPU in cores, memory in MiB, rate in rps; " +
+            "failed runs as a share of all runs, restarts per completed run.",
+        },
+      ],
+      essential: false,
+      priority: 5,
+      truncatable: true,
+      name: "comparison details",
+    });
+  }
+  return sections;
+}
