@@ -10,7 +10,7 @@ export type Command = (typeof COMMANDS)[number];
 
 /** Where runs happen: this machine, a given cluster, a kind cluster made here, or bare metal via Terraform. */
 export const PROVIDERS = ["local", "kubeconfig", "kind", "terraform"] as const;
-export type Provider = (typeof PROVIDERS)[number];
+export type ProviderKind = (typeof PROVIDERS)[number];
 
 export interface ActionInputs {
   command: Command;
@@ -20,7 +20,7 @@ export interface ActionInputs {
   mesh: string | null;
   /** null: the scenario's own. */
   repetitions: number | null;
-  provider: Provider;
+  provider: ProviderKind;
   /** Kubeconfig text (secret: mask it before anything else); null when not given. */
   kubeconfig: string | null;
   resultsDir: string;

@@ -17,8 +17,8 @@ import { findBaseline } from "../github/baseline.ts";
 import type { GitHubClient } from "../github/client.ts";
 import { createGitHubClient } from "../github/client.ts";
 import { commentMarker, upsertStickyComment } from "../github/comment.ts";
-import { decideComment, type Verdict } from "../github/comment-policy.ts";
-import { artifactUrl, type RunContext, runUrl } from "../github/context.ts";
+import { decideComment, type OverallVerdict } from "../github/comment-policy.ts";
+import { artifactUrl, runUrl, type WorkflowContext } from "../github/context.ts";
 import {
   appendHistory,
   DEFAULT_HISTORY_BRANCH,
@@ -45,7 +45,7 @@ import { overallVerdict } from "./verdict.ts";
 const HISTORY_EVENTS = ["schedule", "workflow_dispatch"];
 
 export interface ReportStepResult {
-  verdict: Verdict;
+  verdict: OverallVerdict;
   regressed: { mesh: string; metric: string }[];
 }
 
@@ -66,7 +66,7 @@ function byMesh(regressed: readonly { mesh: string; metric: string }[]): string 
 }
 
 export function verdictLine(
-  verdict: Verdict,
+  verdict: OverallVerdict,
   baseline: string,
   regressed: readonly { mesh: string; metric: string }[],
 ): string {
@@ -99,7 +99,7 @@ async function newDirectory(base: string): Promise<string> {
 /** This run's results artifacts of the scenario, downloaded into `workDir`; none is an error. */
 async function downloadCurrent(
   inputs: ActionInputs,
-  ctx: RunContext,
+  ctx: WorkflowContext,
   gh: GitHubClient,
   scenario: string,
   workDir: string,
@@ -126,7 +126,7 @@ async function downloadCurrent(
 
 async function downloadBaseline(
   inputs: ActionInputs,
-  ctx: RunContext,
+  ctx: WorkflowContext,
   gh: GitHubClient,
   scenario: string,
 ) {
@@ -156,7 +156,7 @@ interface History {
 /** Scheduled reports (no pull request) on the default branch draw trends from history. */
 async function openHistory(
   gh: GitHubClient,
-  ctx: RunContext,
+  ctx: WorkflowContext,
   scenario: string,
   pr: PullRequestLookup,
 ): Promise<History | null> {
@@ -183,7 +183,9 @@ async function openHistory(
 
 /** The report's first line: the verdict, against what, and what regressed. */
 function headline(outcome: ReportOutcome, baseline: Awaited<ReturnType<typeof downloadBaseline>>) {
-  const verdict: Verdict = baseline.found ? overallVerdict(outcome.comparison) : "no-baseline";
+  const verdict: OverallVerdict = baseline.found
+    ? overallVerdict(outcome.comparison)
+    : "no-baseline";
   const regressed = outcome.comparison
     ? regressions(outcome.comparison).map((r) => ({ mesh: r.mesh.label, metric: r.metric.metric }))
     : [];
@@ -193,11 +195,11 @@ function headline(outcome: ReportOutcome, baseline: Awaited<ReturnType<typeof do
 
 async function postComment(
   inputs: ActionInputs,
-  ctx: RunContext,
+  ctx: WorkflowContext,
   gh: GitHubClient,
   o: {
     scenario: string;
-    verdict: Verdict;
+    verdict: OverallVerdict;
     pr: PullRequestLookup;
     body: string;
     fullReportUrl: string;
@@ -239,7 +241,10 @@ async function writeHistory(gh: GitHubClient, at: HistoryLocation, entry: Histor
   }
 }
 
-export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise<ReportStepResult> {
+export async function reportStep(
+  inputs: ActionInputs,
+  ctx: WorkflowContext,
+): Promise<ReportStepResult> {
   const { scenario } = await loadScenario(inputs.scenario);
   const gh = createGitHubClient(inputs.githubToken, ctx);
   // A directory of this step's own: a second report step in the job (another scenario, or
@@ -300,7 +305,7 @@ export async function reportStep(inputs: ActionInputs, ctx: RunContext): Promise
  * History is the default branch's over time: a workflow_dispatch run on another branch
  * (or a schedule in a fork's copy of the workflow on another branch) does not add to it.
  */
-async function onDefaultBranch(gh: GitHubClient, ctx: RunContext): Promise<boolean> {
+async function onDefaultBranch(gh: GitHubClient, ctx: WorkflowContext): Promise<boolean> {
   let branch = ctx.defaultBranch;
   if (!branch) {
     try {

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { resultsArtifactName, uploadArtifact } from "../github/artifacts.ts";
-import type { RunContext } from "../github/context.ts";
+import type { WorkflowContext } from "../github/context.ts";
 import { info, warning } from "../github/runtime.ts";
 import { maskKubeconfig, maskSecret, saveTeardownState } from "../github/secrets.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
@@ -25,7 +25,7 @@ function clusterFor(
   inputs: ActionInputs,
   scenario: Scenario,
   kubeconfigPath: string | null,
-  ctx: RunContext,
+  ctx: WorkflowContext,
 ): ClusterOverride {
   const tools = { download: toolCacheDownload };
   const declared = scenario.cluster?.provider.kind ?? null;
@@ -64,7 +64,7 @@ function clusterFor(
 
 export async function runStep(
   inputs: ActionInputs,
-  ctx: RunContext,
+  ctx: WorkflowContext,
   signal: AbortSignal,
   kubeconfigPath: string | null,
 ): Promise<{ failedRuns: string[] }> {

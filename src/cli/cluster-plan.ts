@@ -7,13 +7,13 @@ import { formatMeshPlan } from "../platform/kubernetes/mesh-steps.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import type { ClusterSpec } from "../scenario/load.ts";
 import type { Plan } from "../scenario/plan.ts";
-import { currentPlatform, type Platform as ToolPlatform } from "../tools/pinned.ts";
+import { currentPlatform, type OsArch } from "../tools/pinned.ts";
 
 export function clusterPlanText(
   cluster: ClusterSpec,
   plan: Plan,
   meshes: ReadonlyMap<string, MeshDefinition>,
-  platform: ToolPlatform = currentPlatform(),
+  platform: OsArch = currentPlatform(),
 ): string {
   const p = cluster.provider;
   const where =

@@ -1,7 +1,7 @@
 // `meshbench loadgen`: argv → typed options → run → summary. The flags are a stable
 // interface: scripts and load-generator pods call them.
 import { readFile } from "node:fs/promises";
-import { DEFAULTS, defaultOutDir, type LoadgenOptions } from "../loadgen/options.ts";
+import { defaultOutDir, LOADGEN_DEFAULTS, type LoadgenOptions } from "../loadgen/options.ts";
 import { groupByOrigin } from "../loadgen/plan.ts";
 import { runLoadgen } from "../loadgen/run.ts";
 import { formatProgress, formatSummary } from "../loadgen/summary.ts";
@@ -31,8 +31,8 @@ Flags:
   --duration DUR      the whole run, warm-up included: 500ms, 30s, 5m, 1h (required)
   --warmup DUR        not measured; default 10 % of the duration, at most 30s
   --connections N     HTTP/1.1 keep-alive connections, one request in flight each
-                      (default ${DEFAULTS.connections}, at least one per host)
-  --workers K         worker threads, each owning a share of the connections (default ${DEFAULTS.workers})
+                      (default ${LOADGEN_DEFAULTS.connections}, at least one per host)
+  --workers K         worker threads, each owning a share of the connections (default ${LOADGEN_DEFAULTS.workers})
   --timeout DUR       a request with no answer by then fails as a timeout; it stays in the
                       latencies at its elapsed time, shown as a lower bound (≥)
                       (default 60s, at most --duration)
@@ -134,7 +134,7 @@ export async function parseLoadgenArgs(
   const hosts = groupByOrigin(urls).size;
   const connections =
     values.connections === undefined
-      ? Math.max(DEFAULTS.connections, hosts)
+      ? Math.max(LOADGEN_DEFAULTS.connections, hosts)
       : numberFlag("connections", values.connections, { integer: true, min: 1 });
   if (connections < hosts) {
     throw new UsageError(
@@ -143,7 +143,7 @@ export async function parseLoadgenArgs(
   }
   const workers =
     values.workers === undefined
-      ? DEFAULTS.workers
+      ? LOADGEN_DEFAULTS.workers
       : numberFlag("workers", values.workers, { integer: true, min: 1, max: connections });
   const startAtMs =
     values["start-at"] === undefined
@@ -167,12 +167,12 @@ export async function parseLoadgenArgs(
         : durationFlag("timeout", values.timeout),
     intervalMs:
       values.interval === undefined
-        ? DEFAULTS.intervalMs
+        ? LOADGEN_DEFAULTS.intervalMs
         : durationFlag("interval", values.interval),
     startAtMs,
     pacing:
       values.pacing === undefined
-        ? DEFAULTS.pacing
+        ? LOADGEN_DEFAULTS.pacing
         : choiceFlag("pacing", values.pacing, ["efficient", "precise"]),
     outDir: values.out ?? defaultOutDir(now),
     quiet: values.quiet ?? false,

@@ -11,7 +11,7 @@ import { basename, join, relative } from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
-import { type RunContext, resultsRunId } from "./context.ts";
+import { resultsRunId, type WorkflowContext } from "./context.ts";
 import { type ExtractLimits, extractEntries, listZip, UnsafeArchiveError } from "./safe-zip.ts";
 
 export interface DownloadLimits extends ExtractLimits {
@@ -431,7 +431,7 @@ export async function onlyScenario(
  * workflow (the fork-safe pattern) — the triggering run's, read with the token.
  */
 export async function downloadRunResults(options: {
-  ctx: RunContext;
+  ctx: WorkflowContext;
   gh: GitHubClient;
   token: string;
   prefix: string;

@@ -20,7 +20,7 @@ import {
   onlyScenario,
 } from "./artifacts.ts";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
-import { type RunContext, runUrl } from "./context.ts";
+import { runUrl, type WorkflowContext } from "./context.ts";
 
 export type BaselineSpec = { kind: "auto" } | { kind: "none" } | { kind: "path"; path: string };
 
@@ -49,7 +49,7 @@ export type BaselineResult =
 export interface BaselineOptions {
   gh: GitHubClient;
   token: string;
-  ctx: RunContext;
+  ctx: WorkflowContext;
   prefix: string;
   scenario: string;
   /** Where downloaded baseline artifacts go (a new directory per artifact inside). */
@@ -204,7 +204,7 @@ async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> 
 }
 
 /** The workflow whose runs hold baselines: the triggering one for `workflow_run`, else this run's. */
-async function workflowOf(gh: GitHubClient, ctx: RunContext): Promise<number> {
+async function workflowOf(gh: GitHubClient, ctx: WorkflowContext): Promise<number> {
   if (ctx.eventName === "workflow_run" && ctx.workflowRun) return ctx.workflowRun.workflowId;
   const { data } = await gh.rest.actions.getWorkflowRun({
     owner: ctx.owner,

@@ -3,11 +3,14 @@
 // first imported.
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
-import type { RunContext } from "./context.ts";
+import type { WorkflowContext } from "./context.ts";
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
-export function createGitHubClient(token: string, ctx: Pick<RunContext, "apiUrl">): GitHubClient {
+export function createGitHubClient(
+  token: string,
+  ctx: Pick<WorkflowContext, "apiUrl">,
+): GitHubClient {
   if (!token) {
     throw new Error(
       "github-token is empty: pass `github-token: $" +

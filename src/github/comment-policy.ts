@@ -11,7 +11,7 @@ export const COMMENT_MODES = ["auto", "always", "on-regression", "never"] as con
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
 export const VERDICTS = ["pass", "regressed", "inconclusive", "no-baseline"] as const;
-export type Verdict = (typeof VERDICTS)[number];
+export type OverallVerdict = (typeof VERDICTS)[number];
 
 export interface CommentDecision {
   post: boolean;
@@ -21,7 +21,7 @@ export interface CommentDecision {
 
 export function decideComment(
   mode: CommentMode,
-  verdict: Verdict,
+  verdict: OverallVerdict,
   pr: PullRequestLookup,
   eventName: string,
 ): CommentDecision {

@@ -29,7 +29,7 @@ export interface WorkflowRunFacts {
   pullRequests: { number: number; headSha: string }[];
 }
 
-export interface RunContext {
+export interface WorkflowContext {
   owner: string;
   repo: string;
   runId: number;
@@ -79,7 +79,7 @@ const Payload = z.object({
 export function readRunContext(
   env: NodeJS.ProcessEnv = process.env,
   readFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
-): RunContext {
+): WorkflowContext {
   const repository = env.GITHUB_REPOSITORY ?? "";
   const [owner, repo] = repository.split("/");
   if (!owner || !repo) {
@@ -153,7 +153,7 @@ function positiveInt(value: string | undefined, name: string): number {
 
 /** The web page of a workflow run. */
 export function runUrl(
-  ctx: Pick<RunContext, "serverUrl" | "owner" | "repo">,
+  ctx: Pick<WorkflowContext, "serverUrl" | "owner" | "repo">,
   runId: number,
 ): string {
   return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}`;
@@ -161,7 +161,7 @@ export function runUrl(
 
 /** The page of one artifact of a run (it downloads the zip for anyone who may read the repository). */
 export function artifactUrl(
-  ctx: Pick<RunContext, "serverUrl" | "owner" | "repo">,
+  ctx: Pick<WorkflowContext, "serverUrl" | "owner" | "repo">,
   runId: number,
   artifactId: number,
 ): string {
@@ -169,6 +169,6 @@ export function artifactUrl(
 }
 
 /** The run whose results this step reports: the triggering run for `workflow_run`, else this one. */
-export function resultsRunId(ctx: RunContext): number {
+export function resultsRunId(ctx: WorkflowContext): number {
   return ctx.eventName === "workflow_run" && ctx.workflowRun ? ctx.workflowRun.id : ctx.runId;
 }

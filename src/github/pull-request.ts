@@ -5,7 +5,7 @@
 // and keeps the one at the run's head SHA. The SHA always decides: a branch name alone
 // could point at a newer push than the one that was measured.
 import { type GitHubClient, httpStatus } from "./client.ts";
-import type { RunContext } from "./context.ts";
+import type { WorkflowContext } from "./context.ts";
 
 export type PullRequestLookup =
   | { found: true; number: number; headSha: string; fromFork: boolean; how: string }
@@ -13,7 +13,7 @@ export type PullRequestLookup =
 
 export async function findPullRequest(
   gh: GitHubClient,
-  ctx: RunContext,
+  ctx: WorkflowContext,
 ): Promise<PullRequestLookup> {
   const self = `${ctx.owner}/${ctx.repo}`;
   if (ctx.pullRequest && ctx.eventName.startsWith("pull_request")) {

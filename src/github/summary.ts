@@ -1,7 +1,7 @@
 // The job summary (GITHUB_STEP_SUMMARY, at most 1 MiB per step) and the Action's outputs.
 import { statSync } from "node:fs";
 import * as core from "@actions/core";
-import type { Verdict } from "./comment-policy.ts";
+import type { OverallVerdict } from "./comment-policy.ts";
 import { fitMarkdown, utf8Bytes } from "./truncate.ts";
 
 export const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -38,7 +38,7 @@ export async function writeJobSummary(
 export interface ActionOutputs {
   "results-dir": string;
   "report-dir": string;
-  verdict: Verdict;
+  verdict: OverallVerdict;
   /** Path of summary.json. */
   "summary-json": string;
 }

@@ -10,10 +10,8 @@ import {
   LABEL_VALUE,
 } from "../scenario/kubernetes-patterns.ts";
 
-export { DNS_LABEL, DNS_SUBDOMAIN, IMAGE, LABEL_KEY, LABEL_VALUE };
+export { DNS_LABEL, DNS_SUBDOMAIN, IMAGE, LABEL_KEY, LABEL_VALUE, VERSION_PATTERN };
 
-/** A release version such as v11, v0.27.0, 1.33.1, 2.18.0-rc.1, stable-2.14.10, edge-25.1.1. */
-export const VERSION = VERSION_PATTERN;
 export class ValueError extends Error {
   constructor(message: string) {
     super(message);
@@ -36,7 +34,7 @@ const ALLOWED: [RegExp, string][] = [
   ],
   [LABEL_KEY, "an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'"],
   [
-    VERSION,
+    VERSION_PATTERN,
     "a release version such as v11, v1.2.3, 1.2.3, 1.2.3-rc.1, stable-2.14.10 or edge-25.1.1",
   ],
   [IMAGE, "an image reference such as registry.example/path/name:tag"],

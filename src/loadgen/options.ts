@@ -36,7 +36,7 @@ export type LoadSettings = Pick<
   | "outDir"
 >;
 
-export const DEFAULTS = {
+export const LOADGEN_DEFAULTS = {
   connections: 64,
   workers: 1,
   /** Long enough not to censor a collapsing mesh's minutes-long tail; see defaultTimeoutMs. */

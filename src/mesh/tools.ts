@@ -4,17 +4,17 @@
 // meshbench's pinned version. The version is checked against a strict pattern before it
 // becomes part of a URL or a cache path.
 
-import { checked, VERSION } from "../kube/names.ts";
-import { KUBECTL, type Platform, type ToolSpec } from "../tools/pinned.ts";
+import { checked, VERSION_PATTERN } from "../kube/names.ts";
+import { KUBECTL, type OsArch, type ToolSpec } from "../tools/pinned.ts";
 import type { Requirement } from "./schema.ts";
 
 const LINKERD_RELEASES = "https://github.com/linkerd/linkerd2/releases/download";
 const ISTIO_RELEASES = "https://github.com/istio/istio/releases/download";
 
 export function linkerdTool(version: string): ToolSpec {
-  const v = checked("linkerd version", version, VERSION);
+  const v = checked("linkerd version", version, VERSION_PATTERN);
   // Release assets: linkerd2-cli-<v>-linux-amd64, -linux-arm64, -darwin (Intel), -darwin-arm64.
-  const asset = (p: Platform) =>
+  const asset = (p: OsArch) =>
     `linkerd2-cli-${v}-${p.os}${p.os === "darwin" && p.arch === "amd64" ? "" : `-${p.arch}`}`;
   return {
     name: "linkerd",
@@ -26,9 +26,9 @@ export function linkerdTool(version: string): ToolSpec {
 }
 
 export function istioctlTool(version: string): ToolSpec {
-  const v = checked("istioctl version", version, VERSION);
+  const v = checked("istioctl version", version, VERSION_PATTERN);
   // Release assets: istioctl-<v>-linux-amd64.tar.gz, -linux-arm64, -osx (Intel), -osx-arm64.
-  const asset = (p: Platform) =>
+  const asset = (p: OsArch) =>
     `istioctl-${v}-${p.os === "darwin" ? "osx" : "linux"}${p.os === "darwin" && p.arch === "amd64" ? "" : `-${p.arch}`}.tar.gz`;
   return {
     name: "istioctl",

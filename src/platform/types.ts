@@ -12,7 +12,7 @@ import type { LoadSettings } from "../loadgen/options.ts";
 import type { Progress } from "../loadgen/run.ts";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
-import type { Platform as PlatformInfo } from "../results/run-schema.ts";
+import type { PlatformRecord } from "../results/run-schema.ts";
 import type { PlatformKind } from "../scenario/schema.ts";
 
 /** control plane: the mesh's own services; data plane: sidecar or node proxies. */
@@ -114,7 +114,7 @@ export interface Platform {
    * Once before the first run, for platforms with something to set up (a cluster created or
    * adopted); says what run.json records about where the runs happen.
    */
-  open?(log?: (line: string) => void): Promise<PlatformInfo>;
+  open?(log?: (line: string) => void): Promise<PlatformRecord>;
   /** Once after the last run (a throwaway cluster deleted). Idempotent. */
   close?(): Promise<void>;
   /** Whether a mesh can run here at all; `reason` is one line with how to fix it. */
@@ -135,4 +135,12 @@ export interface Platform {
 /** Every instance × every path, the way the load generator takes its URLs. */
 export function targetUrls(deployment: Deployment, paths: readonly string[]): string[] {
   return deployment.instances.flatMap((i) => paths.map((p) => new URL(p, i.baseUrl).href));
+}
+
+/** A platform phase called out of order (deployWorkload before installMesh): a bug in the caller, not a failed run. */
+export class PhaseOrderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PhaseOrderError";
+  }
 }

@@ -211,7 +211,7 @@ export const runSchema = z
 
 export type Mesh = z.infer<typeof meshSchema>;
 export type RunSpec = z.infer<typeof specSchema>;
-export type Platform = z.infer<typeof platformSchema>;
+export type PlatformRecord = z.infer<typeof platformSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type Container = z.infer<typeof containerSchema>;
 export type UsageSeries = z.infer<typeof usageSeriesSchema>;

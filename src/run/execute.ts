@@ -12,7 +12,7 @@ import { loadRequestFor } from "../platform/load-request.ts";
 import type { Platform, PlatformEvent, ResourceSample } from "../platform/types.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import { writeRun } from "../results/run-file.ts";
-import type { Platform as PlatformInfo } from "../results/run-schema.ts";
+import type { PlatformRecord } from "../results/run-schema.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import type { Scenario } from "../scenario/load.ts";
 import type { Plan, PlannedRun } from "../scenario/plan.ts";
@@ -25,7 +25,7 @@ export interface ExecuteOptions {
   meshes: ReadonlyMap<string, MeshDefinition>;
   platform: Platform;
   /** What run.json says about where the runs happened. */
-  platformInfo: PlatformInfo;
+  platformInfo: PlatformRecord;
   /** The results root: runs go to <root>/<scenario>/<case>/r<k>/. */
   resultsRoot: string;
   /** Aborting ends the current run early (what it measured is kept) and stops the matrix. */

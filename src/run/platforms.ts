@@ -6,7 +6,7 @@ import { LocalPlatform } from "../platform/local/platform.ts";
 import { failed } from "../platform/preflight-checks.ts";
 import type { Platform } from "../platform/types.ts";
 import type { TerraformProviderInputs } from "../provision/provider-for.ts";
-import type { Platform as PlatformInfo } from "../results/run-schema.ts";
+import type { PlatformRecord } from "../results/run-schema.ts";
 import type { Scenario } from "../scenario/load.ts";
 import type { ResolveOptions } from "../tools/pinned.ts";
 import { loadKubernetes } from "./load-kubernetes.ts";
@@ -17,7 +17,7 @@ export interface ChosenPlatform {
     /** Synchronous last resort (a second Ctrl-C): stop every process now. */
     killAllNow?: () => void;
   };
-  info: PlatformInfo;
+  info: PlatformRecord;
 }
 
 /** --kubeconfig / --context (the CLI) or the Action's kubeconfig: another cluster than the scenario's. */
@@ -49,7 +49,7 @@ export class OverrideError extends Error {
   }
 }
 
-function localPlatformInfo(): PlatformInfo {
+function localPlatformInfo(): PlatformRecord {
   const cores = cpus();
   return {
     kind: "local",
@@ -143,12 +143,12 @@ export async function openPlatform(
  */
 export async function openOrTearDown(
   platform: {
-    open: (log?: (line: string) => void, signal?: AbortSignal) => Promise<PlatformInfo>;
+    open: (log?: (line: string) => void, signal?: AbortSignal) => Promise<PlatformRecord>;
   },
   close: () => Promise<void>,
   log?: (line: string) => void,
   signal?: AbortSignal,
-): Promise<PlatformInfo> {
+): Promise<PlatformRecord> {
   try {
     return await platform.open(log, signal);
   } catch (error) {

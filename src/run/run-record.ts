@@ -6,7 +6,7 @@ import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import { buildResources, type ResourceSnapshot } from "../results/resources.ts";
 import {
   type Container,
-  type Platform as PlatformInfo,
+  type PlatformRecord,
   type ResourceClass,
   RUN_SCHEMA,
   type RunEvent,
@@ -34,7 +34,7 @@ export interface RunRecordInput {
   run: PlannedRun;
   /** The scenario's name in the results: with the rate appended when it has several. */
   scenarioLabel: string;
-  platform: PlatformInfo;
+  platform: PlatformRecord;
   startedAtMs: number;
   endedAtMs: number;
   load: LoadgenResult | null;

@@ -8,8 +8,8 @@ import { NAME_ALLOWED, NAME_PATTERN } from "./fields.ts";
 import { defaultTimeoutMs, defaultWarmupMs, type Pacing } from "./method.ts";
 import { ConfigError } from "./problems.ts";
 import {
-  DEFAULTS,
   type PlatformKind,
+  SCENARIO_DEFAULTS,
   SCENARIO_FIELDS,
   type ScenarioFile,
   scenarioFileSchema,
@@ -108,7 +108,7 @@ function clusterProvider(file: string, c: ScenarioFile["cluster"]): ClusterProvi
   if (c?.provider === "kind") {
     return {
       kind: "kind",
-      name: c.name ?? DEFAULTS.kindName,
+      name: c.name ?? SCENARIO_DEFAULTS.kindName,
       image: c.image ?? null,
       nodes: c.nodes ?? DEFAULT_KIND_NODES.map((n) => ({ ...n, labels: { ...n.labels } })),
       keep: c.keep,
@@ -137,14 +137,14 @@ function clusterSpec(file: string, raw: ScenarioFile): ClusterSpec | null {
   return {
     provider,
     loadgen: {
-      pods: c?.loadgen.pods ?? DEFAULTS.loadgenPods,
+      pods: c?.loadgen.pods ?? SCENARIO_DEFAULTS.loadgenPods,
       meshed: c?.loadgen.meshed ?? true,
-      startLeadMs: c?.loadgen.startLead ?? DEFAULTS.startLeadMs,
+      startLeadMs: c?.loadgen.startLead ?? SCENARIO_DEFAULTS.startLeadMs,
     },
     timeouts: {
       installMs: c?.timeouts.install ?? null,
-      deployMs: c?.timeouts.deploy ?? DEFAULTS.deployTimeoutMs,
-      cleanupMs: c?.timeouts.cleanup ?? DEFAULTS.cleanupTimeoutMs,
+      deployMs: c?.timeouts.deploy ?? SCENARIO_DEFAULTS.deployTimeoutMs,
+      cleanupMs: c?.timeouts.cleanup ?? SCENARIO_DEFAULTS.cleanupTimeoutMs,
     },
     allowUnsupported: c?.allowUnsupported ?? false,
     adoptExisting: c?.adoptExisting ?? false,
@@ -186,7 +186,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
       rates: raw.load.rate,
       durationMs: raw.load.duration,
       warmupMs: raw.load.warmup ?? defaultWarmupMs(raw.load.duration),
-      connections: raw.load.connections ?? Math.max(DEFAULTS.connections, instances),
+      connections: raw.load.connections ?? Math.max(SCENARIO_DEFAULTS.connections, instances),
       paths: raw.load.paths,
       timeoutMs: raw.load.timeout ?? defaultTimeoutMs(raw.load.duration),
       workers: raw.load.workers,
@@ -194,7 +194,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
       intervalMs: raw.load.interval,
     },
     resources: {
-      intervalMs: raw.resources.interval ?? DEFAULTS.resourceIntervalMs[raw.platform],
+      intervalMs: raw.resources.interval ?? SCENARIO_DEFAULTS.resourceIntervalMs[raw.platform],
     },
     cluster: clusterSpec(file, raw),
   };

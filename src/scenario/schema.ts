@@ -52,7 +52,7 @@ const OWN_KEYS: Record<ClusterProviderKind, readonly string[]> = {
 const KIND_NAME_ALLOWED =
   "lower-case letters, digits and '-', starting and ending with a letter or digit, at most 32 characters";
 
-export const DEFAULTS = {
+export const SCENARIO_DEFAULTS = {
   meshes: ["bare"],
   repetitions: 2,
   instances: 3,
@@ -109,13 +109,13 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
   },
   {
     path: "repetitions",
-    default: String(DEFAULTS.repetitions),
+    default: String(SCENARIO_DEFAULTS.repetitions),
     description: "Runs per mesh, interleaved (bare r1, mesh-a r1, …, bare r2, …) so drift hits all",
     allowed: "a whole number from 1 to 100",
   },
   {
     path: "workload",
-    default: `{app: emojivoto, instances: ${DEFAULTS.instances}}`,
+    default: `{app: emojivoto, instances: ${SCENARIO_DEFAULTS.instances}}`,
     description: "The application under load",
     allowed: "a map with the keys app and instances",
   },
@@ -127,7 +127,7 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
   },
   {
     path: "workload.instances",
-    default: String(DEFAULTS.instances),
+    default: String(SCENARIO_DEFAULTS.instances),
     description: "Copies of the app side by side (web-1 … web-N); the load is spread over all",
     allowed: "a whole number from 1 to 1000",
   },
@@ -140,7 +140,7 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
   },
   {
     path: "load.rate",
-    default: String(DEFAULTS.rate),
+    default: String(SCENARIO_DEFAULTS.rate),
     description: "Requests per second over all instances; a list runs the matrix once per rate",
     allowed: "a number above 0, or a list of them, e.g. 500 or [500, 600]",
   },
@@ -158,7 +158,7 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
   },
   {
     path: "load.connections",
-    default: `${DEFAULTS.connections}, and at least one per instance`,
+    default: `${SCENARIO_DEFAULTS.connections}, and at least one per instance`,
     description: "Keep-alive HTTP/1.1 connections, one request in flight on each",
     allowed: "a whole number, at least workload.instances (every web instance needs one)",
   },
@@ -176,7 +176,7 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
   },
   {
     path: "load.workers",
-    default: String(DEFAULTS.workers),
+    default: String(SCENARIO_DEFAULTS.workers),
     description: "Load-generator threads, each owning a share of the connections",
     allowed: "a whole number from 1 to load.connections",
   },
@@ -222,7 +222,7 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
   },
   {
     path: "cluster.name",
-    default: DEFAULTS.kindName,
+    default: SCENARIO_DEFAULTS.kindName,
     description: "Name of the kind cluster (provider kind)",
     allowed: KIND_NAME_ALLOWED,
   },
@@ -449,11 +449,15 @@ const cluster = z.strictObject({
   binary: z.string().min(1).max(4096).optional(),
   loadgen: z
     .strictObject({
-      pods: z.number().int().min(1).max(100).default(DEFAULTS.loadgenPods),
+      pods: z.number().int().min(1).max(100).default(SCENARIO_DEFAULTS.loadgenPods),
       meshed: z.boolean().default(true),
-      startLead: duration().default(DEFAULTS.startLeadMs),
+      startLead: duration().default(SCENARIO_DEFAULTS.startLeadMs),
     })
-    .default({ pods: DEFAULTS.loadgenPods, meshed: true, startLead: DEFAULTS.startLeadMs }),
+    .default({
+      pods: SCENARIO_DEFAULTS.loadgenPods,
+      meshed: true,
+      startLead: SCENARIO_DEFAULTS.startLeadMs,
+    }),
   allowUnsupported: z.boolean().default(false),
   adoptExisting: z.boolean().default(false),
   images: z
@@ -471,10 +475,13 @@ const cluster = z.strictObject({
   timeouts: z
     .strictObject({
       install: duration().optional(),
-      deploy: duration().default(DEFAULTS.deployTimeoutMs),
-      cleanup: duration().default(DEFAULTS.cleanupTimeoutMs),
+      deploy: duration().default(SCENARIO_DEFAULTS.deployTimeoutMs),
+      cleanup: duration().default(SCENARIO_DEFAULTS.cleanupTimeoutMs),
     })
-    .default({ deploy: DEFAULTS.deployTimeoutMs, cleanup: DEFAULTS.cleanupTimeoutMs }),
+    .default({
+      deploy: SCENARIO_DEFAULTS.deployTimeoutMs,
+      cleanup: SCENARIO_DEFAULTS.cleanupTimeoutMs,
+    }),
 });
 
 const path = z
@@ -488,34 +495,34 @@ export const scenarioFileSchema = z
     description: z.string().max(500).default(""),
     platform: z.enum(PLATFORMS).default("local"),
     meshes: oneOrMany(meshRef).default(
-      DEFAULTS.meshes.map((n) => ({ name: n, version: undefined })),
+      SCENARIO_DEFAULTS.meshes.map((n) => ({ name: n, version: undefined })),
     ),
-    repetitions: z.number().int().min(1).max(100).default(DEFAULTS.repetitions),
+    repetitions: z.number().int().min(1).max(100).default(SCENARIO_DEFAULTS.repetitions),
     workload: z
       .strictObject({
         app: z.enum(["emojivoto"]).default("emojivoto"),
-        instances: z.number().int().min(1).max(1000).default(DEFAULTS.instances),
+        instances: z.number().int().min(1).max(1000).default(SCENARIO_DEFAULTS.instances),
       })
-      .default({ app: "emojivoto", instances: DEFAULTS.instances }),
+      .default({ app: "emojivoto", instances: SCENARIO_DEFAULTS.instances }),
     load: z
       .strictObject({
-        rate: oneOrMany(z.number().positive().max(10_000_000)).default([DEFAULTS.rate]),
-        duration: duration().default(DEFAULTS.durationMs),
+        rate: oneOrMany(z.number().positive().max(10_000_000)).default([SCENARIO_DEFAULTS.rate]),
+        duration: duration().default(SCENARIO_DEFAULTS.durationMs),
         warmup: duration({ allowZero: true }).optional(),
         connections: z.number().int().min(1).max(100_000).optional(),
         paths: oneOrMany(path).default([...DEFAULT_PATHS]),
         timeout: duration().optional(),
-        workers: z.number().int().min(1).max(256).default(DEFAULTS.workers),
+        workers: z.number().int().min(1).max(256).default(SCENARIO_DEFAULTS.workers),
         pacing: z.enum(["efficient", "precise"]).default("efficient"),
-        interval: duration().default(DEFAULTS.intervalMs),
+        interval: duration().default(SCENARIO_DEFAULTS.intervalMs),
       })
       .default({
-        rate: [DEFAULTS.rate],
-        duration: DEFAULTS.durationMs,
+        rate: [SCENARIO_DEFAULTS.rate],
+        duration: SCENARIO_DEFAULTS.durationMs,
         paths: [...DEFAULT_PATHS],
-        workers: DEFAULTS.workers,
+        workers: SCENARIO_DEFAULTS.workers,
         pacing: "efficient",
-        interval: DEFAULTS.intervalMs,
+        interval: SCENARIO_DEFAULTS.intervalMs,
       }),
     resources: z.strictObject({ interval: duration().optional() }).default({ interval: undefined }),
     cluster: cluster.optional(),
@@ -537,7 +544,8 @@ export const scenarioFileSchema = z
         message: `${load.connections} is fewer than the ${s.workload.instances} instances; every web instance needs a connection`,
       });
     }
-    const connections = load.connections ?? Math.max(DEFAULTS.connections, s.workload.instances);
+    const connections =
+      load.connections ?? Math.max(SCENARIO_DEFAULTS.connections, s.workload.instances);
     if (load.workers > connections) {
       ctx.addIssue({
         code: "custom",
@@ -628,7 +636,8 @@ function checkCluster(
     }
   }
   const pods = c.loadgen.pods;
-  const connections = s.load.connections ?? Math.max(DEFAULTS.connections, s.workload.instances);
+  const connections =
+    s.load.connections ?? Math.max(SCENARIO_DEFAULTS.connections, s.workload.instances);
   if (Math.ceil(connections / pods) < s.workload.instances) {
     ctx.addIssue({
       code: "custom",

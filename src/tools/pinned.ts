@@ -11,19 +11,19 @@ import { createHash } from "node:crypto";
 import { access, chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { checked, VERSION } from "../kube/names.ts";
+import { checked, VERSION_PATTERN } from "../kube/names.ts";
 import { run } from "./exec.ts";
 import { findExecutable } from "./find-executable.ts";
 
-export type Platform = { os: "linux" | "darwin"; arch: "amd64" | "arm64" };
+export type OsArch = { os: "linux" | "darwin"; arch: "amd64" | "arm64" };
 
 export interface ToolSpec {
   name: string;
   version: string;
-  url(p: Platform): string;
+  url(p: OsArch): string;
   /** Where the published checksum is (first 64-hex word of the file); or sha256 pinned. */
-  checksumUrl?(p: Platform): string;
-  sha256?: Partial<Record<`${Platform["os"]}-${Platform["arch"]}`, string>>;
+  checksumUrl?(p: OsArch): string;
+  sha256?: Partial<Record<`${OsArch["os"]}-${OsArch["arch"]}`, string>>;
   /** An executable: how to ask its version, and where the version is in the answer. */
   versionArgs?: string[];
   /** A plain file (a manifest), not an executable. */
@@ -77,7 +77,7 @@ export const METRICS_SERVER: ToolSpec = {
   file: true,
 };
 
-export function currentPlatform(): Platform {
+export function currentPlatform(): OsArch {
   const os = process.platform === "darwin" ? "darwin" : "linux";
   const arch = process.arch === "arm64" ? "arm64" : "amd64";
   return { os, arch };
@@ -99,7 +99,7 @@ export interface ResolveOptions {
   /** Look on the PATH first (default true; files are never looked up there). */
   usePath?: boolean;
   env?: NodeJS.ProcessEnv;
-  platform?: Platform;
+  platform?: OsArch;
   log?: (line: string) => void;
 }
 
@@ -121,7 +121,7 @@ async function onPath(spec: ToolSpec, env: NodeJS.ProcessEnv): Promise<string | 
 
 async function expectedSha256(
   spec: ToolSpec,
-  p: Platform,
+  p: OsArch,
   download: Downloader,
   dir: string,
 ): Promise<string | null> {
@@ -150,7 +150,7 @@ async function extract(archive: string, entry: string): Promise<string> {
 
 /** The path of the tool at its pinned version, downloading it into the cache if needed. */
 export async function resolveTool(spec: ToolSpec, options: ResolveOptions = {}): Promise<string> {
-  checked(`${spec.name} version`, spec.version, VERSION);
+  checked(`${spec.name} version`, spec.version, VERSION_PATTERN);
   const env = options.env ?? process.env;
   if (!spec.file && (options.usePath ?? true)) {
     const found = await onPath(spec, env);

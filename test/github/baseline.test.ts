@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RunContext } from "../../src/github/context.ts";
+import type { WorkflowContext } from "../../src/github/context.ts";
 import {
   type FakeGitHub,
   type FakeRun,
@@ -54,12 +54,12 @@ beforeEach(() => {
   fake.state.artifacts.length = 0;
 });
 
-function ctx(over: Partial<RunContext> = {}): RunContext {
+function ctx(over: Partial<WorkflowContext> = {}): WorkflowContext {
   return { ...context.readRunContext(process.env), defaultBranch: "main", ...over };
 }
 async function find(
   spec: Parameters<Baseline["findBaseline"]>[0] = { kind: "auto" },
-  over: Partial<RunContext> = {},
+  over: Partial<WorkflowContext> = {},
   workflow?: string,
 ) {
   const out = captureStdout();

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/github/client.ts";
 import { decideComment } from "../../src/github/comment-policy.ts";
-import { type RunContext, readRunContext } from "../../src/github/context.ts";
+import { readRunContext, type WorkflowContext } from "../../src/github/context.ts";
 import { findPullRequest, type PullRequestLookup } from "../../src/github/pull-request.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github/index.ts";
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-function context(eventName: string, payload: unknown): RunContext {
+function context(eventName: string, payload: unknown): WorkflowContext {
   return readRunContext(
     {
       GITHUB_REPOSITORY: "acme/shop",

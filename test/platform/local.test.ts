@@ -177,7 +177,7 @@ describe("LocalPlatform", () => {
     expect(lines.some((l) => /measure .* rps/.test(l))).toBe(true);
     // The standalone load generator (what dist/loadgen.js is built from), not the whole CLI.
     expect(loadgenCommand[0]).toBe(process.execPath);
-    expect(loadgenCommand[1]).toMatch(/\/src\/loadgen\/main\.ts$/);
+    expect(loadgenCommand[1]).toMatch(/\/src\/cli\/loadgen-main\.ts$/);
     expect(loadgenCommand[2]).toBe("--urls-file");
     expect(rates.length).toBeGreaterThanOrEqual(3);
 

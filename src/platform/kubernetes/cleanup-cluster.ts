@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { connect, type Kube } from "../../kube/client.ts";
 import { managedSelector, RUN_ID } from "../../kube/labels.ts";
 import { listAll, PAGE_SIZE } from "../../kube/list.ts";
-import { checked, DNS_LABEL, VERSION } from "../../kube/names.ts";
+import { checked, DNS_LABEL, VERSION_PATTERN } from "../../kube/names.ts";
 import { findMeshDefinition, meshSearchPath } from "../../mesh/load.ts";
 import { cleanup } from "./cleanup.ts";
 import { MESH_ANNOTATION, MESH_VERSION_ANNOTATION, uninstallMesh } from "./mesh-install.ts";
@@ -95,7 +95,7 @@ async function uninstallMeshes(
         const version =
           m.version === null
             ? null
-            : checked("the mesh version on the cluster", m.version, VERSION);
+            : checked("the mesh version on the cluster", m.version, VERSION_PATTERN);
         const problems = await uninstallMesh(
           {
             kube,

@@ -9,7 +9,7 @@ import { ConfigMap, Namespace } from "kubernetes-models/v1";
 import { COMPONENT, checkRunId, LOADGEN_NODE } from "../../kube/labels.ts";
 import { checked, DNS_LABEL, IMAGE, LABEL_KEY, LABEL_VALUE } from "../../kube/names.ts";
 import { loadgenArgv } from "../../loadgen/argv.ts";
-import { DEFAULTS } from "../../loadgen/options.ts";
+import { LOADGEN_DEFAULTS } from "../../loadgen/options.ts";
 import { groupByOrigin } from "../../loadgen/plan.ts";
 
 export const LOADGEN_NAMESPACE = "meshbench-loadgen";
@@ -83,9 +83,9 @@ export function podLoadgenArgs(o: LoadgenJobOptions): string[] {
       warmupMs: o.warmupMs,
       connections: perPodConnections,
       workers: Math.min(o.workersPerPod ?? 1, perPodConnections),
-      timeoutMs: o.timeoutMs ?? DEFAULTS.timeoutMs,
-      intervalMs: o.intervalMs ?? DEFAULTS.intervalMs,
-      pacing: o.pacing ?? DEFAULTS.pacing,
+      timeoutMs: o.timeoutMs ?? LOADGEN_DEFAULTS.timeoutMs,
+      intervalMs: o.intervalMs ?? LOADGEN_DEFAULTS.intervalMs,
+      pacing: o.pacing ?? LOADGEN_DEFAULTS.pacing,
       startAtMs: o.startAtMs,
       outDir: "/tmp/meshbench",
       emitResults: true,

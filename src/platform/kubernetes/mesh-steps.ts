@@ -5,11 +5,11 @@
 // what will run on a cluster can be read before anything runs. Pure.
 import { isAbsolute, relative } from "node:path";
 import { POD_SECURITY_ENFORCE } from "../../kube/labels.ts";
-import { checked, VERSION } from "../../kube/names.ts";
+import { checked, VERSION_PATTERN } from "../../kube/names.ts";
 import type { KubernetesMesh, MeshDefinition } from "../../mesh/schema.ts";
 import { downloadableTool } from "../../mesh/tools.ts";
 import { formatDuration } from "../../scenario/duration.ts";
-import type { Platform as ToolPlatform } from "../../tools/pinned.ts";
+import type { OsArch } from "../../tools/pinned.ts";
 
 export interface RenderedStep {
   argv: string[];
@@ -28,7 +28,7 @@ export interface RenderOptions {
 /** The version a run installs: the scenario's, else the definition's; checked. */
 export function meshVersion(mesh: MeshDefinition, version: string | null): string | null {
   const v = version ?? mesh.kubernetes?.version ?? null;
-  return v === null ? null : checked(`meshes[].version of ${mesh.name}`, v, VERSION);
+  return v === null ? null : checked(`meshes[].version of ${mesh.name}`, v, VERSION_PATTERN);
 }
 
 export function renderSteps(
@@ -94,7 +94,7 @@ const pairs = (m: Record<string, string>) =>
 export function formatMeshPlan(
   mesh: MeshDefinition,
   version: string | null,
-  platform: ToolPlatform,
+  platform: OsArch,
   timeoutMs: number | null = null,
 ): string {
   const k = kubernetesOf(mesh);

@@ -4,10 +4,10 @@
 import { createHash } from "node:crypto";
 import { DNS_LABEL } from "../../kube/names.ts";
 import type { NodeSummary } from "../../provision/provider.ts";
-import type { Platform as PlatformInfo } from "../../results/run-schema.ts";
+import type { PlatformRecord } from "../../results/run-schema.ts";
 import type { PlatformEvent, ProcessClass, ResourceSample } from "../types.ts";
 import type { ContainerClass } from "./classify.ts";
-import type { ResourceSample as KubeSample, ResourceEvent } from "./sampler.ts";
+import type { PodSample, ResourceEvent } from "./sampler.ts";
 
 const INSTANCE_TYPE = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"];
 
@@ -22,7 +22,7 @@ export function clusterInfo(
   provider: string,
   nodes: NodeSummary[],
   kubernetesVersion: string | undefined,
-): PlatformInfo {
+): PlatformRecord {
   const counts = new Map<string, number>();
   for (const n of nodes) counts.set(machineType(n), (counts.get(machineType(n)) ?? 0) + 1);
   return {
@@ -59,7 +59,7 @@ const CLASS: Record<ContainerClass, ProcessClass> = {
   loadgen: "load-generator",
 };
 
-export function toResourceSample(s: KubeSample): ResourceSample {
+export function toResourceSample(s: PodSample): ResourceSample {
   return {
     name: `${s.namespace}/${s.pod}/${s.container}`,
     class: CLASS[s.class],

@@ -28,7 +28,7 @@ import { missingRequirement } from "../../mesh/requirements.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
 import type { ClusterInfo, Provider } from "../../provision/provider.ts";
 import type { LoadgenResult } from "../../results/loadgen-schema.ts";
-import type { Platform as PlatformInfo } from "../../results/run-schema.ts";
+import type { PlatformRecord } from "../../results/run-schema.ts";
 import type { ClusterSpec, Scenario } from "../../scenario/load.ts";
 import type { ResolveOptions } from "../../tools/pinned.ts";
 import {
@@ -50,6 +50,7 @@ import type {
   RunContext,
   WorkloadRequest,
 } from "../types.ts";
+import { PhaseOrderError } from "../types.ts";
 import { type Classifier, classify } from "./classify.ts";
 import { cleanup as cleanupByLabel } from "./cleanup.ts";
 import {
@@ -90,9 +91,6 @@ export interface KubernetesPlatformOptions {
   log?: (line: string) => void;
 }
 
-/** Why a phase was called out of order: a bug in the caller, not a failed run. */
-class PhaseError extends Error {}
-
 interface RunState {
   context: RunContext;
   runId: string;
@@ -121,7 +119,7 @@ export class KubernetesPlatform implements Platform {
   readonly #provider: Provider;
   #cluster: ClusterInfo | null = null;
   #kube: Kube | null = null;
-  #info: PlatformInfo | null = null;
+  #info: PlatformRecord | null = null;
   #run: RunState | null = null;
 
   constructor(options: KubernetesPlatformOptions) {
@@ -130,7 +128,7 @@ export class KubernetesPlatform implements Platform {
   }
 
   /** Creates (kind) or adopts (kubeconfig) the cluster; what run.json says about it. */
-  async open(log = this.#options.log, signal?: AbortSignal): Promise<PlatformInfo> {
+  async open(log = this.#options.log, signal?: AbortSignal): Promise<PlatformRecord> {
     if (this.#info) return this.#info;
     const cluster = await this.#provider.create(signal).catch((error: NodeJS.ErrnoException) => {
       const p = this.#options.cluster.provider;
@@ -189,7 +187,7 @@ export class KubernetesPlatform implements Platform {
 
   async prepare(context: RunContext): Promise<void> {
     if (this.#run && !this.#run.cleaned)
-      throw new PhaseError("prepare: the previous run was not cleaned up");
+      throw new PhaseOrderError("prepare: the previous run was not cleaned up");
     await this.open(context.log, context.signal);
     await this.#provider.ensureUsable?.(context.log);
     const kube = this.#kube!;
@@ -288,7 +286,7 @@ export class KubernetesPlatform implements Platform {
 
   async deployWorkload(workload: WorkloadRequest): Promise<Deployment> {
     const run = this.#state("deployWorkload");
-    if (!run.mesh) throw new PhaseError("deployWorkload: installMesh first");
+    if (!run.mesh) throw new PhaseOrderError("deployWorkload: installMesh first");
     const k = kubernetesOf(run.mesh.definition);
     const kube = this.#kube!;
     const namespaces = Array.from({ length: workload.instances }, (_, i) =>
@@ -342,7 +340,7 @@ export class KubernetesPlatform implements Platform {
 
   async runLoad(load: LoadRequest, hooks: LoadHooks = {}): Promise<void> {
     const run = this.#state("runLoad");
-    if (!run.deployment || !run.mesh) throw new PhaseError("runLoad: deployWorkload first");
+    if (!run.deployment || !run.mesh) throw new PhaseOrderError("runLoad: deployWorkload first");
     const kube = this.#kube!;
     const cluster = this.#options.cluster;
     const k = kubernetesOf(run.mesh.definition);
@@ -539,7 +537,7 @@ export class KubernetesPlatform implements Platform {
   }
 
   #state(phase: string): RunState {
-    if (!this.#run || this.#run.cleaned) throw new PhaseError(`${phase}: prepare first`);
+    if (!this.#run || this.#run.cleaned) throw new PhaseOrderError(`${phase}: prepare first`);
     return this.#run;
   }
 }

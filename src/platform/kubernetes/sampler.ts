@@ -14,7 +14,7 @@ import { cpuCores, memoryBytes, parseDurationMs } from "../../kube/quantity.ts";
 import { isRetryableCode, type RetryPolicy } from "../../kube/retry.ts";
 import { type Classifier, type ContainerClass, classify } from "./classify.ts";
 
-export interface ResourceSample {
+export interface PodSample {
   /** ms since the epoch. */
   t: number;
   namespace: string;
@@ -52,7 +52,7 @@ export interface SamplerOptions {
 }
 
 export interface SamplerOutput {
-  samples: ResourceSample[];
+  samples: PodSample[];
   events: ResourceEvent[];
   /** false when metrics.k8s.io is not served (no metrics-server). */
   metricsAvailable: boolean;
@@ -74,7 +74,7 @@ export const METRICS_STARTING_NOTICE =
   "metrics-server not serving yet (metrics.k8s.io answers 503): CPU and memory samples start when it does";
 
 export class ResourceSampler {
-  readonly samples: ResourceSample[] = [];
+  readonly samples: PodSample[] = [];
   readonly events: ResourceEvent[] = [];
   private metricsAvailable = true;
   private warnedUnavailable = false;

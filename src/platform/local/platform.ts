@@ -17,6 +17,7 @@ import {
   type LoadHooks,
   type LoadRequest,
   type MeshCheck,
+  PhaseOrderError,
   type Platform,
   type PlatformEvent,
   type RunCollection,
@@ -47,9 +48,6 @@ export interface ProcessInfo {
   port: number | null;
   running: boolean;
 }
-
-/** Why a phase was called out of order: a bug in the caller, not a failed run. */
-class PhaseError extends Error {}
 
 interface RunState {
   context: RunContext;
@@ -83,7 +81,7 @@ export class LocalPlatform implements Platform {
 
   async prepare(context: RunContext): Promise<void> {
     if (this.#run && !this.#run.cleaned) {
-      throw new PhaseError("prepare: the previous run was not cleaned up");
+      throw new PhaseOrderError("prepare: the previous run was not cleaned up");
     }
     const token = newOwnerToken();
     const configDir = await mkdtemp(join(tmpdir(), `meshbench-${context.runId}-`));
@@ -119,7 +117,7 @@ export class LocalPlatform implements Platform {
 
   async deployWorkload(workload: WorkloadRequest): Promise<Deployment> {
     const run = this.#state("deployWorkload");
-    if (!run.mesh) throw new PhaseError("deployWorkload: installMesh first");
+    if (!run.mesh) throw new PhaseOrderError("deployWorkload: installMesh first");
     const indexes = Array.from({ length: workload.instances }, (_, i) => i + 1);
     const instances: Deployment["instances"] = [];
     // A few instances at a time: every process start costs a Node start-up.
@@ -147,7 +145,7 @@ export class LocalPlatform implements Platform {
 
   async runLoad(load: LoadRequest, hooks: LoadHooks = {}): Promise<void> {
     const run = this.#state("runLoad");
-    if (!run.deployment) throw new PhaseError("runLoad: deployWorkload first");
+    if (!run.deployment) throw new PhaseOrderError("runLoad: deployWorkload first");
     await mkdir(load.outDir, { recursive: true });
     const urlsFile = join(run.configDir, "urls.txt");
     await writeFile(urlsFile, `${targetUrls(run.deployment, load.paths).join("\n")}\n`);
@@ -203,7 +201,7 @@ export class LocalPlatform implements Platform {
 
   async collect(): Promise<RunCollection> {
     const run = this.#state("collect");
-    if (!run.load) throw new PhaseError("collect: runLoad first");
+    if (!run.load) throw new PhaseOrderError("collect: runLoad first");
     const loadgenPath = join(run.load.request.outDir, "loadgen.json");
     const loadgen = loadgenResultSchema.parse(JSON.parse(await readFile(loadgenPath, "utf8")));
     return {
@@ -267,7 +265,7 @@ export class LocalPlatform implements Platform {
   }
 
   #state(phase: string): RunState {
-    if (!this.#run || this.#run.cleaned) throw new PhaseError(`${phase}: prepare first`);
+    if (!this.#run || this.#run.cleaned) throw new PhaseOrderError(`${phase}: prepare first`);
     return this.#run;
   }
 }

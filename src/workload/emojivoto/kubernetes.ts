@@ -6,7 +6,7 @@
 import { Deployment } from "kubernetes-models/apps/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { LOADGEN_NODE } from "../../kube/labels.ts";
-import { checked, DNS_LABEL, LABEL_KEY, LABEL_VALUE, VERSION } from "../../kube/names.ts";
+import { checked, DNS_LABEL, LABEL_KEY, LABEL_VALUE, VERSION_PATTERN } from "../../kube/names.ts";
 
 /** The images' tag; a one-line bump. */
 export const EMOJIVOTO_VERSION = "v11";
@@ -102,7 +102,11 @@ function checkedMap(
 /** One instance: its namespace, and a ServiceAccount, Deployment and Service per service. */
 export function emojivotoInstance(i: number, options: EmojivotoOptions) {
   const ns = checked("workload namespace", instanceNamespace(i), DNS_LABEL);
-  const version = checked("workload.version", options.version ?? EMOJIVOTO_VERSION, VERSION);
+  const version = checked(
+    "workload.version",
+    options.version ?? EMOJIVOTO_VERSION,
+    VERSION_PATTERN,
+  );
   const labels = { "app.kubernetes.io/part-of": "emojivoto", "meshbench.io/instance": String(i) };
   const podAnnotations = checkedMap(
     "mesh pod annotation",
