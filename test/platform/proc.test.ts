@@ -113,6 +113,9 @@ describe("ProcSampler", () => {
     const first = node("setTimeout(() => {}, 5000)");
     const second = node("setTimeout(() => {}, 5000)");
     const doomed = node("setTimeout(() => {}, 5000)");
+    // Sampled once they have started (a busy machine may not have run them yet).
+    await Promise.all([first, second, doomed].map((c) => new Promise((r) => c.once("spawn", r))));
+    await new Promise((r) => setTimeout(r, 300));
     let appPid = first.pid!;
     const sampler = new ProcSampler({
       targets: () => [
