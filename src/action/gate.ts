@@ -1,5 +1,5 @@
-// The gate of the `thresholds` and `calibration` inputs. Inline pairs were checked by parseInputs; a thresholds
-// file can only be read here, so its errors are worded for the input too, not for the
+// The gate of the `thresholds` and `calibration` inputs. Inline pairs were checked by parseInputs;
+// a thresholds file can only be read here, so its errors are worded for the input too, not for the
 // CLI's --thresholds flag.
 import { readGateSpec, withCalibration } from "../report/gate-spec.ts";
 import { CalibrationError } from "../stats/calibration-file.ts";

@@ -8,7 +8,10 @@ import { gateFromEntries, ThresholdError } from "../stats/thresholds.ts";
 export const COMMANDS = ["run", "report"] as const;
 export type Command = (typeof COMMANDS)[number];
 
-/** Where runs happen: this machine, a given cluster, a kind cluster made here, or bare metal via Terraform. */
+/**
+ * Where runs happen: this machine, a given cluster, a kind cluster made here, or bare metal via
+ * Terraform.
+ */
 export const PROVIDERS = ["local", "kubeconfig", "kind", "terraform"] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
 
@@ -48,7 +51,10 @@ export interface ActionInputs {
   githubToken: string;
   /** null: the repository's default retention. */
   retentionDays: number | null;
-  /** provider terraform: the key the module's hosts accept (secret: mask it first); null when not given. */
+  /**
+   * provider terraform: the key the module's hosts accept (secret: mask it first); null when not
+   * given.
+   */
   sshPrivateKey: string | null;
   /** Where the runs happened, when identical clusters run the same scenario (a region). */
   site: string | null;

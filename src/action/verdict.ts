@@ -1,6 +1,7 @@
-// The Action's one-word verdict from the comparison (pure): regressed when any metric of
-// any mesh regressed, the run checks included (more failed runs, more restarts); inconclusive when a pair could not be judged (noise, fingerprints
-// that differ, a mesh missing on one side); pass otherwise; no-baseline without one.
+// The Action's one-word verdict from the comparison (pure): regressed when any metric of any mesh
+// regressed, the run checks included (more failed runs, more restarts); inconclusive when a pair
+// could not be judged (noise, fingerprints that differ, a mesh missing on one side); pass
+// otherwise; no-baseline without one.
 import type { OverallVerdict } from "../github/comment-policy.ts";
 import { type Comparison, regressions } from "../stats/compare.ts";
 

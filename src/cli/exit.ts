@@ -1,5 +1,6 @@
-// How every command ends: 0 done, 2 bad arguments, a bad file or a failed preflight (with the message),
-// 1 internal fault (or a missed --start-at, said plainly), 3 a regression found by `compare --fail-on-regression`.
+// How every command ends: 0 done, 2 bad arguments, a bad file or a failed preflight (with the
+// message), 1 internal fault (or a missed --start-at, said plainly), 3 a regression found by
+// `compare --fail-on-regression`.
 
 export const EXIT_REGRESSION = 3;
 

@@ -158,7 +158,10 @@ export async function uploadArtifact(options: UploadOptions): Promise<UploadedAr
   }
 }
 
-/** Regular files under `dir` (relative paths, sorted). Symlinks are skipped: they could point anywhere. */
+/**
+ * Regular files under `dir` (relative paths, sorted). Symlinks are skipped: they could point
+ * anywhere.
+ */
 async function listFiles(dir: string, extensions: string[]): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string) => {
@@ -322,7 +325,8 @@ async function downloadOne(
   /** What the artifacts before this one extracted (added to once this one is admitted). */
   extracted: { bytes: number; entries: number; source: string },
 ): Promise<DownloadedArtifact> {
-  // The name comes from the other run's uploader: it becomes a directory, so it must be one segment.
+  // The name comes from the other run's uploader: it becomes a directory, so it must be one
+  // segment.
   if (!a.name || a.name === "." || a.name === ".." || /[\\/\0]/.test(a.name)) {
     throw new RefusedArtifact(`its name ${JSON.stringify(a.name)} is not a safe directory name`);
   }
@@ -377,7 +381,9 @@ async function downloadOne(
   }
 }
 
-/** Scenario names the run.json files of a downloaded artifact state (unreadable ones state none). */
+/**
+ * Scenario names the run.json files of a downloaded artifact state (unreadable ones state none).
+ */
 async function scenariosIn(a: DownloadedArtifact): Promise<Set<string>> {
   const names = new Set<string>();
   for (const file of a.files) {

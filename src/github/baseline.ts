@@ -2,8 +2,9 @@
 //   auto  the newest successful run of the workflow on the default branch that still has
 //         this scenario's results artifacts — this workflow's (under workflow_run, the
 //         triggering one's), or another named by `workflow` (a weekly run on the default
-//         branch keeps a baseline fresh for pull-request workflows that run less often) — runs are paged newest first; runs from forks
-//         or pull requests are never taken (a PR from a fork's "main" is on branch "main"
+//         branch keeps a baseline fresh for pull-request workflows that run less
+//         often); runs are paged newest first; runs from forks or pull requests are
+//         never taken (a PR from a fork's "main" is on branch "main"
 //         too); runs whose artifacts all expired are skipped and counted, since artifacts
 //         live 90 days by default
 //   none  no comparison
@@ -203,7 +204,9 @@ async function latestSuccessfulRun(o: BaselineOptions): Promise<BaselineResult> 
   };
 }
 
-/** The workflow whose runs hold baselines: the triggering one for `workflow_run`, else this run's. */
+/**
+ * The workflow whose runs hold baselines: the triggering one for `workflow_run`, else this run's.
+ */
 async function workflowOf(gh: GitHubClient, ctx: WorkflowContext): Promise<number> {
   if (ctx.eventName === "workflow_run" && ctx.workflowRun) return ctx.workflowRun.workflowId;
   const { data } = await gh.rest.actions.getWorkflowRun({

@@ -12,7 +12,9 @@ import { fitMarkdown, utf16Length } from "./truncate.ts";
 /** GitHub's limit on an issue or PR comment body, in characters. */
 export const COMMENT_LIMIT_CHARS = 65_536;
 
-/** `<!-- meshbench:<key> -->`: `key` (a scenario name) cleaned so it cannot end the HTML comment. */
+/**
+ * `<!-- meshbench:<key> -->`: `key` (a scenario name) cleaned so it cannot end the HTML comment.
+ */
 export function commentMarker(key: string): string {
   const safe = key.replace(/[^A-Za-z0-9._:/@+-]/g, "_").replace(/-{2,}/g, "-");
   return `<!-- meshbench:${safe} -->`;

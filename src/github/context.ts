@@ -75,7 +75,9 @@ const Payload = z.object({
   workflow_run: z.unknown().optional(),
 });
 
-/** The run context from `env` (default: this process's); the event payload from GITHUB_EVENT_PATH. */
+/**
+ * The run context from `env` (default: this process's); the event payload from GITHUB_EVENT_PATH.
+ */
 export function readRunContext(
   env: NodeJS.ProcessEnv = process.env,
   readFile: (path: string) => string = (path) => readFileSync(path, "utf8"),
@@ -159,7 +161,9 @@ export function runUrl(
   return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}`;
 }
 
-/** The page of one artifact of a run (it downloads the zip for anyone who may read the repository). */
+/**
+ * The page of one artifact of a run (it downloads the zip for anyone who may read the repository).
+ */
 export function artifactUrl(
   ctx: Pick<WorkflowContext, "serverUrl" | "owner" | "repo">,
   runId: number,
@@ -168,7 +172,9 @@ export function artifactUrl(
   return `${runUrl(ctx, runId)}/artifacts/${artifactId}`;
 }
 
-/** The run whose results this step reports: the triggering run for `workflow_run`, else this one. */
+/**
+ * The run whose results this step reports: the triggering run for `workflow_run`, else this one.
+ */
 export function resultsRunId(ctx: WorkflowContext): number {
   return ctx.eventName === "workflow_run" && ctx.workflowRun ? ctx.workflowRun.id : ctx.runId;
 }

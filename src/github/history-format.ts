@@ -122,7 +122,9 @@ export interface TrendPoint {
   value: number;
 }
 
-/** One series per mesh of `scenario`, oldest first, for a metric such as `(m) => m.latencyUs.p99`. */
+/**
+ * One series per mesh of `scenario`, oldest first, for a metric such as `(m) => m.latencyUs.p99`.
+ */
 export function trendSeries(
   entries: HistoryEntry[],
   scenario: string,

@@ -152,7 +152,9 @@ function storedData(zip: Buffer, e: Entry): Buffer {
   return zip.subarray(start, start + e.compressedSize);
 }
 
-/** Streams `e` into the new file `target`, inflating no further than its declared size, CRC-checked. */
+/**
+ * Streams `e` into the new file `target`, inflating no further than its declared size, CRC-checked.
+ */
 async function writeEntry(zip: Buffer, e: Entry, target: string): Promise<void> {
   let written = 0;
   let crc = 0;
@@ -225,7 +227,9 @@ export async function extractZip(
   return extractEntries(zip, listZip(zip, limits), dest);
 }
 
-/** `root/name`, asserted to stay inside root (names were checked; this is the belt to those braces). */
+/**
+ * `root/name`, asserted to stay inside root (names were checked; this is the belt to those braces).
+ */
 function inside(root: string, name: string): string {
   const target = resolve(join(root, name));
   if (!target.startsWith(root + sep))

@@ -18,7 +18,10 @@ export function truncationNotice(fullReportUrl: string | undefined): string {
   return `\n\n> [!NOTE]\n> Truncated to fit GitHub's size limit; see ${where}.\n`;
 }
 
-/** `markdown` unchanged when `size(markdown) <= limit`, else its longest head that fits with the notice. */
+/**
+ * `markdown` unchanged when `size(markdown) <= limit`, else its longest head that fits with the
+ * notice.
+ */
 export function fitMarkdown(
   markdown: string,
   limit: number,

@@ -20,7 +20,9 @@ const HEADER_BYTES = 40;
  */
 export const MAX_INFLATED_BYTES = 1024 * 1024;
 
-/** The parts of hdr-histogram-js's JsHistogram this relies on (public there, not in `Histogram`). */
+/**
+ * The parts of hdr-histogram-js's JsHistogram this relies on (public there, not in `Histogram`).
+ */
 interface Layout {
   countsArrayLength: number;
   valueFromIndex(index: number): number;
@@ -28,7 +30,9 @@ interface Layout {
   updateMinAndMax(value: number): void;
 }
 
-/** The inflated encoding of `base64`, refused when it is not a V2 histogram of meshbench's layout. */
+/**
+ * The inflated encoding of `base64`, refused when it is not a V2 histogram of meshbench's layout.
+ */
 function inflateEncoded(base64: string): Buffer {
   const bytes = Buffer.from(base64.trim(), "base64");
   const outer = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -61,7 +65,9 @@ function inflateEncoded(base64: string): Buffer {
   return payload.subarray(0, HEADER_BYTES + Math.max(0, view.getInt32(4)));
 }
 
-/** Adds an encoded histogram into `target` (one of `createHistogram()`'s); throws on anything else. */
+/**
+ * Adds an encoded histogram into `target` (one of `createHistogram()`'s); throws on anything else.
+ */
 export function addEncodedHistogram(target: Histogram, base64: string): void {
   const payload = inflateEncoded(base64);
   const layout = target as unknown as Layout;

@@ -5,7 +5,10 @@
 
 import type { ImageMirrors } from "../scenario/load.ts";
 
-/** The image's registry host and its path there (Docker Hub: docker.io, library/ for official images). */
+/**
+ * The image's registry host and its path there (Docker Hub: docker.io, library/ for official
+ * images).
+ */
 export function splitImage(image: string): { registry: string; path: string } {
   const [first, ...rest] = image.split("/");
   const isHost =

@@ -17,7 +17,9 @@ async function readNamespace(kube: Kube, name: string): Promise<V1Namespace | nu
     });
 }
 
-/** Throws, naming the namespace and the way out, when one of `names` exists and is not meshbench's. */
+/**
+ * Throws, naming the namespace and the way out, when one of `names` exists and is not meshbench's.
+ */
 export async function refuseForeignNamespaces(kube: Kube, names: string[]): Promise<void> {
   for (const name of names) {
     const ns = await readNamespace(kube, name);
@@ -37,7 +39,10 @@ export interface DeleteNamespacesOptions {
   log?: (line: string) => void;
 }
 
-/** Deletes this run's namespaces among `names` and waits (bounded) until they are gone; returns what failed. */
+/**
+ * Deletes this run's namespaces among `names` and waits (bounded) until they are gone; returns what
+ * failed.
+ */
 export async function deleteRunNamespaces(
   kube: Kube,
   names: string[],

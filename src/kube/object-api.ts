@@ -17,7 +17,10 @@ import {
 
 export interface ApplyOptions {
   fieldManager: string;
-  /** Take over fields another manager owns (what `kubectl apply --server-side --force-conflicts` does). */
+  /**
+   * Take over fields another manager owns (what `kubectl apply --server-side --force-conflicts`
+   * does).
+   */
   force: boolean;
 }
 

@@ -1,4 +1,4 @@
-// Failure classes of a request (issue #2): the connection could not be made, it was
+// Failure classes of a request: the connection could not be made, it was
 // reset or closed under the request, no answer came within the timeout, or other
 // (protocol errors, malformed responses).
 

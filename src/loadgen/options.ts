@@ -1,4 +1,4 @@
-// The load generator's typed options, with the defaults of issue #2.
+// The load generator's typed options, and their defaults.
 import { DEFAULT_TIMEOUT_MS, type Pacing } from "../scenario/method.ts";
 
 export interface LoadgenOptions {

@@ -57,7 +57,10 @@ export interface PlatformEvent {
    */
   kind: "exited" | "restarted" | "vanished";
   message: string;
-  /** How many restarts a "restarted" event stands for (a cluster's restartCount jump); 1 when absent. */
+  /**
+   * How many restarts a "restarted" event stands for (a cluster's restartCount jump); 1 when
+   * absent.
+   */
   restarts?: number;
 }
 
@@ -137,7 +140,10 @@ export function targetUrls(deployment: Deployment, paths: readonly string[]): st
   return deployment.instances.flatMap((i) => paths.map((p) => new URL(p, i.baseUrl).href));
 }
 
-/** A platform phase called out of order (deployWorkload before installMesh): a bug in the caller, not a failed run. */
+/**
+ * A platform phase called out of order (deployWorkload before installMesh): a bug in the caller,
+ * not a failed run.
+ */
 export class PhaseOrderError extends Error {
   constructor(message: string) {
     super(message);

@@ -28,7 +28,9 @@ export interface KindOptions {
   log?: (line: string) => void;
 }
 
-/** metrics-server's manifest, its Deployment told to accept kind's self-signed kubelet certificates. */
+/**
+ * metrics-server's manifest, its Deployment told to accept kind's self-signed kubelet certificates.
+ */
 export function metricsServerObjects(manifest: string): object[] {
   const objects = parseAllDocuments(manifest)
     .map(

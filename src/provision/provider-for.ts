@@ -11,7 +11,10 @@ import type { Provider } from "./provider.ts";
 import { defaultStateRoot, terraformProvider } from "./terraform/index.ts";
 
 export interface TerraformProviderInputs {
-  /** Directory under which this run's state directory is made (default ~/.local/state/meshbench/terraform). */
+  /**
+   * Directory under which this run's state directory is made (default
+   * ~/.local/state/meshbench/terraform).
+   */
   stateRoot?: string;
   /** The SSH key as content (the Action's ssh-private-key input), over the scenario's file. */
   sshKey?: string;

@@ -19,7 +19,9 @@ export const LATENCY_COLUMNS: readonly PercentileKey[] = [
   "p100",
 ];
 export const RESOURCE_COLUMNS: readonly ResourceKind[] = ["controlPlane", "maxProxy", "dataPlane"];
-/** Metrics the verdict matrix always shows; others join it when their verdict is not "unchanged". */
+/**
+ * Metrics the verdict matrix always shows; others join it when their verdict is not "unchanged".
+ */
 export const MATRIX_METRICS: readonly MetricId[] = [
   ...LATENCY_COLUMNS.map((k) => `latency.${k}` as const),
   "rate.achieved",
@@ -53,7 +55,7 @@ export function describeFingerprint(fp: Fingerprint): string {
 export const rateCell = (rate: number | undefined): string =>
   rate === undefined ? "–" : formatValue(rate, "rps");
 
-/** A percentile fewer than one response lies beyond is the max, and shown as such (21.7). */
+/** A percentile fewer than one response lies beyond is the max, and shown as such. */
 export const MAX_MARK = "= max";
 export const maxNote = (rows: string[][]): string =>
   rows.some((r) => r.includes(MAX_MARK))

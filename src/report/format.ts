@@ -41,7 +41,9 @@ export const UNIT_HEADER: Record<Unit, string> = {
   count: "per run",
 };
 
-/** `1.23 [1.10–1.40]`: the median and the range over runs (just the value when they are all equal). */
+/**
+ * `1.23 [1.10–1.40]`: the median and the range over runs (just the value when they are all equal).
+ */
 export function formatDescribed(d: Described, unit: Unit): string {
   const median = lowerBound(formatValue(d.median, unit), d.lowerBound);
   if (d.n === 1 || d.min === d.max) return median;

@@ -1,4 +1,4 @@
-// What must match for two results to be comparable (issue #3, #21.4): the workload and its
+// What must match for two results to be comparable: the workload and its
 // instance count, the rate, duration, warm-up, request paths, connections, timeout, pacing,
 // load-generator pods, the resource sampling interval, the platform kind and node types.
 // Meshes and their versions are what a comparison is *about*, so they are not part of it.

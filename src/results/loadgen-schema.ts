@@ -1,5 +1,5 @@
 // loadgen.json: the only contract between the load generator and everything that reads
-// its results (run.json embeds it; reports read it). Field names are fixed by issue #2;
+// its results (run.json embeds it; reports read it). Field names are a stable interface;
 // additions are fine, renames are a new major version.
 import { z } from "zod";
 import { MAX_HISTOGRAM_CHARS, MAX_NAME_CHARS, MAX_URLS } from "./caps.ts";

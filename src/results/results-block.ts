@@ -1,9 +1,9 @@
-// The results block (`meshbench loadgen --emit-results`): loadgen.json and latency.hlog
-// printed at the end of the run as one marked block on stdout, so a load-generator pod's results come back through its log
-// (`kubectl logs`), with no volume, sidecar or object store. The payload is gzipped and
-// base64'd into short numbered lines: container runtimes split long lines, kubelets may
-// prefix timestamps, and other output may interleave; the parser (pod-log.ts)
-// reassembles by number and checks length and sha256.
+// The results block (`meshbench loadgen --emit-results`): loadgen.json and latency.hlog printed at
+// the end of the run as one marked block on stdout, so a load-generator pod's results come back
+// through its log (`kubectl logs`), with no volume, sidecar or object store. The payload is gzipped
+// and base64'd into short numbered lines: container runtimes split long lines, kubelets may prefix
+// timestamps, and other output may interleave; the parser (pod-log.ts) reassembles by number and
+// checks length and sha256.
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { LoadgenResult } from "./loadgen-schema.ts";

@@ -93,7 +93,9 @@ function stringify(data: unknown): string {
   );
 }
 
-/** Writes `dir/run.json` (and `dir/latency.hlog` when given); each file appears whole or not at all. */
+/**
+ * Writes `dir/run.json` (and `dir/latency.hlog` when given); each file appears whole or not at all.
+ */
 export async function writeRun(dir: string, run: RunResult, hlog?: string): Promise<string> {
   const text = serializeRun(run);
   await mkdir(dir, { recursive: true });

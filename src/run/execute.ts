@@ -5,7 +5,8 @@
 // Each run's run.json is written as soon as the run ends (the load generator has already
 // written its latency.hlog and loadgen.json beside it), so a later failure loses nothing.
 // A failed run is recorded with its phase and reason, and the matrix carries on; so is a
-// run whose workload broke while it was measured (workload-health.ts). Cleanup always runs. Knows nothing of argv, of @actions, or of which platform it drives.
+// run whose workload broke while it was measured (workload-health.ts). Cleanup always
+// runs. Knows nothing of argv, of @actions, or of which platform it drives.
 import { join } from "node:path";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import { loadRequestFor } from "../platform/load-request.ts";

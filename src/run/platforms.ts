@@ -20,7 +20,10 @@ export interface ChosenPlatform {
   info: PlatformRecord;
 }
 
-/** --kubeconfig / --context (the CLI) or the Action's kubeconfig: another cluster than the scenario's. */
+/**
+ * --kubeconfig / --context (the CLI) or the Action's kubeconfig: another cluster than the
+ * scenario's.
+ */
 export interface ClusterOverride {
   kubeconfig?: string | undefined;
   context?: string | undefined;

@@ -12,6 +12,6 @@ export const LABEL_VALUE = /^(?=.{0,63}$)(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-
 /** A label key: optional DNS-subdomain prefix, then a name of at most 63 characters. */
 export const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-/** A container image reference: registry/path:tag or @sha256:… (no spaces or shell characters). */
+/** An image reference: registry/path:tag or @sha256:… (no spaces or shell characters). */
 export const IMAGE =
   /^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;

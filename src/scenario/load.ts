@@ -69,7 +69,10 @@ export type ClusterProvider =
       binary: string | null;
     };
 
-/** cluster.images: where the images meshbench deploys are pulled from (src/kube/images.ts applies it). */
+/**
+ * cluster.images: where the images meshbench deploys are pulled from (src/kube/images.ts applies
+ * it).
+ */
 export interface ImageMirrors {
   /** A registry (and path) that mirrors every registry, e.g. mirror.example.com/hub. */
   registry?: string | undefined;
@@ -82,9 +85,14 @@ export interface ClusterSpec {
   loadgen: { pods: number; meshed: boolean; startLeadMs: number };
   /** installMs null: the mesh definition's own timeouts. */
   timeouts: { installMs: number | null; deployMs: number; cleanupMs: number };
-  /** Run meshes on a Kubernetes version outside the range they support (preflight: warn, not fail). */
+  /**
+   * Run meshes on a Kubernetes version outside the range they support (preflight: warn, not fail).
+   */
   allowUnsupported?: boolean;
-  /** Let an install take over objects that were on the cluster before the run (and delete them at cleanup). */
+  /**
+   * Let an install take over objects that were on the cluster before the run (and delete them at
+   * cleanup).
+   */
   adoptExisting?: boolean;
   /** Where the images meshbench deploys are pulled from (cluster.images). */
   images?: ImageMirrors;

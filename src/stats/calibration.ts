@@ -1,4 +1,4 @@
-// The noise floor, measured (issues #15, #20): N runs of an unchanged setup, split at
+// The noise floor, measured: N runs of an unchanged setup, split at
 // random into disjoint baseline and candidate halves of 2, 3, 4 … runs a side and put
 // through the gate, give the gate's family-wise false-alarm rate and its minimal
 // detectable change per metric at each run count; a known slowdown added to the

@@ -1,4 +1,4 @@
-// A candidate result set against a baseline set (issue #3): meshes are paired by scenario,
+// A candidate result set against a baseline set: meshes are paired by scenario,
 // name and variant (so a version bump is what gets compared), each pair must have the same
 // fingerprint, and each side's runs one fingerprint (or be forced), and every metric both
 // sides have gets a verdict, as do the run checks (failed runs, restarts: run-checks.ts).

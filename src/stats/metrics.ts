@@ -63,7 +63,7 @@ export const percentileLabel = (k: PercentileKey): string => (k === "p100" ? "ma
 
 /**
  * Whether percentile `percent` of `count` values is the maximum: fewer than one value lies
- * beyond it (count · (1 − q) < 1), so it says nothing the max does not (issue 21.7). With
+ * beyond it (count · (1 − q) < 1), so it says nothing the max does not. With
  * 600 values p99.9, p99.99 and p99.999 are all the max.
  */
 export const isMaxAt = (percent: number, count: number): boolean => count * (1 - percent / 100) < 1;

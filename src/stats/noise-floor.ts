@@ -1,4 +1,4 @@
-// The floor a change must exceed (issue #15): its threshold, or a multiple of the noise
+// The floor a change must exceed: its threshold, or a multiple of the noise
 // calibration measured where that is larger. Pure.
 import type { Calibration } from "./calibration-file.ts";
 import type { MetricId, Threshold } from "./metrics.ts";

@@ -77,7 +77,8 @@ export function overheadVsBare(scenario: ScenarioSummary): Overhead | null {
 type Tested = [{ withinNoise: boolean }, TTest | null];
 
 /**
- * The gate's noise rule on every difference of the table (the overhead is marked as the gate would judge it): Student's t on the
+ * The gate's noise rule on every difference of the table (the overhead is marked as the gate would
+ * judge it): Student's t on the
  * per-run values with Holm across all the table's differences; a difference it would not
  * call a change, or one the gate does not judge (the maximum, a percentile with too few
  * requests beyond it), is within noise.

@@ -1,7 +1,7 @@
 // Thresholds as users write them: `latency.p99: 10%`, `memory.*: 15%`, `errors.rate: 0.1pp`
-// (absolute, in percentage points), `alpha: 0.05` for the noise test, and `runs.failed: off`
-// / `events.restarts: off` to turn a run check off (they have no threshold to widen). From a YAML/JSON
-// file or inline (`latency.p99=10%,memory.dataPlane=15%`). Pure: text in, values out;
+// (absolute, in percentage points), `alpha: 0.05` for the noise test, and `runs.failed: off` /
+// `events.restarts: off` to turn a run check off (they have no threshold to widen). From a
+// YAML/JSON file or inline (`latency.p99=10%,memory.dataPlane=15%`). Pure: text in, values out;
 // errors name the source, the key and what is allowed.
 import { parse as parseYaml } from "yaml";
 import type { Calibration } from "./calibration-file.ts";

@@ -1,4 +1,4 @@
-// The verdict on one metric, baseline against candidate (issues #3, #20): a change counts
+// The verdict on one metric, baseline against candidate: a change counts
 // only when it exceeds its threshold (or the calibrated noise floor, if larger) AND the
 // noise. The noise test is Student's t on the per-run values (difference of the means,
 // pooled variance over both sides, never below the sampling variance each run's own

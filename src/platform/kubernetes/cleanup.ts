@@ -1,9 +1,10 @@
-// Removes what meshbench made, by label: the load-generator node's label and taint, any
-// labelled object outside meshbench's namespaces, labelled cluster-scoped objects (a mesh's
-// CustomResourceDefinitions, cluster roles and webhooks, found through API discovery, the
-// webhooks first), then meshbench's namespaces (which takes everything in them). Used after each run, on failure, on SIGINT/SIGTERM, and by
-// `meshbench cleanup` for leftovers of killed runs. Safe to call twice; a failure to delete
-// one thing does not stop it from deleting the others (they are reported).
+// Removes what meshbench made, by label: the load-generator node's label and taint, any labelled
+// object outside meshbench's namespaces, labelled cluster-scoped objects (a mesh's
+// CustomResourceDefinitions, cluster roles and webhooks, found through API discovery, the webhooks
+// first), then meshbench's namespaces (which takes everything in them). Used after each run, on
+// failure, on SIGINT/SIGTERM, and by `meshbench cleanup` for leftovers of killed runs. Safe to call
+// twice; a failure to delete one thing does not stop it from deleting the others (they are
+// reported).
 import { ApisApi, CustomObjectsApi } from "@kubernetes/client-node";
 import type { Kube } from "../../kube/client.ts";
 import { isNotFound, KubeError, statusOf } from "../../kube/errors.ts";
@@ -199,7 +200,9 @@ const NOT_SWEPT = new Set(["Namespace", "Node"]);
 /** Admission webhooks go first: one whose service is gone could block the deletions after it. */
 const FIRST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService"];
 
-/** Every cluster-scoped kind of the API groups (preferred versions) that can be listed and deleted. */
+/**
+ * Every cluster-scoped kind of the API groups (preferred versions) that can be listed and deleted.
+ */
 export async function clusterScopedKinds(
   kube: Kube,
 ): Promise<{ apiVersion: string; kind: string }[]> {

@@ -1,9 +1,9 @@
-// The load generator on a cluster: a Job of P pods (node:24-slim running dist/loadgen.js
-// from a ConfigMap), each at rate/P with one shared --start-at, all on the
-// load-generator node (its label and taint), printing their results into their logs
-// (--emit-results; progress lines go to stderr, so the log can be followed live).
-// Meshed or not is the scenario's choice (default meshed, as in the 2019 study): the
-// namespace gets the mesh's join labels, or the pods its opt-out annotations. Pure: options in, typed objects out.
+// The load generator on a cluster: a Job of P pods (node:24-slim running dist/loadgen.js from a
+// ConfigMap), each at rate/P with one shared --start-at, all on the load-generator node (its label
+// and taint), printing their results into their logs (--emit-results; progress lines go to stderr,
+// so the log can be followed live). Meshed or not is the scenario's choice (default meshed, as in
+// the 2019 study): the namespace gets the mesh's join labels, or the pods its opt-out annotations.
+// Pure: options in, typed objects out.
 import { Job } from "kubernetes-models/batch/v1";
 import { ConfigMap, Namespace } from "kubernetes-models/v1";
 import { COMPONENT, checkRunId, LOADGEN_NODE } from "../../kube/labels.ts";
@@ -45,7 +45,10 @@ export interface LoadgenJobOptions {
   namespaceAnnotations?: Record<string, string>;
   /** Mesh join annotations for the pods (used when meshed). */
   podAnnotations?: Record<string, string>;
-  /** Pod annotations that keep the mesh out (used when not meshed), e.g. linkerd.io/inject: disabled. */
+  /**
+   * Pod annotations that keep the mesh out (used when not meshed), e.g. linkerd.io/inject:
+   * disabled.
+   */
   optOutAnnotations?: Record<string, string>;
   /** The namespace's Pod Security label (meshed or not). */
   podSecurityLabels?: Record<string, string>;

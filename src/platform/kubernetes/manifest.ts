@@ -12,7 +12,10 @@ import type { Kube } from "../../kube/client.ts";
 import { isConflict, isNotFound } from "../../kube/errors.ts";
 import { isMeshbenchs, planApply, readExisting } from "./existing.ts";
 
-/** Install order by kind (Helm's, which kubectl users rely on); unknown kinds (custom resources) come before the webhooks. */
+/**
+ * Install order by kind (Helm's, which kubectl users rely on); unknown kinds (custom resources)
+ * come before the webhooks.
+ */
 const ORDER = [
   "CustomResourceDefinition",
   "Namespace",
@@ -59,7 +62,9 @@ export function installOrder(objects: KubernetesObject[]): KubernetesObject[] {
     .map(({ o }) => o);
 }
 
-/** Every object of a multi-document YAML stream (`kind: List` unpacked); `what` names the source. */
+/**
+ * Every object of a multi-document YAML stream (`kind: List` unpacked); `what` names the source.
+ */
 export function parseManifest(text: string, what: string): KubernetesObject[] {
   const out: KubernetesObject[] = [];
   parseAllDocuments(text).forEach((doc, i) => {

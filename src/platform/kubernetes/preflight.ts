@@ -189,7 +189,10 @@ export function neededLevel(meshes: readonly PlannedMesh[]): (typeof LEVELS)[num
   return LEVELS[Math.min(LEVELS.length - 1, ...levels)]!;
 }
 
-/** A pod as the meshes' are: an init container adding NET_ADMIN and NET_RAW (linkerd-init, istio-init). */
+/**
+ * A pod as the meshes' are: an init container adding NET_ADMIN and NET_RAW (linkerd-init,
+ * istio-init).
+ */
 const MESHED_POD = {
   apiVersion: "v1",
   kind: "Pod",

@@ -1,11 +1,10 @@
-// Resource sampling on a cluster: every interval and once more at the end, the
-// metrics.k8s.io pod metrics of the given namespaces (the mesh's, the workload's, the load
-// generator's), each container classed (each pod's usage is metrics-server's rate over its
-// own `window` ending at its `timestamp`: both are kept, so per-run figures line the
-// reading up with the interval it covers); and the pods themselves, to notice restarts (restartCount going up) and pods
-// that vanish mid-run. Without metrics-server it says so once and carries on: latency is
-// still measured, restarts and vanished pods are still events. A failed sample is a
-// notice, never the end of the run.
+// Resource sampling on a cluster: every interval and once more at the end, the metrics.k8s.io pod
+// metrics of the given namespaces (the mesh's, the workload's, the load generator's), each
+// container classed (each pod's usage is metrics-server's rate over its own `window` ending at its
+// `timestamp`: both are kept, so per-run figures line the reading up with the interval it covers);
+// and the pods themselves, to notice restarts (restartCount going up) and pods that vanish mid-run.
+// Without metrics-server it says so once and carries on: latency is still measured, restarts and
+// vanished pods are still events. A failed sample is a notice, never the end of the run.
 import type { PodMetricsList, V1Pod } from "@kubernetes/client-node";
 import type { Kube } from "../../kube/client.ts";
 import { statusOf } from "../../kube/errors.ts";

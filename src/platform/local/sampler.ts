@@ -1,12 +1,12 @@
-// The local resource sampler: every `intervalMs`, reads /proc for each target process and
-// all its descendants (a sidecar that forks workers, or runs under a wrapper, is the whole
-// tree) and records their CPU (cores: the CPU-time counter's delta since the previous
-// reading ÷ the time between them, with that interval, so per-run figures can add the
-// deltas up exactly) and memory (PSS: shared pages split among their sharers, so sidecars
-// that share a binary are not counted once each). The targets are asked for at every tick, so processes started later are picked
-// up, and a target left out of the list is no longer watched (its owner knows why). A
-// name whose process changed (new pid or start time) is a restart; a listed process that
-// is gone is an event too. Nothing is silently dropped.
+// The local resource sampler: every `intervalMs`, reads /proc for each target process and all its
+// descendants (a sidecar that forks workers, or runs under a wrapper, is the whole tree) and
+// records their CPU (cores: the CPU-time counter's delta since the previous reading ÷ the time
+// between them, with that interval, so per-run figures can add the deltas up exactly) and memory
+// (PSS: shared pages split among their sharers, so sidecars that share a binary are not counted
+// once each). The targets are asked for at every tick, so processes started later are picked up,
+// and a target left out of the list is no longer watched (its owner knows why). A name whose
+// process changed (new pid or start time) is a restart; a listed process that is gone is an event
+// too. Nothing is silently dropped.
 import type { PlatformEvent, ProcessClass, ResourceSample } from "../types.ts";
 import { clockTicksPerSecond, cpuCores, readProcTree, type TreeReading } from "./proc.ts";
 

@@ -73,7 +73,9 @@ export function describeHost(h: Pick<Host, "name" | "address" | "port">): string
   return `${h.name} (${h.address}${h.port === 22 ? "" : `:${h.port}`})`;
 }
 
-/** The whole set: one control plane (k3s with an embedded datastore), distinct names and endpoints. */
+/**
+ * The whole set: one control plane (k3s with an embedded datastore), distinct names and endpoints.
+ */
 export function checkHostSet(hosts: readonly Host[], field = "hosts"): void {
   const planes = hosts.filter((h) => h.role === "control-plane");
   if (planes.length !== 1) {

@@ -85,15 +85,23 @@ export function checkK3sInstaller(
   return text;
 }
 
-/** Where things are on a host. The defaults are a real Linux machine's; tests point them at a scratch directory. */
+/**
+ * Where things are on a host. The defaults are a real Linux machine's; tests point them at a
+ * scratch directory.
+ */
 export interface HostLayout {
-  /** meshbench's directory on each host (the join token); relative to the login's home unless absolute. */
+  /**
+   * meshbench's directory on each host (the join token); relative to the login's home unless
+   * absolute.
+   */
   dir: string;
   /** Where the k3s server writes its admin kubeconfig (root only, 0600). */
   kubeconfigPath: string;
   /** Schedules a reboot and returns at once (the connection drops when the host goes down). */
   rebootCommand: string;
-  /** Prints the kernel's boot id, which a reboot changes and the kubelet reports as nodeInfo.bootID. */
+  /**
+   * Prints the kernel's boot id, which a reboot changes and the kubelet reports as nodeInfo.bootID.
+   */
   bootIdCommand: string;
 }
 
@@ -158,7 +166,10 @@ export function serverArgs(host: Host, s: K3sSettings): string[] {
   ];
 }
 
-/** The installer's arguments for a worker, joining the control plane over its private address if any. */
+/**
+ * The installer's arguments for a worker, joining the control plane over its private address if
+ * any.
+ */
 export function agentArgs(host: Host, controlPlane: Host, s: K3sSettings): string[] {
   return [
     "agent",
@@ -240,7 +251,9 @@ export async function readKubeconfig(
   }
 }
 
-/** The kubeconfig pointed at `server` (k3s writes https://127.0.0.1:6443), its names made `name`. */
+/**
+ * The kubeconfig pointed at `server` (k3s writes https://127.0.0.1:6443), its names made `name`.
+ */
 export function rewriteKubeconfig(text: string, server: string, name: string): string {
   const config = parse(text) as {
     clusters?: { name: string; cluster: Record<string, unknown> }[];

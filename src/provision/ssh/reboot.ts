@@ -70,7 +70,10 @@ async function rebootOne(host: Host, o: RebootOptions): Promise<void> {
   o.log?.(`${describeHost(host)} is back and Ready`);
 }
 
-/** Reboots the workers in parallel; fails (after all have finished) naming every one that did not come back. */
+/**
+ * Reboots the workers in parallel; fails (after all have finished) naming every one that did not
+ * come back.
+ */
 export async function rebootWorkers(hosts: readonly Host[], options: RebootOptions): Promise<void> {
   const workers = hosts.filter((h) => h.role === "worker");
   const results = await Promise.allSettled(workers.map((h) => rebootOne(h, options)));

@@ -11,7 +11,10 @@ export const HOW_TO_GET_ONE = [
   "elsewhere, install OpenTofu (https://opentofu.org/docs/intro/install/) or Terraform (https://developer.hashicorp.com/terraform/install)",
 ];
 
-/** The absolute path of the program to run: `explicit` (a path or a name on the PATH), else tofu, else terraform. */
+/**
+ * The absolute path of the program to run: `explicit` (a path or a name on the PATH), else tofu,
+ * else terraform.
+ */
 export async function findTerraform(
   env: NodeJS.ProcessEnv = process.env,
   explicit?: string,

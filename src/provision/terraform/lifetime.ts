@@ -30,7 +30,9 @@ export function checkMaxLifetime(field: string, ms: unknown): number {
   );
 }
 
-/** Where the CLI keeps state directories by default: $XDG_STATE_HOME/meshbench/terraform/<run id>. */
+/**
+ * Where the CLI keeps state directories by default: $XDG_STATE_HOME/meshbench/terraform/<run id>.
+ */
 export function defaultStateRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "meshbench", "terraform");
 }

@@ -32,7 +32,9 @@ export type ModuleOutputs =
   | { kind: "kubeconfig"; kubeconfig: string }
   | { kind: "hosts"; hosts: Host[]; sshPrivateKey?: string; flannelBackend?: FlannelBackend };
 
-/** The fields of a `hosts` element; anything else is refused (a typo would otherwise be ignored). */
+/**
+ * The fields of a `hosts` element; anything else is refused (a typo would otherwise be ignored).
+ */
 export const HOST_OUTPUT_FIELDS = new Set([
   "address",
   "user",

@@ -36,7 +36,10 @@ export interface TerraformProviderOptions {
   vars?: Record<string, unknown>;
   /** This run's state directory; the Action keeps it from main to post. */
   stateDir: string;
-  /** The SSH private key for `hosts` (a secret); not needed when the module outputs ssh_private_key or a kubeconfig. */
+  /**
+   * The SSH private key for `hosts` (a secret); not needed when the module outputs ssh_private_key
+   * or a kubeconfig.
+   */
   sshKey?: SshKeySource;
   /** k3s release for `hosts` (default v1.33.1+k3s1). */
   k3sVersion?: string;
@@ -45,13 +48,17 @@ export interface TerraformProviderOptions {
   runId: string;
   /** Default 6 h; the next meshbench step after that destroys the cluster. */
   maxLifetimeMs?: number;
-  /** tofu or terraform (a path or a name on the PATH); default tofu if on the PATH, else terraform. */
+  /**
+   * tofu or terraform (a path or a name on the PATH); default tofu if on the PATH, else terraform.
+   */
   binary?: string;
   env?: NodeJS.ProcessEnv;
   /** Apply's time limit (default 60 min: bare metal can take half an hour to deliver). */
   applyTimeoutMs?: number;
   destroy?: Omit<DestroyOptions, "env" | "log">;
-  /** Building k3s on `hosts`: installer source, host layout, timeouts (defaults suit real hosts). */
+  /**
+   * Building k3s on `hosts`: installer source, host layout, timeouts (defaults suit real hosts).
+   */
   k3s?: Partial<
     Pick<
       K3sClusterOptions,
