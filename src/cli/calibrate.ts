@@ -45,15 +45,10 @@ const FLAGS = {
   thresholds: { type: "string" },
   calibration: { type: "string" },
   out: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export async function calibrateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("calibrate", argv, FLAGS, true);
-  if (values.help) {
-    process.stdout.write(CALIBRATE_HELP);
-    return 0;
-  }
   if (positionals.length !== 1) {
     throw new UsageError(`calibrate: give one RESULTS_DIR (got ${positionals.length})`);
   }

@@ -4,7 +4,6 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { checkRunId } from "../kube/labels.ts";
 import { loadKubernetes } from "../run/load-kubernetes.ts";
-import { CLEANUP_HELP } from "./cleanup-help.ts";
 import { durationFlag, parseFlags, UsageError } from "./usage.ts";
 
 const FLAGS = {
@@ -13,15 +12,10 @@ const FLAGS = {
   "run-id": { type: "string" },
   meshes: { type: "string", multiple: true },
   wait: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export async function cleanupCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("cleanup", argv, FLAGS, true);
-  if (values.help) {
-    process.stdout.write(CLEANUP_HELP);
-    return 0;
-  }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const runId = values["run-id"];
   if (runId !== undefined) {

@@ -41,15 +41,10 @@ const FLAGS = {
   calibration: { type: "string" },
   force: { type: "boolean" },
   "fail-on-regression": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export async function compareCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("compare", argv, FLAGS, true);
-  if (values.help) {
-    process.stdout.write(COMPARE_HELP);
-    return 0;
-  }
   if (positionals.length !== 2) {
     throw new UsageError(
       `compare: give BASELINE_DIR and CANDIDATE_DIR (got ${positionals.length} directories)`,

@@ -29,15 +29,10 @@ const FLAGS = {
   mesh: { type: "string", multiple: true },
   kubeconfig: { type: "string" },
   context: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("doctor", argv, FLAGS, true);
-  if (values.help) {
-    process.stdout.write(DOCTOR_HELP);
-    return 0;
-  }
   const [file, ...extra] = positionals;
   if (file === undefined)
     throw new UsageError("give a SCENARIO file, e.g. meshbench doctor scenarios/kinvolk-2019.yaml");

@@ -37,7 +37,14 @@ function isProviderFlag(argv: readonly string[], i: number): boolean {
 const COMMANDS: Record<
   string,
   // hidden: plumbing that meshbench runs itself, left out of the command list
-  { run: (argv: string[]) => Promise<number>; help: string; summary: string; hidden?: boolean }
+  {
+    run: (argv: string[]) => Promise<number>;
+    help: string;
+    summary: string;
+    hidden?: boolean;
+    /** Answers its own --help (`workload up` has a help of its own). */
+    ownHelp?: boolean;
+  }
 > = {
   loadgen: {
     run: loadgenCommand,
@@ -95,6 +102,7 @@ const COMMANDS: Record<
     help: WORKLOAD_HELP,
     summary: "run one Emojivoto service (started by the local platform)",
     hidden: true,
+    ownHelp: true,
   },
   reaper: {
     run: reaperCommand,
@@ -139,6 +147,11 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(
       `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")} (meshbench --help)`,
     );
+  }
+  // Every command's --help is answered here, from the same table as the command list.
+  if (!command.ownHelp && (rest.includes("--help") || rest.includes("-h"))) {
+    process.stdout.write(command.help);
+    return 0;
   }
   return command.run(rest);
 }

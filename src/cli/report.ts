@@ -46,15 +46,10 @@ const FLAGS = {
   "chart-host": { type: "string" },
   "short-urls": { type: "boolean" },
   force: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("report", argv, FLAGS, true);
-  if (values.help) {
-    process.stdout.write(REPORT_HELP);
-    return 0;
-  }
   if (positionals.length === 0) {
     throw new UsageError("report: give at least one RESULTS_DIR (meshbench report --help)");
   }

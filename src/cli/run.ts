@@ -63,15 +63,10 @@ const FLAGS = {
   kubeconfig: { type: "string" },
   context: { type: "string" },
   site: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("run", argv, FLAGS, true);
-  if (values.help) {
-    process.stdout.write(RUN_HELP);
-    return 0;
-  }
   const [file, ...extra] = positionals;
   if (file === undefined)
     throw new UsageError("give a SCENARIO file, e.g. meshbench run scenarios/local-quick.yaml");

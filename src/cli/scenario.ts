@@ -32,7 +32,6 @@ const FLAGS = {
   mesh: { type: "string", multiple: true },
   repetitions: { type: "string" },
   meshes: { type: "string", multiple: true },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export function explainText(): string {
@@ -45,10 +44,6 @@ export function explainText(): string {
 
 export async function scenarioCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("scenario", argv, FLAGS, true);
-  if (values.help) {
-    process.stdout.write(SCENARIO_HELP);
-    return 0;
-  }
   if (values.explain) {
     process.stdout.write(explainText());
     return 0;

@@ -19,10 +19,6 @@ export async function targetCommand(argv: string[]): Promise<number> {
     host: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
-  if (values.help) {
-    process.stdout.write(TARGET_HELP);
-    return 0;
-  }
   const port =
     values.port === undefined
       ? 8080
