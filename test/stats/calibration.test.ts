@@ -60,3 +60,31 @@ describe("meshbench calibrate on 12 real runs of an unchanged setup", async () =
     );
   });
 });
+
+// The quick start's setup (scenarios/local-quick.yaml: bare and an HAProxy sidecar per
+// service, 3 Emojivoto instances, 200 rps for 15 s) run 8 times per mesh on the idle 2-core
+// development machine, commit 84f4ee9:
+//   meshbench run scenarios/local-quick.yaml --repetitions 8 --out /tmp/aa --chart-host none
+// The gate must stay quiet on these unchanged runs and see +3 ms added to every candidate
+// latency at the run counts the examples use.
+describe("the quick start's setup on a quiet machine: false alarms and +3 ms", async () => {
+  const { runs, problems } = await readResults(
+    [join(import.meta.dirname, "../fixtures/calibration-quiet")],
+    { dropSamples: true },
+  );
+  const options = { gate: DEFAULT_GATE, splits: 30, seed: 1 };
+
+  it("calls at most 5 % of 30 no-op splits a change at 2, 3 and 4 runs a side", () => {
+    expect(problems).toEqual([]);
+    expect(runs).toHaveLength(16);
+    const table = calibrate(runs, options).table;
+    expect(table.map((r) => r.perSide)).toEqual([2, 3, 4]);
+    for (const row of table) expect(row.falseAlarms / row.splits).toBeLessThanOrEqual(0.05);
+  });
+
+  it("catches +3 ms in at least 90 % of splits from 3 runs a side on", () => {
+    const table = calibrate(runs, { ...options, shiftMs: 3 }).table;
+    for (const row of table.filter((r) => r.perSide >= 3))
+      expect(row.caught! / row.splits).toBeGreaterThanOrEqual(0.9);
+  });
+});
