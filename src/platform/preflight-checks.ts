@@ -168,6 +168,42 @@ export function versionChecks(
   });
 }
 
+/**
+ * DaemonSets by which a cluster's own network (its CNI) is recognised: kind's kindnet,
+ * flannel (k3s, kubeadm guides), Calico, Canal, Cilium, Weave, kube-router, AWS VPC CNI,
+ * Antrea, OVN-Kubernetes.
+ */
+export const CNI_DAEMONSETS = [
+  "kindnet",
+  "kube-flannel-ds",
+  "calico-node",
+  "canal",
+  "cilium",
+  "weave-net",
+  "kube-router",
+  "aws-node",
+  "antrea-agent",
+  "ovnkube-node",
+] as const;
+
+/**
+ * A mesh that is itself the cluster's CNI (Cilium; `kubernetes.requiresNoCni`) can only be
+ * installed where the cluster was made without one: elsewhere two CNIs would fight over
+ * every pod's network. `found`: the CNI DaemonSets on the cluster, as `namespace/name`.
+ */
+export function cniChecks(meshes: readonly string[], found: readonly string[]): Check[] {
+  return meshes.map((mesh) =>
+    found.length === 0
+      ? { name: `${mesh} as CNI`, status: "ok", detail: `no CNI found: ${mesh} can be the CNI` }
+      : {
+          name: `${mesh} as CNI`,
+          status: "fail",
+          detail: `${mesh} is the cluster's CNI, and this cluster has one already: ${found.join(", ")}`,
+          fix: `run ${mesh} on a cluster made without a CNI (kind: networking.disableDefaultCNI: true; k3s: --flannel-backend=none --disable-network-policy), or leave it out of this scenario`,
+        },
+  );
+}
+
 /** metrics.k8s.io: without it a run measures latency but no CPU or memory at all. */
 export function metricsCheck(served: boolean, providerInstalls: boolean): Check {
   if (served) return { name: "metrics", status: "ok", detail: "metrics.k8s.io is served" };

@@ -7,6 +7,7 @@ import type { Kube } from "../../kube/client.ts";
 import { statusOf } from "../../kube/errors.ts";
 import { mirrorImage } from "../../kube/images.ts";
 import { POD_SECURITY_ENFORCE } from "../../kube/labels.ts";
+import { listAll, PAGE_SIZE } from "../../kube/list.ts";
 import { cpuCores } from "../../kube/quantity.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
 import { downloadableTool } from "../../mesh/tools.ts";
@@ -24,7 +25,9 @@ import {
 import { EMOJIVOTO_CPU_REQUEST, emojivotoManifests } from "../../workload/emojivoto/kubernetes.ts";
 import {
   type Check,
+  CNI_DAEMONSETS,
   clusterCheck,
+  cniChecks,
   imagesCheck,
   metricsCheck,
   nodeCheck,
@@ -290,6 +293,16 @@ export function plannedImages(cluster: ClusterSpec): string[] {
   ];
 }
 
+/** The CNI DaemonSets on the cluster (CNI_DAEMONSETS), as `namespace/name`. */
+async function cniDaemonSets(kube: Kube): Promise<string[]> {
+  const all = await kube.call("list daemonsets", () =>
+    listAll((t) => kube.apps.listDaemonSetForAllNamespaces({ limit: PAGE_SIZE, _continue: t })),
+  );
+  return all
+    .filter((d) => (CNI_DAEMONSETS as readonly string[]).includes(d.metadata?.name ?? ""))
+    .map((d) => `${d.metadata?.namespace}/${d.metadata?.name}`);
+}
+
 /**
  * On the cluster, reading only: who we are and what we may do, its version against each
  * mesh's, metrics.k8s.io, the nodes against what the workload requests, the images.
@@ -317,6 +330,14 @@ export async function clusterChecks(
       cluster.allowUnsupported ?? false,
     ),
   );
+  const cniMeshes = meshes.filter((m) => kubernetesOf(m.definition).requiresNoCni);
+  if (cniMeshes.length > 0)
+    checks.push(
+      ...cniChecks(
+        cniMeshes.map((m) => m.definition.name),
+        await cniDaemonSets(kube),
+      ),
+    );
   checks.push(await podSecurityCheck(kube, neededLevel(meshes)));
   checks.push(metricsCheck(await metricsServed(kube), cluster.provider.kind !== "kubeconfig"));
   const nodes = await kube.call("list nodes", () => kube.core.listNode());
