@@ -18,6 +18,7 @@ import { mergeLoadgenResults } from "../src/results/merge.ts";
 import { buildResources, type ResourceSnapshot } from "../src/results/resources.ts";
 import { writeRun } from "../src/results/run-file.ts";
 import type { Container, RunEvent } from "../src/results/run-schema.ts";
+import { seededRandom } from "../src/stats/seeded-random.ts";
 import { loadResult, MIB, runResult } from "../test/helpers/runs.ts";
 
 const MESHES = [
@@ -39,18 +40,6 @@ const SET = join(OUT, "report-set");
 const REPORT = join(OUT, "report-out");
 const CLI = join(import.meta.dirname, "../dist/cli.js");
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Latencies with a log-normal body and a rare slow tail, µs. */
 function sample(rnd: () => number, medianUs: number): number {
   const z = Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
@@ -60,7 +49,7 @@ function sample(rnd: () => number, medianUs: number): number {
 
 async function generateRun(meshIndex: number, repetition: number): Promise<void> {
   const plan = MESHES[meshIndex]!;
-  const rnd = random(1000 * meshIndex + repetition);
+  const rnd = seededRandom(1000 * meshIndex + repetition);
   const startMs =
     Date.UTC(2026, 0, 15, 12) + (meshIndex * REPETITIONS + repetition) * 2 * DURATION_MS;
   const warmupMs = 30_000;

@@ -14,6 +14,7 @@ import {
 import { compareResults } from "./compare.ts";
 import { median } from "./describe.ts";
 import { METRIC_IDS, type MetricId } from "./metrics.ts";
+import { seededRandom } from "./seeded-random.ts";
 import { type RunInput, type ScenarioSummary, summarize } from "./summarize.ts";
 import type { GateConfig } from "./thresholds.ts";
 
@@ -23,18 +24,6 @@ export interface CalibrateOptions {
   seed: number;
   /** Added to every latency of the candidate half: the change whose power is measured. */
   shiftMs?: number;
-}
-
-/** mulberry32: a small seeded generator, enough to pick splits reproducibly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(xs: readonly T[], next: () => number): T[] {
@@ -105,7 +94,7 @@ export function calibrate(inputs: readonly RunInput[], options: CalibrateOptions
       `calibration needs at least 4 completed runs of every mesh (2 a side); ${groups.size === 0 ? "found none" : `the fewest a mesh has is ${runs}`}: run the scenario with --repetitions 8 or more`,
     );
   }
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const table: CalibrationRow[] = [];
   for (let k = 2; 2 * k <= runs; k++) {
     const row: CalibrationRow = {
