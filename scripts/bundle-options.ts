@@ -1,12 +1,9 @@
 // esbuild settings every bundle shares (scripts/bundle.ts, and the test that checks that
 // the SSH client still works bundled: test/provision/bundle.test.ts).
 
-/**
- * The oldest Node the bundles run on. The bundled libraries set it: the undici inside
- * @kubernetes/client-node needs 22.19 (zstd in node:zlib, which the bundle reaches at load
- * time); nothing of meshbench's own needs more. Also package.json's engines.
- */
-export const MIN_NODE = "22.19.0";
+import { MIN_NODE } from "../src/version.ts";
+
+export { MIN_NODE };
 
 /** esbuild's syntax target: what MIN_NODE understands. */
 export const BUNDLE_TARGET = `node${MIN_NODE}`;

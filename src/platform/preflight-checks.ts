@@ -2,6 +2,7 @@
 // run`): one table of checks, each ok / warn / fail with the fix. Pure: the probes in
 // platform/kubernetes/preflight.ts gather the facts, these functions judge them, so every
 // rule is tested on values and the table reads the same wherever it is printed.
+import { isSupportedNode, MIN_NODE } from "../version.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -16,17 +17,15 @@ export interface Check {
 }
 
 /** The Node.js major version meshbench needs (package.json engines). */
-export const NODE_MAJOR = 24;
-
+/** The Node row: the same floor as the bundles' own first-line check (src/version.ts). */
 export function nodeCheck(version: string): Check {
-  const major = Number(version.replace(/^v/, "").split(".")[0]);
-  return major >= NODE_MAJOR
-    ? { name: "Node", status: "ok", detail: `Node ${version} (meshbench needs ${NODE_MAJOR}+)` }
+  return isSupportedNode(version)
+    ? { name: "Node", status: "ok", detail: `Node ${version} (meshbench needs ${MIN_NODE}+)` }
     : {
         name: "Node",
         status: "fail",
-        detail: `Node ${version}; meshbench needs ${NODE_MAJOR} or newer`,
-        fix: `install Node ${NODE_MAJOR} (e.g. nvm install ${NODE_MAJOR}, or actions/setup-node with node-version: ${NODE_MAJOR})`,
+        detail: `Node ${version}; meshbench needs ${MIN_NODE} or newer`,
+        fix: "install Node 24 LTS (e.g. nvm install 24, or actions/setup-node with node-version: 24)",
       };
 }
 

@@ -16,12 +16,16 @@ import {
 const worker = (name: string, cpu: number) => ({ name, unsuitable: null, cpu });
 
 describe("preflight checks", () => {
-  it("Node: 24 and newer pass, older fail with the way to get 24", () => {
+  it("Node: 22.19 and newer pass (the bundles' own floor), older fail with the way to get 24", () => {
     expect(nodeCheck("24.0.0").status).toBe("ok");
     expect(nodeCheck("v25.1.0").status).toBe("ok");
-    const old = nodeCheck("22.11.0");
-    expect(old.status).toBe("fail");
-    expect(old.fix).toContain("nvm install 24");
+    expect(nodeCheck("22.19.0").status).toBe("ok");
+    for (const v of ["22.18.1", "22.11.0", "20.20.2"]) {
+      const old = nodeCheck(v);
+      expect(old.status).toBe("fail");
+      expect(old.detail).toContain("meshbench needs 22.19.0 or newer");
+      expect(old.fix).toContain("nvm install 24");
+    }
   });
 
   it("cluster: 401 is the credentials, 403 the rights, no answer the address", () => {
