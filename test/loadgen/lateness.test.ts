@@ -15,6 +15,31 @@ import { httpServer, type TestServer } from "../helpers/servers.ts";
 let server: TestServer;
 afterEach(() => server?.close());
 
+/** One worker's engine against `url`, with the measured period's latencies added up. */
+function measuredEngine(
+  url: string,
+  rate: number,
+  connections: number,
+  warmupMs: number,
+  durationMs: number,
+) {
+  const urls = [url];
+  const config = {
+    urls,
+    connections: planConnections({ urls, rate, connections, workers: 1 }),
+    warmupMs,
+    durationMs,
+    timeoutMs: 5000,
+    intervalMs: 1000,
+    pacing: "efficient" as const,
+  };
+  const latency = createHistogram();
+  const engine = new Engine(config, (interval) => {
+    if (interval.index >= 0) latency.add(interval.histogram);
+  });
+  return { engine, latency, config };
+}
+
 describe("send lateness", () => {
   it("a blocked event loop of B ms makes the sends due meanwhile late by up to B", async () => {
     // The engine runs in this thread (no worker), so blocking this thread blocks its pacer.
@@ -23,21 +48,7 @@ describe("send lateness", () => {
     // The server answers at once, in this thread too: its latency is the same wait.
     server = await httpServer();
     const R = 200;
-    const urls = [`${server.url}/`];
-    const connections = planConnections({ urls, rate: R, connections: 8, workers: 1 });
-    const config = {
-      urls,
-      connections,
-      warmupMs: 200,
-      durationMs: 2200,
-      timeoutMs: 5000,
-      intervalMs: 1000,
-      pacing: "efficient" as const,
-    };
-    const latency = createHistogram();
-    const engine = new Engine(config, (interval) => {
-      if (interval.index >= 0) latency.add(interval.histogram);
-    });
+    const { engine, latency, config } = measuredEngine(`${server.url}/`, R, 8, 200, 2200);
     await engine.open();
     const startMs = Date.now() + 50;
     const done = engine.run(startMs);
@@ -79,20 +90,7 @@ describe("send lateness", () => {
     // The engine in this thread, whose event loop the test keeps busy 47 of every 50 ms
     // (94 %, plus the engine's own work; a busy machine only adds to it).
     server = await httpServer();
-    const urls = [`${server.url}/`];
-    const config = {
-      urls,
-      connections: planConnections({ urls, rate: 100, connections: 4, workers: 1 }),
-      warmupMs: 100,
-      durationMs: 1500,
-      timeoutMs: 5000,
-      intervalMs: 1000,
-      pacing: "efficient" as const,
-    };
-    const latency = createHistogram();
-    const engine = new Engine(config, (interval) => {
-      if (interval.index >= 0) latency.add(interval.histogram);
-    });
+    const { engine, latency, config } = measuredEngine(`${server.url}/`, 100, 4, 100, 1500);
     await engine.open();
     const startMs = Date.now();
     const hog = setInterval(() => {
