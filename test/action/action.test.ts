@@ -434,6 +434,9 @@ describe("the Action, scheduled reports that do not write history", () => {
       /^::warning::history not written, the report and outputs are unaffected: .*contents: write/m,
     );
     expect(outputs(await j.runner.read("output"))).toMatchObject({ verdict: "no-baseline" });
+    expect(await j.runner.read("summary")).toMatch(
+      /\*\*History not written\*\* to `meshbench-history`: .*contents: write/,
+    );
     expect(fake.state.branches.has("meshbench-history")).toBe(false);
   }, 60_000);
 
