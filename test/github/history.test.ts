@@ -6,7 +6,6 @@ import { createGitHubClient } from "../../src/github/client.ts";
 import { appendHistory, readHistory } from "../../src/github/history.ts";
 import {
   appendToHistory,
-  HISTORY_SCHEMA,
   type HistoryEntry,
   historyLine,
   parseHistory,
@@ -14,45 +13,13 @@ import {
 } from "../../src/github/history-format.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/fake-github/index.ts";
 import { captureStdout } from "../helpers/github-env.ts";
+import { historyEntry as entry } from "../helpers/history.ts";
 
 const TOKEN = "ghs_history_writer_0007";
 const READONLY = "ghs_history_reader_0008";
 const BRANCH = "meshbench-history";
 const FILE_2026 = "history/smoke/2026.jsonl";
 let fake: FakeGitHub;
-
-function entry(
-  runId: number,
-  p99: number,
-  at = new Date(Date.UTC(2026, 10, 1) + runId * 86_400_000),
-): HistoryEntry {
-  return {
-    schema: HISTORY_SCHEMA,
-    at: at.toISOString(),
-    scenario: "smoke",
-    run: {
-      id: runId,
-      url: `https://github.com/acme/shop/actions/runs/${runId}`,
-      sha: "a".repeat(40),
-      ref: "refs/heads/main",
-      event: "schedule",
-    },
-    meshes: {
-      linkerd: {
-        achievedRate: 600,
-        latencyUs: { p50: 800, p99 },
-        dataPlaneMemoryBytes: 20e6,
-        controlPlaneMemoryBytes: 90e6,
-      },
-      istio: {
-        achievedRate: 598,
-        latencyUs: { p50: 900, p99: p99 * 2 },
-        dataPlaneMemoryBytes: 50e6,
-        controlPlaneMemoryBytes: null,
-      },
-    },
-  };
-}
 
 beforeAll(async () => {
   fake = await startFakeGitHub();
