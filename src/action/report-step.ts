@@ -8,6 +8,8 @@ import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
   downloadRunResults,
+  HISTORY_PAGE_EXTENSIONS,
+  historyPageArtifactName,
   REPORT_EXTENSIONS,
   reportArtifactName,
   unusedArtifactName,
@@ -30,6 +32,7 @@ import { findPullRequest, type PullRequestLookup } from "../github/pull-request.
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
+import { writeHistoryPage } from "../report/history-site.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
 import { loadScenario } from "../scenario/load.ts";
@@ -238,7 +241,7 @@ async function writeHistory(gh: GitHubClient, at: HistoryLocation, entry: Histor
     const why = (error as Error).message;
     warning(`history not written, the report and outputs are unaffected: ${why}`);
     await writeJobSummary(
-      `> [!WARNING]\n> **History not written** to \`${at.branch}\`: ${defuseMarkdown(why)}\n> The report above is complete; this run is missing from the history page.`,
+      `> [!WARNING]\n> **History not written** to \`${at.branch}\`: ${defuseMarkdown(why)}\n> The report above is complete; this run is missing from the history branch.`,
     );
   }
 }
@@ -307,8 +310,40 @@ export async function reportStep(
     comparison: outcome.comparison,
     ...(noisePct ? { noisePct } : {}),
   });
-  if (history && entry) await writeHistory(gh, history.at, entry);
+  if (history && entry) {
+    await writeHistory(gh, history.at, entry);
+    await publishHistoryPage(inputs, ctx, join(workDir, "history-page"), [...history.past, entry]);
+  }
   return { verdict, regressed };
+}
+
+/**
+ * The history page of this scenario, uploaded as an artifact (for repositories without
+ * Pages) and named by the `history-page-dir` output (for a Pages deployment step). A page
+ * that cannot be built is a warning: the report stands.
+ */
+async function publishHistoryPage(
+  inputs: ActionInputs,
+  ctx: WorkflowContext,
+  dir: string,
+  entries: HistoryEntry[],
+): Promise<void> {
+  try {
+    const page = await writeHistoryPage(dir, entries);
+    const uploaded = await uploadArtifact({
+      name: await unusedArtifactName(
+        historyPageArtifactName(inputs.artifactPrefix, entries[0]!.scenario),
+      ),
+      dir,
+      extensions: HISTORY_PAGE_EXTENSIONS,
+    });
+    setActionOutputs({ "history-page-dir": dir });
+    info(
+      `history page: ${page.total} run(s), artifact ${uploaded.name} ${artifactUrl(ctx, ctx.runId, uploaded.id)}`,
+    );
+  } catch (error) {
+    warning(`history page not published, the report is unaffected: ${(error as Error).message}`);
+  }
 }
 
 /**
