@@ -9,20 +9,9 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { historyLine } from "../../src/github/history-format.ts";
 import { historyEntry } from "../helpers/history.ts";
+import { runMeshbench } from "../helpers/process.ts";
 
 const run = promisify(execFile);
-const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
-
-async function meshbench(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
 let checkout: string;
 beforeAll(async () => {
   checkout = await mkdtemp(join(tmpdir(), "meshbench-history-cli-"));
@@ -40,9 +29,9 @@ beforeAll(async () => {
 describe("meshbench history-page", () => {
   it("writes the page from a checkout of the branch, naming a bad line by file and line", async () => {
     const out = join(checkout, "site");
-    const r = await meshbench(
+    const r = await runMeshbench(
       ["history-page", "--history", join(checkout, "history"), "--out", out],
-      checkout,
+      { cwd: checkout },
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("smoke.jsonl:2: not JSON");
@@ -63,9 +52,9 @@ describe("meshbench history-page", () => {
     await git("add", ".");
     await git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "history");
     await git("checkout", "-q", "-b", "main-work");
-    const r = await meshbench(
+    const r = await runMeshbench(
       ["history-page", "--branch", "meshbench-history", "--out", join(repo, "site")],
-      repo,
+      { cwd: repo },
     );
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/History page of 1 run\(s\) from 1 file\(s\)/);
@@ -77,7 +66,7 @@ describe("meshbench history-page", () => {
       ["--history", "a", "--branch", "b", "--out", "x"],
       ["--history", "a", "--out", "x", "--days", "0"],
     ]) {
-      const r = await meshbench(["history-page", ...args], checkout);
+      const r = await runMeshbench(["history-page", ...args], { cwd: checkout });
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/history-page: /);
     }
