@@ -16,8 +16,9 @@
 //   come after the write was made: an entry already there (same run, time, scenario) is
 //   not written twice.
 // The file a scenario wrote before rotation (`history/<scenario>.jsonl`) is read, and moved
-// into the yearly files by the first write. Each yearly file is capped (default 512 KiB):
-// past the cap its oldest entries are dropped, and stay in the branch's git history.
+// into the yearly files by the first write. Each yearly file is capped (default 1 MiB, twice
+// what a year of daily runs of four meshes takes): past the cap its oldest entries are
+// dropped, and stay in the branch's git history.
 import * as core from "@actions/core";
 import { apiMessage, type GitHubClient, httpStatus } from "./client.ts";
 import {
@@ -32,7 +33,7 @@ import {
 } from "./history-format.ts";
 
 export const DEFAULT_HISTORY_BRANCH = "meshbench-history";
-export const DEFAULT_HISTORY_MAX_BYTES = 512 * 1024;
+export const DEFAULT_HISTORY_MAX_BYTES = 1024 * 1024;
 
 export interface HistoryLocation {
   owner: string;
