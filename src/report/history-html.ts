@@ -134,11 +134,15 @@ const CLIENT = String.raw`
     more.hidden = false;
     more.textContent = "Load " + next.label + " (" + next.entries + " runs)";
   }
-  window.meshbenchHistoryChunk = function (chunk) { chunks.push(chunk); draw(); offer(); };
+  window.meshbenchHistoryChunk = function (chunk) {
+    chunks.push(chunk); draw(); more.disabled = false; offer();
+  };
   more.addEventListener("click", function () {
     var next = model.earlier[chunks.length - 1];
     var s = document.createElement("script");
     s.src = next.file;
+    s.onerror = function () { more.textContent = "Could not load " + next.file + " (is it beside index.html?)"; };
+    more.disabled = true; // one load at a time: a chunk must not be added twice
     document.body.appendChild(s);
   });
   draw();
