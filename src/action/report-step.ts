@@ -36,7 +36,7 @@ import { writeHistoryPage } from "../report/history-site.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
 import { loadScenario } from "../scenario/load.ts";
-import { regressions } from "../stats/compare.ts";
+import { type Comparison, regressions } from "../stats/compare.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import { actionGate } from "./gate.ts";
 import { type HistoryGate, historyEntry } from "./history-entry.ts";
@@ -261,6 +261,10 @@ export async function reportStep(
   const history = await openHistory(gh, ctx, scenario.name, pr);
   const gate = await actionGate(inputs.thresholds, inputs.calibration);
   const noisePct = gate.calibration?.noisePct;
+  const judged = (comparison: Comparison | null): HistoryGate => ({
+    comparison,
+    ...(noisePct ? { noisePct } : {}),
+  });
 
   const reportDir = join(workDir, "report");
   const outcome = await generateReport({
@@ -272,10 +276,7 @@ export async function reportStep(
     shortUrls: false,
     force: false,
     extraSections: (analysis) => {
-      const entry = history?.entryOf(analysis.scenarios, {
-        comparison: analysis.comparison,
-        ...(noisePct ? { noisePct } : {}),
-      });
+      const entry = history?.entryOf(analysis.scenarios, judged(analysis.comparison));
       if (!history || !entry) return [];
       const trend = trendSection(trendInput(scenario.name, [...history.past, entry]));
       return trend ? [trend] : [];
@@ -306,10 +307,7 @@ export async function reportStep(
     verdict,
     "summary-json": outcome.files.summary,
   });
-  const entry = history?.entryOf(outcome.scenarios, {
-    comparison: outcome.comparison,
-    ...(noisePct ? { noisePct } : {}),
-  });
+  const entry = history?.entryOf(outcome.scenarios, judged(outcome.comparison));
   if (history && entry) {
     await writeHistory(gh, history.at, entry);
     await publishHistoryPage(inputs, ctx, join(workDir, "history-page"), [...history.past, entry]);
