@@ -51,6 +51,8 @@ export type IntervalSink = (interval: {
   /** Every completion in the interval (warm-up included), for progress lines. */
   responses: number;
   failures: number;
+  /** Of `histogram`'s values, how many are timed-out requests (lower bounds). */
+  timeouts: number;
 }) => void;
 
 export interface PathTotals {
@@ -246,6 +248,7 @@ export class Engine {
   private readonly intervalHistogram = createHistogram();
   private intervalResponses = 0;
   private intervalFailures = 0;
+  private intervalTimeouts = 0;
 
   private readonly totals: Omit<EngineTotals, "endMs">;
   private utilizationAtStart: EventLoopUtilization | null = null;
@@ -434,6 +437,7 @@ export class Engine {
       // tally's timeout count says how many such values the latencies hold).
       if (kind === "timeout") {
         recordUs(this.intervalHistogram, us);
+        this.intervalTimeouts++;
         recordUs(path.histogram, us);
       }
       addFailure(this.totals.tally, kind);
@@ -546,10 +550,12 @@ export class Engine {
       histogram: this.intervalHistogram,
       responses: this.intervalResponses,
       failures: this.intervalFailures,
+      timeouts: this.intervalTimeouts,
     });
     this.intervalHistogram.reset();
     this.intervalResponses = 0;
     this.intervalFailures = 0;
+    this.intervalTimeouts = 0;
   }
 
   private async finish(): Promise<EngineTotals> {

@@ -10,6 +10,8 @@ export interface IntervalPart {
   endMs: number;
   responses: number;
   failures: number;
+  /** Of the histogram's values, how many are timed-out requests (lower bounds). */
+  timeouts: number;
 }
 
 export type CompleteInterval = IntervalPart & { index: number };
@@ -45,6 +47,7 @@ export class IntervalMerger {
       seen.endMs = Math.max(seen.endMs, part.endMs);
       seen.responses += part.responses;
       seen.failures += part.failures;
+      seen.timeouts += part.timeouts;
     }
     return this.#flush();
   }

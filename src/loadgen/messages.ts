@@ -23,6 +23,8 @@ export interface IntervalMessage {
   histogram: string | null;
   responses: number;
   failures: number;
+  /** Of the histogram's values, how many are timed-out requests (lower bounds). */
+  timeouts: number;
 }
 
 export interface EncodedTotals {

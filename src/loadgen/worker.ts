@@ -21,6 +21,7 @@ async function runWorker(init: WorkerInit): Promise<void> {
       histogram: interval.index >= 0 ? encodeHistogram(interval.histogram) : null,
       responses: interval.responses,
       failures: interval.failures,
+      timeouts: interval.timeouts,
     });
   });
   await engine.open();

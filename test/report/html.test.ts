@@ -5,12 +5,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chartJsSource } from "../../src/report/chartjs-source.ts";
 import { buildReport } from "../../src/report/document.ts";
 import { renderHtml } from "../../src/report/html.ts";
-import { exampleInput } from "../helpers/example.ts";
+import { summarize } from "../../src/stats/summarize.ts";
+import { exampleInput, exampleRuns } from "../helpers/example.ts";
 
 // Debian's chromium by default; CHROMIUM_PATH points elsewhere (GitHub's Ubuntu runners have google-chrome).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -38,68 +39,133 @@ describe("report.html", () => {
   });
 
   it("loads in headless Chromium with no console errors and draws every chart", async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: this test needs Debian's chromium; install it with "apt-get install -y chromium" (.ci/run installs what .ci/apt-packages lists)`,
-      );
-    }
-    const profile = await mkdtemp(join(tmpdir(), "meshbench-chromium-"));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1200, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning")
-          errors.push(`console.${m.type()}: ${m.text()}`);
-      });
-      page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-      await page.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith("file:")) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
-      await page.goto(pathToFileURL(join(dir, "report.html")).href, { waitUntil: "load" });
+    const {
+      errors,
+      requests,
+      result: drawn,
+    } = await inChromium(join(dir, "report.html"), async (page) => {
       // Page code as strings: this project type-checks against Node's types, not the DOM's.
       await page.waitForFunction(
         `document.querySelectorAll("canvas").length === ${chartIds.length}`,
       );
-      const drawn: { id: string; width: number; height: number; painted: number }[] =
-        await page.evaluate(`
+      return (await page.evaluate(`
         [...document.querySelectorAll("canvas")].map((canvas) => {
           const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
           let painted = 0;
           for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
           return { id: canvas.id, width: canvas.width, height: canvas.height, painted: painted / (data.length / 4) };
         })
-      `);
-      expect(errors).toEqual([]);
-      expect(requests).toEqual([]);
-      expect(drawn.map((d) => d.id)).toEqual(chartIds);
-      for (const d of drawn) {
-        expect(d.width, d.id).toBeGreaterThan(100);
-        expect(d.height, d.id).toBeGreaterThan(50);
-        // Axes, labels and data: a drawn chart paints a few % of its pixels at least.
-        expect(d.painted, d.id).toBeGreaterThan(0.02);
-      }
-    } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+      `)) as { id: string; width: number; height: number; painted: number }[];
+    });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(drawn.map((d) => d.id)).toEqual(chartIds);
+    for (const d of drawn) {
+      expect(d.width, d.id).toBeGreaterThan(100);
+      expect(d.height, d.id).toBeGreaterThan(50);
+      // Axes, labels and data: a drawn chart paints a few % of its pixels at least.
+      expect(d.painted, d.id).toBeGreaterThan(0.02);
     }
   });
+
+  it("says ≥ in the tooltip of a percentile among timed-out requests, and only there", async () => {
+    // istio's runs each had 1 % + 100 of their 54,000 requests time out: its p99 and above
+    // are lower bounds, its p90 is not; the other meshes had none.
+    const runs = exampleRuns(true).map(({ path, run }) => {
+      if (run.mesh.name !== "istio" || !run.load) return { path, run };
+      const censored = 640;
+      const latencyUs = { ...run.load.latencyUs, censored };
+      return { path, run: { ...run, load: { ...run.load, latencyUs } } };
+    });
+    const scenarios = summarize(runs);
+    const page = join(dir, "censored.html");
+    await writeFile(
+      page,
+      renderHtml(
+        buildReport({ scenarios, problems: [], overTime: new Map(), comparison: null }),
+        await chartJsSource(),
+      ),
+    );
+    const { errors, result: labels } = await inChromium(page, async (p) => {
+      await p.waitForFunction(`document.querySelectorAll("canvas").length > 0`);
+      // The tooltip Chart.js draws on hover, made active by hand: its body lines as shown.
+      return (await p.evaluate(`
+        (() => {
+          const chart = Chart.getChart(document.querySelector("canvas[id$='-spectrum']"));
+          const labels = chart.data.labels;
+          const out = {};
+          chart.data.datasets.forEach((d, datasetIndex) => {
+            for (const name of ["p90", "p99", "max"]) {
+              const index = labels.indexOf(name);
+              chart.tooltip.setActiveElements([{ datasetIndex, index }], { x: 0, y: 0 });
+              chart.update();
+              out[d.label + " " + name] = chart.tooltip.body.flatMap((b) => b.lines).join(" | ");
+            }
+          });
+          return out;
+        })()
+      `)) as Record<string, string>;
+    });
+    expect(errors).toEqual([]);
+    const istio = Object.keys(labels).find(
+      (k) => /^istio.* p99$/.test(k) && !/min|max p99/.test(k),
+    )!;
+    expect(labels[istio]).toMatch(/: ≥ \d/);
+    expect(labels[istio.replace(/p99$/, "max")]).toMatch(/: ≥ \d/);
+    expect(labels[istio.replace(/p99$/, "p90")]).not.toContain("≥");
+    for (const [key, text] of Object.entries(labels))
+      if (!key.startsWith("istio")) expect(text, key).not.toContain("≥");
+  });
 });
+
+/**
+ * Opens `file` in headless Chromium (Debian's, offline: every non-file request is refused
+ * and listed) and runs `fn` on the loaded page; console errors and warnings are collected.
+ */
+async function inChromium<T>(
+  file: string,
+  fn: (page: Page) => Promise<T>,
+): Promise<{ errors: string[]; requests: string[]; result: T }> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} not found: this test needs Debian's chromium; install it with "apt-get install -y chromium" (.ci/run installs what .ci/apt-packages lists)`,
+    );
+  }
+  const profile = await mkdtemp(join(tmpdir(), "meshbench-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning")
+        errors.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file:")) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    return { errors, requests, result: await fn(page) };
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
