@@ -53,6 +53,8 @@ export type IntervalSink = (interval: {
   failures: number;
   /** Of `histogram`'s values, how many are timed-out requests (lower bounds). */
   timeouts: number;
+  /** Send lateness of the measured-period outcomes of this interval (one per outcome). */
+  lateness: Histogram;
 }) => void;
 
 export interface PathTotals {
@@ -246,6 +248,7 @@ export class Engine {
   private intervalStartPerf = 0;
   private intervalEndPerf = 0;
   private readonly intervalHistogram = createHistogram();
+  private readonly intervalLateness = createHistogram();
   private intervalResponses = 0;
   private intervalFailures = 0;
   private intervalTimeouts = 0;
@@ -401,7 +404,9 @@ export class Engine {
    */
   private measuredUs(c: Connection, now: number): number {
     const intended = intendedAt(this.startPerf, c.spec, c.slot);
-    recordUs(this.totals.latenessHistogram, Math.round((c.sentAt - intended) * 1000));
+    const lateUs = Math.round((c.sentAt - intended) * 1000);
+    recordUs(this.totals.latenessHistogram, lateUs);
+    recordUs(this.intervalLateness, lateUs);
     return Math.round((now - intended) * 1000);
   }
 
@@ -551,8 +556,10 @@ export class Engine {
       responses: this.intervalResponses,
       failures: this.intervalFailures,
       timeouts: this.intervalTimeouts,
+      lateness: this.intervalLateness,
     });
     this.intervalHistogram.reset();
+    this.intervalLateness.reset();
     this.intervalResponses = 0;
     this.intervalFailures = 0;
     this.intervalTimeouts = 0;

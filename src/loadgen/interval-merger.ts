@@ -6,6 +6,8 @@ import type { Histogram } from "../histogram/hdr.ts";
 export interface IntervalPart {
   /** Measured-period latencies; null during warm-up. */
   histogram: Histogram | null;
+  /** Measured-period send lateness; null during warm-up. */
+  lateness: Histogram | null;
   startMs: number;
   endMs: number;
   responses: number;
@@ -15,6 +17,12 @@ export interface IntervalPart {
 }
 
 export type CompleteInterval = IntervalPart & { index: number };
+
+/** `a` with `b` added into it (either may be null). */
+function added(a: Histogram | null, b: Histogram | null): Histogram | null {
+  if (a && b) a.add(b);
+  return a ?? b;
+}
 
 export class IntervalMerger {
   readonly #lastIndexOf: number[];
@@ -39,10 +47,8 @@ export class IntervalMerger {
     if (!seen) {
       this.#pending.set(index, { ...part });
     } else {
-      if (part.histogram) {
-        if (seen.histogram) seen.histogram.add(part.histogram);
-        else seen.histogram = part.histogram;
-      }
+      seen.histogram = added(seen.histogram, part.histogram);
+      seen.lateness = added(seen.lateness, part.lateness);
       seen.startMs = Math.min(seen.startMs, part.startMs);
       seen.endMs = Math.max(seen.endMs, part.endMs);
       seen.responses += part.responses;

@@ -13,7 +13,7 @@ import {
   mergeHistograms,
   spectrum,
 } from "../histogram/hdr.ts";
-import { hlogHeader, hlogLine } from "../histogram/hlog.ts";
+import { hlogHeader, hlogLine, LATENESS_TAG } from "../histogram/hlog.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import { busiest } from "../results/merge.ts";
 import type { EngineConfig } from "./engine.ts";
@@ -179,6 +179,14 @@ function coordinate(
         total.add(interval.histogram);
         censored += interval.timeouts;
       }
+      if (interval.lateness) {
+        hlog.write(
+          hlogLine(
+            { ...interval, histogram: interval.lateness, tag: LATENESS_TAG },
+            startMs + options.warmupMs,
+          ),
+        );
+      }
       if (!hooks.onProgress) return;
       const elapsedMs = interval.endMs - startMs;
       const s = spectrum(total);
@@ -238,6 +246,7 @@ function coordinate(
             emitAll(
               merger.add(w, m.index, {
                 histogram: m.histogram === null ? null : decodeHistogram(m.histogram),
+                lateness: m.lateness === null ? null : decodeHistogram(m.lateness),
                 startMs: m.startMs,
                 endMs: m.endMs,
                 responses: m.responses,

@@ -5,9 +5,14 @@ import { IntervalMerger, type IntervalPart } from "../../src/loadgen/interval-me
 
 const part = (startMs: number, values: number[], failures = 0, timeouts = 0): IntervalPart => {
   const histogram = createHistogram();
-  for (const v of values) recordUs(histogram, v);
+  const lateness = createHistogram();
+  for (const v of values) {
+    recordUs(histogram, v);
+    recordUs(lateness, v / 100);
+  }
   return {
     histogram,
+    lateness,
     startMs,
     endMs: startMs + 1000,
     responses: values.length,
@@ -31,6 +36,8 @@ describe("IntervalMerger", () => {
     expect(first!.endMs).toBe(1005);
     expect(first!.histogram!.totalCount).toBe(3);
     expect(first!.histogram!.maxValue).toBeGreaterThanOrEqual(400);
+    expect(first!.lateness!.totalCount).toBe(3);
+    expect(first!.lateness!.maxValue).toBeGreaterThanOrEqual(4);
   });
 
   it("lets a finished worker stop holding the others back, in index order", () => {
