@@ -567,6 +567,10 @@ describe("the Action, command: run, and post", () => {
       });
       child.kill("SIGKILL"); // no finally, no signal handler: what a runner's hard stop does
       await exited;
+      // The preflight passed before anything was deployed: its table is in the summary.
+      const summary = await j.runner.read("summary");
+      expect(summary).toContain("The preflight passed");
+      expect(summary).not.toContain("❌");
       const runId = ours()[0]!.metadata.labels!["meshbench.io/run-id"]!;
       const state = outputs(await j.runner.read("state"))["meshbench-teardown"]!;
       expect(JSON.parse(state)).toMatchObject({ clusterRunIds: [runId] });
@@ -588,6 +592,39 @@ describe("the Action, command: run, and post", () => {
       for (const n of kube.store.list(resourceOf("nodes")))
         expect(n.metadata.labels ?? {}).not.toHaveProperty("meshbench.io/loadgen");
       await expect(stat(JSON.parse(state).kubeconfigPath)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await kube.close();
+    }
+  }, 60_000);
+
+  it("puts a failing preflight's table in the job summary, creates nothing and fails the step", async () => {
+    const kube = await startFakeKube({ metricsServer: false });
+    try {
+      const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
+      const j = await job(
+        fake,
+        run,
+        { command: "run", provider: "kubeconfig", kubeconfig: kube.kubeconfig },
+        {},
+      );
+      await writeFile(
+        join(j.workspace, "smoke.yaml"),
+        'name: kube-smoke\nplatform: kubernetes\ncluster: { provider: kubeconfig }\nmeshes: [bare]\nrepetitions: 1\nworkload: { app: emojivoto, instances: 1 }\nload: { rate: 10, duration: 5s, warmup: 1s, connections: 2, paths: ["/api/list"] }\n',
+      );
+      const before = kube.snapshot();
+      const main = await runStep("action.js", j.env, j.workspace);
+      expect(main.code).toBe(1);
+      expect(main.stdout).toMatch(/^::error::meshbench: the preflight failed \(metrics/m);
+      const summary = await j.runner.read("summary");
+      expect(summary).toContain("### meshbench preflight");
+      expect(summary).toContain("The preflight **failed**");
+      // One row per check: the failing metrics row with its fix, the others ok.
+      const rows = summary.split("\n").filter((l) => /^\| (✅|⚠️|❌)/.test(l));
+      const metrics = rows.find((r) => r.startsWith("| ❌ fail | metrics"));
+      expect(metrics).toMatch(/metrics-server/);
+      expect(rows.find((r) => r.includes("| cluster "))).toMatch(/^\| ✅ ok/);
+      expect(rows.filter((r) => r.startsWith("| ❌"))).toHaveLength(1);
+      expect(kube.snapshot()).toBe(before);
     } finally {
       await kube.close();
     }
