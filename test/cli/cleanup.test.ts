@@ -13,7 +13,12 @@ import { loadMeshDefinition } from "../../src/mesh/load.ts";
 import { reserveLoadgenNode } from "../../src/platform/kubernetes/loadgen-node.ts";
 import { installMesh } from "../../src/platform/kubernetes/mesh-install.ts";
 import { emojivotoManifests } from "../../src/workload/emojivoto/kubernetes.ts";
-import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
+import {
+  type FakeKube,
+  preexisting,
+  resourceOf,
+  startFakeKube,
+} from "../helpers/fake-kube/index.ts";
 import { runMeshbench } from "../helpers/process.ts";
 
 const BIN = resolve("test/fixtures/bin");
@@ -103,6 +108,46 @@ describe("meshbench cleanup", () => {
     expect(configMaps()).toEqual(["not-ours"]);
     const again = await cleanupCli(["--kubeconfig", fake.kubeconfigPath]);
     expect(again.stdout).toContain("  nothing of meshbench's was found\n");
+  });
+
+  it("deletes the cluster-scoped objects of every kind meshbench labelled, and none that were there before", async () => {
+    const kinds = [
+      ["customresourcedefinitions", "apiextensions.k8s.io", "grpcroutes.gateway.networking.k8s.io"],
+      ["clusterroles", "rbac.authorization.k8s.io", "linkerd-linkerd-destination"],
+      ["clusterrolebindings", "rbac.authorization.k8s.io", "linkerd-linkerd-destination"],
+      ["mutatingwebhookconfigurations", "admissionregistration.k8s.io", "linkerd-proxy-injector"],
+      ["validatingwebhookconfigurations", "admissionregistration.k8s.io", "linkerd-sp-validator"],
+      ["apiservices", "apiregistration.k8s.io", "v1alpha1.tap.linkerd.io"],
+    ] as const;
+    const crashed = {
+      "app.kubernetes.io/managed-by": "meshbench",
+      "meshbench.io/run-id": "mb-crashed-1",
+    };
+    // Each kind twice: a crashed run's (labelled) and one that was there before (same
+    // names, from an install by hand, with a label of its own).
+    for (const [plural, group, name] of kinds) {
+      preexisting(fake, plural, group, `${name}-left`, crashed);
+      preexisting(fake, plural, group, name, { "app.kubernetes.io/managed-by": "linkerd" });
+    }
+    const theirs = () =>
+      kinds.map(([plural, group]) =>
+        fake.store
+          .list(resourceOf(plural, group))
+          .filter((o) => !o.metadata.name.endsWith("-left")),
+      );
+    const before = JSON.stringify(theirs());
+
+    const r = await cleanupCli(["--kubeconfig", fake.kubeconfigPath, "--wait", "0s"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    for (const [plural, group, name] of kinds) {
+      expect(fake.store.list(resourceOf(plural, group)).map((o) => o.metadata.name)).toEqual([
+        name,
+      ]);
+      expect(r.stdout).toMatch(new RegExp(`  deleted \\w+ ${name.replace(/\./g, "\\.")}-left\n`));
+    }
+    // What was there before is exactly as it was (uid, resourceVersion, labels and all).
+    expect(JSON.stringify(theirs())).toBe(before);
   });
 
   it("refuses a run id that is not one, naming what is allowed", async () => {

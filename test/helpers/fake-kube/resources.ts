@@ -127,6 +127,43 @@ export const RESOURCES: ResourceType[] = [
     subresources: ["status"],
   },
   {
+    // The other cluster-scoped kinds a mesh install brings (and a crashed run may leave).
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    plural: "clusterroles",
+    kind: "ClusterRole",
+    namespaced: false,
+  },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    plural: "clusterrolebindings",
+    kind: "ClusterRoleBinding",
+    namespaced: false,
+  },
+  {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    plural: "mutatingwebhookconfigurations",
+    kind: "MutatingWebhookConfiguration",
+    namespaced: false,
+  },
+  {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    plural: "validatingwebhookconfigurations",
+    kind: "ValidatingWebhookConfiguration",
+    namespaced: false,
+  },
+  {
+    group: "apiregistration.k8s.io",
+    version: "v1",
+    plural: "apiservices",
+    kind: "APIService",
+    namespaced: false,
+    subresources: ["status"],
+  },
+  {
     group: "metrics.k8s.io",
     version: "v1beta1",
     plural: "pods",
