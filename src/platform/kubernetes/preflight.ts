@@ -290,8 +290,10 @@ export function plannedImages(cluster: ClusterSpec): string[] {
     ...new Set([
       ...workload.filter(Boolean).map((i) => mirrorImage(i, cluster.images)),
       mirrorImage(LOADGEN_IMAGE, cluster.images),
-      // metrics-server comes as its release manifest, with its image as the manifest says.
-      ...(cluster.provider.kind === "kubeconfig" ? [] : [METRICS_SERVER_IMAGE]),
+      // metrics-server comes as its release manifest; its image goes through the mirrors too.
+      ...(cluster.provider.kind === "kubeconfig"
+        ? []
+        : [mirrorImage(METRICS_SERVER_IMAGE, cluster.images)]),
     ]),
   ];
 }
