@@ -7,7 +7,7 @@ import type { Kube } from "../../kube/client.ts";
 import { statusOf } from "../../kube/errors.ts";
 import { mirrorImage } from "../../kube/images.ts";
 import { MANAGED_BY, MANAGER, POD_SECURITY_ENFORCE, RUN_ID } from "../../kube/labels.ts";
-import { listAll, PAGE_SIZE } from "../../kube/list.ts";
+import { listAll, listObjects, PAGE_SIZE } from "../../kube/list.ts";
 import { cpuCores } from "../../kube/quantity.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
 import { downloadableTool } from "../../mesh/tools.ts";
@@ -306,28 +306,11 @@ export function plannedImages(cluster: ClusterSpec): string[] {
 async function clusterObjects(kube: Kube): Promise<ClusterObjectFact[]> {
   const facts: ClusterObjectFact[] = [];
   for (const { apiVersion, kind } of CLUSTER_SCOPED_KINDS) {
-    const items = await kube
-      .call(`list ${kind}s`, () =>
-        listAll((t) =>
-          kube.objects.list(
-            apiVersion,
-            kind,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            PAGE_SIZE,
-            t,
-          ),
-        ),
-      )
-      .catch((error: Error) => {
-        const code = statusOf(error)?.code ?? statusOf(error.cause)?.code;
-        if (code === 403 || code === 404) return [];
-        throw error;
-      });
+    const items = await listObjects(kube, apiVersion, kind).catch((error: Error) => {
+      const code = statusOf(error)?.code ?? statusOf(error.cause)?.code;
+      if (code === 403 || code === 404) return [];
+      throw error;
+    });
     for (const o of items) {
       const labels = o.metadata?.labels ?? {};
       facts.push({

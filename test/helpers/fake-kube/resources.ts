@@ -12,6 +12,8 @@ export interface ResourceType {
   /** Read-only resources (pod metrics) are computed, never stored. */
   readOnly?: boolean;
   subresources?: string[];
+  /** Served for a CustomResourceDefinition (customResources). */
+  custom?: boolean;
 }
 
 export const RESOURCES: ResourceType[] = [
@@ -173,6 +175,42 @@ export const RESOURCES: ResourceType[] = [
   },
 ];
 
+/** What the API server finalizes a CustomResourceDefinition with while it deletes its objects. */
+export const CRD_CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+
+/**
+ * The custom resources Established CustomResourceDefinitions serve, one per served version
+ * (all versions share one store: conversion is the identity here).
+ */
+export function customResources(
+  crds: readonly {
+    spec?: {
+      group?: string;
+      scope?: string;
+      names?: { plural?: string; kind?: string };
+      versions?: { name: string; served?: boolean }[];
+    };
+    status?: { conditions?: { type: string; status: string }[] };
+  }[],
+): ResourceType[] {
+  return crds
+    .filter((c) =>
+      c.status?.conditions?.some((k) => k.type === "Established" && k.status === "True"),
+    )
+    .flatMap((c) =>
+      (c.spec?.versions ?? [])
+        .filter((v) => v.served !== false)
+        .map((v) => ({
+          group: c.spec?.group ?? "",
+          version: v.name,
+          plural: c.spec?.names?.plural ?? "",
+          kind: c.spec?.names?.kind ?? "",
+          namespaced: c.spec?.scope !== "Cluster",
+          custom: true,
+        })),
+    );
+}
+
 export const apiVersionOf = (r: ResourceType): string =>
   r.group ? `${r.group}/${r.version}` : r.version;
 
@@ -180,8 +218,9 @@ export function findResource(
   group: string,
   version: string,
   plural: string,
+  among: readonly ResourceType[] = RESOURCES,
 ): ResourceType | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+  return among.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
 export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
