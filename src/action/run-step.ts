@@ -7,7 +7,7 @@ import { resultsArtifactName, uploadArtifact } from "../github/artifacts.ts";
 import type { WorkflowContext } from "../github/context.ts";
 import { info, warning } from "../github/runtime.ts";
 import { maskKubeconfig, maskSecret, saveTeardownState } from "../github/secrets.ts";
-import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
+import { preflightMarkdown, setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { toolCacheDownload } from "../github/tools.ts";
 import type { ClusterOverride } from "../run/platforms.ts";
 import { runScenario } from "../run/scenario-run.ts";
@@ -81,6 +81,10 @@ export async function runStep(
     gate: await actionGate(inputs.thresholds),
     signal,
     progress: info,
+    // The preflight's table in the job summary, also (above all) when it stops the run.
+    onPreflight: async (checks) => {
+      await writeJobSummary(preflightMarkdown(checks));
+    },
     // A kind or bare-metal cluster goes whole in post; on a given cluster, post removes
     // the runs a killed main left, by their label.
     ...(inputs.provider === "kubeconfig"

@@ -1,5 +1,6 @@
 // `meshbench run`: a scenario file → the plan → every run on its platform → results/ and
 // the report. Thin: parse flags, handle signals, call runScenario, print.
+import { percentileMs } from "../loadgen/summary.ts";
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
 import type { RunOutcome } from "../run/execute.ts";
 import { clusterOf, OverrideError, PlatformUnavailable } from "../run/platforms.ts";
@@ -164,7 +165,7 @@ export function formatOutcomes(
     const l = o.load;
     const errors = l ? Object.values(l.achieved.errors).reduce((a, b) => a + b, 0) : 0;
     lines.push(
-      `  ${`${o.run.case} r${o.run.repetition}`.padEnd(22)} ${String(o.run.rate).padStart(6)} ${(l ? l.achieved.rate.toFixed(1) : "–").padStart(11)} ${(l ? (l.latencyUs.p50 / 1000).toFixed(3) : "–").padStart(8)} ${(l ? (l.latencyUs.p99 / 1000).toFixed(3) : "–").padStart(8)} ${String(errors).padStart(8)}  ${o.state === "ok" ? "ok" : `failed (${o.phase}): ${o.reason}`}`,
+      `  ${`${o.run.case} r${o.run.repetition}`.padEnd(22)} ${String(o.run.rate).padStart(6)} ${(l ? l.achieved.rate.toFixed(1) : "–").padStart(11)} ${(l ? percentileMs(l.latencyUs, "p50") : "–").padStart(8)} ${(l ? percentileMs(l.latencyUs, "p99") : "–").padStart(8)} ${String(errors).padStart(8)}  ${o.state === "ok" ? "ok" : `failed (${o.phase}): ${o.reason}`}`,
     );
   }
   for (const s of skipped) lines.push(`  ${s.mesh.padEnd(22)} skipped: ${s.reason}`);

@@ -1,6 +1,8 @@
 // The job summary (GITHUB_STEP_SUMMARY, at most 1 MiB per step) and the Action's outputs.
 import { statSync } from "node:fs";
 import * as core from "@actions/core";
+import { type Check, failed } from "../platform/preflight-checks.ts";
+import { renderSection } from "../report/markdown.ts";
 import type { OverallVerdict } from "./comment-policy.ts";
 import { fitMarkdown, utf8Bytes } from "./truncate.ts";
 
@@ -33,6 +35,38 @@ export async function writeJobSummary(
   const fitted = fitMarkdown(markdown, Math.max(0, limit - already - 1), utf8Bytes, fullReportUrl);
   await core.summary.addRaw(fitted.text, true).write();
   return { bytes: utf8Bytes(fitted.text), truncated: fitted.truncated };
+}
+
+const MARK = { ok: "✅ ok", warn: "⚠️ warn", fail: "❌ fail" } as const;
+
+/** The preflight's table (meshbench doctor's) as the job summary shows it. Pure. */
+export function preflightMarkdown(checks: readonly Check[]): string {
+  const verdict = failed(checks)
+    ? "The preflight **failed**: the run stopped before it created anything on the cluster. Each failing check says how to fix it."
+    : "The preflight passed: the runs went on.";
+  return renderSection(
+    {
+      heading: { level: 3, text: "meshbench preflight" },
+      blocks: [
+        { kind: "paragraph", text: verdict },
+        {
+          kind: "table",
+          header: ["", "check", "found", "fix"],
+          rows: checks.map((c) => [
+            MARK[c.status],
+            c.name,
+            c.detail,
+            c.status === "ok" ? "" : (c.fix ?? ""),
+          ]),
+          align: ["l", "l", "l", "l"],
+        },
+      ],
+      essential: true,
+      priority: 0,
+      name: "preflight",
+    },
+    null,
+  );
 }
 
 export interface ActionOutputs {

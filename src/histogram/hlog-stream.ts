@@ -16,12 +16,13 @@ export interface IntervalTimes {
 }
 
 /**
- * Calls `into` for each interval to learn which histogram it goes into, then adds the
- * interval there. Returns the number of intervals. Throws on a line it cannot read.
+ * Calls `into` for each interval to learn which histogram it goes into (null: none, the
+ * interval is skipped), then adds the interval there. Returns the number of intervals
+ * added. Throws on a line it cannot read.
  */
 export function forEachHlogInterval(
   content: string,
-  into: (interval: IntervalTimes) => Histogram,
+  into: (interval: IntervalTimes) => Histogram | null,
 ): number {
   let startTimeS = 0;
   let baseTimeS: number | undefined;
@@ -46,7 +47,9 @@ export function forEachHlogInterval(
       const startMs = (baseTimeS + startS) * 1000;
       const interval: IntervalTimes = { startMs, endMs: startMs + lengthS * 1000 };
       if (tag !== undefined) interval.tag = tag;
-      addEncodedHistogram(into(interval), base64);
+      const target = into(interval);
+      if (target === null) continue;
+      addEncodedHistogram(target, base64);
       count++;
     }
   }

@@ -4,6 +4,13 @@
 import * as hdr from "hdr-histogram-js";
 import { createHistogram, type Histogram } from "./hdr.ts";
 
+/**
+ * The tag of the intervals holding the load generator's own send lateness (actual −
+ * intended send, µs); untagged intervals hold the latencies. Other HdrHistogram tools
+ * read a tag's intervals apart (HistogramLogProcessor -tag lateness).
+ */
+export const LATENESS_TAG = "lateness";
+
 /** Latencies are µs; the log's Interval_Max column is in ms, as in other tools' logs. */
 const MAX_VALUE_UNIT_RATIO = 1000;
 
@@ -54,6 +61,10 @@ export function hlogLine(interval: HlogInterval, baseTimeMs: number): string {
   return text;
 }
 
+/** A decoded interval's tag; hdr-histogram-js says "NO TAG" for an untagged one. */
+export const tagOf = (h: Histogram): string | undefined =>
+  h.tag && h.tag !== "NO TAG" ? h.tag : undefined;
+
 /** Parses a whole .hlog; absolute interval times come from its StartTime/BaseTime. */
 export function parseHlog(content: string): HlogInterval[] {
   const reader = new hdr.HistogramLogReader(content, 64);
@@ -68,7 +79,8 @@ export function parseHlog(content: string): HlogInterval[] {
       endMs: decoded.endTimeStampMsec,
       histogram,
     };
-    if (decoded.tag && decoded.tag !== "NO TAG") interval.tag = decoded.tag;
+    const tag = tagOf(decoded);
+    if (tag !== undefined) interval.tag = tag;
     intervals.push(interval);
   }
   return intervals;

@@ -1,5 +1,7 @@
 // Lists that page through continue tokens, so a big cluster's answer never has to fit in
 // one response (and the API server's own page limit never truncates it silently).
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Kube } from "./client.ts";
 
 export interface Page<T> {
   items: T[];
@@ -21,4 +23,33 @@ export async function listAll<T>(
     if (!token) return items;
   }
   throw new Error("list did not end after 10,000 pages");
+}
+
+/**
+ * Every object of a kind (in every namespace for a namespaced one), optionally only those
+ * a label selector picks, page by page; `what` names the request in errors.
+ */
+export function listObjects(
+  kube: Kube,
+  apiVersion: string,
+  kind: string,
+  labelSelector?: string,
+): Promise<KubernetesObject[]> {
+  const what = `list ${kind}s${labelSelector ? ` labelled ${labelSelector}` : ""}`;
+  return kube.call(what, () =>
+    listAll((t) =>
+      kube.objects.list(
+        apiVersion,
+        kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+        PAGE_SIZE,
+        t,
+      ),
+    ),
+  );
 }

@@ -51,6 +51,10 @@ export type IntervalSink = (interval: {
   /** Every completion in the interval (warm-up included), for progress lines. */
   responses: number;
   failures: number;
+  /** Of `histogram`'s values, how many are timed-out requests (lower bounds). */
+  timeouts: number;
+  /** Send lateness of the measured-period outcomes of this interval (one per outcome). */
+  lateness: Histogram;
 }) => void;
 
 export interface PathTotals {
@@ -244,8 +248,10 @@ export class Engine {
   private intervalStartPerf = 0;
   private intervalEndPerf = 0;
   private readonly intervalHistogram = createHistogram();
+  private readonly intervalLateness = createHistogram();
   private intervalResponses = 0;
   private intervalFailures = 0;
+  private intervalTimeouts = 0;
 
   private readonly totals: Omit<EngineTotals, "endMs">;
   private utilizationAtStart: EventLoopUtilization | null = null;
@@ -398,7 +404,9 @@ export class Engine {
    */
   private measuredUs(c: Connection, now: number): number {
     const intended = intendedAt(this.startPerf, c.spec, c.slot);
-    recordUs(this.totals.latenessHistogram, Math.round((c.sentAt - intended) * 1000));
+    const lateUs = Math.round((c.sentAt - intended) * 1000);
+    recordUs(this.totals.latenessHistogram, lateUs);
+    recordUs(this.intervalLateness, lateUs);
     return Math.round((now - intended) * 1000);
   }
 
@@ -434,6 +442,7 @@ export class Engine {
       // tally's timeout count says how many such values the latencies hold).
       if (kind === "timeout") {
         recordUs(this.intervalHistogram, us);
+        this.intervalTimeouts++;
         recordUs(path.histogram, us);
       }
       addFailure(this.totals.tally, kind);
@@ -546,10 +555,14 @@ export class Engine {
       histogram: this.intervalHistogram,
       responses: this.intervalResponses,
       failures: this.intervalFailures,
+      timeouts: this.intervalTimeouts,
+      lateness: this.intervalLateness,
     });
     this.intervalHistogram.reset();
+    this.intervalLateness.reset();
     this.intervalResponses = 0;
     this.intervalFailures = 0;
+    this.intervalTimeouts = 0;
   }
 
   private async finish(): Promise<EngineTotals> {

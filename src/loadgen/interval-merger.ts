@@ -6,13 +6,23 @@ import type { Histogram } from "../histogram/hdr.ts";
 export interface IntervalPart {
   /** Measured-period latencies; null during warm-up. */
   histogram: Histogram | null;
+  /** Measured-period send lateness; null during warm-up. */
+  lateness: Histogram | null;
   startMs: number;
   endMs: number;
   responses: number;
   failures: number;
+  /** Of the histogram's values, how many are timed-out requests (lower bounds). */
+  timeouts: number;
 }
 
 export type CompleteInterval = IntervalPart & { index: number };
+
+/** `a` with `b` added into it (either may be null). */
+function added(a: Histogram | null, b: Histogram | null): Histogram | null {
+  if (a && b) a.add(b);
+  return a ?? b;
+}
 
 export class IntervalMerger {
   readonly #lastIndexOf: number[];
@@ -37,14 +47,13 @@ export class IntervalMerger {
     if (!seen) {
       this.#pending.set(index, { ...part });
     } else {
-      if (part.histogram) {
-        if (seen.histogram) seen.histogram.add(part.histogram);
-        else seen.histogram = part.histogram;
-      }
+      seen.histogram = added(seen.histogram, part.histogram);
+      seen.lateness = added(seen.lateness, part.lateness);
       seen.startMs = Math.min(seen.startMs, part.startMs);
       seen.endMs = Math.max(seen.endMs, part.endMs);
       seen.responses += part.responses;
       seen.failures += part.failures;
+      seen.timeouts += part.timeouts;
     }
     return this.#flush();
   }

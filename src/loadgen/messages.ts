@@ -21,8 +21,12 @@ export interface IntervalMessage {
   endMs: number;
   /** Measured-period latencies; null during warm-up. */
   histogram: string | null;
+  /** Measured-period send lateness; null during warm-up. */
+  lateness: string | null;
   responses: number;
   failures: number;
+  /** Of the histogram's values, how many are timed-out requests (lower bounds). */
+  timeouts: number;
 }
 
 export interface EncodedTotals {

@@ -5,6 +5,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { isLowerBound } from "../histogram/censored.ts";
 import {
   createHistogram,
   decodeHistogram,
@@ -12,7 +13,7 @@ import {
   mergeHistograms,
   spectrum,
 } from "../histogram/hdr.ts";
-import { hlogHeader, hlogLine } from "../histogram/hlog.ts";
+import { hlogHeader, hlogLine, LATENESS_TAG } from "../histogram/hlog.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import { busiest } from "../results/merge.ts";
 import type { EngineConfig } from "./engine.ts";
@@ -45,6 +46,9 @@ export interface Progress {
   requests: number;
   p50Us: number;
   p99Us: number;
+  /** Whether p50 / p99 may be a timed-out request's elapsed time: a lower bound, shown `≥`. */
+  p50LowerBound: boolean;
+  p99LowerBound: boolean;
 }
 
 /** The shared start passed before this load generator was ready (exit 1, no stack). */
@@ -127,6 +131,8 @@ function coordinate(
   const merger = new IntervalMerger(K, firstIndex);
   const doneTotals = new Array<EncodedTotals | null>(K).fill(null);
   const total = createHistogram();
+  /** How many of `total`'s values are timed-out requests (lower bounds). */
+  let censored = 0;
   let ready = 0;
   let startMs = 0;
   const hlog = createWriteStream(hlogPath);
@@ -171,6 +177,15 @@ function coordinate(
           hlogLine({ ...interval, histogram: interval.histogram }, startMs + options.warmupMs),
         );
         total.add(interval.histogram);
+        censored += interval.timeouts;
+      }
+      if (interval.lateness) {
+        hlog.write(
+          hlogLine(
+            { ...interval, histogram: interval.lateness, tag: LATENESS_TAG },
+            startMs + options.warmupMs,
+          ),
+        );
       }
       if (!hooks.onProgress) return;
       const elapsedMs = interval.endMs - startMs;
@@ -187,6 +202,8 @@ function coordinate(
         requests: s.count,
         p50Us: s.p50,
         p99Us: s.p99,
+        p50LowerBound: isLowerBound(50, s.count, censored),
+        p99LowerBound: isLowerBound(99, s.count, censored),
       });
     };
 
@@ -229,10 +246,12 @@ function coordinate(
             emitAll(
               merger.add(w, m.index, {
                 histogram: m.histogram === null ? null : decodeHistogram(m.histogram),
+                lateness: m.lateness === null ? null : decodeHistogram(m.lateness),
                 startMs: m.startMs,
                 endMs: m.endMs,
                 responses: m.responses,
                 failures: m.failures,
+                timeouts: m.timeouts,
               }),
             );
             break;

@@ -15,7 +15,7 @@ import type { Progress } from "./run.ts";
 export const ms = (us: number): string => (us / 1000).toFixed(3);
 
 /** A percentile in ms, `≥` when timed-out requests make it a lower bound. */
-const percentileMs = (s: CensoredSpectrum, key: PercentileKey): string =>
+export const percentileMs = (s: CensoredSpectrum, key: PercentileKey): string =>
   (lowerBoundKeys(s.count, s.censored).includes(key) ? "≥" : "") + ms(s[key]);
 
 /** Whether the load generator's own p99 send lateness exceeds 10 % of the measured p99. */
@@ -95,11 +95,13 @@ export function formatSummary(r: LoadgenResult): string {
   return `${lines.join("\n")}\n`;
 }
 
+const bound = (lowerBound: boolean): string => (lowerBound ? "≥" : "");
+
 export function formatProgress(p: Progress): string {
   const clock = `${(p.elapsedMs / 1000).toFixed(1)}s/${(p.durationMs / 1000).toFixed(1)}s`;
   const figures =
     p.requests > 0
-      ? `  p50 ${ms(p.p50Us)} ms  p99 ${ms(p.p99Us)} ms  (${p.requests} recorded)`
+      ? `  p50 ${bound(p.p50LowerBound)}${ms(p.p50Us)} ms  p99 ${bound(p.p99LowerBound)}${ms(p.p99Us)} ms  (${p.requests} recorded)`
       : "";
   return `[${clock}] ${p.phase.padEnd(7)} ${p.rate.toFixed(1)} rps  ${p.failures} failures${figures}\n`;
 }

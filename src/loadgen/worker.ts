@@ -19,8 +19,10 @@ async function runWorker(init: WorkerInit): Promise<void> {
       startMs: interval.startMs,
       endMs: interval.endMs,
       histogram: interval.index >= 0 ? encodeHistogram(interval.histogram) : null,
+      lateness: interval.index >= 0 ? encodeHistogram(interval.lateness) : null,
       responses: interval.responses,
       failures: interval.failures,
+      timeouts: interval.timeouts,
     });
   });
   await engine.open();

@@ -296,6 +296,87 @@ export function registryOf(image: string): string {
     : "docker.io";
 }
 
+/** The cluster-scoped kinds a mesh install brings, that the preflight looks through. */
+export const CLUSTER_SCOPED_KINDS = [
+  { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding" },
+  { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration" },
+  { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration" },
+  { apiVersion: "apiregistration.k8s.io/v1", kind: "APIService" },
+] as const;
+
+/** Leftovers that break what comes after them: admissions and API discovery go through them. */
+const BLOCKING = new Set([
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "APIService",
+]);
+
+export interface ClusterObjectFact {
+  kind: string;
+  name: string;
+  /** The run id of the meshbench run that created it (its labels); null: not meshbench's. */
+  runId: string | null;
+}
+
+const listed = (objects: readonly ClusterObjectFact[]) => {
+  const names = objects.map((o) => `${o.kind} ${o.name}`);
+  return `${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}`;
+};
+
+/**
+ * Cluster-scoped objects already there: meshbench's (labelled; an earlier run's that was
+ * not cleaned up) and others of the planned meshes (a name or API group holding one of
+ * `marks`, e.g. an install by hand), which meshbench never changes, adopts or deletes.
+ * meshbench's webhooks and APIServices fail (their service is gone: they can block every
+ * admission or discovery), its other leftovers and the others warn.
+ */
+export function clusterObjectsCheck(
+  objects: readonly ClusterObjectFact[],
+  marks: readonly string[],
+): Check {
+  const ours = objects.filter((o) => o.runId !== null);
+  const theirs = objects.filter(
+    (o) => o.runId === null && marks.some((m) => o.name.toLowerCase().includes(m)),
+  );
+  if (ours.length === 0 && theirs.length === 0)
+    return {
+      name: "cluster objects",
+      status: "ok",
+      detail: `no CRD, cluster role or binding, webhook or APIService of meshbench's${marks.length ? ` or of the planned meshes (${marks.join(", ")})` : ""} on the cluster`,
+    };
+  const runs = [...new Set(ours.map((o) => o.runId))];
+  const parts = [
+    ...(ours.length
+      ? [`${ours.length} left by meshbench run(s) ${runs.join(", ")}: ${listed(ours)}`]
+      : []),
+    ...(theirs.length
+      ? [
+          `${theirs.length} not meshbench's (there before; never changed, adopted or deleted, and an install that would change one stops): ${listed(theirs)}`,
+        ]
+      : []),
+  ];
+  const fixes = [
+    ...(ours.length
+      ? [
+          `meshbench cleanup${runs.length === 1 ? ` --run-id ${runs[0]}` : ""} removes meshbench's (it deletes only objects labelled app.kubernetes.io/managed-by=meshbench)`,
+        ]
+      : []),
+    ...(theirs.length
+      ? [
+          "the others are left alone: remove them with their mesh's uninstall if an old install left them, or set cluster.adoptExisting: true to let runs take them over (and delete them)",
+        ]
+      : []),
+  ];
+  return {
+    name: "cluster objects",
+    status: ours.some((o) => BLOCKING.has(o.kind)) ? "fail" : "warn",
+    detail: parts.join("; "),
+    fix: fixes.join("; "),
+  };
+}
+
 export const failed = (checks: readonly Check[]) => checks.some((c) => c.status === "fail");
 
 /** The table as a person reads it: status, name, what was found, and the fix beneath. */

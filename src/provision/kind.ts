@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { applyUnlabelled } from "../kube/apply.ts";
 import { connect, type Kube } from "../kube/client.ts";
+import { mirrorImage } from "../kube/images.ts";
 import { checked, DNS_LABEL } from "../kube/names.ts";
+import type { ImageMirrors } from "../scenario/load.ts";
 import { run } from "../tools/exec.ts";
 import { KIND, METRICS_SERVER, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
 import { type KindNodeSpec, kindConfig } from "./kind-config.ts";
@@ -23,22 +25,29 @@ export interface KindOptions {
   tools?: ResolveOptions;
   /** Install metrics-server (default true). */
   metricsServer?: boolean;
+  /** The scenario's cluster.images: metrics-server's image is pulled through them too. */
+  images?: ImageMirrors;
   /** How long metrics-server may take to become available (default 3 minutes). */
   metricsServerTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
 /**
- * metrics-server's manifest, its Deployment told to accept kind's self-signed kubelet certificates.
+ * metrics-server's manifest, its Deployment told to accept kind's self-signed kubelet
+ * certificates and to pull its image through the scenario's mirrors (cluster.images).
  */
-export function metricsServerObjects(manifest: string): object[] {
+export function metricsServerObjects(manifest: string, mirrors: ImageMirrors = {}): object[] {
   const objects = parseAllDocuments(manifest)
     .map(
       (d) =>
         d.toJS() as {
           kind?: string;
           metadata?: { name?: string };
-          spec?: { template?: { spec?: { containers?: { name: string; args?: string[] }[] } } };
+          spec?: {
+            template?: {
+              spec?: { containers?: { name: string; image?: string; args?: string[] }[] };
+            };
+          };
         } | null,
     )
     .filter((o): o is NonNullable<typeof o> => !!o && typeof o === "object" && !!o.kind);
@@ -50,6 +59,7 @@ export function metricsServerObjects(manifest: string): object[] {
   );
   if (!container)
     throw new Error("metrics-server manifest: no metrics-server Deployment/container in it");
+  if (container.image) container.image = mirrorImage(container.image, mirrors);
   container.args = [
     ...(container.args ?? []).filter((a) => a !== "--kubelet-insecure-tls"),
     "--kubelet-insecure-tls",
@@ -116,7 +126,7 @@ export function kindProvider(options: KindOptions): Provider {
         const manifestPath = await resolveTool(METRICS_SERVER, { ...options.tools, log });
         await applyUnlabelled(
           kube,
-          metricsServerObjects(await readFile(manifestPath, "utf8")) as never[],
+          metricsServerObjects(await readFile(manifestPath, "utf8"), options.images) as never[],
         );
         const up = await waitForMetricsServer(kube, options.metricsServerTimeoutMs ?? 180_000);
         if (!up)

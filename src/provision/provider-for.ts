@@ -60,7 +60,7 @@ export function providerFor(cluster: ClusterSpec, options: ProviderInputs = {}):
       ...(p.k3sVersion ? { k3sVersion: p.k3sVersion } : {}),
       ...(p.maxLifetimeMs !== null ? { maxLifetimeMs: p.maxLifetimeMs } : {}),
       ...(p.binary ? { binary: p.binary } : {}),
-      ...(options.tools ? { k3s: { tools: options.tools } } : {}),
+      k3s: { ...(options.tools ? { tools: options.tools } : {}), images: cluster.images },
       ...(options.log ? { log: options.log } : {}),
       ...(options.terraform?.onSecret ? { onSecret: options.terraform.onSecret } : {}),
     });
@@ -70,6 +70,7 @@ export function providerFor(cluster: ClusterSpec, options: ProviderInputs = {}):
       name: p.name,
       nodes: p.nodes,
       ...(p.image ? { image: p.image } : {}),
+      images: cluster.images,
       tools: options.tools,
       log: options.log,
     });

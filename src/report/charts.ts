@@ -68,6 +68,12 @@ export function baseOptions(
   };
 }
 
+/**
+ * A dataset's own field (Chart.js keeps unknown ones): per point, whether the value is a
+ * lower bound. report.html's tooltip label reads it (html.ts).
+ */
+export const LOWER_BOUND_KEY = "meshbenchLowerBound";
+
 /** Latency by percentile per mesh, log scale: the median of the runs, a band from min to max. */
 export function spectrumChart(
   scenarioId: string,
@@ -84,10 +90,15 @@ export function spectrumChart(
         const s = m.metrics[`latency.${k}`];
         return s ? round(s[f]) : null;
       });
+    // Percentiles among timed-out requests are lower bounds: report.html's tooltips say `≥`.
+    const bounds = PERCENTILE_KEYS.map((k) => m.metrics[`latency.${k}`]?.lowerBound === true);
+    const lowerBound = bounds.includes(true) ? { [LOWER_BOUND_KEY]: bounds } : {};
     if (m.runs.length > 1) {
       const band = { borderWidth: 0, pointRadius: 0, backgroundColor: translucent(color) };
-      datasets.push({ label: `${m.label} min`, data: pick("min"), fill: false, ...band });
-      datasets.push({ label: `${m.label} max`, data: pick("max"), fill: "-1", ...band });
+      const min = pick("min");
+      datasets.push({ label: `${m.label} min`, data: min, fill: false, ...band, ...lowerBound });
+      const max = pick("max");
+      datasets.push({ label: `${m.label} max`, data: max, fill: "-1", ...band, ...lowerBound });
     }
     datasets.push({
       label: m.label,
@@ -95,6 +106,7 @@ export function spectrumChart(
       borderColor: color,
       backgroundColor: color,
       fill: false,
+      ...lowerBound,
     });
   }
   const runs = [...new Set(withLatency.map((m) => m.runs.length))].join("/");

@@ -75,8 +75,9 @@ export async function readOverTime(
       const run = overTimeAccumulator(bucketMs);
       try {
         const content = await readFile(r.hlogPath!, "utf8");
+        // Tagged intervals (the load generator's own lateness) are not latencies.
         forEachHlogInterval(content, (interval) =>
-          run.bucket(interval.startMs - load.measuredFromMs),
+          interval.tag === undefined ? run.bucket(interval.startMs - load.measuredFromMs) : null,
         );
         run.endRun();
         mesh.addAll(run);

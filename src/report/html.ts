@@ -3,6 +3,7 @@
 // page draws its charts offline, e.g. opened from a downloaded artifact. Pure: the
 // Chart.js source is passed in.
 import type { Block, Section } from "./blocks.ts";
+import { LOWER_BOUND_KEY } from "./charts.ts";
 
 const escapeHtml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -86,6 +87,12 @@ ${sections.map(renderSection).join("\n")}
 <script type="application/json" id="meshbench-charts">${data}</script>
 <script>${scriptSafe(chartJsSource)}</script>
 <script>
+// A point whose dataset marks it a lower bound (timed-out requests in that percentile) reads "≥" in its tooltip.
+const defaultLabel = Chart.defaults.plugins.tooltip.callbacks.label;
+Chart.defaults.plugins.tooltip.callbacks.label = function (item) {
+  const bound = item.dataset.${LOWER_BOUND_KEY};
+  return bound && bound[item.dataIndex] ? item.dataset.label + ": ≥ " + item.formattedValue : defaultLabel.call(this, item);
+};
 for (const { id, config } of JSON.parse(document.getElementById("meshbench-charts").textContent)) {
   new Chart(document.getElementById(id), config);
 }

@@ -8,6 +8,8 @@
 // run whose workload broke while it was measured (workload-health.ts). Cleanup always
 // runs. Knows nothing of argv, of @actions, or of which platform it drives.
 import { join } from "node:path";
+import type { Progress } from "../loadgen/run.ts";
+import { ms, percentileMs } from "../loadgen/summary.ts";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import { loadRequestFor } from "../platform/load-request.ts";
 import type { Platform, PlatformEvent, ResourceSample } from "../platform/types.ts";
@@ -62,12 +64,18 @@ export async function executePlan(options: ExecuteOptions): Promise<RunOutcome[]
     outcomes.push(outcome);
     progress(
       outcome.state === "ok"
-        ? `    done: ${outcome.load!.achieved.rate.toFixed(1)} rps achieved, p99 ${(outcome.load!.latencyUs.p99 / 1000).toFixed(3)} ms → ${outcome.dir}`
+        ? `    done: ${outcome.load!.achieved.rate.toFixed(1)} rps achieved, p99 ${percentileMs(outcome.load!.latencyUs, "p99")} ms → ${outcome.dir}`
         : `    FAILED in ${outcome.phase}: ${outcome.reason}`,
     );
   }
   return outcomes;
 }
+
+/** The live line of a load in progress; `≥` marks a p99 that may be a timed-out request's. */
+export const loadProgressLine = (p: Progress): string =>
+  `    ${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${(p.durationMs / 1000).toFixed(0)}s ${p.phase.padEnd(7)} ${p.rate.toFixed(1)} rps` +
+  (p.requests > 0 ? `  p99 ${p.p99LowerBound ? "≥" : ""}${ms(p.p99Us)} ms` : "") +
+  (p.failures > 0 ? `  ${p.failures} failures` : "");
 
 async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<RunOutcome> {
   const { scenario, platform, progress = () => {} } = options;
@@ -106,12 +114,7 @@ async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<Run
     const loadStartedAtMs = Date.now();
     try {
       await platform.runLoad(loadRequestFor(scenario, run, dir), {
-        onProgress: (p) =>
-          progress(
-            `    ${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${(p.durationMs / 1000).toFixed(0)}s ${p.phase.padEnd(7)} ${p.rate.toFixed(1)} rps` +
-              (p.requests > 0 ? `  p99 ${(p.p99Us / 1000).toFixed(3)} ms` : "") +
-              (p.failures > 0 ? `  ${p.failures} failures` : ""),
-          ),
+        onProgress: (p) => progress(loadProgressLine(p)),
       });
     } finally {
       loadWindow = { startedAtMs: loadStartedAtMs, endedAtMs: Date.now() };

@@ -3,7 +3,7 @@
 import { cpus } from "node:os";
 import type { PlannedMesh } from "../platform/kubernetes/preflight.ts";
 import { LocalPlatform } from "../platform/local/platform.ts";
-import { failed } from "../platform/preflight-checks.ts";
+import { type Check, failed } from "../platform/preflight-checks.ts";
 import type { Platform } from "../platform/types.ts";
 import type { TerraformProviderInputs } from "../provision/provider-for.ts";
 import type { PlatformRecord } from "../results/run-schema.ts";
@@ -95,6 +95,8 @@ export async function openPlatform(
     signal?: AbortSignal | undefined;
     /** The meshes the plan installs: what the preflight checks the cluster for. */
     planned?: readonly PlannedMesh[];
+    /** Told the preflight's table, passed or failed, before the run goes on or stops. */
+    onPreflight?: ((checks: readonly Check[]) => Promise<void>) | undefined;
   } = {},
 ): Promise<ChosenPlatform & { close: () => Promise<void> }> {
   const cluster = clusterOf(scenario, override);
@@ -109,6 +111,7 @@ export async function openPlatform(
   const local = await localChecks(cluster, planned, override.tools);
   if (failed(local)) {
     log(preflightText(local));
+    await o.onPreflight?.(local);
     throw new PreflightFailed(local);
   }
   const provider = providerFor(cluster, {
@@ -130,6 +133,12 @@ export async function openPlatform(
   if (cluster.provider.kind !== "kubeconfig") await openOrTearDown(platform, close, log, o.signal);
   const checks = [...local, ...(await platform.preflight(scenario, planned))];
   log(preflightText(checks));
+  try {
+    await o.onPreflight?.(checks);
+  } catch (error) {
+    await close();
+    throw error;
+  }
   if (failed(checks)) {
     await close();
     throw new PreflightFailed(checks);

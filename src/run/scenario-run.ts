@@ -2,6 +2,7 @@
 // and the Action's `command: run` both call; they only parse their inputs and print.
 import { join } from "node:path";
 import type { MeshDefinition } from "../mesh/schema.ts";
+import type { Check } from "../platform/preflight-checks.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import type { Scenario } from "../scenario/load.ts";
 import type { Plan } from "../scenario/plan.ts";
@@ -33,6 +34,8 @@ export interface ScenarioRunOptions {
   onPlan?: (scenario: Scenario, plan: Plan, meshes: ReadonlyMap<string, MeshDefinition>) => void;
   /** Told the platform once chosen (signal handlers, the Action's teardown state). */
   onPlatform?: (chosen: ChosenPlatform) => void;
+  /** Told a cluster run's preflight table, passed or failed (the Action's job summary). */
+  onPreflight?: (checks: readonly Check[]) => Promise<void>;
   /** Stop after the plan (`--dry-run`). */
   dryRun?: boolean;
 }
@@ -82,6 +85,7 @@ async function runLocked(
   const chosen = await openPlatform(scenario, options.cluster ?? {}, log, {
     signal: options.signal,
     planned: plannedMeshes(plan, meshes),
+    onPreflight: options.onPreflight,
   });
   let outcomes: RunOutcome[];
   let teardownError: string | null = null;

@@ -16,7 +16,7 @@ import {
   startFakeGitHub,
   zip,
 } from "../helpers/fake-github/index.ts";
-import { resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
+import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { type RunnerFiles, runnerFiles } from "../helpers/github-env.ts";
 import { runProcess } from "../helpers/process.ts";
 import {
@@ -101,6 +101,22 @@ async function job(
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   return { runner, workspace, env };
+}
+
+/** A push job running `command: run` of a bare scenario on the fake cluster `kube`. */
+async function kubeJob(fake: FakeGitHub, kube: FakeKube, sections: string): Promise<Job> {
+  const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
+  const j = await job(
+    fake,
+    run,
+    { command: "run", provider: "kubeconfig", kubeconfig: kube.kubeconfig },
+    {},
+  );
+  await writeFile(
+    join(j.workspace, "smoke.yaml"),
+    `name: kube-smoke\nplatform: kubernetes\nmeshes: [bare]\nrepetitions: 1\n${sections}\n`,
+  );
+  return j;
 }
 
 /** `name<<delimiter\nvalue\ndelimiter` blocks of GITHUB_OUTPUT. */
@@ -536,16 +552,10 @@ describe("the Action, command: run, and post", () => {
   it("post removes from a given cluster what a killed main left there, by the run's label", async () => {
     const kube = await startFakeKube({ readyAfterMs: 60_000 }); // the workload never gets ready
     try {
-      const run = fake.state.addRun({ event: "push", status: "in_progress", conclusion: null });
-      const j = await job(
+      const j = await kubeJob(
         fake,
-        run,
-        { command: "run", provider: "kubeconfig", kubeconfig: kube.kubeconfig },
-        {},
-      );
-      await writeFile(
-        join(j.workspace, "smoke.yaml"),
-        'name: kube-smoke\nplatform: kubernetes\ncluster: { provider: kubeconfig, timeouts: { deploy: 5m } }\nmeshes: [bare]\nrepetitions: 1\nworkload: { app: emojivoto, instances: 2 }\nload: { rate: 10, duration: 60s, warmup: 1s, connections: 2, paths: ["/api/list"] }\n',
+        kube,
+        "cluster: { provider: kubeconfig, timeouts: { deploy: 5m } }\nworkload: { app: emojivoto, instances: 2 }\nload: { rate: 10, duration: 60s, warmup: 1s, connections: 2, paths: [/api/list] }",
       );
       const child = spawn(process.execPath, [join(DIST, "action.js")], {
         cwd: j.workspace,
@@ -579,6 +589,10 @@ describe("the Action, command: run, and post", () => {
       });
       child.kill("SIGKILL"); // no finally, no signal handler: what a runner's hard stop does
       await exited;
+      // The preflight passed before anything was deployed: its table is in the summary.
+      const summary = await j.runner.read("summary");
+      expect(summary).toContain("The preflight passed");
+      expect(summary).not.toContain("❌");
       const runId = ours()[0]!.metadata.labels!["meshbench.io/run-id"]!;
       const state = outputs(await j.runner.read("state"))["meshbench-teardown"]!;
       expect(JSON.parse(state)).toMatchObject({ clusterRunIds: [runId] });
@@ -600,6 +614,33 @@ describe("the Action, command: run, and post", () => {
       for (const n of kube.store.list(resourceOf("nodes")))
         expect(n.metadata.labels ?? {}).not.toHaveProperty("meshbench.io/loadgen");
       await expect(stat(JSON.parse(state).kubeconfigPath)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await kube.close();
+    }
+  }, 60_000);
+
+  it("puts a failing preflight's table in the job summary, creates nothing and fails the step", async () => {
+    const kube = await startFakeKube({ metricsServer: false });
+    try {
+      const j = await kubeJob(
+        fake,
+        kube,
+        "cluster: { provider: kubeconfig }\nworkload: { app: emojivoto, instances: 1 }\nload: { rate: 10, duration: 5s, warmup: 1s, connections: 2, paths: [/api/list] }",
+      );
+      const before = kube.snapshot();
+      const main = await runStep("action.js", j.env, j.workspace);
+      expect(main.code).toBe(1);
+      expect(main.stdout).toMatch(/^::error::meshbench: the preflight failed \(metrics/m);
+      const summary = await j.runner.read("summary");
+      expect(summary).toContain("### meshbench preflight");
+      expect(summary).toContain("The preflight **failed**");
+      // One row per check: the failing metrics row with its fix, the others ok.
+      const rows = summary.split("\n").filter((l) => /^\| (✅|⚠️|❌)/.test(l));
+      const metrics = rows.find((r) => r.startsWith("| ❌ fail | metrics"));
+      expect(metrics).toMatch(/metrics-server/);
+      expect(rows.find((r) => r.includes("| cluster "))).toMatch(/^\| ✅ ok/);
+      expect(rows.filter((r) => r.startsWith("| ❌"))).toHaveLength(1);
+      expect(kube.snapshot()).toBe(before);
     } finally {
       await kube.close();
     }

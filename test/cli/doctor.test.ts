@@ -7,7 +7,12 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeKube, KIND_NODES, startFakeKube } from "../helpers/fake-kube/index.ts";
+import {
+  type FakeKube,
+  KIND_NODES,
+  preexisting,
+  startFakeKube,
+} from "../helpers/fake-kube/index.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const BIN = resolve("test/fixtures/bin");
@@ -95,6 +100,7 @@ describe("meshbench doctor", () => {
       "pod security",
       "metrics",
       "nodes",
+      "cluster objects",
       "images",
     ])
       expect(row(stdout, "ok ", name)).toBeTruthy();
@@ -233,6 +239,51 @@ describe("meshbench doctor", () => {
     // linkerd's CLI was asked its version (the tools check) and nothing else.
     const calls = (await readFile(join(dir, "linkerd.log"), "utf8")).trim().split("\n");
     expect(calls.map((c) => c.replace(/ KUBECONFIG=.*/, ""))).toEqual(["version --client --short"]);
+  });
+
+  it("lists cluster-scoped objects already there: meshbench's leftovers by run, a mesh's by name, never others", async () => {
+    fake = await startFakeKube({ version: "1.28" });
+    const crashed = {
+      "app.kubernetes.io/managed-by": "meshbench",
+      "meshbench.io/run-id": "mb-crashed-1",
+    };
+    const add = (plural: string, group: string, name: string, labels?: Record<string, string>) =>
+      preexisting(fake!, plural, group, name, labels);
+    // Another product's Gateway API CRD and an old linkerd install's role: not meshbench's.
+    add(
+      "customresourcedefinitions",
+      "apiextensions.k8s.io",
+      "httproutes.gateway.networking.k8s.io",
+    );
+    add("clusterroles", "rbac.authorization.k8s.io", "linkerd-heartbeat");
+    // The cluster's own: nothing to do with the plan, not listed.
+    add("clusterroles", "rbac.authorization.k8s.io", "system:monitoring");
+    // A crashed run's cluster role binding.
+    add("clusterrolebindings", "rbac.authorization.k8s.io", "linkerd-destination", crashed);
+    const warned = await checkUnchanged(fake);
+    expect(warned.code, warned.stdout).toBe(0);
+    const r = row(warned.stdout, "WARN", "cluster objects");
+    expect(r).toContain(
+      "1 left by meshbench run(s) mb-crashed-1: ClusterRoleBinding linkerd-destination",
+    );
+    expect(r).toMatch(
+      /2 not meshbench's \(there before; never changed, adopted or deleted.*\): CustomResourceDefinition httproutes\.gateway\.networking\.k8s\.io, ClusterRole linkerd-heartbeat/,
+    );
+    expect(r).not.toContain("system:monitoring");
+    expect(r).toContain("fix: meshbench cleanup --run-id mb-crashed-1 removes meshbench's");
+
+    // A webhook left by a crashed run (its service gone) would refuse the run's pods: FAIL.
+    add(
+      "validatingwebhookconfigurations",
+      "admissionregistration.k8s.io",
+      "linkerd-sp-validator-webhook-config",
+      crashed,
+    );
+    const failing = await checkUnchanged(fake);
+    expect(failing.code).toBe(2);
+    expect(row(failing.stdout, "FAIL", "cluster objects")).toContain(
+      "ValidatingWebhookConfiguration linkerd-sp-validator-webhook-config",
+    );
   });
 
   it("refuses a local scenario", async () => {

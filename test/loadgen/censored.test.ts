@@ -1,9 +1,12 @@
 // A timed-out request stays in the tail: recorded at its elapsed time (a lower bound) as
 // well as counted, and percentiles that reach such values are shown as lower bounds.
 import { afterEach, describe, expect, it } from "vitest";
+import { formatOutcomes } from "../../src/cli/run.ts";
 import { isLowerBound, lowerBoundKeys } from "../../src/histogram/censored.ts";
 import { decodeHistogram } from "../../src/histogram/hdr.ts";
-import { formatSummary } from "../../src/loadgen/summary.ts";
+import type { Progress } from "../../src/loadgen/run.ts";
+import { formatProgress, formatSummary } from "../../src/loadgen/summary.ts";
+import { loadProgressLine } from "../../src/run/execute.ts";
 import { load } from "../helpers/loadgen.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
 
@@ -36,7 +39,11 @@ describe("timeouts in the tail", () => {
       [10, 50, 90].includes(i) ? `${server.url}/hang` : `${server.url}/ok`,
     );
     const timeoutMs = 300;
-    const run = await load({ urls, rate: 200, durationMs: 5000, connections: 100, timeoutMs });
+    const progress: Progress[] = [];
+    const run = await load(
+      { urls, rate: 200, durationMs: 5000, connections: 100, timeoutMs },
+      { onProgress: (p) => progress.push(p) },
+    );
     const r = run.result;
     expect(r.achieved.unsent).toBe(0);
     expect(r.achieved.errors.timeout).toBe(30);
@@ -72,5 +79,45 @@ describe("timeouts in the tail", () => {
       .split(/\s+/);
     expect(cells.slice(0, 3).join(" ")).not.toContain("≥");
     for (const cell of cells.slice(3)) expect(cell).toMatch(/^≥/);
+
+    // The live progress: the last line has seen all 1,000 (30 censored), so its p99 is a
+    // lower bound and its p50 is not, in the load generator's line and the orchestrator's.
+    const last = progress.at(-1)!;
+    expect(last.requests).toBe(1000);
+    expect(last.p50LowerBound).toBe(false);
+    expect(last.p99LowerBound).toBe(true);
+    expect(formatProgress(last)).toMatch(/p50 \d+\.\d{3} ms {2}p99 ≥\d+\.\d{3} ms/);
+    expect(loadProgressLine(last)).toMatch(/p99 ≥\d+\.\d{3} ms/);
+
+    // meshbench run's final table: p50 plain, p99 marked.
+    const table = formatOutcomes(
+      [
+        {
+          run: {
+            index: 1,
+            mesh: "bare",
+            version: null,
+            rate: 200,
+            repetition: 1,
+            case: "bare",
+            dir: "bare/r1",
+          },
+          dir: "results/s/bare/r1",
+          state: "ok",
+          load: r,
+          wallMs: 5000,
+        },
+      ],
+      [],
+    );
+    const row = table
+      .split("\n")
+      .find((l) => l.includes("bare r1"))!
+      .trim()
+      .split(/\s+/);
+    // run, r1, rate, achieved, p50, p99, errors, result
+    expect(row[4]).toMatch(/^\d+\.\d{3}$/);
+    expect(row[5]).toMatch(/^≥\d+\.\d{3}$/);
+    expect(Number(row[5]!.slice(1))).toBeGreaterThanOrEqual(0.999 * timeoutMs);
   });
 });

@@ -3,10 +3,22 @@ import { describe, expect, it } from "vitest";
 import { createHistogram, recordUs } from "../../src/histogram/hdr.ts";
 import { IntervalMerger, type IntervalPart } from "../../src/loadgen/interval-merger.ts";
 
-const part = (startMs: number, values: number[], failures = 0): IntervalPart => {
+const part = (startMs: number, values: number[], failures = 0, timeouts = 0): IntervalPart => {
   const histogram = createHistogram();
-  for (const v of values) recordUs(histogram, v);
-  return { histogram, startMs, endMs: startMs + 1000, responses: values.length, failures };
+  const lateness = createHistogram();
+  for (const v of values) {
+    recordUs(histogram, v);
+    recordUs(lateness, v / 100);
+  }
+  return {
+    histogram,
+    lateness,
+    startMs,
+    endMs: startMs + 1000,
+    responses: values.length,
+    failures,
+    timeouts,
+  };
 };
 
 describe("IntervalMerger", () => {
@@ -14,15 +26,18 @@ describe("IntervalMerger", () => {
     const m = new IntervalMerger(2, 0);
     expect(m.add(0, 0, part(0, [100, 200]))).toEqual([]);
     expect(m.add(0, 1, part(1000, [300]))).toEqual([]);
-    const [first, ...rest] = m.add(1, 0, part(5, [400], 2));
+    const [first, ...rest] = m.add(1, 0, part(5, [400], 2, 1));
     expect(rest).toEqual([]);
     expect(first!.index).toBe(0);
     expect(first!.responses).toBe(3);
     expect(first!.failures).toBe(2);
+    expect(first!.timeouts).toBe(1);
     expect(first!.startMs).toBe(0);
     expect(first!.endMs).toBe(1005);
     expect(first!.histogram!.totalCount).toBe(3);
     expect(first!.histogram!.maxValue).toBeGreaterThanOrEqual(400);
+    expect(first!.lateness!.totalCount).toBe(3);
+    expect(first!.lateness!.maxValue).toBeGreaterThanOrEqual(4);
   });
 
   it("lets a finished worker stop holding the others back, in index order", () => {

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeHistogram, mergeHistograms, spectrum } from "../../src/histogram/hdr.ts";
-import { parseHlog } from "../../src/histogram/hlog.ts";
+import { LATENESS_TAG, parseHlog } from "../../src/histogram/hlog.ts";
 import { loadgenResultSchema } from "../../src/results/loadgen-schema.ts";
 import { load } from "../helpers/loadgen.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
@@ -77,7 +77,8 @@ describe("constant rate", () => {
       intervalMs: 500,
     });
     const result = loadgenResultSchema.parse(JSON.parse(await readFile(run.resultPath, "utf8")));
-    const intervals = parseHlog(await readFile(run.hlogPath, "utf8"));
+    const logged = parseHlog(await readFile(run.hlogPath, "utf8"));
+    const intervals = logged.filter((iv) => iv.tag === undefined);
     // 2.5 s measured in 500 ms intervals, plus the short tail after the last send.
     expect(intervals.length).toBeGreaterThanOrEqual(5);
     expect(intervals.length).toBeLessThanOrEqual(6);
@@ -91,6 +92,14 @@ describe("constant rate", () => {
     const added = mergeHistograms(intervals.map((iv) => iv.histogram));
     expect(spectrum(added)).toEqual(spectrum(decodeHistogram(result.histogram)));
     expect(added.totalCount).toBe(result.achieved.requests);
+    // The load generator's own lateness, per interval under Tag=lateness, one interval for
+    // each latency interval, adds up to loadgen.json's lateness histogram (kept apart).
+    const lateness = logged.filter((iv) => iv.tag === LATENESS_TAG);
+    expect(lateness.map((iv) => iv.startMs)).toEqual(intervals.map((iv) => iv.startMs));
+    const late = mergeHistograms(lateness.map((iv) => iv.histogram));
+    expect(spectrum(late)).toEqual(spectrum(decodeHistogram(result.latenessHistogram!)));
+    expect(late.totalCount).toBe(result.achieved.requests);
+    expect(logged).toHaveLength(intervals.length + lateness.length);
   });
 
   it("keeps the URL mix exact over hosts and paths", async () => {

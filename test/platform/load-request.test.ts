@@ -40,10 +40,16 @@ describe("parseProgressLine", () => {
       requests: 400,
       p50Us: 3431,
       p99Us: 12_823,
+      p50LowerBound: false,
+      p99LowerBound: false,
     };
     expect(parseProgressLine(formatProgress(progress))).toEqual(progress);
     const warmup = { ...progress, phase: "warmup" as const, requests: 0, p50Us: 0, p99Us: 0 };
     expect(parseProgressLine(formatProgress(warmup))).toEqual(warmup);
+    // Timed-out requests in the tail: the p99 printed as a lower bound is read back as one.
+    const censored = { ...progress, p99Us: 300_000, p99LowerBound: true };
+    expect(formatProgress(censored)).toContain("p99 ≥300.000 ms");
+    expect(parseProgressLine(formatProgress(censored))).toEqual(censored);
   });
 
   it("ignores every other line", () => {
@@ -63,6 +69,8 @@ describe("combineProgress", () => {
       requests: 100,
       p50Us: p99Us / 4,
       p99Us,
+      p50LowerBound: false,
+      p99LowerBound: false,
     });
     expect(combineProgress([pod(5000, 99.5, 8000), pod(4000, 100.5, 12_000)])).toEqual({
       phase: "measure",
@@ -73,7 +81,12 @@ describe("combineProgress", () => {
       requests: 200,
       p50Us: 3000,
       p99Us: 12_000,
+      p50LowerBound: false,
+      p99LowerBound: false,
     });
+    // A pod whose p99 is a lower bound may be above the worst shown: the line says ≥.
+    const bounded = { ...pod(5000, 99.5, 8000), p99LowerBound: true };
+    expect(combineProgress([bounded, pod(4000, 100.5, 12_000)])!.p99LowerBound).toBe(true);
     expect(combineProgress([])).toBeNull();
   });
 });

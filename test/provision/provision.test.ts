@@ -57,7 +57,7 @@ const manifests = {
 };
 
 describe("kind", () => {
-  it("creates a labelled multi-node cluster, installs metrics-server, and deletes it once", async () => {
+  it("creates a labelled multi-node cluster, installs metrics-server (through the mirrors), and deletes it once", async () => {
     const provider = kindProvider({
       name: "meshbench-smoke",
       nodes: [
@@ -66,6 +66,8 @@ describe("kind", () => {
         { role: "worker" },
       ],
       tools: { env, cacheDir: join(dir, "cache"), ...manifests },
+      // cluster.images: metrics-server is pulled through the mirror like meshbench's images.
+      images: { registry: "mirror.example.com/hub" },
     });
     const info = await provider.create();
     const calls = await kindLog();
@@ -96,6 +98,9 @@ describe("kind", () => {
       "--kubelet-insecure-tls",
     ]);
     expect(ms.metadata.labels?.[MANAGED_BY]).toBeUndefined(); // not the run's: cleanup leaves it
+    expect(ms.spec.template.spec.containers[0].image).toBe(
+      "mirror.example.com/hub/metrics-server/metrics-server:v0.7.2",
+    );
 
     await provider.destroy();
     await provider.destroy();

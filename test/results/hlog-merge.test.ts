@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHistogram, type Histogram, spectrum } from "../../src/histogram/hdr.ts";
-import { hlogHeader, hlogLine, parseHlog } from "../../src/histogram/hlog.ts";
+import { hlogHeader, hlogLine, LATENESS_TAG, parseHlog } from "../../src/histogram/hlog.ts";
 import { mergeHlogs } from "../../src/histogram/hlog-merge.ts";
 import { forEachHlogInterval } from "../../src/histogram/hlog-stream.ts";
 import { T0, uniformHistogram } from "../helpers/runs.ts";
@@ -76,5 +76,36 @@ describe("merging pods' interval logs", () => {
       expect(starts).toEqual([T0]);
       expect(parseHlog(text)[0]!.startMs).toBe(T0);
     }
+  });
+
+  it("merges the lateness intervals apart from the latencies, and a reader can skip them", () => {
+    // Each pod logs, per interval, its latencies and then its lateness (Tag=lateness).
+    const withLateness = (baseMs: number, lo: number) => {
+      let text = hlogHeader(baseMs);
+      for (const offsetMs of [0, 1000]) {
+        const times = { startMs: baseMs + offsetMs, endMs: baseMs + offsetMs + 1000 };
+        text += hlogLine({ ...times, histogram: uniformHistogram(lo, lo + 999) }, baseMs);
+        const late = uniformHistogram(1, 10 + offsetMs / 100);
+        text += hlogLine({ ...times, histogram: late, tag: LATENESS_TAG }, baseMs);
+      }
+      return text;
+    };
+    const text = mergeHlogs([withLateness(T0, 1000), withLateness(T0 + 2, 5000)], 1000);
+    const back = parseHlog(text);
+    // Per slot: the latencies of both pods (2 × 1,000), then their lateness (2 × 10, 2 × 20).
+    expect(back.map((i) => [i.tag ?? "", i.startMs - T0, i.histogram.totalCount])).toEqual([
+      ["", 0, 2000],
+      [LATENESS_TAG, 0, 20],
+      ["", 1000, 2000],
+      [LATENESS_TAG, 1000, 40],
+    ]);
+    // No lateness value (≤ 20 µs) among the latencies (≥ 1,000 µs), nor the reverse.
+    for (const i of back)
+      if (i.tag) expect(i.histogram.maxValue).toBeLessThan(21);
+      else expect(i.histogram.minNonZeroValue).toBeGreaterThanOrEqual(999);
+    // The report's latency over time reads the untagged intervals only.
+    const latencies = createHistogram();
+    expect(forEachHlogInterval(text, ({ tag }) => (tag === undefined ? latencies : null))).toBe(2);
+    expect(latencies.totalCount).toBe(4000);
   });
 });

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHistogram, decodeHistogram, type Histogram } from "../../src/histogram/hdr.ts";
-import { parseHlog } from "../../src/histogram/hlog.ts";
+import { LATENESS_TAG, parseHlog } from "../../src/histogram/hlog.ts";
 import { mergeHlogs } from "../../src/histogram/hlog-merge.ts";
 import type { LoadgenOptions } from "../../src/loadgen/options.ts";
 import { buildLoadgenResult } from "../../src/loadgen/result.ts";
@@ -171,9 +171,14 @@ describe("two real load-generator pods on loopback, merged", () => {
 
     const hlogs = await Promise.all(pods.map((p) => readFile(p.hlogPath, "utf8")));
     const text = mergeHlogs(hlogs, merged.target.intervalMs);
-    const intervals = parseHlog(text);
-    const perPod = hlogs.map((h) => parseHlog(h).length);
+    const untagged = (t: string) => parseHlog(t).filter((iv) => iv.tag === undefined);
+    const intervals = untagged(text);
+    const perPod = hlogs.map((h) => untagged(h).length);
     expect(intervals.length).toBe(Math.max(...perPod));
+    // The pods' lateness intervals merge apart from the latencies, into what the pods sent.
+    const lateness = parseHlog(text).filter((iv) => iv.tag === LATENESS_TAG);
+    expect(lateness).toHaveLength(intervals.length);
+    expect(lateness.reduce((n, i) => n + i.histogram.totalCount, 0)).toBe(merged.achieved.requests);
     const total = intervals.reduce((n, i) => n + i.histogram.totalCount, 0);
     expect(total).toBe(merged.achieved.requests);
     const whole: Histogram = decodeHistogram(merged.histogram);

@@ -5,11 +5,12 @@
 // failure, on SIGINT/SIGTERM, and by `meshbench cleanup` for leftovers of killed runs. Safe to call
 // twice; a failure to delete one thing does not stop it from deleting the others (they are
 // reported).
-import { ApisApi, CustomObjectsApi } from "@kubernetes/client-node";
+import { ApisApi, CustomObjectsApi, type KubernetesObject } from "@kubernetes/client-node";
 import type { Kube } from "../../kube/client.ts";
 import { isNotFound, KubeError, statusOf } from "../../kube/errors.ts";
-import { managedSelector } from "../../kube/labels.ts";
-import { listAll, PAGE_SIZE } from "../../kube/list.ts";
+import { managedSelector, RUN_ID } from "../../kube/labels.ts";
+import { listAll, listObjects, PAGE_SIZE } from "../../kube/list.ts";
+import { isMeshbenchs } from "./existing.ts";
 import { releaseLoadgenNodes } from "./loadgen-node.ts";
 
 export interface CleanupReport {
@@ -126,31 +127,15 @@ export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise
     report.failures.push(`discover cluster-scoped kinds: ${error.message}`);
     return [];
   })) {
-    const items = await kube
-      .call(`list ${kind}s labelled ${labelSelector}`, () =>
-        listAll((t) =>
-          kube.objects.list(
-            apiVersion,
-            kind,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            labelSelector,
-            PAGE_SIZE,
-            t,
-          ),
-        ),
-      )
-      .catch((error: Error) => {
-        // Kinds this identity may not list, or that went away meanwhile, hold nothing of ours.
-        if (![403, 404, 405].includes(codeOf(error) ?? 0)) report.failures.push(error.message);
-        return [];
-      });
+    const items = await listObjects(kube, apiVersion, kind, labelSelector).catch((error: Error) => {
+      // Kinds this identity may not list, or that went away meanwhile, hold nothing of ours.
+      if (![403, 404, 405].includes(codeOf(error) ?? 0)) report.failures.push(error.message);
+      return [];
+    });
     for (const o of items) {
       const name = o.metadata?.name;
       if (!name) continue;
+      if (kind === "CustomResourceDefinition" && !(await emptyDefinition(o))) continue;
       const spec = { apiVersion, kind, metadata: { name } };
       const done = await attempt(`delete ${kind} ${name}`, () =>
         kube.call(`delete ${kind} ${name}`, () =>
@@ -159,6 +144,40 @@ export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise
       );
       if (done) report.objects.push(`${kind} ${name}`);
     }
+  }
+
+  /**
+   * Deleting a definition deletes every custom resource of its kind, whoever made them:
+   * meshbench's go first (reported); while any other is there, the definition is kept and
+   * that is reported instead. Returns whether the definition may go now.
+   */
+  async function emptyDefinition(crd: KubernetesObject): Promise<boolean> {
+    const name = crd.metadata?.name ?? "";
+    const held = await definedResources(kube, crd as Definition).catch((error: Error) => {
+      if (![403, 404, 405].includes(codeOf(error) ?? 0))
+        report.failures.push(`list the objects of ${name}: ${error.message}`);
+      return [];
+    });
+    // meshbench's (this run's, with a run id): another run's stay, as anyone else's do.
+    const mine = (o: KubernetesObject) =>
+      isMeshbenchs(o) && (!options.runId || o.metadata?.labels?.[RUN_ID] === options.runId);
+    for (const o of held.filter(mine)) {
+      const done = await attempt(`delete ${o.kind} ${objectName(o)}`, () =>
+        kube.call(`delete ${o.kind} ${objectName(o)}`, () =>
+          kube.objects.delete(o, undefined, undefined, undefined, undefined, "Background"),
+        ),
+      );
+      if (done) report.objects.push(`${o.kind} ${objectName(o)}`);
+    }
+    const theirs = held.filter((o) => !mine(o));
+    if (theirs.length > 0) {
+      const names = theirs.slice(0, 3).map(objectName);
+      report.failures.push(
+        `kept CustomResourceDefinition ${name}: deleting it would delete ${theirs.length} ${(crd as Definition).spec?.names.kind} object(s) that are not ${options.runId ? "this run's" : "meshbench's"} (${names.join(", ")}${theirs.length > 3 ? ", …" : ""}); delete it yourself once they may go`,
+      );
+      return false;
+    }
+    return true;
   }
 
   // Reported: the namespaces this call deleted. Waited for: those and the ones already
@@ -190,6 +209,27 @@ export async function cleanup(kube: Kube, options: CleanupOptions = {}): Promise
   }
   report.stillTerminating = (options.waitMs ?? 0) > 0 ? left : [];
   return report;
+}
+
+interface Definition extends KubernetesObject {
+  spec?: {
+    group: string;
+    names: { kind: string };
+    versions: { name: string; storage?: boolean }[];
+  };
+}
+
+const objectName = (o: KubernetesObject) =>
+  o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : (o.metadata?.name ?? "");
+
+/** Every object of a definition's kind, in every namespace, at its storage version. */
+async function definedResources(kube: Kube, crd: Definition): Promise<KubernetesObject[]> {
+  const { group, names, versions = [] } = crd.spec ?? {};
+  const version = (versions.find((v) => v.storage) ?? versions[0])?.name;
+  if (!group || !names?.kind || !version) return []; // serves nothing
+  const apiVersion = `${group}/${version}`;
+  const items = await listObjects(kube, apiVersion, names.kind);
+  return items.map((o) => ({ ...o, apiVersion, kind: names.kind }));
 }
 
 const codeOf = (error: unknown): number | null =>

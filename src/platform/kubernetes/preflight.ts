@@ -6,8 +6,8 @@ import { AuthorizationV1Api, VersionApi } from "@kubernetes/client-node";
 import type { Kube } from "../../kube/client.ts";
 import { statusOf } from "../../kube/errors.ts";
 import { mirrorImage } from "../../kube/images.ts";
-import { POD_SECURITY_ENFORCE } from "../../kube/labels.ts";
-import { listAll, PAGE_SIZE } from "../../kube/list.ts";
+import { MANAGED_BY, MANAGER, POD_SECURITY_ENFORCE, RUN_ID } from "../../kube/labels.ts";
+import { listAll, listObjects, PAGE_SIZE } from "../../kube/list.ts";
 import { cpuCores } from "../../kube/quantity.ts";
 import type { MeshDefinition } from "../../mesh/schema.ts";
 import { downloadableTool } from "../../mesh/tools.ts";
@@ -25,8 +25,11 @@ import {
 import { EMOJIVOTO_CPU_REQUEST, emojivotoManifests } from "../../workload/emojivoto/kubernetes.ts";
 import {
   type Check,
+  CLUSTER_SCOPED_KINDS,
+  type ClusterObjectFact,
   CNI_DAEMONSETS,
   clusterCheck,
+  clusterObjectsCheck,
   cniChecks,
   imagesCheck,
   metricsCheck,
@@ -287,11 +290,52 @@ export function plannedImages(cluster: ClusterSpec): string[] {
     ...new Set([
       ...workload.filter(Boolean).map((i) => mirrorImage(i, cluster.images)),
       mirrorImage(LOADGEN_IMAGE, cluster.images),
-      // metrics-server comes as its release manifest, with its image as the manifest says.
-      ...(cluster.provider.kind === "kubeconfig" ? [] : [METRICS_SERVER_IMAGE]),
+      // metrics-server comes as its release manifest; its image goes through the mirrors too.
+      ...(cluster.provider.kind === "kubeconfig"
+        ? []
+        : [mirrorImage(METRICS_SERVER_IMAGE, cluster.images)]),
     ]),
   ];
 }
+
+/**
+ * The cluster-scoped objects of the kinds a mesh install brings, meshbench's marked with
+ * their run. A kind this identity may not list (403) or the cluster does not serve (404)
+ * holds nothing to report.
+ */
+async function clusterObjects(kube: Kube): Promise<ClusterObjectFact[]> {
+  const facts: ClusterObjectFact[] = [];
+  for (const { apiVersion, kind } of CLUSTER_SCOPED_KINDS) {
+    const items = await listObjects(kube, apiVersion, kind).catch((error: Error) => {
+      const code = statusOf(error)?.code ?? statusOf(error.cause)?.code;
+      if (code === 403 || code === 404) return [];
+      throw error;
+    });
+    for (const o of items) {
+      const labels = o.metadata?.labels ?? {};
+      facts.push({
+        kind,
+        name: o.metadata?.name ?? "",
+        runId: labels[MANAGED_BY] === MANAGER ? (labels[RUN_ID] ?? "?") : null,
+      });
+    }
+  }
+  return facts;
+}
+
+/**
+ * What marks a planned mesh's cluster-scoped objects: its family (the definition's name up
+ * to the first "-": linkerd, istio, cilium), and the Gateway API, which meshes install.
+ */
+export const meshMarks = (meshes: readonly PlannedMesh[]): string[] => {
+  const installing = meshes.filter(installs);
+  return [
+    ...new Set([
+      ...installing.map((m) => m.definition.name.split("-")[0]!.toLowerCase()),
+      ...(installing.length > 0 ? ["gateway.networking.k8s.io"] : []),
+    ]),
+  ];
+};
 
 /** The CNI DaemonSets on the cluster (CNI_DAEMONSETS), as `namespace/name`. */
 async function cniDaemonSets(kube: Kube): Promise<string[]> {
@@ -355,6 +399,7 @@ export async function clusterChecks(
       },
     ),
   );
+  checks.push(clusterObjectsCheck(await clusterObjects(kube), meshMarks(meshes)));
   checks.push(
     imagesCheck(
       plannedImages(cluster),

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { applyUnlabelled } from "../../kube/apply.ts";
 import { connect } from "../../kube/client.ts";
+import type { ImageMirrors } from "../../scenario/load.ts";
 import { METRICS_SERVER, type ResolveOptions, resolveTool } from "../../tools/pinned.ts";
 import { metricsServerObjects, waitForMetricsServer } from "../kind.ts";
 import { type NodeSummary, summarizeNode } from "../provider.ts";
@@ -74,6 +75,8 @@ export interface K3sClusterOptions {
   reboot?: boolean;
   /** Install metrics-server (default true). */
   metricsServer?: boolean;
+  /** The scenario's cluster.images: metrics-server's image is pulled through them too. */
+  images?: ImageMirrors;
   /** Fetches the k3s installer's text from the release's tag; default: downloadK3sInstaller. */
   installer?: (url: string) => Promise<string>;
   layout?: Partial<HostLayout>;
@@ -192,7 +195,10 @@ export async function buildK3sCluster(o: K3sClusterOptions): Promise<K3sCluster>
   await labelNodes(kube, o.hosts);
   if (o.metricsServer ?? true) {
     const manifest = await resolveTool(METRICS_SERVER, { ...o.tools, log });
-    await applyUnlabelled(kube, metricsServerObjects(await readFile(manifest, "utf8")) as never[]);
+    await applyUnlabelled(
+      kube,
+      metricsServerObjects(await readFile(manifest, "utf8"), o.images) as never[],
+    );
     if (!(await waitForMetricsServer(kube, t.metricsServerMs)))
       log("metrics-server is not available yet; resource figures may be missing until it is");
   }

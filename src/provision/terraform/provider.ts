@@ -62,7 +62,14 @@ export interface TerraformProviderOptions {
   k3s?: Partial<
     Pick<
       K3sClusterOptions,
-      "installer" | "layout" | "apiServerUrl" | "tools" | "timeouts" | "pollMs" | "metricsServer"
+      | "installer"
+      | "layout"
+      | "apiServerUrl"
+      | "tools"
+      | "timeouts"
+      | "pollMs"
+      | "metricsServer"
+      | "images"
     >
   >;
   now?: () => Date;

@@ -6,6 +6,7 @@
 // namespaces being deleted are emptied; orphans of deleted owners are collected.
 import { randomBytes } from "node:crypto";
 import type { LogBook } from "./logs.ts";
+import { definedObjects } from "./objects.ts";
 import { levelOf, refusal } from "./pod-security.ts";
 import { misfit, schedule } from "./scheduling.ts";
 import { type KObject, resourceOf, type Store } from "./store.ts";
@@ -72,6 +73,7 @@ export class Controller {
 
   tick(): void {
     this.finalizeNamespaces();
+    this.finalizeDefinitions();
     this.foregroundDeletions();
     this.collectOrphans();
     for (const d of this.store.list(DEPLOYMENTS)) this.reconcileDeployment(d);
@@ -101,6 +103,27 @@ export class Controller {
       const content = this.store.inNamespace(ns.metadata.name);
       for (const [r, o] of content) this.store.remove(r, ns.metadata.name, o.metadata.name);
       if (content.length === 0) this.store.remove(NAMESPACES, undefined, ns.metadata.name);
+    }
+  }
+
+  /**
+   * A CustomResourceDefinition being deleted takes its objects with it, whoever made them;
+   * one with finalizers (its controller gone) stays, Terminating, and so does the definition.
+   */
+  private finalizeDefinitions(): void {
+    for (const crd of this.store.list(CRDS)) {
+      if (!crd.metadata.deletionTimestamp) continue;
+      const objects = definedObjects(this.store, crd);
+      for (const [r, o] of objects) {
+        if (o.metadata.finalizers?.length) {
+          if (!o.metadata.deletionTimestamp) {
+            o.metadata.deletionTimestamp = now();
+            this.store.put(r, o);
+          }
+        } else this.store.remove(r, o.metadata.namespace, o.metadata.name);
+      }
+      if (definedObjects(this.store, crd).length === 0)
+        this.store.remove(CRDS, undefined, crd.metadata.name);
     }
   }
 

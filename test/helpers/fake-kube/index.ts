@@ -72,6 +72,36 @@ export interface FakeKube {
   close(): Promise<void>;
 }
 
+/**
+ * Puts a cluster-scoped object on the cluster as if it had been there before the test, as
+ * the control loop leaves it (a CustomResourceDefinition already Established), so that a
+ * snapshot taken now is the one to compare with later.
+ */
+export function preexisting(
+  fake: FakeKube,
+  plural: string,
+  group: string,
+  name: string,
+  labels?: Record<string, string>,
+): KObject {
+  const crd = plural === "customresourcedefinitions";
+  const since = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  return fake.store.create(resourceOf(plural, group), undefined, {
+    metadata: { name, ...(labels ? { labels } : {}) },
+    ...(crd
+      ? {
+          status: {
+            conditions: ["NamesAccepted", "Established"].map((type) => ({
+              type,
+              status: "True",
+              lastTransitionTime: since,
+            })),
+          },
+        }
+      : {}),
+  });
+}
+
 export const KIND_NODES: FakeNode[] = [
   {
     name: "meshbench-control-plane",

@@ -4,7 +4,12 @@
 // with continue tokens, and delete propagation (Jobs orphan their pods by default).
 
 import { ENFORCE, levelOf, type PodSecurityLevel, refusal } from "./pod-security.ts";
-import { apiVersionOf, type ResourceType } from "./resources.ts";
+import {
+  apiVersionOf,
+  CRD_CLEANUP_FINALIZER,
+  customResources,
+  type ResourceType,
+} from "./resources.ts";
 import { compileFieldSelector, compileSelector } from "./selector.ts";
 import { ApiError, badRequest, conflict, failure, notFound, success } from "./status.ts";
 import { type KObject, resourceOf, type Store } from "./store.ts";
@@ -250,6 +255,12 @@ export type Propagation = "Foreground" | "Background" | "Orphan";
 /** Default propagation as the API server applies it per kind (Jobs and Pods of them orphan). */
 const DEFAULT_PROPAGATION: Record<string, Propagation> = { Job: "Orphan" };
 
+/** The custom resources a CustomResourceDefinition's kind has on the cluster. */
+export function definedObjects(store: Store, crd: KObject): [ResourceType, KObject][] {
+  const [r] = customResources([crd]);
+  return r ? store.list(r).map((o): [ResourceType, KObject] => [r, o]) : [];
+}
+
 export function remove(
   store: Store,
   r: ResourceType,
@@ -264,6 +275,17 @@ export function remove(
     o.metadata.deletionTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, "Z");
     o.status = { phase: "Terminating" };
     o.spec = { finalizers: ["kubernetes"] };
+    return { code: 200, body: store.put(r, o) };
+  }
+  const holds = r.kind === "CustomResourceDefinition" && definedObjects(store, o).length > 0;
+  if (holds || (r.custom && o.metadata.finalizers?.length)) {
+    // A definition is finalized while the API server deletes its objects (customResources,
+    // Controller); a custom resource with finalizers waits for its controller to remove them.
+    o.metadata.deletionTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    if (r.kind === "CustomResourceDefinition")
+      o.metadata.finalizers = [
+        ...new Set([...(o.metadata.finalizers ?? []), CRD_CLEANUP_FINALIZER]),
+      ];
     return { code: 200, body: store.put(r, o) };
   }
   if (effective === "Foreground") {

@@ -12,6 +12,8 @@ export interface ResourceType {
   /** Read-only resources (pod metrics) are computed, never stored. */
   readOnly?: boolean;
   subresources?: string[];
+  /** Served for a CustomResourceDefinition (customResources). */
+  custom?: boolean;
 }
 
 export const RESOURCES: ResourceType[] = [
@@ -127,6 +129,43 @@ export const RESOURCES: ResourceType[] = [
     subresources: ["status"],
   },
   {
+    // The other cluster-scoped kinds a mesh install brings (and a crashed run may leave).
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    plural: "clusterroles",
+    kind: "ClusterRole",
+    namespaced: false,
+  },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    plural: "clusterrolebindings",
+    kind: "ClusterRoleBinding",
+    namespaced: false,
+  },
+  {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    plural: "mutatingwebhookconfigurations",
+    kind: "MutatingWebhookConfiguration",
+    namespaced: false,
+  },
+  {
+    group: "admissionregistration.k8s.io",
+    version: "v1",
+    plural: "validatingwebhookconfigurations",
+    kind: "ValidatingWebhookConfiguration",
+    namespaced: false,
+  },
+  {
+    group: "apiregistration.k8s.io",
+    version: "v1",
+    plural: "apiservices",
+    kind: "APIService",
+    namespaced: false,
+    subresources: ["status"],
+  },
+  {
     group: "metrics.k8s.io",
     version: "v1beta1",
     plural: "pods",
@@ -136,6 +175,42 @@ export const RESOURCES: ResourceType[] = [
   },
 ];
 
+/** What the API server finalizes a CustomResourceDefinition with while it deletes its objects. */
+export const CRD_CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+
+/**
+ * The custom resources Established CustomResourceDefinitions serve, one per served version
+ * (all versions share one store: conversion is the identity here).
+ */
+export function customResources(
+  crds: readonly {
+    spec?: {
+      group?: string;
+      scope?: string;
+      names?: { plural?: string; kind?: string };
+      versions?: { name: string; served?: boolean }[];
+    };
+    status?: { conditions?: { type: string; status: string }[] };
+  }[],
+): ResourceType[] {
+  return crds
+    .filter((c) =>
+      c.status?.conditions?.some((k) => k.type === "Established" && k.status === "True"),
+    )
+    .flatMap((c) =>
+      (c.spec?.versions ?? [])
+        .filter((v) => v.served !== false)
+        .map((v) => ({
+          group: c.spec?.group ?? "",
+          version: v.name,
+          plural: c.spec?.names?.plural ?? "",
+          kind: c.spec?.names?.kind ?? "",
+          namespaced: c.spec?.scope !== "Cluster",
+          custom: true,
+        })),
+    );
+}
+
 export const apiVersionOf = (r: ResourceType): string =>
   r.group ? `${r.group}/${r.version}` : r.version;
 
@@ -143,8 +218,9 @@ export function findResource(
   group: string,
   version: string,
   plural: string,
+  among: readonly ResourceType[] = RESOURCES,
 ): ResourceType | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+  return among.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
 export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {

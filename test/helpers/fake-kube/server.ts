@@ -7,6 +7,7 @@ import type { LogBook } from "./logs.ts";
 import { create, list, type Propagation, patch, remove, replace } from "./objects.ts";
 import { podLog, podMetrics } from "./pod-endpoints.ts";
 import {
+  customResources,
   findResource,
   groupList,
   RESOURCES,
@@ -14,7 +15,7 @@ import {
   resourceList,
 } from "./resources.ts";
 import { ApiError, badRequest, failure } from "./status.ts";
-import type { KObject, Store } from "./store.ts";
+import { type KObject, resourceOf, type Store } from "./store.ts";
 
 export interface Fault {
   method?: string;
@@ -124,7 +125,12 @@ function route(path: string, state: ServerState): Route | { discovery: unknown }
         serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1" }],
       },
     };
-  const served = RESOURCES.filter((r) => state.metricsServer || r.group !== "metrics.k8s.io");
+  const served = [
+    ...RESOURCES.filter((r) => state.metricsServer || r.group !== "metrics.k8s.io"),
+    ...customResources(
+      state.store.list(resourceOf("customresourcedefinitions", "apiextensions.k8s.io")),
+    ),
+  ];
   if (path === "/apis") return { discovery: groupList(served) };
   let group: string;
   let version: string;
@@ -143,7 +149,7 @@ function route(path: string, state: ServerState): Route | { discovery: unknown }
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  const resource = findResource(group, version, rest[0]!);
+  const resource = findResource(group, version, rest[0]!, served);
   if (!resource || (group === "metrics.k8s.io" && !state.metricsServer)) return null;
   if (namespace !== undefined && !resource.namespaced) return null;
   return { resource, namespace, name: rest[1], sub: rest[2] };
