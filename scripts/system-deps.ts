@@ -56,14 +56,14 @@ export const SYSTEM_DEPENDENCIES: readonly SystemDependency[] = [
     find: { command: "java" },
     apt: "default-jre-headless",
     otherwise: "install a Java runtime (java on the PATH)",
-    tests: ["test/histogram/hlog-java.test.ts"],
+    tests: ["test/histogram/hlog-java.test.ts", "test/interop/percentile-text.test.ts"],
   },
   {
     what: "HdrHistogram's Java library",
     find: { file: "/usr/share/java/hdrhistogram.jar", env: "HDRHISTOGRAM_JAR" },
     apt: "libhdrhistogram-java",
     otherwise: "set HDRHISTOGRAM_JAR to HdrHistogram's jar (Maven: org.hdrhistogram:HdrHistogram)",
-    tests: ["test/histogram/hlog-java.test.ts"],
+    tests: ["test/histogram/hlog-java.test.ts", "test/interop/percentile-text.test.ts"],
   },
   {
     what: "the distribution's Node at /usr/bin/node (older than the one meshbench needs)",

@@ -12,6 +12,7 @@ import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { DOCTOR_HELP, doctorCommand } from "./doctor.ts";
 import { exitWith } from "./exit.ts";
+import { EXPORT_HELP, exportCommand } from "./export.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
 import { RUN_HELP, runCommand } from "./run.ts";
@@ -85,6 +86,11 @@ const COMMANDS: Record<
     run: compareCommand,
     help: COMPARE_HELP,
     summary: "verdicts of candidate results against a baseline; exit 3 on regression",
+  },
+  export: {
+    run: exportCommand,
+    help: EXPORT_HELP,
+    summary: "results in other tools' formats: Bencher, github-action-benchmark, HdrHistogram …",
   },
   calibrate: {
     run: calibrateCommand,

@@ -1,0 +1,91 @@
+// `meshbench export`: results directories in; the ecosystem's formats out (src/interop/).
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  EXPORT_FORMATS,
+  type ExportFile,
+  exportFiles,
+  isExportFormat,
+} from "../interop/formats.ts";
+import { exportInput } from "../interop/input.ts";
+import { meshLabel, meshLineage } from "../results/mesh.ts";
+import { readResults } from "../results/results-dir.ts";
+import { printable } from "./printable.ts";
+import { parseFlags, UsageError } from "./usage.ts";
+
+export const EXPORT_HELP = `meshbench export — results in the formats other tools read
+
+Usage:
+  meshbench export RESULTS_DIR... --format FORMAT [--out PATH] [--scenario NAME] [--mesh MESH]
+
+Reads every run.json below each RESULTS_DIR (as report does) and writes FORMAT:
+  hdr        HdrHistogram percentile distribution (wrk2's "Detailed Percentile
+             spectrum", ms) of each mesh's merged latency histogram: one .hgrm per
+             scenario and mesh, as Java HdrHistogram's outputPercentileDistribution writes it
+
+Flags:
+  --format FORMAT   one of: ${EXPORT_FORMATS.join(", ")}
+  --out PATH        the file to write (default: standard output); a directory when the
+                    format makes several files (hdr of several meshes)
+  --scenario NAME   only this scenario
+  --mesh MESH       only this mesh: its name (istio), with variant (istio (tuned)), or its
+                    label with version (istio 1.24.0)
+
+Exit status: 0 written, 2 bad arguments or nothing to export, 1 internal fault.
+`;
+
+const FLAGS = {
+  format: { type: "string" },
+  out: { type: "string" },
+  scenario: { type: "string" },
+  mesh: { type: "string" },
+} as const;
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags("export", argv, FLAGS, true);
+  if (positionals.length === 0) {
+    throw new UsageError("export: give at least one RESULTS_DIR (meshbench export --help)");
+  }
+  const format = values.format;
+  if (format === undefined || !isExportFormat(format)) {
+    throw new UsageError(
+      `--format: ${format === undefined ? "missing" : `"${format}" is not a format`}; allowed: ${EXPORT_FORMATS.join(", ")}`,
+    );
+  }
+  const set = await readResults(positionals, { dropSamples: true });
+  for (const problem of set.problems) process.stderr.write(`meshbench: ${printable(problem)}\n`);
+  const runs = set.runs.filter(
+    ({ run }) =>
+      (values.scenario === undefined || run.scenario === values.scenario) &&
+      (values.mesh === undefined ||
+        [run.mesh.name, meshLineage(run.mesh), meshLabel(run.mesh)].includes(values.mesh)),
+  );
+  const scenarios = exportInput(runs).filter((s) => s.meshes.length > 0);
+  if (scenarios.length === 0) {
+    const found = [...new Set(set.runs.map((r) => `${r.run.scenario}: ${meshLabel(r.run.mesh)}`))];
+    throw new UsageError(
+      `export: no completed run to export${values.scenario || values.mesh ? " matches --scenario/--mesh" : ""}` +
+        (found.length > 0 ? `; runs found: ${printable(found.join(", "))}` : ""),
+    );
+  }
+  const files = exportFiles(format, scenarios);
+  await writeFiles(files, values.out);
+  return 0;
+}
+
+async function writeFiles(files: ExportFile[], out: string | undefined): Promise<void> {
+  if (files.length === 1) {
+    if (out === undefined) process.stdout.write(files[0]!.text);
+    else await writeFile(out, files[0]!.text);
+    return;
+  }
+  if (out === undefined) {
+    throw new UsageError(
+      `export: this makes ${files.length} files (${files.map((f) => f.name).join(", ")}); give --out DIR, or pick one with --scenario and --mesh`,
+    );
+  }
+  await mkdir(out, { recursive: true });
+  for (const f of files) await writeFile(join(out, f.name), f.text);
+  process.stdout.write(`${files.map((f) => join(out, f.name)).join("\n")}\n`);
+}

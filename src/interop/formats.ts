@@ -1,0 +1,43 @@
+// The export formats by name: each turns the scenarios' figures into files (name and
+// text). Most formats make one file of everything; the percentile distribution is one
+// file per scenario and mesh, as HdrHistogram's tools read one histogram at a time. Pure.
+import type { ExportMesh, ExportScenario } from "./input.ts";
+import { percentileDistribution } from "./percentile-text.ts";
+
+export interface ExportFile {
+  name: string;
+  text: string;
+}
+
+export const EXPORT_FORMATS = ["hdr"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export function isExportFormat(name: string): name is ExportFormat {
+  return (EXPORT_FORMATS as readonly string[]).includes(name);
+}
+
+const RENDER: Record<ExportFormat, (scenarios: readonly ExportScenario[]) => ExportFile[]> = {
+  hdr: (scenarios) =>
+    eachMesh(scenarios).map(({ scenario, mesh }) => ({
+      name: `${fileSafe(scenario)}.${fileSafe(mesh.summary.label)}.hgrm`,
+      text: percentileDistribution(mesh.histogram),
+    })),
+};
+
+export function exportFiles(
+  format: ExportFormat,
+  scenarios: readonly ExportScenario[],
+): ExportFile[] {
+  return RENDER[format](scenarios);
+}
+
+export function eachMesh(
+  scenarios: readonly ExportScenario[],
+): { scenario: string; mesh: ExportMesh }[] {
+  return scenarios.flatMap((s) => s.meshes.map((mesh) => ({ scenario: s.scenario, mesh })));
+}
+
+/** A name from run files (untrusted) as one safe file-name part: no separators, no dots first. */
+export function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_");
+}
