@@ -20,9 +20,17 @@ Usage:
   meshbench export RESULTS_DIR... --format FORMAT [--out PATH] [--scenario NAME] [--mesh MESH]
 
 Reads every run.json below each RESULTS_DIR (as report does) and writes FORMAT:
-  hdr        HdrHistogram percentile distribution (wrk2's "Detailed Percentile
-             spectrum", ms) of each mesh's merged latency histogram: one .hgrm per
-             scenario and mesh, as Java HdrHistogram's outputPercentileDistribution writes it
+  bencher                Bencher Metric Format: benchmark "scenario/mesh" → measures
+                         p50-latency, p99-latency, p999-latency (ns), throughput (rps),
+                         data-plane-cpu, control-plane-cpu (cores), data-plane-memory,
+                         control-plane-memory (bytes): the median run, the lowest and
+                         highest as lower_value and upper_value
+  customSmallerIsBetter  github-action-benchmark's custom JSON: latency (ms), CPU, memory
+  customBiggerIsBetter   the same for throughput
+  hdr                    HdrHistogram percentile distribution (wrk2's "Detailed
+                         Percentile spectrum", ms) of each mesh's merged latency
+                         histogram, as Java HdrHistogram's outputPercentileDistribution
+                         writes it: one .hgrm per scenario and mesh
 
 Flags:
   --format FORMAT   one of: ${EXPORT_FORMATS.join(", ")}

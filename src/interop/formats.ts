@@ -1,6 +1,8 @@
 // The export formats by name: each turns the scenarios' figures into files (name and
 // text). Most formats make one file of everything; the percentile distribution is one
 // file per scenario and mesh, as HdrHistogram's tools read one histogram at a time. Pure.
+import { bencherMetrics } from "./bencher.ts";
+import { benchmarkEntries } from "./github-benchmark.ts";
 import type { ExportMesh, ExportScenario } from "./input.ts";
 import { percentileDistribution } from "./percentile-text.ts";
 
@@ -9,7 +11,12 @@ export interface ExportFile {
   text: string;
 }
 
-export const EXPORT_FORMATS = ["hdr"] as const;
+export const EXPORT_FORMATS = [
+  "bencher",
+  "customSmallerIsBetter",
+  "customBiggerIsBetter",
+  "hdr",
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function isExportFormat(name: string): name is ExportFormat {
@@ -17,6 +24,9 @@ export function isExportFormat(name: string): name is ExportFormat {
 }
 
 const RENDER: Record<ExportFormat, (scenarios: readonly ExportScenario[]) => ExportFile[]> = {
+  bencher: (s) => [json("bencher.json", bencherMetrics(s))],
+  customSmallerIsBetter: (s) => [json("smaller-is-better.json", benchmarkEntries(s, "lower"))],
+  customBiggerIsBetter: (s) => [json("bigger-is-better.json", benchmarkEntries(s, "higher"))],
   hdr: (scenarios) =>
     eachMesh(scenarios).map(({ scenario, mesh }) => ({
       name: `${fileSafe(scenario)}.${fileSafe(mesh.summary.label)}.hgrm`,
@@ -29,6 +39,10 @@ export function exportFiles(
   scenarios: readonly ExportScenario[],
 ): ExportFile[] {
   return RENDER[format](scenarios);
+}
+
+function json(name: string, data: unknown): ExportFile {
+  return { name, text: `${JSON.stringify(data, null, 2)}\n` };
 }
 
 export function eachMesh(
