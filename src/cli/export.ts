@@ -8,9 +8,7 @@ import {
   exportFiles,
   isExportFormat,
 } from "../interop/formats.ts";
-import { exportInput } from "../interop/input.ts";
-import { meshLabel, meshLineage } from "../results/mesh.ts";
-import { readResults } from "../results/results-dir.ts";
+import { readForExport } from "../interop/write.ts";
 import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
@@ -61,20 +59,16 @@ export async function exportCommand(argv: string[]): Promise<number> {
       `--format: ${format === undefined ? "missing" : `"${format}" is not a format`}; allowed: ${EXPORT_FORMATS.join(", ")}`,
     );
   }
-  const set = await readResults(positionals, { dropSamples: true });
-  for (const problem of set.problems) process.stderr.write(`meshbench: ${printable(problem)}\n`);
-  const runs = set.runs.filter(
-    ({ run }) =>
-      (values.scenario === undefined || run.scenario === values.scenario) &&
-      (values.mesh === undefined ||
-        [run.mesh.name, meshLineage(run.mesh), meshLabel(run.mesh)].includes(values.mesh)),
-  );
-  const scenarios = exportInput(runs).filter((s) => s.meshes.length > 0);
+  const read = await readForExport(positionals, {
+    ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
+    ...(values.mesh !== undefined ? { mesh: values.mesh } : {}),
+  });
+  for (const problem of read.problems) process.stderr.write(`meshbench: ${printable(problem)}\n`);
+  const { scenarios } = read;
   if (scenarios.length === 0) {
-    const found = [...new Set(set.runs.map((r) => `${r.run.scenario}: ${meshLabel(r.run.mesh)}`))];
     throw new UsageError(
       `export: no completed run to export${values.scenario || values.mesh ? " matches --scenario/--mesh" : ""}` +
-        (found.length > 0 ? `; runs found: ${printable(found.join(", "))}` : ""),
+        (read.found.length > 0 ? `; runs found: ${printable(read.found.join(", "))}` : ""),
     );
   }
   const files = exportFiles(format, scenarios);

@@ -41,6 +41,8 @@ export interface ActionOutputs {
   verdict: OverallVerdict;
   /** Path of summary.json. */
   "summary-json": string;
+  /** Per format of the `export` input, the path of its file (`meshbench export`). */
+  [exported: `export-${string}`]: string;
 }
 
 export function setActionOutputs(outputs: Partial<ActionOutputs>): void {
