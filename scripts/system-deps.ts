@@ -66,6 +66,20 @@ export const SYSTEM_DEPENDENCIES: readonly SystemDependency[] = [
     tests: ["test/histogram/hlog-java.test.ts", "test/interop/percentile-text.test.ts"],
   },
   {
+    what: "Prometheus and promtool (they read the OpenMetrics export)",
+    find: { command: "promtool" },
+    apt: "prometheus",
+    otherwise: "install Prometheus 2.x (prometheus and promtool on the PATH)",
+    tests: ["test/interop/openmetrics.test.ts"],
+  },
+  {
+    what: "the Prometheus Pushgateway (export --push)",
+    find: { command: "prometheus-pushgateway" },
+    apt: "prometheus-pushgateway",
+    otherwise: "put the Pushgateway on the PATH as prometheus-pushgateway",
+    tests: ["test/interop/openmetrics.test.ts"],
+  },
+  {
     what: "the distribution's Node at /usr/bin/node (older than the one meshbench needs)",
     find: { olderNode: "/usr/bin/node", env: "OLD_NODE" },
     apt: "nodejs",

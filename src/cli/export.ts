@@ -8,6 +8,8 @@ import {
   exportFiles,
   isExportFormat,
 } from "../interop/formats.ts";
+import { openMetrics } from "../interop/openmetrics.ts";
+import { pushMetrics } from "../interop/push.ts";
 import { readForExport } from "../interop/write.ts";
 import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
@@ -16,6 +18,7 @@ export const EXPORT_HELP = `meshbench export — results in the formats other to
 
 Usage:
   meshbench export RESULTS_DIR... --format FORMAT [--out PATH] [--scenario NAME] [--mesh MESH]
+  meshbench export RESULTS_DIR... --push URL [--scenario NAME] [--mesh MESH]
 
 Reads every run.json below each RESULTS_DIR (as report does) and writes FORMAT:
   bencher                Bencher Metric Format: benchmark "scenario/mesh" → measures
@@ -25,6 +28,10 @@ Reads every run.json below each RESULTS_DIR (as report does) and writes FORMAT:
                          highest as lower_value and upper_value
   customSmallerIsBetter  github-action-benchmark's custom JSON: latency (ms), CPU, memory
   customBiggerIsBetter   the same for throughput
+  openmetrics            OpenMetrics text, one series per run (labels scenario, mesh,
+                         version, run): latency as a summary in seconds (quantile,
+                         _sum, _count), rates, error ratio, CPU cores and memory bytes
+                         per class; for a Prometheus Pushgateway
   hdr                    HdrHistogram percentile distribution (wrk2's "Detailed
                          Percentile spectrum", ms) of each mesh's merged latency
                          histogram, as Java HdrHistogram's outputPercentileDistribution
@@ -34,11 +41,14 @@ Flags:
   --format FORMAT   one of: ${EXPORT_FORMATS.join(", ")}
   --out PATH        the file to write (default: standard output); a directory when the
                     format makes several files (hdr of several meshes)
+  --push URL        PUT the openmetrics text to the Pushgateway at URL (job
+                    "meshbench", or the group URL names: URL/metrics/job/NAME/…)
   --scenario NAME   only this scenario
   --mesh MESH       only this mesh: its name (istio), with variant (istio (tuned)), or its
                     label with version (istio 1.24.0)
 
-Exit status: 0 written, 2 bad arguments or nothing to export, 1 internal fault.
+Exit status: 0 written, 2 bad arguments or nothing to export, 1 internal fault or a
+refused push.
 `;
 
 const FLAGS = {
@@ -46,6 +56,7 @@ const FLAGS = {
   out: { type: "string" },
   scenario: { type: "string" },
   mesh: { type: "string" },
+  push: { type: "string" },
 } as const;
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -53,7 +64,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) {
     throw new UsageError("export: give at least one RESULTS_DIR (meshbench export --help)");
   }
-  const format = values.format;
+  const format = values.format ?? (values.push !== undefined ? "openmetrics" : undefined);
   if (format === undefined || !isExportFormat(format)) {
     throw new UsageError(
       `--format: ${format === undefined ? "missing" : `"${format}" is not a format`}; allowed: ${EXPORT_FORMATS.join(", ")}`,
@@ -70,6 +81,14 @@ export async function exportCommand(argv: string[]): Promise<number> {
       `export: no completed run to export${values.scenario || values.mesh ? " matches --scenario/--mesh" : ""}` +
         (read.found.length > 0 ? `; runs found: ${printable(read.found.join(", "))}` : ""),
     );
+  }
+  if (values.push !== undefined) {
+    if (format !== "openmetrics" || values.out !== undefined) {
+      throw new UsageError("--push: sends --format openmetrics, and nothing is written (no --out)");
+    }
+    const target = await pushMetrics(values.push, openMetrics(scenarios));
+    process.stdout.write(`pushed to ${target}\n`);
+    return 0;
   }
   const files = exportFiles(format, scenarios);
   await writeFiles(files, values.out);

@@ -2,8 +2,10 @@
 // text). Most formats make one file of everything; the percentile distribution is one
 // file per scenario and mesh, as HdrHistogram's tools read one histogram at a time. Pure.
 import { bencherMetrics } from "./bencher.ts";
+import { eachMesh } from "./each-mesh.ts";
 import { benchmarkEntries } from "./github-benchmark.ts";
-import type { ExportMesh, ExportScenario } from "./input.ts";
+import type { ExportScenario } from "./input.ts";
+import { openMetrics } from "./openmetrics.ts";
 import { percentileDistribution } from "./percentile-text.ts";
 
 export interface ExportFile {
@@ -15,6 +17,7 @@ export const EXPORT_FORMATS = [
   "bencher",
   "customSmallerIsBetter",
   "customBiggerIsBetter",
+  "openmetrics",
   "hdr",
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -27,6 +30,7 @@ const RENDER: Record<ExportFormat, (scenarios: readonly ExportScenario[]) => Exp
   bencher: (s) => [json("bencher.json", bencherMetrics(s))],
   customSmallerIsBetter: (s) => [json("smaller-is-better.json", benchmarkEntries(s, "lower"))],
   customBiggerIsBetter: (s) => [json("bigger-is-better.json", benchmarkEntries(s, "higher"))],
+  openmetrics: (s) => [{ name: "meshbench.om.txt", text: openMetrics(s) }],
   hdr: (scenarios) =>
     eachMesh(scenarios).map(({ scenario, mesh }) => ({
       name: `${fileSafe(scenario)}.${fileSafe(mesh.summary.label)}.hgrm`,
@@ -43,12 +47,6 @@ export function exportFiles(
 
 function json(name: string, data: unknown): ExportFile {
   return { name, text: `${JSON.stringify(data, null, 2)}\n` };
-}
-
-export function eachMesh(
-  scenarios: readonly ExportScenario[],
-): { scenario: string; mesh: ExportMesh }[] {
-  return scenarios.flatMap((s) => s.meshes.map((mesh) => ({ scenario: s.scenario, mesh })));
 }
 
 /** A name from run files (untrusted) as one safe file-name part: no separators, no dots first. */

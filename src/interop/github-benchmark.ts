@@ -2,6 +2,7 @@
 // `customBiggerIsBetter`): a JSON array of {name, unit, value, range, extra} per file, one
 // file per direction. Each entry is the median over the repetitions; `range` names the
 // lowest and highest run, `extra` what the figure is (shown in the tool's tooltips). Pure.
+import { significant } from "./digits.ts";
 import { benchmarkName, type ExportScenario } from "./input.ts";
 import { type MeasuredValue, measuredValues } from "./measures.ts";
 
@@ -36,7 +37,7 @@ export function benchmarkEntries(
 function entry(name: string, m: MeasuredValue, version: string | undefined): BenchmarkEntry {
   const ns = m.measure.unit === "ns";
   const unit = ns ? "ms" : m.measure.unit;
-  const at = (x: number) => round(ns ? x / NS_PER_MS : x);
+  const at = (x: number) => significant(ns ? x / NS_PER_MS : x);
   const facts = [
     `median of ${m.runs} run${m.runs === 1 ? "" : "s"}`,
     ...(version ? [`mesh version ${version}`] : []),
@@ -50,6 +51,3 @@ function entry(name: string, m: MeasuredValue, version: string | undefined): Ben
     extra: facts.join("; "),
   };
 }
-
-/** Twelve significant digits: every digit measured, without binary noise (0.30000000000000004). */
-const round = (x: number): number => Number(x.toPrecision(12));

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { createHistogram, type Histogram, recordUs } from "../../src/histogram/hdr.ts";
 import { hlogHeader, hlogLine } from "../../src/histogram/hlog.ts";
 import { writeRun } from "../../src/results/run-file.ts";
-import { meshbench } from "../helpers/meshbench-cli.ts";
+import { runMeshbench as meshbench } from "../helpers/process.ts";
 import { loadResult, runResult, T0 } from "../helpers/runs.ts";
 
 const JAR = process.env.HDRHISTOGRAM_JAR ?? "/usr/share/java/hdrhistogram.jar";

@@ -2,7 +2,7 @@
 // writes them, against figures known beforehand (known-runs.ts): the median run's value,
 // the lowest and highest run's as the range, in the units the README names.
 import { beforeAll, describe, expect, it } from "vitest";
-import { meshbench } from "../helpers/meshbench-cli.ts";
+import { runMeshbench as meshbench } from "../helpers/process.ts";
 import {
   CONTROL_BYTES,
   CONTROL_CORES,
