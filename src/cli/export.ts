@@ -32,6 +32,9 @@ Reads every run.json below each RESULTS_DIR (as report does) and writes FORMAT:
                          version, run): latency as a summary in seconds (quantile,
                          _sum, _count), rates, error ratio, CPU cores and memory bytes
                          per class; for a Prometheus Pushgateway
+  smp                    Service Mesh Performance (Meshery): per run its
+                         PerformanceTestResult, ServiceMeshConfig (sidecar and control
+                         plane cpu_mCores, mem_mb) and EnvironmentConfig
   hdr                    HdrHistogram percentile distribution (wrk2's "Detailed
                          Percentile spectrum", ms) of each mesh's merged latency
                          histogram, as Java HdrHistogram's outputPercentileDistribution

@@ -7,6 +7,7 @@ import { benchmarkEntries } from "./github-benchmark.ts";
 import type { ExportScenario } from "./input.ts";
 import { openMetrics } from "./openmetrics.ts";
 import { percentileDistribution } from "./percentile-text.ts";
+import { smpRuns } from "./smp.ts";
 
 export interface ExportFile {
   name: string;
@@ -18,6 +19,7 @@ export const EXPORT_FORMATS = [
   "customSmallerIsBetter",
   "customBiggerIsBetter",
   "openmetrics",
+  "smp",
   "hdr",
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -31,6 +33,7 @@ const RENDER: Record<ExportFormat, (scenarios: readonly ExportScenario[]) => Exp
   customSmallerIsBetter: (s) => [json("smaller-is-better.json", benchmarkEntries(s, "lower"))],
   customBiggerIsBetter: (s) => [json("bigger-is-better.json", benchmarkEntries(s, "higher"))],
   openmetrics: (s) => [{ name: "meshbench.om.txt", text: openMetrics(s) }],
+  smp: (s) => [json("smp.json", smpRuns(s))],
   hdr: (scenarios) =>
     eachMesh(scenarios).map(({ scenario, mesh }) => ({
       name: `${fileSafe(scenario)}.${fileSafe(mesh.summary.label)}.hgrm`,

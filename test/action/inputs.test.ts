@@ -48,7 +48,7 @@ describe("parseInputs", () => {
         .exports,
     ).toEqual(["bencher", "hdr", "customBiggerIsBetter"]);
     expect(problems({ ...minimal, export: "bencher, csv" })).toEqual([
-      `input "export": "csv" is not allowed; use formats of bencher, customSmallerIsBetter, customBiggerIsBetter, openmetrics, hdr`,
+      `input "export": "csv" is not allowed; use formats of bencher, customSmallerIsBetter, customBiggerIsBetter, openmetrics, smp, hdr`,
     ]);
   });
 
