@@ -3,20 +3,16 @@
 // from a log, adds them itself and writes the percentile distribution of the sum (its
 // .hgrm file, Java's outputPercentileDistribution). The two texts must be the same,
 // value for value.
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createHistogram, type Histogram, recordUs } from "../../src/histogram/hdr.ts";
 import { hlogHeader, hlogLine } from "../../src/histogram/hlog.ts";
 import { writeRun } from "../../src/results/run-file.ts";
+import { histogramLogProcessor } from "../helpers/hdr-java.ts";
 import { runMeshbench as meshbench } from "../helpers/process.ts";
 import { loadResult, runResult, T0 } from "../helpers/runs.ts";
-
-const JAR = process.env.HDRHISTOGRAM_JAR ?? "/usr/share/java/hdrhistogram.jar";
-const run = promisify(execFile);
 
 /** A long-tailed latency sample (µs) from a fixed seed: body near `lo`, tail to seconds. */
 function tailedHistogram(seed: number, lo: number, count: number): Histogram {
@@ -48,17 +44,7 @@ describe("export --format hdr", () => {
     const hlog = join(dir, "runs.hlog");
     await writeFile(hlog, hlogLines.join(""));
     const javaOut = join(dir, "java");
-    await run("java", [
-      "-cp",
-      JAR,
-      "org.HdrHistogram.HistogramLogProcessor",
-      "-i",
-      hlog,
-      "-o",
-      javaOut,
-      "-outputValueUnitRatio",
-      "1000",
-    ]);
+    await histogramLogProcessor(hlog, javaOut);
     // The processor heads its file with the log's time range; the distribution follows.
     const java = (await readFile(`${javaOut}.hgrm`, "utf8")).replace(
       /^#\[Overall percentile distribution .*\n#\[StartTime: .*\n/,
