@@ -13,6 +13,7 @@ import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { DOCTOR_HELP, doctorCommand } from "./doctor.ts";
 import { exitWith } from "./exit.ts";
 import { EXPORT_HELP, exportCommand } from "./export.ts";
+import { HISTORY_PAGE_HELP, historyPageCommand } from "./history-page.ts";
 import { IMPORT_HELP, importCommand } from "./import.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
@@ -82,6 +83,11 @@ const COMMANDS: Record<
     run: reportCommand,
     help: REPORT_HELP,
     summary: "tables, charts and verdicts from results: report.md, report.html, summary.json",
+  },
+  "history-page": {
+    run: historyPageCommand,
+    help: HISTORY_PAGE_HELP,
+    summary: "the history branch of scheduled reports as a static HTML dashboard",
   },
   compare: {
     run: compareCommand,

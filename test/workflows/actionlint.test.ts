@@ -25,12 +25,13 @@ async function workflows(): Promise<string[]> {
 }
 
 describe("workflows", () => {
-  it("there are the CI workflow and the six examples", async () => {
+  it("there are the CI workflow and the seven examples", async () => {
     expect(await workflows()).toEqual([
       ".github/workflows/ci.yml",
       "examples/workflows/bare-metal-two-regions.yml",
       "examples/workflows/fork-safe-bench.yml",
       "examples/workflows/fork-safe-report.yml",
+      "examples/workflows/history-pages.yml",
       "examples/workflows/mesh-matrix-kind.yml",
       "examples/workflows/regression-gate.yml",
       "examples/workflows/scheduled-report.yml",
@@ -107,6 +108,7 @@ describe("action.yml", () => {
       "report-dir",
       "verdict",
       "summary-json",
+      "history-page-dir",
       // One per format the export input may list (its file's path).
       ...EXPORT_FORMATS.map((f) => `export-${f}`),
     ]);
