@@ -41,6 +41,14 @@ describe("export --format bencher", () => {
       Record<string, { value: number; lower_value: number; upper_value: number }>
     >;
     expect(Object.keys(bmf)).toEqual(["smoke/bare", "smoke/linkerd"]);
+    // BMF's JSON schema: every metric has a number value; the bounds hold it.
+    for (const measures of Object.values(bmf)) {
+      for (const m of Object.values(measures)) {
+        expect(Number.isFinite(m.value)).toBe(true);
+        expect(m.lower_value).toBeLessThanOrEqual(m.value);
+        expect(m.upper_value).toBeGreaterThanOrEqual(m.value);
+      }
+    }
     const linkerd = bmf["smoke/linkerd"]!;
     expect(Object.keys(linkerd)).toEqual([
       "p50-latency",
