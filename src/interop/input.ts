@@ -23,14 +23,17 @@ export function exportInput(inputs: readonly RunInput[]): ExportScenario[] {
   const byPath = new Map(inputs.map((i) => [i.path, i.run]));
   return summarize(inputs).map((s) => ({
     scenario: s.scenario,
-    meshes: s.meshes.map((summary) => {
-      const runs = summary.runs.map((r) => byPath.get(r.path)!);
-      return {
-        summary,
-        runs,
-        histogram: mergeHistograms(runs.map((r) => decodeHistogram(r.load!.histogram))),
-      };
-    }),
+    // A mesh whose runs all failed has no figure to export.
+    meshes: s.meshes
+      .filter((m) => m.runs.length > 0)
+      .map((summary) => {
+        const runs = summary.runs.map((r) => byPath.get(r.path)!);
+        return {
+          summary,
+          runs,
+          histogram: mergeHistograms(runs.map((r) => decodeHistogram(r.load!.histogram))),
+        };
+      }),
   }));
 }
 
