@@ -9,7 +9,7 @@ import {
   isExportFormat,
 } from "../interop/formats.ts";
 import { openMetrics } from "../interop/openmetrics.ts";
-import { pushMetrics } from "../interop/push.ts";
+import { pushMetrics, pushUrl } from "../interop/push.ts";
 import { readForExport } from "../interop/write.ts";
 import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
@@ -89,7 +89,20 @@ export async function exportCommand(argv: string[]): Promise<number> {
     if (format !== "openmetrics" || values.out !== undefined) {
       throw new UsageError("--push: sends --format openmetrics, and nothing is written (no --out)");
     }
-    const target = await pushMetrics(values.push, openMetrics(scenarios));
+    let target: string;
+    try {
+      target = pushUrl(values.push);
+    } catch (error) {
+      throw new UsageError(`--push: ${(error as Error).message}`);
+    }
+    try {
+      await pushMetrics(target, openMetrics(scenarios));
+    } catch (error) {
+      process.stderr.write(
+        `meshbench: ${printable(`push to ${target} failed: ${(error as Error).message}`)}\n`,
+      );
+      return 1;
+    }
     process.stdout.write(`pushed to ${target}\n`);
     return 0;
   }

@@ -12,8 +12,8 @@ const PUSH_TIMEOUT_MS = 30_000;
  * else the job `meshbench` on the Pushgateway at `url`.
  */
 export function pushUrl(url: string): string {
-  const parsed = new URL(url);
-  if (!/^https?:$/.test(parsed.protocol)) {
+  const parsed = URL.parse(url);
+  if (parsed === null || !/^https?:$/.test(parsed.protocol)) {
     throw new Error(`${url}: a Pushgateway URL is http:// or https://`);
   }
   if (/\/metrics\/job\/[^/]+/.test(parsed.pathname)) return parsed.href;
@@ -21,8 +21,8 @@ export function pushUrl(url: string): string {
   return parsed.href;
 }
 
-export async function pushMetrics(url: string, text: string): Promise<string> {
-  const target = pushUrl(url);
+/** PUTs `text` to `target` (a group URL, pushUrl); throws saying why when it is not taken. */
+export async function pushMetrics(target: string, text: string): Promise<void> {
   const response = await request(target, {
     method: "PUT",
     headers: { "content-type": OPENMETRICS_CONTENT_TYPE },
@@ -32,9 +32,6 @@ export async function pushMetrics(url: string, text: string): Promise<string> {
   });
   const answer = (await response.body.text()).slice(0, 500).trim();
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    throw new Error(
-      `push to ${target} refused: HTTP ${response.statusCode}${answer ? ` (${answer})` : ""}`,
-    );
+    throw new Error(`refused: HTTP ${response.statusCode}${answer ? ` (${answer})` : ""}`);
   }
-  return target;
 }

@@ -70,6 +70,20 @@ describe("export --format openmetrics", () => {
     expect(text).not.toMatch(/mesh="bare"[^\n]*class="(data_plane|control_plane)"/);
   });
 
+  it("--push says why a push failed (exit 1), and refuses a URL that is not http(s) (exit 2)", async () => {
+    const port = await closedPort();
+    const down = await meshbench(["export", dir, "--push", `http://127.0.0.1:${port}`]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(
+      `meshbench: push to http://127.0.0.1:${port}/metrics/job/meshbench failed: connect ECONNREFUSED`,
+    );
+    const bad = await meshbench(["export", dir, "--push", "ftp://gateway/"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      "meshbench: --push: ftp://gateway/: a Pushgateway URL is http:// or https://\n",
+    );
+  });
+
   it("--push reaches a Pushgateway, and Prometheus scraping it answers for a run's p99", async () => {
     const work = await mkdtemp(join(tmpdir(), "meshbench-prom-"));
     const gatewayPort = await closedPort();
