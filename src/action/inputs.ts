@@ -3,6 +3,7 @@
 // given and what is allowed, and all problems are reported at once.
 import type { BaselineSpec } from "../github/baseline.ts";
 import { COMMENT_MODES, type CommentMode } from "../github/comment-policy.ts";
+import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from "../interop/formats.ts";
 import { gateFromEntries, ThresholdError } from "../stats/thresholds.ts";
 
 export const COMMANDS = ["run", "report"] as const;
@@ -60,6 +61,8 @@ export interface ActionInputs {
   site: string | null;
   /** provider terraform: module variables over the scenario's (a JSON object). */
   terraformVars: Record<string, string | number | boolean> | null;
+  /** command report: the formats `meshbench export` writes beside the report. */
+  exports: ExportFormat[];
 }
 
 export class InputError extends Error {
@@ -199,6 +202,7 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     sshPrivateKey: getInput("ssh-private-key").trim() ? getInput("ssh-private-key") : null,
     site: site(raw("site"), bad),
     terraformVars: terraformVars(raw("terraform-vars"), bad),
+    exports: exportFormats(raw("export"), bad),
   };
   if (problems.length) throw new InputError(problems);
   return inputs;
@@ -231,6 +235,20 @@ function terraformVars(
     return null;
   }
   return parsed as Record<string, string | number | boolean>;
+}
+
+/** `bencher, hdr` (commas, spaces or lines between): each a `meshbench export` format. */
+function exportFormats(
+  v: string,
+  bad: (name: string, value: string, allowed: string) => void,
+): ExportFormat[] {
+  const names = v.split(/[\s,]+/).filter((n) => n !== "");
+  const unknown = names.filter((n) => !isExportFormat(n));
+  if (unknown.length > 0) {
+    bad("export", unknown.join(", "), `use formats of ${EXPORT_FORMATS.join(", ")}`);
+    return [];
+  }
+  return [...new Set(names)] as ExportFormat[];
 }
 
 const THRESHOLDS_FORM =

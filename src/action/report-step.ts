@@ -29,6 +29,7 @@ import {
 } from "../github/history.ts";
 import { type HistoryEntry, trendSeries } from "../github/history-format.ts";
 import { findPullRequest, type PullRequestLookup } from "../github/pull-request.ts";
+import { readForExport, writeExports } from "../interop/write.ts";
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
@@ -306,6 +307,7 @@ export async function reportStep(
     "report-dir": reportDir,
     verdict,
     "summary-json": outcome.files.summary,
+    ...(await exportsBeside(inputs, current.artifacts, workDir)),
   });
   const entry = history?.entryOf(outcome.scenarios, judged(outcome.comparison));
   if (history && entry) {
@@ -313,6 +315,19 @@ export async function reportStep(
     await publishHistoryPage(inputs, ctx, join(workDir, "history-page"), [...history.past, entry]);
   }
   return { verdict, regressed };
+}
+
+/** The `export` input's formats written into `workDir/exports`: outputs `export-FORMAT`. */
+async function exportsBeside(
+  inputs: ActionInputs,
+  artifacts: readonly { dir: string }[],
+  workDir: string,
+): Promise<Record<string, string>> {
+  if (inputs.exports.length === 0) return {};
+  const { scenarios } = await readForExport(artifacts.map((a) => a.dir));
+  const written = await writeExports(scenarios, inputs.exports, join(workDir, "exports"));
+  for (const [format, path] of Object.entries(written)) info(`export ${format}: ${path}`);
+  return Object.fromEntries(Object.entries(written).map(([f, path]) => [`export-${f}`, path]));
 }
 
 /**

@@ -12,7 +12,9 @@ import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { DOCTOR_HELP, doctorCommand } from "./doctor.ts";
 import { exitWith } from "./exit.ts";
+import { EXPORT_HELP, exportCommand } from "./export.ts";
 import { HISTORY_PAGE_HELP, historyPageCommand } from "./history-page.ts";
+import { IMPORT_HELP, importCommand } from "./import.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
 import { RUN_HELP, runCommand } from "./run.ts";
@@ -91,6 +93,16 @@ const COMMANDS: Record<
     run: compareCommand,
     help: COMPARE_HELP,
     summary: "verdicts of candidate results against a baseline; exit 3 on regression",
+  },
+  export: {
+    run: exportCommand,
+    help: EXPORT_HELP,
+    summary: "results in other tools' formats: Bencher, github-action-benchmark, HdrHistogram …",
+  },
+  import: {
+    run: importCommand,
+    help: IMPORT_HELP,
+    summary: "wrk2 (-L) or Fortio (JSON) results as a run.json that report and compare read",
   },
   calibrate: {
     run: calibrateCommand,

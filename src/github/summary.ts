@@ -77,6 +77,8 @@ export interface ActionOutputs {
   "summary-json": string;
   /** The history page's directory (scheduled reports that keep history). */
   "history-page-dir": string;
+  /** Per format of the `export` input, the path of its file (`meshbench export`). */
+  [exported: `export-${string}`]: string;
 }
 
 export function setActionOutputs(outputs: Partial<ActionOutputs>): void {

@@ -358,6 +358,28 @@ describe("the Action, command: report", () => {
     expect(fake.state.commentsOn(7)[0]!.body).toMatch(/meshbench: no baseline/);
   }, 60_000);
 
+  it("writes the formats the export input lists and names each file in an output", async () => {
+    const j = await job(
+      fake,
+      current,
+      { command: "report", "fail-on-regression": "false", export: "bencher, hdr" },
+      pullRequestEvent,
+    );
+    const r = await runStep("action.js", j.env, j.workspace);
+    expect(r.code).toBe(0);
+    const out = outputs(await j.runner.read("output"));
+    expect(out["export-bencher"]).toBe(join(out["results-dir"]!, "exports", "bencher.json"));
+    const bmf = JSON.parse(await readFile(join(j.workspace, out["export-bencher"]!), "utf8"));
+    // This run's meshes (exampleRuns, candidate): istio's three completed runs among them.
+    expect(Object.keys(bmf)).toEqual(["smoke/bare", "smoke/istio", "smoke/linkerd"]);
+    expect(bmf["smoke/istio"]["p99-latency"].value).toBeGreaterThan(0);
+    const hgrm = await readFile(
+      join(j.workspace, out["export-hdr"]!, "smoke.istio_1.25.0.hgrm"),
+      "utf8",
+    );
+    expect(hgrm).toMatch(/Total count\s+=\s+162000\]/);
+  }, 60_000);
+
   it("runs a second report step in the same job beside the first: own directory, own artifact name", async () => {
     const j = await job(
       fake,

