@@ -108,7 +108,7 @@ export function kindProvider(options: KindOptions): Provider {
           "--wait",
           "5m",
         ],
-        { timeoutMs: 900_000 },
+        { timeoutMs: 900_000, env: options.tools?.env },
       );
       await chmod(kubeconfigPath, 0o600);
       const kube = connect({ path: kubeconfigPath });
@@ -128,7 +128,10 @@ export function kindProvider(options: KindOptions): Provider {
       if (attempted && kindPath) {
         attempted = false;
         log(`deleting kind cluster ${name}`);
-        await run(kindPath, ["delete", "cluster", "--name", name], { timeoutMs: 300_000 });
+        await run(kindPath, ["delete", "cluster", "--name", name], {
+          timeoutMs: 300_000,
+          env: options.tools?.env,
+        });
       }
       if (workDir) await rm(workDir, { recursive: true, force: true });
       workDir = null;
@@ -147,5 +150,6 @@ export async function deleteKindCluster(name: string, tools?: ResolveOptions): P
   const kind = await resolveTool(KIND, tools);
   await run(kind, ["delete", "cluster", "--name", checked("cluster.name", name, DNS_LABEL)], {
     timeoutMs: 300_000,
+    env: tools?.env,
   });
 }

@@ -14,7 +14,7 @@ import { reserveLoadgenNode } from "../../src/platform/kubernetes/loadgen-node.t
 import { installMesh } from "../../src/platform/kubernetes/mesh-install.ts";
 import { emojivotoManifests } from "../../src/workload/emojivoto/kubernetes.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
-import { runMeshbench } from "../helpers/process.ts";
+import { passEnv, runMeshbench } from "../helpers/process.ts";
 
 const BIN = resolve("test/fixtures/bin");
 
@@ -29,7 +29,7 @@ beforeEach(async () => {
   env = {
     ...process.env,
     PATH: `${BIN}:${process.env.PATH}`,
-    FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
+    ...passEnv({ FAKE_LINKERD_LOG: join(dir, "linkerd.log") }),
   };
 });
 afterEach(() => fake.close());

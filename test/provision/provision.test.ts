@@ -33,21 +33,22 @@ esac
 let fake: FakeKube;
 let dir: string;
 let env: NodeJS.ProcessEnv;
-const saved = { ...process.env };
 
 beforeEach(async () => {
   fake = await startFakeKube({ readyAfterMs: 20 });
   dir = await mkdtemp(join(tmpdir(), "meshbench-provision-"));
   await writeFile(join(dir, "kind"), FAKE_KIND, { mode: 0o755 });
-  // The fake kind runs as a child of the provider, so it sees process.env.
-  Object.assign(process.env, {
+  // The fake kind's settings reach it as any variable a user adds does: named in
+  // MESHBENCH_PASS_ENV (children get an allowlisted environment, tools/child-env.ts).
+  env = {
+    ...process.env,
+    PATH: `${dir}:${process.env.PATH}`,
     FAKE_KIND_LOG: join(dir, "kind.log"),
     FAKE_KUBECONFIG: fake.kubeconfigPath,
-  });
-  env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+    MESHBENCH_PASS_ENV: "FAKE_KIND_LOG FAKE_KUBECONFIG FAKE_KIND_FAIL FAKE_KIND_VERSION",
+  };
 });
 afterEach(async () => {
-  process.env = { ...saved };
   await fake.close();
 });
 
@@ -106,7 +107,7 @@ describe("kind", () => {
   });
 
   it("still deletes the cluster when create failed half-way, and says why it failed", async () => {
-    process.env.FAKE_KIND_FAIL = "1";
+    env.FAKE_KIND_FAIL = "1";
     const provider = kindProvider({
       name: "meshbench-broken",
       nodes: [{ role: "control-plane" }],
@@ -163,7 +164,6 @@ describe("tools at pinned versions", () => {
   });
 
   it("downloads, checks and caches the pinned version when the PATH has another", async () => {
-    process.env.FAKE_KIND_VERSION = "v0.20.0";
     env.FAKE_KIND_VERSION = "v0.20.0";
     const d = downloads(files);
     const cacheDir = join(dir, "cache");
