@@ -2,7 +2,7 @@
 // nodes, `kind create cluster` writes its kubeconfig to a private file, metrics-server is
 // installed (with --kubelet-insecure-tls: kind's kubelets serve self-signed certificates),
 // and destroy() deletes the cluster — also after a failed create, and harmlessly twice.
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -10,8 +10,9 @@ import { applyUnlabelled } from "../kube/apply.ts";
 import { connect, type Kube } from "../kube/client.ts";
 import { checked, DNS_LABEL } from "../kube/names.ts";
 import { run } from "../tools/exec.ts";
-import { KIND, METRICS_SERVER, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
+import { KIND, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
 import { type KindNodeSpec, kindConfig } from "./kind-config.ts";
+import { METRICS_SERVER_MANIFEST } from "./metrics-server-manifest.ts";
 import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
 
 export interface KindOptions {
@@ -23,6 +24,8 @@ export interface KindOptions {
   tools?: ResolveOptions;
   /** Install metrics-server (default true). */
   metricsServer?: boolean;
+  /** The metrics-server manifest (default: the shipped release's, metrics-server-manifest.ts). */
+  metricsServerManifest?: string;
   /** How long metrics-server may take to become available (default 3 minutes). */
   metricsServerTimeoutMs?: number;
   log?: (line: string) => void;
@@ -113,11 +116,8 @@ export function kindProvider(options: KindOptions): Provider {
       await chmod(kubeconfigPath, 0o600);
       const kube = connect({ path: kubeconfigPath });
       if (options.metricsServer ?? true) {
-        const manifestPath = await resolveTool(METRICS_SERVER, { ...options.tools, log });
-        await applyUnlabelled(
-          kube,
-          metricsServerObjects(await readFile(manifestPath, "utf8")) as never[],
-        );
+        const manifest = options.metricsServerManifest ?? METRICS_SERVER_MANIFEST;
+        await applyUnlabelled(kube, metricsServerObjects(manifest) as never[]);
         const up = await waitForMetricsServer(kube, options.metricsServerTimeoutMs ?? 180_000);
         if (!up)
           log("metrics-server is not available yet; resource figures may be missing until it is");

@@ -60,7 +60,6 @@ export function providerFor(cluster: ClusterSpec, options: ProviderInputs = {}):
       ...(p.k3sVersion ? { k3sVersion: p.k3sVersion } : {}),
       ...(p.maxLifetimeMs !== null ? { maxLifetimeMs: p.maxLifetimeMs } : {}),
       ...(p.binary ? { binary: p.binary } : {}),
-      ...(options.tools ? { k3s: { tools: options.tools } } : {}),
       ...(options.log ? { log: options.log } : {}),
       ...(options.terraform?.onSecret ? { onSecret: options.terraform.onSecret } : {}),
     });

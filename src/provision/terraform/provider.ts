@@ -62,7 +62,13 @@ export interface TerraformProviderOptions {
   k3s?: Partial<
     Pick<
       K3sClusterOptions,
-      "installer" | "layout" | "apiServerUrl" | "tools" | "timeouts" | "pollMs" | "metricsServer"
+      | "installer"
+      | "layout"
+      | "apiServerUrl"
+      | "metricsServerManifest"
+      | "timeouts"
+      | "pollMs"
+      | "metricsServer"
     >
   >;
   now?: () => Date;
