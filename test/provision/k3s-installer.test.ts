@@ -39,7 +39,7 @@ describe("the k3s installer", () => {
       throw new Error(`k3s installer ${u}: HTTP 404`);
     };
     await expect(publishedInstallerSha256("v1.21.0+k3s1", missing)).rejects.toThrow(
-      `k3s v1.21.0+k3s1: cannot read the installer's checksum ${url} (k3s installer ${url}: HTTP 404); k3s publishes it with every release since October 2023: use a newer k3sVersion`,
+      `k3s v1.21.0+k3s1: cannot read the installer's checksum ${url} (k3s installer ${url}: HTTP 404); k3s has published it beside the installer since late 2023: use a newer k3sVersion`,
     );
     await expect(
       publishedInstallerSha256("v1.21.0+k3s1", async () => "<html>not found</html>"),

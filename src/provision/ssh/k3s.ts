@@ -18,8 +18,8 @@ export const K3S_VERSION = /^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/;
 export const DEFAULT_K3S_VERSION = "v1.33.1+k3s1";
 /**
  * The installer as tagged with the release (get.k3s.io serves whatever is newest), and the
- * checksum file k3s commits beside it at every tag (install.sh.sha256sum, since the
- * releases of October 2023): the installer runs only if its sha256 is the one its own tag
+ * checksum file k3s commits beside it at every tag (install.sh.sha256sum, since
+ * late 2023): the installer runs only if its sha256 is the one its own tag
  * states. The residual: both come from the same tag, so this catches a moved get.k3s.io,
  * a truncated or altered download or a wrong tag, not a rewritten tag (README, "Trust model").
  */
@@ -67,7 +67,7 @@ export async function publishedInstallerSha256(
   const url = k3sInstallerSumUrl(version);
   const text = await fetchText(url).catch((e: Error) => {
     throw new Error(
-      `k3s ${version}: cannot read the installer's checksum ${url} (${e.message}); k3s publishes it with every release since October 2023: use a newer k3sVersion`,
+      `k3s ${version}: cannot read the installer's checksum ${url} (${e.message}); k3s has published it beside the installer since late 2023: use a newer k3sVersion`,
     );
   });
   const hex = /^([0-9a-f]{64})\s+install\.sh\s*$/m.exec(text)?.[1];
