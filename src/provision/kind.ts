@@ -2,7 +2,7 @@
 // nodes, `kind create cluster` writes its kubeconfig to a private file, metrics-server is
 // installed (with --kubelet-insecure-tls: kind's kubelets serve self-signed certificates),
 // and destroy() deletes the cluster — also after a failed create, and harmlessly twice.
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -12,8 +12,9 @@ import { mirrorImage } from "../kube/images.ts";
 import { checked, DNS_LABEL } from "../kube/names.ts";
 import type { ImageMirrors } from "../scenario/load.ts";
 import { run } from "../tools/exec.ts";
-import { KIND, METRICS_SERVER, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
+import { KIND, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
 import { type KindNodeSpec, kindConfig } from "./kind-config.ts";
+import { METRICS_SERVER_MANIFEST } from "./metrics-server-manifest.ts";
 import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
 
 export interface KindOptions {
@@ -27,6 +28,8 @@ export interface KindOptions {
   metricsServer?: boolean;
   /** The scenario's cluster.images: metrics-server's image is pulled through them too. */
   images?: ImageMirrors;
+  /** The metrics-server manifest (default: the shipped release's, metrics-server-manifest.ts). */
+  metricsServerManifest?: string;
   /** How long metrics-server may take to become available (default 3 minutes). */
   metricsServerTimeoutMs?: number;
   log?: (line: string) => void;
@@ -118,16 +121,13 @@ export function kindProvider(options: KindOptions): Provider {
           "--wait",
           "5m",
         ],
-        { timeoutMs: 900_000 },
+        { timeoutMs: 900_000, env: options.tools?.env },
       );
       await chmod(kubeconfigPath, 0o600);
       const kube = connect({ path: kubeconfigPath });
       if (options.metricsServer ?? true) {
-        const manifestPath = await resolveTool(METRICS_SERVER, { ...options.tools, log });
-        await applyUnlabelled(
-          kube,
-          metricsServerObjects(await readFile(manifestPath, "utf8"), options.images) as never[],
-        );
+        const manifest = options.metricsServerManifest ?? METRICS_SERVER_MANIFEST;
+        await applyUnlabelled(kube, metricsServerObjects(manifest, options.images) as never[]);
         const up = await waitForMetricsServer(kube, options.metricsServerTimeoutMs ?? 180_000);
         if (!up)
           log("metrics-server is not available yet; resource figures may be missing until it is");
@@ -138,7 +138,10 @@ export function kindProvider(options: KindOptions): Provider {
       if (attempted && kindPath) {
         attempted = false;
         log(`deleting kind cluster ${name}`);
-        await run(kindPath, ["delete", "cluster", "--name", name], { timeoutMs: 300_000 });
+        await run(kindPath, ["delete", "cluster", "--name", name], {
+          timeoutMs: 300_000,
+          env: options.tools?.env,
+        });
       }
       if (workDir) await rm(workDir, { recursive: true, force: true });
       workDir = null;
@@ -157,5 +160,6 @@ export async function deleteKindCluster(name: string, tools?: ResolveOptions): P
   const kind = await resolveTool(KIND, tools);
   await run(kind, ["delete", "cluster", "--name", checked("cluster.name", name, DNS_LABEL)], {
     timeoutMs: 300_000,
+    env: tools?.env,
   });
 }

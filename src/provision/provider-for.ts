@@ -60,7 +60,7 @@ export function providerFor(cluster: ClusterSpec, options: ProviderInputs = {}):
       ...(p.k3sVersion ? { k3sVersion: p.k3sVersion } : {}),
       ...(p.maxLifetimeMs !== null ? { maxLifetimeMs: p.maxLifetimeMs } : {}),
       ...(p.binary ? { binary: p.binary } : {}),
-      k3s: { ...(options.tools ? { tools: options.tools } : {}), images: cluster.images },
+      k3s: { images: cluster.images },
       ...(options.log ? { log: options.log } : {}),
       ...(options.terraform?.onSecret ? { onSecret: options.terraform.onSecret } : {}),
     });

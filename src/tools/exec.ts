@@ -1,6 +1,8 @@
 // Runs a CLI (kind, kubectl, a mesh's) with an argument vector, never through a shell,
-// bounded in time; a failure names the command and shows the end of its stderr.
+// bounded in time, with the allowlisted environment (child-env.ts); a failure names the
+// command and shows the end of its stderr.
 import { execFile } from "node:child_process";
+import { childEnv } from "./child-env.ts";
 
 export interface ExecResult {
   stdout: string;
@@ -19,7 +21,13 @@ export class CommandError extends Error {
 export function run(
   command: string,
   args: string[],
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {},
+  options: {
+    timeoutMs?: number;
+    /** What the child's environment is drawn from (default process.env), through childEnv. */
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -28,7 +36,7 @@ export function run(
       {
         encoding: "utf8",
         timeout: options.timeoutMs ?? 600_000,
-        env: options.env ?? process.env,
+        env: childEnv(options.env),
         cwd: options.cwd,
         maxBuffer: 64 * 1024 * 1024,
         ...(options.signal ? { signal: options.signal } : {}),

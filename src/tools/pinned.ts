@@ -1,5 +1,4 @@
-// The CLIs meshbench runs (kind, kubectl, and files such as metrics-server's manifest),
-// at pinned versions: taken from the PATH when the version there is the pinned one,
+// The CLIs meshbench runs (kind, kubectl, the mesh CLIs), at pinned versions: taken from the PATH when the version there is the pinned one,
 // else from a cache (~/.cache/meshbench/tools/<name>/<version>/), else downloaded into it,
 // and either way checked against a sha256 pinned here or, failing that, the release's
 // published checksum file. Never against anything in the cache itself: on a self-hosted
@@ -26,8 +25,6 @@ export interface ToolSpec {
   sha256?: Partial<Record<`${OsArch["os"]}-${OsArch["arch"]}`, string>>;
   /** An executable: how to ask its version, and where the version is in the answer. */
   versionArgs?: string[];
-  /** A plain file (a manifest), not an executable. */
-  file?: boolean;
   /**
    * The download is a .tar.gz holding the executable under this name (istioctl); the
    * checksum is the archive's, the cache keeps the executable alone.
@@ -45,7 +42,11 @@ export const KIND: ToolSpec = {
     `https://github.com/kubernetes-sigs/kind/releases/download/v0.29.0/kind-${p.os}-${p.arch}`,
   checksumUrl: (p) =>
     `https://github.com/kubernetes-sigs/kind/releases/download/v0.29.0/kind-${p.os}-${p.arch}.sha256sum`,
-  // The release's .sha256sum values (as recorded in f110/mono's build/rules/kind/assets.bzl).
+  // The release's .sha256sum values, as recorded in f110/mono's build/rules/kind/assets.bzl:
+  // kind's repository holds no checksums of its binaries (hack/release/build/cross.sh makes
+  // them as release assets), so there is no first-party copy to take them from. A wrong
+  // record fails the real download; passing a wrong binary would need this record and the
+  // release's download to be wrong alike.
   sha256: {
     "linux-amd64": "c72eda46430f065fb45c5f70e7c957cc9209402ef309294821978677c8fb3284",
     "linux-arm64": "03d45095dbd9cc1689f179a3e5e5da24b77c2d1b257d7645abf1b4174bebcf2a",
@@ -61,20 +62,6 @@ export const KUBECTL: ToolSpec = {
   url: (p) => `https://dl.k8s.io/release/v1.33.1/bin/${p.os}/${p.arch}/kubectl`,
   checksumUrl: (p) => `https://dl.k8s.io/release/v1.33.1/bin/${p.os}/${p.arch}/kubectl.sha256`,
   versionArgs: ["version", "--client"],
-};
-
-/**
- * metrics-server's release manifest. It publishes no checksum, and its sha256 could not be
- * read where this was written: until it is pinned here (`sha256: { "linux-amd64": …,
- * … }`, the same for every platform), it is downloaded on every use and logged as NOT
- * VERIFIED (README, "Trust model").
- */
-export const METRICS_SERVER: ToolSpec = {
-  name: "metrics-server",
-  version: "v0.7.2",
-  url: () =>
-    "https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.7.2/components.yaml",
-  file: true,
 };
 
 export function currentPlatform(): OsArch {
@@ -96,7 +83,7 @@ export const fetchDownloader: Downloader = async (url, destination) => {
 export interface ResolveOptions {
   cacheDir?: string;
   download?: Downloader;
-  /** Look on the PATH first (default true; files are never looked up there). */
+  /** Look on the PATH first (default true). */
   usePath?: boolean;
   env?: NodeJS.ProcessEnv;
   platform?: OsArch;
@@ -124,10 +111,13 @@ async function expectedSha256(
   p: OsArch,
   download: Downloader,
   dir: string,
-): Promise<string | null> {
+): Promise<string> {
   const pinned = spec.sha256?.[`${p.os}-${p.arch}`];
   if (pinned) return pinned;
-  if (!spec.checksumUrl) return null;
+  if (!spec.checksumUrl)
+    throw new Error(
+      `${spec.name} ${spec.version}: no pinned sha256 and no published checksum to check it against; pin one in src/tools/pinned.ts`,
+    );
   const file = join(dir, ".checksum");
   await download(spec.checksumUrl(p), file);
   const hex = /\b[0-9a-f]{64}\b/.exec(await readFile(file, "utf8"))?.[0];
@@ -152,27 +142,25 @@ async function extract(archive: string, entry: string): Promise<string> {
 export async function resolveTool(spec: ToolSpec, options: ResolveOptions = {}): Promise<string> {
   checked(`${spec.name} version`, spec.version, VERSION_PATTERN);
   const env = options.env ?? process.env;
-  if (!spec.file && (options.usePath ?? true)) {
+  if (options.usePath ?? true) {
     const found = await onPath(spec, env);
     if (found) return found;
   }
   const p = options.platform ?? currentPlatform();
   const dir = join(options.cacheDir ?? defaultCacheDir(), spec.name, spec.version);
-  const target = join(dir, spec.file ? (spec.url(p).split("/").pop() ?? spec.name) : spec.name);
+  const target = join(dir, spec.name);
   // What was downloaded, as it was checked: the archive itself for an archived tool.
   const kept = spec.archiveEntry ? `${target}.tar.gz` : target;
   const download = options.download ?? fetchDownloader;
   const cached = await readFile(kept).catch(() => null);
   if (cached) {
     const expected = await expectedSha256(spec, p, download, dir);
-    if (expected && sha256(cached) === expected) {
+    if (sha256(cached) === expected) {
       if (spec.archiveEntry) await unpack(spec, kept, target);
       return target;
     }
     options.log?.(
-      expected
-        ? `${spec.name} ${spec.version}: cached copy does not match its sha256; downloading again`
-        : `${spec.name} ${spec.version}: no pinned or published sha256 to check a cached copy against; downloading again`,
+      `${spec.name} ${spec.version}: cached copy does not match its sha256; downloading again`,
     );
   }
   await mkdir(dir, { recursive: true });
@@ -182,16 +170,12 @@ export async function resolveTool(spec: ToolSpec, options: ResolveOptions = {}):
     await download(spec.url(p), partial);
     const actual = sha256(await readFile(partial));
     const expected = await expectedSha256(spec, p, download, dir);
-    if (expected && actual !== expected) {
+    if (actual !== expected) {
       throw new Error(
         `${spec.name} ${spec.version}: checksum mismatch for ${spec.url(p)}: expected sha256 ${expected}, got ${actual}`,
       );
     }
-    if (!expected)
-      options.log?.(
-        `${spec.name} ${spec.version}: NOT VERIFIED, no pinned or published sha256 (got ${actual}); pin it in src/provision/tools.ts`,
-      );
-    if (!spec.file && !spec.archiveEntry) await chmod(partial, 0o755);
+    if (!spec.archiveEntry) await chmod(partial, 0o755);
     await rename(partial, kept);
     if (spec.archiveEntry) await unpack(spec, kept, target);
     return target;

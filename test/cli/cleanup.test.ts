@@ -19,7 +19,7 @@ import {
   resourceOf,
   startFakeKube,
 } from "../helpers/fake-kube/index.ts";
-import { runMeshbench } from "../helpers/process.ts";
+import { passEnv, runMeshbench } from "../helpers/process.ts";
 
 const BIN = resolve("test/fixtures/bin");
 
@@ -34,7 +34,7 @@ beforeEach(async () => {
   env = {
     ...process.env,
     PATH: `${BIN}:${process.env.PATH}`,
-    FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
+    ...passEnv({ FAKE_LINKERD_LOG: join(dir, "linkerd.log") }),
   };
 });
 afterEach(() => fake.close());

@@ -13,6 +13,7 @@ import {
   preexisting,
   startFakeKube,
 } from "../helpers/fake-kube/index.ts";
+import { passEnv } from "../helpers/process.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const BIN = resolve("test/fixtures/bin");
@@ -28,7 +29,7 @@ function meshbench(args: string[], dir: string) {
     env: {
       ...process.env,
       PATH: `${BIN}:${process.env.PATH}`,
-      FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
+      ...passEnv({ FAKE_LINKERD_LOG: join(dir, "linkerd.log") }),
       XDG_CACHE_HOME: join(dir, "cache"),
     },
     stdio: ["ignore", "pipe", "pipe"],

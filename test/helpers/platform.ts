@@ -1,11 +1,16 @@
 // What "nothing left behind" means in tests: no process that has not ended (a zombie
 // waiting for a reaper has ended: it holds no port and runs nothing), no port still
 // accepting connections. Processes are found by a variable the test put in the
-// environment of what it started (MESHBENCH_TEST_TAG): inherited by every descendant,
-// whatever group or session it moved to, and independent of meshbench's own bookkeeping.
+// environment of what it started (MESHBENCH_TEST_TAG, passed on by meshbench as
+// MESHBENCH_PASS_ENV asks): inherited by every descendant, whatever group or session it
+// moved to, and independent of meshbench's own bookkeeping.
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { isPortOpen } from "../../src/platform/local/ports.ts";
 import { hasEnded } from "../../src/platform/local/proc.ts";
+import { passEnv } from "./process.ts";
+
+/** The variables that tag a test's meshbench and everything it starts. */
+export const tagEnv = (tag: string) => passEnv({ MESHBENCH_TEST_TAG: tag });
 
 export function isAlive(pid: number): boolean {
   return !hasEnded(pid);

@@ -1,6 +1,16 @@
 // A child process run to its end with its output captured: the one spawn-and-capture of
 // the tests (the CLI, the Action's bundles, fixtures run as scripts).
 import { type SpawnOptions, spawn } from "node:child_process";
+import { PASS_ENV } from "../../src/tools/child-env.ts";
+
+/**
+ * Variables for a program meshbench starts (a fake tool's settings, a test's tag): set,
+ * and named in MESHBENCH_PASS_ENV, since meshbench's children get an allowlisted environment.
+ */
+export const passEnv = (vars: Readonly<Record<string, string>>) => ({
+  ...vars,
+  [PASS_ENV]: Object.keys(vars).join(" "),
+});
 
 export interface Finished {
   code: number | null;

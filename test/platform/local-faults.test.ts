@@ -23,6 +23,7 @@ import {
   isAlive,
   listeningPorts,
   openPorts,
+  tagEnv,
   tagged,
   waitGone,
   waitTaggedGone,
@@ -67,7 +68,7 @@ function start(command: string[], env: NodeJS.ProcessEnv = {}): Started {
   const tmp = join(root, tag);
   mkdirSync(tmp);
   const child = spawn(process.execPath, command, {
-    env: { ...process.env, ...env, TMPDIR: tmp, MESHBENCH_TEST_TAG: tag },
+    env: { ...process.env, ...env, TMPDIR: tmp, ...tagEnv(tag) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

@@ -12,7 +12,7 @@ import { MANAGED_BY } from "../../src/kube/labels.ts";
 import { kindProvider } from "../../src/provision/kind.ts";
 import { kindConfig } from "../../src/provision/kind-config.ts";
 import { kubeconfigProvider } from "../../src/provision/kubeconfig.ts";
-import { KIND, METRICS_SERVER, resolveTool, type ToolSpec } from "../../src/tools/pinned.ts";
+import { KIND, resolveTool, type ToolSpec } from "../../src/tools/pinned.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { METRICS_SERVER_MANIFEST } from "../helpers/metrics-server.ts";
 
@@ -33,28 +33,26 @@ esac
 let fake: FakeKube;
 let dir: string;
 let env: NodeJS.ProcessEnv;
-const saved = { ...process.env };
 
 beforeEach(async () => {
   fake = await startFakeKube({ readyAfterMs: 20 });
   dir = await mkdtemp(join(tmpdir(), "meshbench-provision-"));
   await writeFile(join(dir, "kind"), FAKE_KIND, { mode: 0o755 });
-  // The fake kind runs as a child of the provider, so it sees process.env.
-  Object.assign(process.env, {
+  // The fake kind's settings reach it as any variable a user adds does: named in
+  // MESHBENCH_PASS_ENV (children get an allowlisted environment, tools/child-env.ts).
+  env = {
+    ...process.env,
+    PATH: `${dir}:${process.env.PATH}`,
     FAKE_KIND_LOG: join(dir, "kind.log"),
     FAKE_KUBECONFIG: fake.kubeconfigPath,
-  });
-  env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+    MESHBENCH_PASS_ENV: "FAKE_KIND_LOG FAKE_KUBECONFIG FAKE_KIND_FAIL FAKE_KIND_VERSION",
+  };
 });
 afterEach(async () => {
-  process.env = { ...saved };
   await fake.close();
 });
 
 const kindLog = async () => (await readFile(join(dir, "kind.log"), "utf8")).trim().split("\n");
-const manifests = {
-  download: async (_url: string, to: string) => writeFile(to, METRICS_SERVER_MANIFEST),
-};
 
 describe("kind", () => {
   it("creates a labelled multi-node cluster, installs metrics-server (through the mirrors), and deletes it once", async () => {
@@ -65,7 +63,8 @@ describe("kind", () => {
         { role: "worker", labels: { "meshbench.io/pool": "apps" } },
         { role: "worker" },
       ],
-      tools: { env, cacheDir: join(dir, "cache"), ...manifests },
+      tools: { env, cacheDir: join(dir, "cache") },
+      metricsServerManifest: METRICS_SERVER_MANIFEST,
       // cluster.images: metrics-server is pulled through the mirror like meshbench's images.
       images: { registry: "mirror.example.com/hub" },
     });
@@ -111,11 +110,12 @@ describe("kind", () => {
   });
 
   it("still deletes the cluster when create failed half-way, and says why it failed", async () => {
-    process.env.FAKE_KIND_FAIL = "1";
+    env.FAKE_KIND_FAIL = "1";
     const provider = kindProvider({
       name: "meshbench-broken",
       nodes: [{ role: "control-plane" }],
-      tools: { env, cacheDir: join(dir, "cache"), ...manifests },
+      tools: { env, cacheDir: join(dir, "cache") },
+      metricsServerManifest: METRICS_SERVER_MANIFEST,
     });
     await expect(provider.create()).rejects.toThrow(
       /kind create cluster --name meshbench-broken .*: exit 1\n {4}ERROR: failed to create cluster: node\(s\) already exist/,
@@ -168,7 +168,6 @@ describe("tools at pinned versions", () => {
   });
 
   it("downloads, checks and caches the pinned version when the PATH has another", async () => {
-    process.env.FAKE_KIND_VERSION = "v0.20.0";
     env.FAKE_KIND_VERSION = "v0.20.0";
     const d = downloads(files);
     const cacheDir = join(dir, "cache");
@@ -218,7 +217,7 @@ describe("tools at pinned versions", () => {
     expect(d.seen).toEqual([KIND.url(platform)]);
   });
 
-  it("pins kind's sha256 for every platform, and knows metrics-server's is not pinned", () => {
+  it("pins kind's sha256 for every platform", () => {
     expect(Object.keys(KIND.sha256 ?? {}).sort()).toEqual([
       "darwin-amd64",
       "darwin-arm64",
@@ -226,9 +225,6 @@ describe("tools at pinned versions", () => {
       "linux-arm64",
     ]);
     for (const hex of Object.values(KIND.sha256!)) expect(hex).toMatch(/^[0-9a-f]{64}$/);
-    // Not pinned yet (README, "Trust model"): a cached copy is never trusted, and each
-    // download is logged as NOT VERIFIED.
-    expect(METRICS_SERVER.sha256).toBeUndefined();
   });
 
   it("refuses a download whose checksum does not match, and keeps nothing", async () => {
@@ -238,6 +234,18 @@ describe("tools at pinned versions", () => {
       resolveTool(spec, { usePath: false, download: d.download, cacheDir, platform }),
     ).rejects.toThrow(
       `kind v0.29.0: checksum mismatch for ${KIND.url(platform)}: expected sha256 ${hash}, got`,
+    );
+    await expect(stat(join(cacheDir, "kind", "v0.29.0", "kind"))).rejects.toThrow("ENOENT");
+  });
+
+  it("refuses a tool with neither a pinned nor a published sha256, and keeps nothing", async () => {
+    const unchecked: ToolSpec = { ...spec, checksumUrl: undefined };
+    const d = downloads(files);
+    const cacheDir = join(dir, "cache");
+    await expect(
+      resolveTool(unchecked, { usePath: false, download: d.download, cacheDir, platform }),
+    ).rejects.toThrow(
+      "kind v0.29.0: no pinned sha256 and no published checksum to check it against; pin one in src/tools/pinned.ts",
     );
     await expect(stat(join(cacheDir, "kind", "v0.29.0", "kind"))).rejects.toThrow("ENOENT");
   });

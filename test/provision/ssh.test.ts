@@ -22,6 +22,7 @@ import {
 import type { Host } from "../../src/provision/ssh/hosts.ts";
 import { agentArgs, checkK3sVersion, serverArgs } from "../../src/provision/ssh/k3s.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
+import { taggedInstaller } from "../helpers/k3s-installer.ts";
 import { METRICS_SERVER_MANIFEST } from "../helpers/metrics-server.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
 
@@ -241,13 +242,10 @@ describe("k3s over SSH", () => {
     k3sVersion: "v1.33.1+k3s1",
     kubeconfigPath: join(dir, "kubeconfig"),
     name: "meshbench-mb-test",
-    installer: async () => recordingInstaller(dir, fake.kubeconfigPath),
+    installer: taggedInstaller(recordingInstaller(dir, fake.kubeconfigPath)),
     layout: { dir: join(dir, "remote"), kubeconfigPath: join(dir, "remote", "k3s.yaml") },
     apiServerUrl: () => fake.url,
-    tools: {
-      cacheDir: join(dir, "cache"),
-      download: async (_url, to) => writeFile(to, METRICS_SERVER_MANIFEST),
-    },
+    metricsServerManifest: METRICS_SERVER_MANIFEST,
     pollMs: 100,
     timeouts: { sshMs: 10_000, kubeconfigMs: 10_000, nodesMs: 10_000, metricsServerMs: 10_000 },
     ...extra,
@@ -453,7 +451,7 @@ describe("reboot before benchmarking", () => {
       k3sVersion: "v1.33.1+k3s1",
       kubeconfigPath: join(dir, "kubeconfig"),
       name: "meshbench-reboot",
-      installer: async () => recordingInstaller(dir, fake.kubeconfigPath),
+      installer: taggedInstaller(recordingInstaller(dir, fake.kubeconfigPath)),
       layout: {
         dir: join(dir, "remote"),
         kubeconfigPath: join(dir, "remote", "k3s.yaml"),
@@ -487,7 +485,7 @@ describe("reboot before benchmarking", () => {
         k3sVersion: "v1.33.1+k3s1",
         kubeconfigPath: join(dir, "kubeconfig"),
         name: "meshbench-reboot",
-        installer: async () => recordingInstaller(dir, fake.kubeconfigPath),
+        installer: taggedInstaller(recordingInstaller(dir, fake.kubeconfigPath)),
         layout: {
           dir: join(dir, "remote"),
           kubeconfigPath: join(dir, "remote", "k3s.yaml"),

@@ -24,6 +24,7 @@ import {
 import { checkVars } from "../../src/provision/terraform/vars.ts";
 import { type FakeKube, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { FAKE_TF, fakeTofuWorkspace } from "../helpers/fake-tofu.ts";
+import { taggedInstaller } from "../helpers/k3s-installer.ts";
 import { type Sshd, startSshd } from "../helpers/sshd.ts";
 
 const STATE = {
@@ -489,8 +490,9 @@ describe("terraform provider with hosts: k3s over SSH", () => {
       env: fakeEnv(),
       k3sVersion: "v1.32.5+k3s1",
       k3s: {
-        installer: async () =>
+        installer: taggedInstaller(
           `#!/bin/sh\necho "$*" >> "${dir}/installs.log"\ncase "$*" in *--write-kubeconfig=*) cp "${fake.kubeconfigPath}" "${dir}/remote/k3s.yaml";; esac\n`,
+        ),
         layout: { dir: join(dir, "remote"), kubeconfigPath: join(dir, "remote", "k3s.yaml") },
         apiServerUrl: () => fake.url,
         metricsServer: false,

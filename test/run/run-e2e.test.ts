@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSchema } from "../../src/results/run-schema.ts";
-import { listeningPorts, openPorts, tagged } from "../helpers/platform.ts";
+import { listeningPorts, openPorts, tagEnv, tagged } from "../helpers/platform.ts";
 import { runMeshbench } from "../helpers/process.ts";
 
 async function meshbenchRun(
@@ -16,7 +16,7 @@ async function meshbenchRun(
   env: NodeJS.ProcessEnv = process.env,
 ) {
   return runMeshbench(["run", ...args], {
-    env: { ...env, MESHBENCH_TEST_TAG: tag },
+    env: { ...env, ...tagEnv(tag) },
     ...(onStderr ? { onStderr } : {}),
     until: "exit",
   });

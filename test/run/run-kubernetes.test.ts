@@ -10,7 +10,7 @@ import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";
-import { runMeshbench } from "../helpers/process.ts";
+import { passEnv, runMeshbench } from "../helpers/process.ts";
 
 const BIN = resolve("test/fixtures/bin");
 const LINKERD = {
@@ -49,7 +49,7 @@ function meshbench(
     env: {
       ...process.env,
       PATH: `${BIN}:${process.env.PATH}`,
-      FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
+      ...passEnv({ FAKE_LINKERD_LOG: join(dir, "linkerd.log") }),
       XDG_CACHE_HOME: join(dir, "cache"), // nothing is downloaded; if it were, not into ~
     },
     ...(onStderr ? { onStderr: (text, kill) => onStderr(text, () => kill("SIGINT")) } : {}),

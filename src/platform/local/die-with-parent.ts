@@ -4,6 +4,7 @@
 // pid, so the sampler still reads the real process). Where setpriv is missing, meshbench's
 // own services still exit on their stdin lifeline; a sidecar proxy would survive.
 import { execFileSync } from "node:child_process";
+import { childEnv } from "../../tools/child-env.ts";
 import { findExecutable } from "../../tools/find-executable.ts";
 
 let setpriv: string | null | undefined;
@@ -15,7 +16,7 @@ function pdeathsigLauncher(): string | null {
     if (path) {
       try {
         // --pdeathsig came with util-linux 2.33: check rather than assume.
-        const help = execFileSync(path, ["--help"], { encoding: "utf8" });
+        const help = execFileSync(path, ["--help"], { encoding: "utf8", env: childEnv() });
         if (help.includes("--pdeathsig")) setpriv = path;
       } catch {
         // unusable: go without

@@ -5,6 +5,7 @@
 // are small synchronous file reads.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { childEnv } from "../../tools/child-env.ts";
 
 export interface ProcStat {
   /** R, S, D, Z (zombie: exited, not yet reaped), T, X … */
@@ -81,7 +82,9 @@ let ticks: number | undefined;
 export function clockTicksPerSecond(): number {
   if (ticks === undefined) {
     try {
-      ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+      ticks = Number(
+        execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", env: childEnv() }).trim(),
+      );
     } catch {
       ticks = Number.NaN;
     }

@@ -9,6 +9,7 @@
 // cleanup can run.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { childEnv } from "../../tools/child-env.ts";
 import { parseReadyLine } from "../../workload/ready-line.ts";
 import type { PlatformEvent, ProcessClass } from "../types.ts";
 import { dieWithParent } from "./die-with-parent.ts";
@@ -20,7 +21,8 @@ export interface StartSpec {
   class: ProcessClass;
   command: string;
   args: readonly string[];
-  env?: NodeJS.ProcessEnv;
+  /** Set for this process on top of the allowlisted environment (tools/child-env.ts). */
+  env?: Readonly<Record<string, string>>;
   /** Keep stdin open as a lifeline: meshbench's own services exit when it closes. */
   lifeline?: boolean;
   /** Wait for the ready line (src/workload/ready-line.ts) and take the port from it. */
@@ -102,7 +104,7 @@ export class ProcessSet {
     const launch = dieWithParent(spec.command, spec.args);
     const child = spawn(launch.command, launch.args, {
       stdio: [spec.lifeline ? "pipe" : "ignore", "pipe", "pipe"],
-      env: { ...(spec.env ?? process.env), [OWNER_VAR]: this.token, [NAME_VAR]: spec.name },
+      env: childEnv(process.env, { ...spec.env, [OWNER_VAR]: this.token, [NAME_VAR]: spec.name }),
       // Its own process group: a Ctrl-C in the terminal reaches meshbench alone, which then
       // stops everything in order (rather than every process dying at once, mid-run).
       detached: true,

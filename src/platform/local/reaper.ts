@@ -13,6 +13,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, resolve } from "node:path";
+import { childEnv } from "../../tools/child-env.ts";
 import { killOwned } from "./owned.ts";
 import { reaperSelfCommand } from "./self.ts";
 
@@ -28,6 +29,7 @@ export async function startReaper(token: string, dir: string): Promise<Reaper> {
   const self = reaperSelfCommand();
   const child: ChildProcess = spawn(self.command, [...self.args, token, dir], {
     stdio: ["pipe", "ignore", "ignore"],
+    env: childEnv(),
     // Its own session: neither a Ctrl-C in the terminal nor a signal to meshbench's group
     // reaches it, and it is no part of anything the run signals.
     detached: true,

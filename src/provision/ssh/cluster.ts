@@ -3,12 +3,12 @@
 // Ready and labelled, metrics-server installed, and (optionally) the workers rebooted so
 // that a benchmark starts on freshly booted machines, as the 2019 study did.
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { applyUnlabelled } from "../../kube/apply.ts";
 import { connect } from "../../kube/client.ts";
 import type { ImageMirrors } from "../../scenario/load.ts";
-import { METRICS_SERVER, type ResolveOptions, resolveTool } from "../../tools/pinned.ts";
 import { metricsServerObjects, waitForMetricsServer } from "../kind.ts";
+import { METRICS_SERVER_MANIFEST } from "../metrics-server-manifest.ts";
 import { type NodeSummary, summarizeNode } from "../provider.ts";
 import { type SshSession, waitForSsh } from "./connection.ts";
 import { KnownHosts, parsePins } from "./host-keys.ts";
@@ -25,6 +25,7 @@ import {
   installK3s,
   type K3sSettings,
   k3sInstallerUrl,
+  publishedInstallerSha256,
   readKubeconfig,
   remoteDir,
   rewriteKubeconfig,
@@ -77,13 +78,16 @@ export interface K3sClusterOptions {
   metricsServer?: boolean;
   /** The scenario's cluster.images: metrics-server's image is pulled through them too. */
   images?: ImageMirrors;
-  /** Fetches the k3s installer's text from the release's tag; default: downloadK3sInstaller. */
+  /**
+   * Fetches the text at a URL of the release's tag (the installer, its install.sh.sha256sum);
+   * default: downloadK3sInstaller.
+   */
   installer?: (url: string) => Promise<string>;
   layout?: Partial<HostLayout>;
   /** The API server URL meshbench uses; default https://<control plane address>:6443. */
   apiServerUrl?: (controlPlane: Host) => string;
-  /** How the pinned metrics-server manifest is found or downloaded. */
-  tools?: ResolveOptions;
+  /** The metrics-server manifest (default: the shipped release's, metrics-server-manifest.ts). */
+  metricsServerManifest?: string;
   timeouts?: Partial<K3sTimeouts>;
   /** Between polls of SSH, files and nodes (default 5 s). */
   pollMs?: number;
@@ -122,11 +126,11 @@ export async function buildK3sCluster(o: K3sClusterOptions): Promise<K3sCluster>
     });
 
   const installerUrl = k3sInstallerUrl(version);
+  const fetchText = o.installer ?? downloadK3sInstaller;
   const installer = checkK3sInstaller(
-    version,
-    await (o.installer ?? downloadK3sInstaller)(installerUrl),
+    await fetchText(installerUrl),
     installerUrl,
-    log,
+    await publishedInstallerSha256(version, fetchText),
   );
   // The cluster's join token: made here, written 0600 on each host, never on a command line.
   const token = randomBytes(32).toString("hex");
@@ -194,11 +198,8 @@ export async function buildK3sCluster(o: K3sClusterOptions): Promise<K3sCluster>
   );
   await labelNodes(kube, o.hosts);
   if (o.metricsServer ?? true) {
-    const manifest = await resolveTool(METRICS_SERVER, { ...o.tools, log });
-    await applyUnlabelled(
-      kube,
-      metricsServerObjects(await readFile(manifest, "utf8"), o.images) as never[],
-    );
+    const manifest = o.metricsServerManifest ?? METRICS_SERVER_MANIFEST;
+    await applyUnlabelled(kube, metricsServerObjects(manifest, o.images) as never[]);
     if (!(await waitForMetricsServer(kube, t.metricsServerMs)))
       log("metrics-server is not available yet; resource figures may be missing until it is");
   }

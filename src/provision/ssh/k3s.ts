@@ -17,13 +17,15 @@ export const K3S_VERSION = /^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/;
 /** Kubernetes 1.33, as the pinned kubectl and kind node images. */
 export const DEFAULT_K3S_VERSION = "v1.33.1+k3s1";
 /**
- * The installer as tagged with the release (get.k3s.io serves whatever is newest), and its
- * sha256 per release. A release not listed runs an installer logged as NOT VERIFIED: the
- * hashes could not be read where this was written; pin them here.
+ * The installer as tagged with the release (get.k3s.io serves whatever is newest), and the
+ * checksum file k3s commits beside it at every tag (install.sh.sha256sum, since
+ * late 2023): the installer runs only if its sha256 is the one its own tag
+ * states. The residual: both come from the same tag, so this catches a moved get.k3s.io,
+ * a truncated or altered download or a wrong tag, not a rewritten tag (README, "Trust model").
  */
 export const k3sInstallerUrl = (version: string) =>
   `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(version)}/install.sh`;
-export const K3S_INSTALLER_SHA256: Readonly<Record<string, string>> = {};
+export const k3sInstallerSumUrl = (version: string) => `${k3sInstallerUrl(version)}.sha256sum`;
 /** Bundled components left out: an ingress, a load balancer, and the unpinned metrics-server. */
 export const K3S_DISABLED = ["traefik", "servicelb", "metrics-server"] as const;
 export const CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane:NoSchedule";
@@ -50,37 +52,39 @@ export function checkK3sVersion(field: string, value: unknown): string {
   );
 }
 
-/** Fetches the k3s installer's text from `url` (checkK3sInstaller says whether it may run). */
+/** Fetches the text at `url` (the installer, its checksum file). */
 export async function downloadK3sInstaller(url: string): Promise<string> {
   const response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`k3s installer ${url}: HTTP ${response.status}`);
   return response.text();
 }
 
-/**
- * `text` if it is the installer of `version`: a shell script with the pinned sha256, when
- * one is pinned. `log` hears when none is.
- */
-export function checkK3sInstaller(
+/** The installer's sha256 as `version`'s tag states it (its install.sh.sha256sum). */
+export async function publishedInstallerSha256(
   version: string,
-  text: string,
-  url: string,
-  log?: (line: string) => void,
-  pins: Readonly<Record<string, string>> = K3S_INSTALLER_SHA256,
-): string {
+  fetchText: (url: string) => Promise<string>,
+): Promise<string> {
+  const url = k3sInstallerSumUrl(version);
+  const text = await fetchText(url).catch((e: Error) => {
+    throw new Error(
+      `k3s ${version}: cannot read the installer's checksum ${url} (${e.message}); k3s has published it beside the installer since late 2023: use a newer k3sVersion`,
+    );
+  });
+  const hex = /^([0-9a-f]{64})\s+install\.sh\s*$/m.exec(text)?.[1];
+  if (!hex) throw new Error(`k3s ${version}: ${url} holds no sha256 for install.sh`);
+  return hex;
+}
+
+/** `text` if it is the installer its tag states: a shell script with the sha256 `expected`. */
+export function checkK3sInstaller(text: string, url: string, expected: string): string {
   if (!text.startsWith("#!/bin/sh"))
     throw new Error(
       `k3s installer ${url}: not a shell script (starts ${JSON.stringify(text.slice(0, 20))})`,
     );
   const actual = createHash("sha256").update(text).digest("hex");
-  const pinned = pins[version];
-  if (pinned === undefined)
-    log?.(
-      `k3s ${version}: installer NOT VERIFIED, no pinned sha256 (got ${actual}); pin it in src/provision/ssh/k3s.ts`,
-    );
-  else if (actual !== pinned)
+  if (actual !== expected)
     throw new Error(
-      `k3s installer ${url}: checksum mismatch: expected sha256 ${pinned}, got ${actual}`,
+      `k3s installer ${url}: checksum mismatch: expected sha256 ${expected}, got ${actual}`,
     );
   return text;
 }

@@ -65,7 +65,7 @@ export interface TerraformProviderOptions {
       | "installer"
       | "layout"
       | "apiServerUrl"
-      | "tools"
+      | "metricsServerManifest"
       | "timeouts"
       | "pollMs"
       | "metricsServer"

@@ -27,6 +27,7 @@ import {
 } from "../../../src/platform/kubernetes/mesh-install.ts";
 import { waitForMeshReady } from "../../../src/platform/kubernetes/mesh-ready.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
+import { passEnv } from "../../helpers/process.ts";
 
 const RUN = "mb-mesh-test-1";
 const BIN = resolve("test/fixtures/bin");
@@ -45,7 +46,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-function context(extraEnv: NodeJS.ProcessEnv = {}): MeshContext {
+function context(extraEnv: Record<string, string> = {}): MeshContext {
   return {
     kube,
     runId: RUN,
@@ -60,8 +61,7 @@ function context(extraEnv: NodeJS.ProcessEnv = {}): MeshContext {
     env: {
       ...process.env,
       PATH: `${BIN}:${process.env.PATH}`,
-      FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
-      ...extraEnv,
+      ...passEnv({ FAKE_LINKERD_LOG: join(dir, "linkerd.log"), ...extraEnv }),
     },
     log: (line) => lines.push(line),
   };

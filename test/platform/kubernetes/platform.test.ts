@@ -20,6 +20,7 @@ import { parseScenario } from "../../../src/scenario/load.ts";
 import { planRuns } from "../../../src/scenario/plan.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../../helpers/loadgen-pods.ts";
+import { passEnv } from "../../helpers/process.ts";
 
 const BIN = resolve("test/fixtures/bin");
 let fake: FakeKube | undefined;
@@ -159,7 +160,7 @@ describe("what is not this run's", () => {
       env: {
         ...process.env,
         PATH: `${BIN}:${process.env.PATH}`,
-        FAKE_LINKERD_LOG: join(dir, "linkerd.log"),
+        ...passEnv({ FAKE_LINKERD_LOG: join(dir, "linkerd.log") }),
       },
     });
     const [outcome] = await executePlan({
