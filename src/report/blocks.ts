@@ -24,6 +24,13 @@ export interface Section {
   /** What the compact variant names when it leaves this section out. */
   name: string;
   /**
+   * The summary line of the `<details>` block the compact variant (the PR comment) folds
+   * this section into: what is inside. Default: the heading and what its blocks hold.
+   */
+  fold?: string;
+  /** Comes first in the compact variant, its heading dropped (the verdict and what changed). */
+  leads?: boolean;
+  /**
    * Ever shorter blocks for an essential section, tried in order only when the essential
    * sections alone would not fit the compact variant (many meshes, all changed): none of
    * them drops a verdict other than "unchanged".

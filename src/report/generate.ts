@@ -15,7 +15,7 @@ import { chartJsSource } from "./chartjs-source.ts";
 import type { ChartSpec } from "./charts.ts";
 import { buildReport } from "./document.ts";
 import { renderHtml } from "./html.ts";
-import { renderCompact, renderMarkdown } from "./markdown.ts";
+import { type Images, renderCompact, renderMarkdown } from "./markdown.ts";
 import { type ChartImage, chartImages, shortenTooLong } from "./quickchart.ts";
 import { buildSummaryJson } from "./summary-json.ts";
 
@@ -118,6 +118,8 @@ export interface ReportFiles {
 export interface ReportOutcome extends Analysis {
   files: ReportFiles;
   sections: Section[];
+  /** The charts' image URLs, for a compact variant rendered again (the PR comment). */
+  images: Images;
 }
 
 export async function generateReport(options: ReportOptions): Promise<ReportOutcome> {
@@ -163,5 +165,5 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
   await writeFile(files.html, renderHtml(sections, await chartJsSource()));
   const summary = buildSummaryJson(scenarios, overTime, comparison, problems);
   await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  return { ...analysis, files, sections };
+  return { ...analysis, files, sections, images: byId };
 }
