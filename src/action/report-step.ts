@@ -36,6 +36,7 @@ import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { regressions } from "../stats/compare.ts";
+import { costConfig } from "../stats/cost.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import { actionGate } from "./gate.ts";
 import { historyEntry } from "./history-entry.ts";
@@ -262,6 +263,15 @@ export async function reportStep(
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
     gate: await actionGate(inputs.thresholds, inputs.calibration),
+    cost: costConfig(
+      scenario.cost,
+      inputs.prices
+        ? {
+            prices: inputs.prices,
+            source: "the prices given to the Action (price-vcpu-hour, price-gib-hour)",
+          }
+        : undefined,
+    ),
     chartHost: inputs.chartHost ?? "none",
     shortUrls: false,
     force: false,

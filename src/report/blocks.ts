@@ -1,4 +1,5 @@
 import type { Comparison } from "../stats/compare.ts";
+import type { CostConfig } from "../stats/cost.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import type { Verdict } from "../stats/verdict.ts";
@@ -53,6 +54,8 @@ export interface ReportInput {
   comparison: Comparison | null;
   /** Where the baseline came from, for the header. */
   baselineSource?: string;
+  /** Prices and traffic for the cost in money (default: OpenCost's prices, no traffic). */
+  cost?: CostConfig;
 }
 
 export const overTimeKey = (scenario: string, label: string): string => `${scenario}\u0000${label}`;

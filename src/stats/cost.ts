@@ -94,3 +94,28 @@ export function meshCosts(overhead: Overhead | null, config: CostConfig): MeshCo
 /** The costs of every mesh of a scenario against its bare. */
 export const scenarioCosts = (s: ScenarioSummary, config: CostConfig): MeshCost[] =>
   meshCosts(overheadVsBare(s), config);
+
+export interface GivenPrices {
+  vcpuHour: number;
+  gibHour: number;
+}
+
+/**
+ * The prices and traffic a report uses: the scenario's `cost:`, its prices replaced by
+ * `override` (the Action's inputs, the CLI's flags) when given, else OpenCost's default;
+ * the source says which.
+ */
+export function costConfig(
+  scenario: { trafficRps?: number; prices?: GivenPrices } | undefined,
+  override?: { prices: GivenPrices; source: string },
+): CostConfig {
+  const prices: Prices = override
+    ? { ...override.prices, source: override.source }
+    : scenario?.prices
+      ? { ...scenario.prices, source: "the scenario's prices (cost.prices)" }
+      : DEFAULT_PRICES;
+  return {
+    prices,
+    ...(scenario?.trafficRps !== undefined ? { trafficRps: scenario.trafficRps } : {}),
+  };
+}
