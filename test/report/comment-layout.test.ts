@@ -9,6 +9,7 @@ import { renderCompact } from "../../src/report/markdown.ts";
 import { chartImages } from "../../src/report/quickchart.ts";
 import { CALIBRATION_SCHEMA, type Calibration } from "../../src/stats/calibration-file.ts";
 import { compareResults, regressions } from "../../src/stats/compare.ts";
+import { DEFAULT_PRICES } from "../../src/stats/cost.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
 import { exampleInput, exampleRuns } from "../helpers/example.ts";
@@ -98,6 +99,22 @@ describe("the PR comment", () => {
     const text = renderCompact(buildReport({ ...input, comparison: c }), null);
     expect(firstBlockText(renderedComment(text).html).text).toContain(
       "raised to 3 × its run-to-run spread where larger, from the calibration calibration.json (12 runs a mesh, measured 2026-11-30)",
+    );
+  });
+});
+
+describe("the cost line", () => {
+  it("is on the first screen: what each mesh adds a month at the stated traffic", () => {
+    const input = exampleInput();
+    const md = renderCompact(
+      buildReport({ ...input, cost: { prices: DEFAULT_PRICES, trafficRps: 5000 } }),
+      null,
+    );
+    // istio 1.25.0 at 1,000 rps adds 0.998 + 0.125 vCPU and 225 + 200 MiB: per hour
+    // 1.123 × $0.031611 + (425 / 1024) × $0.004237 = $0.0372577; at 5,000 rps for 730
+    // hours, × 5 × 730 = $136.00.
+    expect(renderedComment(md).outside).toContain(
+      "Cost over bare: istio 1.25.0 adds $136.00/month at 5,000 rps; linkerd 2.16.0 $56.67 (CPU and memory of data and control plane; OpenCost's default prices",
     );
   });
 });
