@@ -14,7 +14,7 @@ import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
 import { exampleInput, exampleRuns } from "../helpers/example.ts";
 import { firstBlockText, markdownTables, renderedComment, tableWidths } from "../helpers/gfm.ts";
-import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
+import { censoredLoad, plainLoad, twoRunsOf } from "../helpers/runs.ts";
 
 const FOLD = /<details><summary>(.*?)<\/summary>([\s\S]*?)<\/details>/g;
 
@@ -122,24 +122,11 @@ describe("the cost line", () => {
 describe("a lower bound in the table of changes", () => {
   // Candidate: 30 of 1,000 requests a run timed out at 5 s (recorded at 5 s), so its p99
   // is a lower bound, ≥ 5,000 ms, and regressed against 40–41 ms.
-  const censored = () => {
-    const h = uniformHistogram(40_000, 40_969);
-    h.recordValueWithCount(5_000_000, 30);
-    const l = loadResult({ histogram: h });
-    return { ...l, latencyUs: { ...l.latencyUs, censored: 30 } };
-  };
-  const plain = () => loadResult({ histogram: uniformHistogram(40_000, 40_999) });
-  const side = (make: () => ReturnType<typeof loadResult>) =>
-    summarize(
-      [1, 2].map((repetition) => ({
-        path: `istio/r${repetition}/run.json`,
-        run: runResult({ mesh: { name: "istio" }, repetition, rate: 1000, load: make() }),
-      })),
-    );
-
   it("keeps its ≥ mark", () => {
-    const candidate = side(censored);
-    const comparison = compareResults(side(plain), candidate, { gate: DEFAULT_GATE });
+    const candidate = twoRunsOf("istio", censoredLoad);
+    const comparison = compareResults(twoRunsOf("istio", plainLoad), candidate, {
+      gate: DEFAULT_GATE,
+    });
     const md = renderCompact(
       buildReport({ scenarios: candidate, problems: [], overTime: new Map(), comparison }),
       null,
