@@ -118,11 +118,13 @@ function foldSummary(section: Section, blocks: readonly Block[]): string {
   const tables = blocks.filter((b) => b.kind === "table");
   const charts = blocks.filter((b) => b.kind === "chart").length;
   const rows = tables.reduce((n, b) => n + b.rows.length, 0);
+  const items = blocks.reduce((n, b) => n + (b.kind === "list" ? b.items.length : 0), 0);
   const what = [
     tables.length > 0
       ? `${tables.length === 1 ? "a table" : `${tables.length} tables`} of ${rows} row(s)`
       : "",
     charts > 0 ? `${charts} chart(s)` : "",
+    tables.length === 0 && items > 0 ? `${items} item(s)` : "",
   ].filter((w) => w !== "");
   const title = section.heading?.text ?? section.name;
   return what.length > 0 ? `${title}: ${what.join(" and ")}` : title;
