@@ -1,6 +1,7 @@
 // One line of the history branch from a report's summaries (pure): per mesh, the pooled
 // figures of this run's repetitions, which the trend charts plot over time.
 import { HISTORY_SCHEMA, type HistoryEntry, type HistoryMesh } from "../github/history-format.ts";
+import { type Comparison, regressions } from "../stats/compare.ts";
 import type { MetricId } from "../stats/metrics.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 
@@ -12,7 +13,24 @@ export interface HistoryRun {
   event: string;
 }
 
-export function historyEntry(summary: ScenarioSummary, run: HistoryRun, at: Date): HistoryEntry {
+/** What the gate said, for the page: regressed metrics highlighted, the noise as a band. */
+export interface HistoryGate {
+  comparison?: Comparison | null;
+  /** The calibration's run-to-run spread (% of the mean) per metric id. */
+  noisePct?: Partial<Record<MetricId, number>>;
+}
+
+export function historyEntry(
+  summary: ScenarioSummary,
+  run: HistoryRun,
+  at: Date,
+  gate: HistoryGate = {},
+): HistoryEntry {
+  const regressed = new Map<string, string[]>();
+  for (const r of gate.comparison ? regressions(gate.comparison) : []) {
+    if (r.mesh.scenario !== summary.scenario) continue;
+    regressed.set(r.mesh.label, [...(regressed.get(r.mesh.label) ?? []), r.metric.metric]);
+  }
   const meshes: Record<string, HistoryMesh> = {};
   for (const m of summary.meshes) {
     if (m.runs.length === 0) continue;
@@ -42,7 +60,17 @@ export function historyEntry(summary: ScenarioSummary, run: HistoryRun, at: Date
         Object.values(m.outcomes.errors).reduce((a, b) => a + b, 0) +
         m.outcomes.status["4xx"] +
         m.outcomes.status["5xx"],
+      ...(m.mesh.version ? { version: m.mesh.version } : {}),
+      ...(regressed.has(m.label) ? { regressed: regressed.get(m.label)! } : {}),
     };
   }
-  return { schema: HISTORY_SCHEMA, at: at.toISOString(), scenario: summary.scenario, run, meshes };
+  const noise = Object.entries(gate.noisePct ?? {}).filter(([, v]) => v !== undefined);
+  return {
+    schema: HISTORY_SCHEMA,
+    at: at.toISOString(),
+    scenario: summary.scenario,
+    run,
+    meshes,
+    ...(noise.length > 0 ? { noisePct: Object.fromEntries(noise) as Record<string, number> } : {}),
+  };
 }

@@ -8,6 +8,8 @@ import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
   downloadRunResults,
+  HISTORY_PAGE_EXTENSIONS,
+  historyPageArtifactName,
   REPORT_EXTENSIONS,
   reportArtifactName,
   unusedArtifactName,
@@ -23,7 +25,6 @@ import {
   appendHistory,
   DEFAULT_HISTORY_BRANCH,
   type HistoryLocation,
-  historyPath,
   readHistory,
 } from "../github/history.ts";
 import { type HistoryEntry, trendSeries } from "../github/history-format.ts";
@@ -31,15 +32,16 @@ import { findPullRequest, type PullRequestLookup } from "../github/pull-request.
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
+import { writeHistoryPage } from "../report/history-site.ts";
 import { renderCompact } from "../report/markdown.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
 import { loadScenario } from "../scenario/load.ts";
-import { regressions } from "../stats/compare.ts";
+import { type Comparison, regressions } from "../stats/compare.ts";
 import { costConfig } from "../stats/cost.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import { actionGate } from "./gate.ts";
-import { historyEntry } from "./history-entry.ts";
+import { type HistoryGate, historyEntry } from "./history-entry.ts";
 import type { ActionInputs } from "./inputs.ts";
 import { overallVerdict } from "./verdict.ts";
 
@@ -152,7 +154,7 @@ interface History {
   at: HistoryLocation;
   past: HistoryEntry[];
   /** This run as a history line, from the report's own summary (pure: the same each call). */
-  entryOf(scenarios: readonly ScenarioSummary[]): HistoryEntry | null;
+  entryOf(scenarios: readonly ScenarioSummary[], gate: HistoryGate): HistoryEntry | null;
 }
 
 /** Scheduled reports (no pull request) on the default branch draw trends from history. */
@@ -165,20 +167,15 @@ async function openHistory(
   const keeps =
     !pr.found && HISTORY_EVENTS.includes(ctx.eventName) && (await onDefaultBranch(gh, ctx));
   if (!keeps) return null;
-  const at = {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    branch: DEFAULT_HISTORY_BRANCH,
-    path: historyPath(scenario),
-  };
+  const at = { owner: ctx.owner, repo: ctx.repo, branch: DEFAULT_HISTORY_BRANCH, scenario };
   const now = new Date();
   const run = { id: ctx.runId, url: runUrl(ctx, ctx.runId), sha: ctx.sha, ref: ctx.ref };
   return {
     at,
     past: await readPastHistory(gh, at),
-    entryOf: (scenarios) => {
+    entryOf: (scenarios, gate) => {
       const summary = scenarios.find((s) => s.scenario === scenario);
-      return summary ? historyEntry(summary, { ...run, event: ctx.eventName }, now) : null;
+      return summary ? historyEntry(summary, { ...run, event: ctx.eventName }, now, gate) : null;
     },
   };
 }
@@ -229,16 +226,24 @@ async function postComment(
 }
 
 /**
- * The report is done and uploaded: a history that cannot be written is a warning (usually
- * a missing `contents: write`), not a failed report.
+ * The report is done and uploaded: a history that cannot be written (usually a missing
+ * `contents: write`) does not fail the job, whose measurement stands, but it is never
+ * silent: a warning annotation on the run and a line in the job summary say so.
  */
 async function writeHistory(gh: GitHubClient, at: HistoryLocation, entry: HistoryEntry) {
   try {
     const appended = await appendHistory(gh, at, entry);
-    info(`history: appended to ${at.branch}:${at.path} (${appended.commitSha.slice(0, 7)})`);
+    const moved = appended.migrated
+      ? `; moved ${appended.migrated} entries from the pre-rotation file`
+      : "";
+    info(
+      `history: appended to ${at.branch}:${appended.path} (${appended.commitSha.slice(0, 7)})${moved}`,
+    );
   } catch (error) {
-    warning(
-      `history not written, the report and outputs are unaffected: ${(error as Error).message}`,
+    const why = (error as Error).message;
+    warning(`history not written, the report and outputs are unaffected: ${why}`);
+    await writeJobSummary(
+      `> [!WARNING]\n> **History not written** to \`${at.branch}\`: ${defuseMarkdown(why)}\n> The report above is complete; this run is missing from the history branch.`,
     );
   }
 }
@@ -256,13 +261,19 @@ export async function reportStep(
   const baseline = await downloadBaseline(inputs, ctx, gh, scenario.name);
   const pr = await findPullRequest(gh, ctx);
   const history = await openHistory(gh, ctx, scenario.name, pr);
+  const gate = await actionGate(inputs.thresholds, inputs.calibration);
+  const noisePct = gate.calibration?.noisePct;
+  const judged = (comparison: Comparison | null): HistoryGate => ({
+    comparison,
+    ...(noisePct ? { noisePct } : {}),
+  });
 
   const reportDir = join(workDir, "report");
   const outcome = await generateReport({
     resultsDirs: current.artifacts.map((a) => a.dir),
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
-    gate: await actionGate(inputs.thresholds, inputs.calibration),
+    gate,
     cost: costConfig(
       scenario.cost,
       inputs.prices
@@ -276,7 +287,7 @@ export async function reportStep(
     shortUrls: false,
     force: false,
     extraSections: (analysis) => {
-      const entry = history?.entryOf(analysis.scenarios);
+      const entry = history?.entryOf(analysis.scenarios, judged(analysis.comparison));
       if (!history || !entry) return [];
       const trend = trendSection(trendInput(scenario.name, [...history.past, entry]));
       return trend ? [trend] : [];
@@ -312,9 +323,41 @@ export async function reportStep(
     verdict,
     "summary-json": outcome.files.summary,
   });
-  const entry = history?.entryOf(outcome.scenarios);
-  if (history && entry) await writeHistory(gh, history.at, entry);
+  const entry = history?.entryOf(outcome.scenarios, judged(outcome.comparison));
+  if (history && entry) {
+    await writeHistory(gh, history.at, entry);
+    await publishHistoryPage(inputs, ctx, join(workDir, "history-page"), [...history.past, entry]);
+  }
   return { verdict, regressed };
+}
+
+/**
+ * The history page of this scenario, uploaded as an artifact (for repositories without
+ * Pages) and named by the `history-page-dir` output (for a Pages deployment step). A page
+ * that cannot be built is a warning: the report stands.
+ */
+async function publishHistoryPage(
+  inputs: ActionInputs,
+  ctx: WorkflowContext,
+  dir: string,
+  entries: HistoryEntry[],
+): Promise<void> {
+  try {
+    const page = await writeHistoryPage(dir, entries);
+    const uploaded = await uploadArtifact({
+      name: await unusedArtifactName(
+        historyPageArtifactName(inputs.artifactPrefix, entries[0]!.scenario),
+      ),
+      dir,
+      extensions: HISTORY_PAGE_EXTENSIONS,
+    });
+    setActionOutputs({ "history-page-dir": dir });
+    info(
+      `history page: ${page.total} run(s), artifact ${uploaded.name} ${artifactUrl(ctx, ctx.runId, uploaded.id)}`,
+    );
+  } catch (error) {
+    warning(`history page not published, the report is unaffected: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -344,11 +387,11 @@ async function onDefaultBranch(gh: GitHubClient, ctx: WorkflowContext): Promise<
 async function readPastHistory(gh: GitHubClient, at: HistoryLocation): Promise<HistoryEntry[]> {
   try {
     const { entries, problems } = await readHistory(gh, at);
-    for (const p of problems) warning(`history ${at.path}: ${p.line}: ${p.message}`);
+    for (const p of problems) warning(`history ${p.file}: ${p.line}: ${p.message}`);
     return entries;
   } catch (error) {
     warning(
-      `history ${at.branch}:${at.path} could not be read (${(error as Error).message}); trends are left out`,
+      `history ${at.branch} of ${at.scenario} could not be read (${(error as Error).message}); trends are left out`,
     );
     return [];
   }
@@ -359,7 +402,7 @@ function trendInput(scenario: string, entries: HistoryEntry[]): TrendInput {
     scenario,
     p99Ms: trendSeries(entries, scenario, (m) => m.latencyUs.p99 / 1000),
     dataPlaneMiB: trendSeries(entries, scenario, (m) =>
-      m.dataPlaneMemoryBytes === null ? null : m.dataPlaneMemoryBytes / 2 ** 20,
+      m.dataPlaneMemoryBytes == null ? null : m.dataPlaneMemoryBytes / 2 ** 20,
     ),
   };
 }

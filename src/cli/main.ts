@@ -12,6 +12,7 @@ import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
 import { COMPARE_HELP, compareCommand } from "./compare.ts";
 import { DOCTOR_HELP, doctorCommand } from "./doctor.ts";
 import { exitWith } from "./exit.ts";
+import { HISTORY_PAGE_HELP, historyPageCommand } from "./history-page.ts";
 import { LOADGEN_HELP, loadgenCommand } from "./loadgen.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
 import { RUN_HELP, runCommand } from "./run.ts";
@@ -80,6 +81,11 @@ const COMMANDS: Record<
     run: reportCommand,
     help: REPORT_HELP,
     summary: "tables, charts and verdicts from results: report.md, report.html, summary.json",
+  },
+  "history-page": {
+    run: historyPageCommand,
+    help: HISTORY_PAGE_HELP,
+    summary: "the history branch of scheduled reports as a static HTML dashboard",
   },
   compare: {
     run: compareCommand,

@@ -1,5 +1,6 @@
-// The names results and reports travel under: `<prefix>-<scenario>-<mesh>` and
-// `<prefix>-report-<scenario>`, checked against what the artifact service refuses.
+// The names results and reports travel under: `<prefix>-<scenario>-<mesh>`,
+// `<prefix>-report-<scenario>` and `<prefix>-history-page-<scenario>`, checked against
+// what the artifact service refuses.
 
 /** Characters the artifact service refuses in names (NTFS-safe), as @actions/artifact checks. */
 const BAD_NAME = /["':<>|*?\r\n\\/]/;
@@ -25,6 +26,11 @@ export function reportArtifactName(prefix: string, scenario: string): string {
   return resultsArtifactName(prefix, "report", scenario);
 }
 
+/** `<prefix>-history-page-<scenario>`: the history page of scheduled reports. */
+export function historyPageArtifactName(prefix: string, scenario: string): string {
+  return resultsArtifactName(prefix, "history-page", scenario);
+}
+
 /**
  * Whether `name` is a results artifact of `prefix` (and `scenario`, when given). A scenario
  * name that is a prefix of another ("smoke", "smoke-big") matches both, and names cannot
@@ -32,6 +38,7 @@ export function reportArtifactName(prefix: string, scenario: string): string {
  * onlyScenario looks at the scenario the runs themselves name.
  */
 export function isResultsArtifact(name: string, prefix: string, scenario?: string): boolean {
-  if (name.startsWith(`${prefix}-report-`)) return false;
+  if (name.startsWith(`${prefix}-report-`) || name.startsWith(`${prefix}-history-page-`))
+    return false;
   return name.startsWith(scenario ? `${prefix}-${scenario}-` : `${prefix}-`);
 }

@@ -36,6 +36,8 @@ export interface UploadedArtifact {
 
 export const RESULT_EXTENSIONS = [".json", ".hlog"];
 export const REPORT_EXTENSIONS = [".md", ".html", ".json"];
+/** The history page: index.html and its data/<year>.js files. */
+export const HISTORY_PAGE_EXTENSIONS = [".html", ".js"];
 
 export async function uploadArtifact(options: UploadOptions): Promise<UploadedArtifact> {
   const { name, dir, extensions = RESULT_EXTENSIONS } = options;

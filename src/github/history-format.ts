@@ -1,12 +1,16 @@
-// The history of scheduled reports: one JSON line per run (JSON Lines), read back for
-// trend charts (p99 and data-plane memory per mesh over time). Pure: text in, values out.
-// A line that does not validate is reported and skipped, never fatal: the file lives in
-// a branch anyone with write access can edit.
+// The history of scheduled reports: one JSON line per run (JSON Lines), one file per
+// scenario and year (`history/<scenario>/<year>.jsonl`), read back for trend charts and
+// the history page. Pure: text in, values out. A line that does not validate is reported
+// and skipped, never fatal: the file lives in a branch anyone with write access can edit.
+// Lines are compact: absent figures are left out (never 0), numbers keep 4 significant
+// digits (the histograms keep 3): about 1.3 KB a run of four meshes, so a year of daily
+// runs is about 0.5 MB.
 import { z } from "zod";
 
 export const HISTORY_SCHEMA = "meshbench/history/v1";
 
-const nullableNumber = z.number().finite().nonnegative().nullable();
+/** Written absent when not measured; older lines wrote null. */
+const nullableNumber = z.number().finite().nonnegative().nullish();
 
 const HistoryMesh = z.object({
   /** Responses per second achieved (not the target rate). */
@@ -25,6 +29,12 @@ const HistoryMesh = z.object({
   dataPlaneCpuCores: nullableNumber.optional(),
   controlPlaneCpuCores: nullableNumber.optional(),
   errors: z.number().int().nonnegative().optional(),
+  /** The mesh's version as its runs recorded it: a change is drawn as a marker. */
+  version: z.string().min(1).max(200).optional(),
+  /** Highest rate held within the SLO (capacity search), when the scenario ran one. */
+  capacityRps: z.number().finite().nonnegative().optional(),
+  /** Metric ids the gate called regressed against the baseline, when there was one. */
+  regressed: z.array(z.string().min(1).max(100)).max(100).optional(),
 });
 export type HistoryMesh = z.infer<typeof HistoryMesh>;
 
@@ -40,6 +50,8 @@ const HistoryEntry = z.object({
     event: z.string(),
   }),
   meshes: z.record(z.string().min(1), HistoryMesh),
+  /** The calibrated run-to-run spread (% of the mean) per metric id, when the gate had one. */
+  noisePct: z.record(z.string().min(1).max(100), z.number().finite().nonnegative()).optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
@@ -86,8 +98,33 @@ export function parseHistory(text: string): {
 
 /** Validates an entry before it is written (a bad line would be skipped by every reader). */
 export function historyLine(entry: HistoryEntry): string {
-  return JSON.stringify(HistoryEntry.parse(entry));
+  return JSON.stringify(HistoryEntry.parse(entry), compact);
 }
+
+/**
+ * JSON.stringify's replacer: nulls left out; fractions and byte counts to 4 significant
+ * digits (identifiers, counts and µs latencies, all integers, stay exact).
+ */
+function compact(key: string, value: unknown): unknown {
+  if (value === null) return undefined;
+  if (typeof value === "number" && (!Number.isInteger(value) || key.endsWith("Bytes")))
+    return Number(value.toPrecision(4));
+  return value;
+}
+
+/** Where a scenario's entries of one year live on the history branch. */
+export const historyFile = (scenario: string, year: number) =>
+  `${historyDir(scenario)}/${year}.jsonl`;
+
+/** The folder of a scenario's yearly files. */
+export const historyDir = (scenario: string) =>
+  `history/${scenario.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+
+/** The single file per scenario that meshbench wrote before it rotated by year. */
+export const legacyHistoryFile = (scenario: string) => `${historyDir(scenario)}.jsonl`;
+
+/** The year (UTC) an entry belongs to. */
+export const entryYear = (entry: Pick<HistoryEntry, "at">) => new Date(entry.at).getUTCFullYear();
 
 /**
  * `text` with `entry` appended. When the result would pass `maxBytes`, the oldest lines

@@ -41,6 +41,8 @@ export interface ActionOutputs {
   verdict: OverallVerdict;
   /** Path of summary.json. */
   "summary-json": string;
+  /** The history page's directory (scheduled reports that keep history). */
+  "history-page-dir": string;
 }
 
 export function setActionOutputs(outputs: Partial<ActionOutputs>): void {

@@ -398,8 +398,17 @@ describe("the Action, scheduled reports", () => {
         const j = await job(fake, run, { command: "report", baseline: "none" }, {});
         const r = await runStep("action.js", j.env, j.workspace);
         expect(r.stdout).not.toMatch(/^::error::/m);
-        expect(r.stdout).toMatch(/history: appended to meshbench-history:/);
-        const dir = join(j.workspace, outputs(await j.runner.read("output"))["report-dir"]!);
+        expect(r.stdout).toMatch(
+          /history: appended to meshbench-history:history\/smoke\/2026\.jsonl/,
+        );
+        const out = outputs(await j.runner.read("output"));
+        expect(
+          await readFile(join(j.workspace, out["history-page-dir"]!, "index.html"), "utf8"),
+        ).toContain("meshbench history");
+        expect(fake.state.runArtifacts(run.id).map((a) => a.name)).toContain(
+          "meshbench-history-page-smoke",
+        );
+        const dir = join(j.workspace, out["report-dir"]!);
         reports.push(
           (await readFile(join(dir, "report.md"), "utf8")) +
             (await readFile(join(dir, "report.html"), "utf8")),
@@ -434,6 +443,9 @@ describe("the Action, scheduled reports that do not write history", () => {
       /^::warning::history not written, the report and outputs are unaffected: .*contents: write/m,
     );
     expect(outputs(await j.runner.read("output"))).toMatchObject({ verdict: "no-baseline" });
+    expect(await j.runner.read("summary")).toMatch(
+      /\*\*History not written\*\* to `meshbench-history`: .*contents: write/,
+    );
     expect(fake.state.branches.has("meshbench-history")).toBe(false);
   }, 60_000);
 

@@ -23,12 +23,13 @@ async function workflows(): Promise<string[]> {
 }
 
 describe("workflows", () => {
-  it("there are the CI workflow and the six examples", async () => {
+  it("there are the CI workflow and the seven examples", async () => {
     expect(await workflows()).toEqual([
       ".github/workflows/ci.yml",
       "examples/workflows/bare-metal-two-regions.yml",
       "examples/workflows/fork-safe-bench.yml",
       "examples/workflows/fork-safe-report.yml",
+      "examples/workflows/history-pages.yml",
       "examples/workflows/mesh-matrix-kind.yml",
       "examples/workflows/regression-gate.yml",
       "examples/workflows/scheduled-report.yml",
@@ -100,7 +101,13 @@ describe("action.yml", () => {
 
   it("declares the outputs, and the verdict's values", async () => {
     const outputs = (await action()).outputs as Record<string, { description: string }>;
-    expect(Object.keys(outputs)).toEqual(["results-dir", "report-dir", "verdict", "summary-json"]);
+    expect(Object.keys(outputs)).toEqual([
+      "results-dir",
+      "report-dir",
+      "verdict",
+      "summary-json",
+      "history-page-dir",
+    ]);
     for (const v of VERDICTS) expect(outputs.verdict!.description).toContain(v);
   });
 });

@@ -1,92 +1,93 @@
-// The contents API (GET/PUT one file on a branch, optimistic concurrency by blob sha) and
-// the git data API calls that create an orphan branch (tree → commit → ref).
-import { apiError, type FakeRequest, json, type Route, readJson } from "./http.ts";
+// The git data API as meshbench's history writer uses it: refs (GET one, create, update
+// fast-forward only), commits, recursive trees (blobs inline or by sha, `sha: null`
+// deletes) and blobs, with GitHub's status codes: 404 for a ref that does not exist, 422
+// "Update is not a fast forward" for a PATCH that would lose commits, 422 "Reference
+// already exists" for a POST of one that does.
+import { apiError, json, type Route, readJson } from "./http.ts";
 import { allowed } from "./rest.ts";
-import { SERVER_URL } from "./shapes.ts";
 import type { FakeState } from "./state.ts";
 
 const DOCS = {
-  get: "https://docs.github.com/rest/repos/contents#get-repository-content",
-  put: "https://docs.github.com/rest/repos/contents#create-or-update-file-contents",
-  refs: "https://docs.github.com/rest/git/refs#create-a-reference",
+  getRef: "https://docs.github.com/rest/git/refs#get-a-reference",
+  createRef: "https://docs.github.com/rest/git/refs#create-a-reference",
+  updateRef: "https://docs.github.com/rest/git/refs#update-a-reference",
+  trees: "https://docs.github.com/rest/git/trees#create-a-tree",
 };
 
-/** The contents API answers base64 in lines of 60 characters, as GitHub does. */
+/** The git data API answers base64 in lines of 60 characters, as GitHub does. */
 function wrapBase64(buf: Buffer): string {
   return (buf.toString("base64").match(/.{1,60}/g) ?? []).join("\n") + (buf.length ? "\n" : "");
 }
 
-/** Contents above 1 MB come back with `encoding: "none"` and no content (GitHub's rule). */
-const CONTENTS_INLINE_LIMIT = 1024 * 1024;
-
 export function gitRoutes(s: FakeState, api: () => string): Route[] {
   const R = `/repos/${s.owner}/${s.repo}`;
-  const fileJson = (path: string, sha: string, content: Buffer, ref: string) => ({
-    type: "file",
-    name: path.split("/").pop(),
-    path,
-    sha,
-    size: content.length,
-    url: `${api()}${R}/contents/${path}?ref=${ref}`,
-    html_url: `${SERVER_URL}/${s.fullName}/blob/${ref}/${path}`,
-    git_url: `${api()}${R}/git/blobs/${sha}`,
-    download_url: `https://raw.githubusercontent.com/${s.fullName}/${ref}/${path}`,
-    ...(content.length > CONTENTS_INLINE_LIMIT
-      ? { encoding: "none", content: "" }
-      : { encoding: "base64", content: wrapBase64(content) }),
+  const refJson = (name: string, sha: string) => ({
+    ref: `refs/heads/${name}`,
+    node_id: `REF_${name}`,
+    url: `${api()}${R}/git/refs/heads/${name}`,
+    object: { sha, type: "commit", url: `${api()}${R}/git/commits/${sha}` },
   });
-  const pathOf = (req: FakeRequest) => decodeURIComponent(req.params[0] ?? "");
 
   return [
     {
       method: "GET",
-      pattern: new RegExp(`^${R}/contents/(.+)$`),
+      pattern: new RegExp(`^${R}/git/ref/heads/(.+)$`),
       handler: (req, res) => {
-        if (!allowed(req, res, "contents", "read", DOCS.get)) return;
-        const ref = req.url.searchParams.get("ref") ?? s.defaultBranch;
-        if (!s.branches.has(ref)) {
-          return apiError(res, 404, `No commit found for the ref ${ref}`, DOCS.get);
-        }
-        const path = pathOf(req);
-        const file = s.file(ref, path);
-        if (!file) return apiError(res, 404, "Not Found", DOCS.get);
-        json(res, 200, fileJson(path, file.sha, file.content, ref));
+        if (!allowed(req, res, "contents", "read")) return;
+        const name = decodeURIComponent(req.params[0]!);
+        const sha = s.branches.get(name);
+        if (!sha) return apiError(res, 404, "Not Found", DOCS.getRef);
+        json(res, 200, refJson(name, sha));
       },
     },
     {
-      method: "PUT",
-      pattern: new RegExp(`^${R}/contents/(.+)$`),
+      method: "GET",
+      pattern: new RegExp(`^${R}/git/commits/([0-9a-f]{40})$`),
       handler: (req, res) => {
-        if (!allowed(req, res, "contents", "write", DOCS.put)) return;
-        const body = readJson<{
-          message?: string;
-          content?: string;
-          sha?: string;
-          branch?: string;
-        }>(req);
-        const branch = body.branch ?? s.defaultBranch;
-        const path = pathOf(req);
-        if (typeof body.message !== "string" || typeof body.content !== "string") {
-          return apiError(res, 422, 'Invalid request.\n\n"message", "content" weren\'t supplied.');
+        if (!allowed(req, res, "contents", "read")) return;
+        const commit = s.commits.get(req.params[0]!);
+        if (!commit) return apiError(res, 404, "Not Found");
+        const tree = s.treeSha(commit.tree);
+        json(res, 200, {
+          sha: commit.sha,
+          url: `${api()}${R}/git/commits/${commit.sha}`,
+          message: commit.message,
+          tree: { sha: tree, url: `${api()}${R}/git/trees/${tree}` },
+          parents: commit.parents.map((sha) => ({ sha, url: `${api()}${R}/git/commits/${sha}` })),
+        });
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${R}/git/trees/([0-9a-f]{40})$`),
+      handler: (req, res) => {
+        if (!allowed(req, res, "contents", "read")) return;
+        const tree = s.trees.get(req.params[0]!);
+        if (!tree) return apiError(res, 404, "Not Found");
+        const recursive = req.url.searchParams.has("recursive");
+        const dirs = new Set<string>();
+        const blobs = [...tree].filter(([path]) => recursive || !path.includes("/"));
+        for (const [path] of tree) {
+          const parts = path.split("/").slice(0, -1);
+          for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
         }
-        if (!s.branches.has(branch)) return apiError(res, 404, `Branch ${branch} not found`);
-        const existing = s.file(branch, path);
-        if (existing && body.sha === undefined) {
-          return apiError(res, 422, 'Invalid request.\n\n"sha" wasn\'t supplied.', DOCS.put);
-        }
-        if (existing && body.sha !== existing.sha) {
-          return apiError(res, 409, `${path} does not match ${body.sha}`, DOCS.put);
-        }
-        const content = Buffer.from(body.content, "base64");
-        const commitSha = s.writeFile(branch, path, content.toString("utf8"), body.message);
-        const file = s.file(branch, path)!;
-        json(res, existing ? 200 : 201, {
-          content: fileJson(path, file.sha, content, branch),
-          commit: {
-            sha: commitSha,
-            message: body.message,
-            html_url: `${SERVER_URL}/${s.fullName}/commit/${commitSha}`,
-          },
+        json(res, 200, {
+          sha: req.params[0],
+          url: `${api()}${R}/git/trees/${req.params[0]}`,
+          tree: [
+            ...[...dirs]
+              .filter((d) => recursive || !d.includes("/"))
+              .map((path) => ({ path, mode: "040000", type: "tree", sha: "0".repeat(40) })),
+            ...blobs.map(([path, sha]) => ({
+              path,
+              mode: "100644",
+              type: "blob",
+              sha,
+              size: s.blobs.get(sha)?.length ?? 0,
+              url: `${api()}${R}/git/blobs/${sha}`,
+            })),
+          ],
+          truncated: false,
         });
       },
     },
@@ -112,22 +113,33 @@ export function gitRoutes(s: FakeState, api: () => string): Route[] {
       method: "POST",
       pattern: new RegExp(`^${R}/git/trees$`),
       handler: (req, res) => {
-        if (!allowed(req, res, "contents", "write")) return;
+        if (!allowed(req, res, "contents", "write", DOCS.trees)) return;
         const body = readJson<{
           base_tree?: string;
-          tree?: { path: string; mode: string; type: string; content?: string }[];
+          tree?: {
+            path: string;
+            mode: string;
+            type: string;
+            content?: string;
+            sha?: string | null;
+          }[];
         }>(req);
-        if (!Array.isArray(body.tree)) return apiError(res, 422, "Invalid tree info");
-        const base = body.base_tree ? s.trees.get(body.base_tree) : undefined;
-        const tree = new Map(base);
-        for (const entry of body.tree) {
-          if (entry.type !== "blob" || typeof entry.content !== "string") {
-            return apiError(res, 422, "Invalid tree info (fake: inline blob content only)");
-          }
-          tree.set(entry.path, s.putBlob(Buffer.from(entry.content)));
+        if (!Array.isArray(body.tree)) return apiError(res, 422, "Invalid tree info", DOCS.trees);
+        if (body.base_tree !== undefined && !s.trees.has(body.base_tree)) {
+          return apiError(res, 422, "Invalid tree info", DOCS.trees);
         }
-        const sha = s.commit("(tree)", tree, []);
-        s.trees.set(sha, tree);
+        const tree = new Map(body.base_tree ? s.trees.get(body.base_tree) : undefined);
+        for (const entry of body.tree) {
+          if (entry.type !== "blob") {
+            return apiError(res, 422, "Invalid tree info (fake: blobs only)", DOCS.trees);
+          }
+          if (entry.sha === null) tree.delete(entry.path);
+          else if (typeof entry.content === "string")
+            tree.set(entry.path, s.putBlob(Buffer.from(entry.content)));
+          else if (entry.sha && s.blobs.has(entry.sha)) tree.set(entry.path, entry.sha);
+          else return apiError(res, 422, "Invalid tree info", DOCS.trees);
+        }
+        const sha = s.treeSha(tree);
         json(res, 201, { sha, url: `${api()}${R}/git/trees/${sha}`, tree: [], truncated: false });
       },
     },
@@ -141,6 +153,9 @@ export function gitRoutes(s: FakeState, api: () => string): Route[] {
         if (!tree || typeof body.message !== "string") {
           return apiError(res, 422, "Tree SHA does not exist");
         }
+        if ((body.parents ?? []).some((p) => !s.commits.has(p))) {
+          return apiError(res, 422, "Parent SHA does not exist or is not a commit object");
+        }
         const sha = s.commit(body.message, tree, body.parents ?? []);
         json(res, 201, { sha, message: body.message, url: `${api()}${R}/git/commits/${sha}` });
       },
@@ -149,19 +164,37 @@ export function gitRoutes(s: FakeState, api: () => string): Route[] {
       method: "POST",
       pattern: new RegExp(`^${R}/git/refs$`),
       handler: (req, res) => {
-        if (!allowed(req, res, "contents", "write", DOCS.refs)) return;
+        if (!allowed(req, res, "contents", "write", DOCS.createRef)) return;
         const body = readJson<{ ref?: string; sha?: string }>(req);
         const name = body.ref?.match(/^refs\/heads\/(.+)$/)?.[1];
         if (!name || !body.sha || !s.commits.has(body.sha)) {
-          return apiError(res, 422, "Reference update failed", DOCS.refs);
+          return apiError(res, 422, "Reference update failed", DOCS.createRef);
         }
-        if (s.branches.has(name)) return apiError(res, 422, "Reference already exists", DOCS.refs);
+        if (s.branches.has(name)) {
+          return apiError(res, 422, "Reference already exists", DOCS.createRef);
+        }
         s.branches.set(name, body.sha);
-        json(res, 201, {
-          ref: body.ref,
-          url: `${api()}${R}/git/refs/heads/${name}`,
-          object: { sha: body.sha, type: "commit" },
-        });
+        json(res, 201, refJson(name, body.sha));
+      },
+    },
+    {
+      method: "PATCH",
+      pattern: new RegExp(`^${R}/git/refs/heads/(.+)$`),
+      handler: (req, res) => {
+        if (!allowed(req, res, "contents", "write", DOCS.updateRef)) return;
+        const name = decodeURIComponent(req.params[0]!);
+        const body = readJson<{ sha?: string; force?: boolean }>(req);
+        const head = s.branches.get(name);
+        // GitHub answers a missing ref with 422 here, not 404.
+        if (!head) return apiError(res, 422, "Reference does not exist", DOCS.updateRef);
+        if (!body.sha || !s.commits.has(body.sha)) {
+          return apiError(res, 422, "Object does not exist", DOCS.updateRef);
+        }
+        if (!body.force && !s.descends(body.sha, head)) {
+          return apiError(res, 422, "Update is not a fast forward", DOCS.updateRef);
+        }
+        s.branches.set(name, body.sha);
+        json(res, 200, refJson(name, body.sha));
       },
     },
   ];

@@ -1,6 +1,6 @@
 // A fake GitHub on 127.0.0.1 for tests: the REST API paths meshbench uses, the artifact
-// service (twirp + blob) that @actions/artifact uploads to, and the contents/git data
-// APIs. The real Octokit and @actions/artifact talk HTTP to it; tests seed its state and
+// service (twirp + blob) that @actions/artifact uploads to, and the git data
+// API. The real Octokit and @actions/artifact talk HTTP to it; tests seed its state and
 // read back what was written. Every request is recorded (method, path, caller's login).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";

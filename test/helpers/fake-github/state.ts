@@ -126,7 +126,7 @@ export class FakeState {
   readonly blobs = new Map<string, Buffer>();
   readonly commits = new Map<string, GitCommit>();
   readonly branches = new Map<string, string>();
-  /** Trees posted through the git data API and not yet committed: sha → path → blob sha. */
+  /** Every tree seen (posted, or of a commit read): sha → path → blob sha. */
   readonly trees = new Map<string, Map<string, string>>();
 
   private nextId = 1000;
@@ -300,6 +300,30 @@ export class FakeState {
       .digest("hex");
     this.commits.set(sha, { sha, message, parents, tree });
     return sha;
+  }
+
+  /** A tree's sha from its entries (as git's is), remembered so it can be read back. */
+  treeSha(tree: Map<string, string>): string {
+    const entries = [...tree].sort(([a], [b]) => a.localeCompare(b));
+    const sha = createHash("sha1")
+      .update(`tree\0${entries.join(";")}`)
+      .digest("hex");
+    this.trees.set(sha, new Map(tree));
+    return sha;
+  }
+
+  /** Whether commit `sha` is `ancestor` or has it among its ancestors. */
+  descends(sha: string, ancestor: string): boolean {
+    const seen = new Set<string>();
+    const queue = [sha];
+    while (queue.length > 0) {
+      const next = queue.pop()!;
+      if (next === ancestor) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(this.commits.get(next)?.parents ?? []));
+    }
+    return false;
   }
 
   /** The file at `path` on `branch`: undefined when the branch or the file is missing. */
