@@ -39,6 +39,8 @@ export interface ActionInputs {
   thresholds: string | null;
   /** Path of a calibration.json whose noise floor the gate uses; null: none. */
   calibration: string | null;
+  /** `price-vcpu-hour` and `price-gib-hour`: the cost's prices, over the scenario's; null: not given. */
+  prices: { vcpuHour: number; gibHour: number } | null;
   failOnRegression: boolean;
   comment: CommentMode;
   /**
@@ -101,6 +103,14 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     const n = Number(v);
     if (/^\d+$/.test(v) && n >= min && n <= max) return n;
     bad(name, v, `use a whole number from ${min} to ${max}, or leave it empty`);
+    return null;
+  };
+  const price = (name: string): number | null => {
+    const v = raw(name);
+    if (v === "") return null;
+    const n = Number(v);
+    if (/^\d+(\.\d+)?$/.test(v) && n > 0 && n <= 1000) return n;
+    bad(name, v, "use US dollars per hour as a number above 0, e.g. 0.031611, or leave it empty");
     return null;
   };
   const boolean = (name: string, fallback: boolean): boolean => {
@@ -192,6 +202,7 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     baselineWorkflow,
     thresholds: thresholds(raw("thresholds"), bad, problems),
     calibration: raw("calibration") || null,
+    prices: prices(price("price-vcpu-hour"), price("price-gib-hour"), problems),
     failOnRegression: boolean("fail-on-regression", true),
     comment: oneOf("comment", COMMENT_MODES, "auto"),
     commentAuthor: commentAuthor(raw("comment-author"), bad),
@@ -328,5 +339,20 @@ function chartHost(
     v,
     "use a host such as quickchart.io (or https://charts.example.com:3400), or none to leave charts out",
   );
+  return null;
+}
+
+/** Both prices or neither: a cost priced half by the user and half by default would mislead. */
+function prices(
+  vcpuHour: number | null,
+  gibHour: number | null,
+  problems: string[],
+): ActionInputs["prices"] {
+  if (vcpuHour !== null && gibHour !== null) return { vcpuHour, gibHour };
+  if (vcpuHour !== null || gibHour !== null) {
+    problems.push(
+      'inputs "price-vcpu-hour" and "price-gib-hour": give both (US dollars per vCPU-hour and per GiB-hour) or neither',
+    );
+  }
   return null;
 }

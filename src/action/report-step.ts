@@ -34,10 +34,12 @@ import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import { writeHistoryPage } from "../report/history-site.ts";
+import { renderCompact } from "../report/markdown.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { type Comparison, regressions } from "../stats/compare.ts";
+import { costConfig } from "../stats/cost.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import { actionGate } from "./gate.ts";
 import { type HistoryGate, historyEntry } from "./history-entry.ts";
@@ -273,6 +275,15 @@ export async function reportStep(
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
     gate,
+    cost: costConfig(
+      scenario.cost,
+      inputs.prices
+        ? {
+            prices: inputs.prices,
+            source: "the prices given to the Action (price-vcpu-hour, price-gib-hour)",
+          }
+        : undefined,
+    ),
     chartHost: inputs.chartHost ?? "none",
     shortUrls: false,
     force: false,
@@ -293,13 +304,18 @@ export async function reportStep(
   });
   const fullReportUrl = artifactUrl(ctx, ctx.runId, uploaded.id);
   const markdown = await readFile(outcome.files.markdown, "utf8");
-  const compact = await readFile(outcome.files.compact, "utf8");
+  // The comment: the verdict line first, what changed, the rest folded; what it must leave
+  // out links the uploaded report.
+  const compact = renderCompact(outcome.sections, outcome.images, {
+    lead: head,
+    fullReport: `in [the report artifact](${fullReportUrl}) (report.md, report.html)`,
+  });
   await writeJobSummary(`${head}\n\n${markdown}`, { fullReportUrl });
   await postComment(inputs, ctx, gh, {
     scenario: scenario.name,
     verdict,
     pr,
-    body: `${head}\n\n${compact}\n\n[Full report and charts](${fullReportUrl}) · [run](${runUrl(ctx, ctx.runId)})`,
+    body: `${compact}\n[Full report and charts](${fullReportUrl}) · [run](${runUrl(ctx, ctx.runId)})`,
     fullReportUrl,
   });
   setActionOutputs({

@@ -3,7 +3,9 @@
 
 import { generateReport } from "../report/generate.ts";
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
+import { TRAFFIC } from "../scenario/schema.ts";
 import { regressions } from "../stats/compare.ts";
+import { type CostConfig, costConfig } from "../stats/cost.ts";
 import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { printable } from "./printable.ts";
 import { parseFlags, UsageError } from "./usage.ts";
@@ -13,6 +15,7 @@ export const REPORT_HELP = `meshbench report — tables, charts and verdicts fro
 Usage:
   meshbench report RESULTS_DIR... [--baseline DIR] [--out DIR] [--thresholds SPEC]
                    [--calibration FILE] [--chart-host HOST|none] [--short-urls] [--force]
+                   [--traffic RPS] [--price-vcpu-hour USD --price-gib-hour USD]
 
 Reads every run.json (and its latency.hlog) below each RESULTS_DIR; files that cannot be
 used are listed in the report and skipped. Writes to --out (default: the first
@@ -34,6 +37,11 @@ ${CALIBRATION_HELP}
   --short-urls        ask quickchart.io for short URLs for charts too large to embed
   --force             compare results whose fingerprints (workload, rate, duration,
                       connections, pods, platform, node types) differ
+  --traffic RPS       the traffic the cost per month is for, e.g. 5000rps (default: none,
+                      only $ per million requests)
+  --price-vcpu-hour USD, --price-gib-hour USD
+                      prices for the cost in money, both or neither (default: OpenCost's,
+                      GCP us-central1 on-demand: 0.031611 and 0.004237)
 
 Exit status: 0 report written, 2 bad arguments, 1 internal fault.
 `;
@@ -46,7 +54,44 @@ const FLAGS = {
   "chart-host": { type: "string" },
   "short-urls": { type: "boolean" },
   force: { type: "boolean" },
+  traffic: { type: "string" },
+  "price-vcpu-hour": { type: "string" },
+  "price-gib-hour": { type: "string" },
 } as const;
+
+/** --traffic and the two prices, checked: both prices or neither. */
+function costFlags(values: {
+  traffic?: string | undefined;
+  "price-vcpu-hour"?: string | undefined;
+  "price-gib-hour"?: string | undefined;
+}): CostConfig {
+  const number = (flag: string, text: string, pattern: RegExp): number => {
+    const m = pattern.exec(text.trim());
+    const n = Number(m?.[1]);
+    if (!m || !(n > 0)) throw new UsageError(`--${flag}: "${text}" is not a positive number`);
+    return n;
+  };
+  const vcpu = values["price-vcpu-hour"];
+  const gib = values["price-gib-hour"];
+  if ((vcpu === undefined) !== (gib === undefined)) {
+    throw new UsageError("--price-vcpu-hour and --price-gib-hour: give both or neither");
+  }
+  const price = /^(\d+(?:\.\d+)?)$/;
+  return costConfig(
+    values.traffic === undefined
+      ? undefined
+      : { trafficRps: number("traffic", values.traffic, TRAFFIC) },
+    vcpu !== undefined && gib !== undefined
+      ? {
+          prices: {
+            vcpuHour: number("price-vcpu-hour", vcpu, price),
+            gibHour: number("price-gib-hour", gib, price),
+          },
+          source: "prices given on the command line",
+        }
+      : undefined,
+  );
+}
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("report", argv, FLAGS, true);
@@ -67,6 +112,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     chartHost,
     shortUrls: values["short-urls"] ?? false,
     force: values.force ?? false,
+    cost: costFlags(values),
   });
   for (const problem of outcome.problems)
     process.stderr.write(`meshbench: ${printable(problem)}\n`);

@@ -1,4 +1,5 @@
 import type { Comparison } from "../stats/compare.ts";
+import type { CostConfig } from "../stats/cost.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import type { Verdict } from "../stats/verdict.ts";
@@ -24,6 +25,13 @@ export interface Section {
   /** What the compact variant names when it leaves this section out. */
   name: string;
   /**
+   * The summary line of the `<details>` block the compact variant (the PR comment) folds
+   * this section into: what is inside. Default: the heading and what its blocks hold.
+   */
+  fold?: string;
+  /** Comes first in the compact variant, its heading dropped (the verdict and what changed). */
+  leads?: boolean;
+  /**
    * Ever shorter blocks for an essential section, tried in order only when the essential
    * sections alone would not fit the compact variant (many meshes, all changed): none of
    * them drops a verdict other than "unchanged".
@@ -46,6 +54,8 @@ export interface ReportInput {
   comparison: Comparison | null;
   /** Where the baseline came from, for the header. */
   baselineSource?: string;
+  /** Prices and traffic for the cost in money (default: OpenCost's prices, no traffic). */
+  cost?: CostConfig;
 }
 
 export const overTimeKey = (scenario: string, label: string): string => `${scenario}\u0000${label}`;

@@ -13,7 +13,14 @@ import {
   WITHIN_NOISE,
 } from "./blocks.ts";
 import { MATRIX_METRICS, metricTitle } from "./cells.ts";
-import { formatChange, formatDescribed, formatValue, sig3, UNIT_HEADER } from "./format.ts";
+import {
+  formatChange,
+  formatDescribed,
+  formatValue,
+  lowerBound,
+  sig3,
+  UNIT_HEADER,
+} from "./format.ts";
 
 const withinNoise = (m: MetricComparison): boolean => m.noise.test === "t" && !m.noise.beyondNoise;
 
@@ -39,6 +46,35 @@ function valueWithUnit(value: number, unit: Unit): string {
   return unit === "fraction" ? text : `${text} ${UNIT_HEADER[unit]}`;
 }
 
+/** Where the gate's floor came from: the thresholds, or a calibration file and its date. */
+function floorSource(c: Comparison): string {
+  if (!c.calibration) return "each metric's threshold (no calibration given)";
+  const file = c.calibration.file ? ` ${c.calibration.file}` : "";
+  return (
+    `each metric's threshold, raised to ${NOISE_MULTIPLE} × its run-to-run spread where larger, ` +
+    `from the calibration${file} (${c.calibration.runs} runs a mesh, measured ${c.calibration.measuredAt.slice(0, 10)})`
+  );
+}
+
+const CHANGE_ORDER: Record<Verdict, number> = {
+  regressed: 0,
+  inconclusive: 1,
+  improved: 2,
+  unchanged: 3,
+  "not gated": 3,
+};
+
+/** Every metric that changed, of every mesh: regressions first, then inconclusive, improved. */
+function changedMetrics(
+  meshes: readonly MeshComparison[],
+): { mesh: MeshComparison; metric: MetricComparison }[] {
+  return meshes
+    .flatMap((mesh) =>
+      mesh.metrics.filter((m) => isChange(m.verdict)).map((metric) => ({ mesh, metric })),
+    )
+    .sort((a, b) => CHANGE_ORDER[a.metric.verdict] - CHANGE_ORDER[b.metric.verdict]);
+}
+
 export function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
   const meshName = (m: { scenario: string; label: string }) =>
     multiScenario ? `${m.scenario} / ${m.label}` : m.label;
@@ -51,23 +87,32 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
   };
   for (const mesh of c.meshes) for (const m of mesh.metrics) counts[m.verdict]++;
   const family = c.meshes.flatMap((mesh) => mesh.metrics).find((m) => m.noise.test === "t")?.noise;
-  const blocks: Block[] = [
-    {
-      kind: "paragraph",
-      text:
-        `${counts.regressed} regressed, ${counts.improved} improved, ${counts.inconclusive} inconclusive, ` +
-        `${counts.unchanged} unchanged, ${counts["not gated"]} shown but not gated (${LEGEND}). ` +
-        "A change counts when it exceeds its threshold (or the calibrated noise floor, if larger) and the noise: " +
-        `Student's t on the per-run values, Holm-corrected across the ${family?.test === "t" ? family.family : 0} gated metrics of all meshes, ` +
-        `so that an unchanged setup fails this comparison at most ${c.alpha * 100} % of the time. ` +
-        "Not gated: the load generator's own CPU and memory, the maximum, and percentiles with fewer than 10 requests beyond them in a run. " +
-        (c.calibration
-          ? `Noise floor: the calibration of ${c.calibration.runs} runs a mesh measured ${c.calibration.measuredAt.slice(0, 10)}; a threshold below ${NOISE_MULTIPLE} × a metric's run-to-run spread there is raised to it. `
-          : "Noise floor: the thresholds (no calibration given). ") +
-        "Failed runs and restarts are never noise: any increase in the share of failed runs (`runs.failed`) " +
-        "or in restarts per completed run (`events.restarts`; the load generator's and control plane's aside) counts as a regression.",
-    },
-  ];
+  const newCount =
+    c.unmatched.filter((u) => !u.endsWith(": in the baseline only")).length +
+    c.meshes.reduce((n, mesh) => n + mesh.oneSided.filter((o) => o.side === "candidate").length, 0);
+  // The comment's first line: what changed, counted, and the floor a change had to clear.
+  const glance: Block = {
+    kind: "paragraph",
+    text:
+      `${counts.regressed} regressed, ${counts.improved} improved, ${counts.inconclusive} inconclusive, ` +
+      `${counts.unchanged} within noise, ${newCount} new (${counts["not gated"]} shown but not gated). ` +
+      `Gate floor: ${floorSource(c)}; false alarms on an unchanged setup at most ${c.alpha * 100} %.`,
+  };
+  const explanation: Block = {
+    kind: "paragraph",
+    text:
+      `${LEGEND}. ` +
+      "A change counts when it exceeds its threshold (or the calibrated noise floor, if larger) and the noise: " +
+      `Student's t on the per-run values, Holm-corrected across the ${family?.test === "t" ? family.family : 0} gated metrics of all meshes, ` +
+      `so that an unchanged setup fails this comparison at most ${c.alpha * 100} % of the time. ` +
+      "Not gated: the load generator's own CPU and memory, the maximum, and percentiles with fewer than 10 requests beyond them in a run. " +
+      (c.calibration
+        ? `Noise floor: the calibration of ${c.calibration.runs} runs a mesh measured ${c.calibration.measuredAt.slice(0, 10)}; a threshold below ${NOISE_MULTIPLE} × a metric's run-to-run spread there is raised to it. `
+        : "Noise floor: the thresholds (no calibration given). ") +
+      "Failed runs and restarts are never noise: any increase in the share of failed runs (`runs.failed`) " +
+      "or in restarts per completed run (`events.restarts`; the load generator's and control plane's aside) counts as a regression.",
+  };
+  const blocks: Block[] = [glance];
   const regressed = regressions(c);
   const regressionList: Block = {
     kind: "list",
@@ -117,11 +162,13 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
           ]
         : shown;
     });
+  // Why each regression counts stays on the first screen, under the table of changes.
   if (regressed.length > 0) blocks.push(regressionList);
   blocks.push(...notes());
+  const matrixBlocks: Block[] = [explanation];
   const sees = c.meshes.flatMap((mesh) => seesLine(mesh, meshName(mesh)) ?? []);
   if (sees.length > 0) {
-    blocks.push(
+    matrixBlocks.push(
       {
         kind: "paragraph",
         text: "What this gate can see: the smallest change of each gated metric it catches with 80 % power at these run counts (more runs see smaller changes; `meshbench calibrate` measures it):",
@@ -138,39 +185,61 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
   const columns = [...MATRIX_METRICS, ...extra].filter((id) =>
     c.meshes.some((mesh) => mesh.metrics.some((m) => m.metric === id)),
   );
-  const matrix = (meshes: MeshComparison[]): Block => ({
-    kind: "table",
-    header: ["Mesh", "vs baseline", ...columns.map(metricTitle)],
-    rows: meshes.map((mesh) => [
-      meshName(mesh),
-      mesh.baselineLabel,
-      ...columns.map((id) => {
-        const m = mesh.metrics.find((x) => x.metric === id);
-        return m ? changeCell(m) : "–";
-      }),
-    ]),
-    align: ["l", "l", ...columns.map((): Align => "r")],
-  });
-  const note: Block = {
-    kind: "paragraph",
-    text:
-      "Change of the median, candidate vs baseline. Metrics not shown were unchanged" +
-      (oneSidedItems.length > 0 ? ", except those measured on one side only (listed above)." : "."),
-  };
   const changed = c.meshes.filter((mesh) => mesh.metrics.some((m) => isChange(m.verdict)));
+  if (c.meshes.length > 0) {
+    matrixBlocks.push(
+      {
+        kind: "table",
+        header: ["Mesh", "vs baseline", ...columns.map(metricTitle)],
+        rows: c.meshes.map((mesh) => [
+          meshName(mesh),
+          mesh.baselineLabel,
+          ...columns.map((id) => {
+            const m = mesh.metrics.find((x) => x.metric === id);
+            return m ? changeCell(m) : "–";
+          }),
+        ]),
+        align: ["l", "l", ...columns.map((): Align => "r")],
+      },
+      {
+        kind: "paragraph",
+        text:
+          "Change of the median, candidate vs baseline. Metrics not shown were unchanged" +
+          (oneSidedItems.length > 0
+            ? ", except those measured on one side only (listed above)."
+            : "."),
+      },
+    );
+  }
   const unchangedMeshes: Block = {
     kind: "paragraph",
     text: `${c.meshes.length - changed.length} other mesh(es): unchanged in every metric.`,
   };
-  // Compact, step 1: the verdict table keeps only the meshes with a change.
-  const changedOnly = [...blocks];
-  if (c.meshes.length > 0) {
-    blocks.push(matrix(c.meshes), note);
-    if (changed.length > 0) changedOnly.push(matrix(changed), note);
-    changedOnly.push(unchangedMeshes);
+  // What the first screen shows: only the metrics that changed, regressions first, in six
+  // columns (a table GitHub shows whole on a laptop); the full matrix is folded below it.
+  const changes = changedMetrics(c.meshes);
+  if (changes.length > 0) {
+    blocks.splice(1, 0, {
+      kind: "table",
+      header: ["Mesh", "metric", "baseline", "candidate", "change", "verdict"],
+      rows: changes.map(({ mesh, metric: m }) => {
+        const unit = metricDef(m.metric).unit;
+        return [
+          meshName(mesh),
+          metricTitle(m.metric),
+          lowerBound(valueWithUnit(m.baseline, unit), m.base.lowerBound),
+          lowerBound(valueWithUnit(m.candidate, unit), m.cand.lowerBound),
+          `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${formatChange(m.change, m.changePct, unit)}`,
+          `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
+        ];
+      }),
+      align: ["l", "l", "r", "r", "r", "l"],
+    });
+  } else if (c.meshes.length > 0) {
+    blocks.splice(1, 0, unchangedMeshes);
   }
-  // Step 2: one line per mesh with a change, naming each metric that changed (regressions
-  // first) instead of a line per regression and a wide table.
+  // When the changes alone would not fit a comment (many meshes, all changed): one line per
+  // mesh with a change, naming each metric that changed (regressions first).
   const perMeshLine = (mesh: MeshComparison): string =>
     `**${meshName(mesh)}** vs ${mesh.baselineLabel}: ` +
     mesh.metrics
@@ -181,7 +250,7 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
       )
       .join(", ");
   const perMesh = (keep = Number.POSITIVE_INFINITY): Block[] => {
-    const out: Block[] = [blocks[0]!];
+    const out: Block[] = [glance];
     const shown = changed.slice(0, keep);
     if (shown.length > 0) out.push({ kind: "list", items: shown.map(perMeshLine) });
     const hidden = changed.slice(shown.length);
@@ -206,11 +275,21 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
     {
       heading: { level: 2, text: "Comparison with the baseline" },
       blocks,
-      compactBlocks: [changedOnly, perMesh()],
+      compactBlocks: [perMesh()],
       cutBlocks: perMesh,
       essential: true,
+      leads: true,
       priority: 0,
       name: "verdicts",
+    },
+    {
+      heading: { level: 3, text: "Verdict matrix" },
+      blocks: matrixBlocks,
+      essential: false,
+      priority: 1,
+      truncatable: true,
+      name: "the verdict matrix",
+      fold: `Every metric of every mesh: the verdict matrix (${c.meshes.length} mesh(es) × ${columns.length} metrics), how the gate decides and what it can see`,
     },
   ];
   const detailRows = c.meshes.flatMap((mesh) =>
@@ -252,6 +331,7 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
       priority: 5,
       truncatable: true,
       name: "comparison details",
+      fold: `Every metric's values and the reason for its verdict (${detailRows.length} rows)`,
     });
   }
   return sections;

@@ -2,6 +2,7 @@
 // or a YAML file — read into the gate the comparison uses. Shared by the CLI's
 // --thresholds and the Action's `thresholds` input, which word their errors themselves.
 import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
 import { CalibrationError, parseCalibration } from "../stats/calibration-file.ts";
 import {
   DEFAULT_GATE,
@@ -51,5 +52,5 @@ export async function withCalibration(
       `cannot read ${path}: ${(error as Error).message}; give a calibration.json written by meshbench calibrate`,
     );
   }
-  return { ...gate, calibration: parseCalibration(text, path) };
+  return { ...gate, calibration: parseCalibration(text, path), calibrationFile: basename(path) };
 }

@@ -7,6 +7,7 @@ import { forEachHlogInterval } from "../histogram/hlog-stream.ts";
 import { meshLabel } from "../results/mesh.ts";
 import { type LoadedRun, readResults } from "../results/results-dir.ts";
 import { type Comparison, compareResults } from "../stats/compare.ts";
+import type { CostConfig } from "../stats/cost.ts";
 import { bucketSize, type OverTimeSeries, overTimeAccumulator } from "../stats/over-time.ts";
 import { type ScenarioSummary, summarize } from "../stats/summarize.ts";
 import type { GateConfig } from "../stats/thresholds.ts";
@@ -15,7 +16,7 @@ import { chartJsSource } from "./chartjs-source.ts";
 import type { ChartSpec } from "./charts.ts";
 import { buildReport } from "./document.ts";
 import { renderHtml } from "./html.ts";
-import { renderCompact, renderMarkdown } from "./markdown.ts";
+import { type Images, renderCompact, renderMarkdown } from "./markdown.ts";
 import { type ChartImage, chartImages, shortenTooLong } from "./quickchart.ts";
 import { buildSummaryJson } from "./summary-json.ts";
 
@@ -107,6 +108,8 @@ export interface ReportOptions {
   extraSections?: (analysis: Analysis) => Section[];
   /** How the baseline is named in the report (default: its directory). */
   baselineLabel?: string;
+  /** Prices and traffic for the cost in money (default: OpenCost's prices, no traffic). */
+  cost?: CostConfig;
 }
 
 export interface ReportFiles {
@@ -119,6 +122,8 @@ export interface ReportFiles {
 export interface ReportOutcome extends Analysis {
   files: ReportFiles;
   sections: Section[];
+  /** The charts' image URLs, for a compact variant rendered again (the PR comment). */
+  images: Images;
 }
 
 export async function generateReport(options: ReportOptions): Promise<ReportOutcome> {
@@ -138,6 +143,7 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
       overTime,
       comparison,
       ...(baselineSource !== undefined ? { baselineSource } : {}),
+      ...(options.cost ? { cost: options.cost } : {}),
     }),
     ...(options.extraSections?.(analysis) ?? []),
   ];
@@ -162,7 +168,7 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
   await writeFile(files.markdown, renderMarkdown(sections, byId));
   await writeFile(files.compact, renderCompact(sections, byId));
   await writeFile(files.html, renderHtml(sections, await chartJsSource()));
-  const summary = buildSummaryJson(scenarios, overTime, comparison, problems);
+  const summary = buildSummaryJson(scenarios, overTime, comparison, problems, options.cost);
   await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  return { ...analysis, files, sections };
+  return { ...analysis, files, sections, images: byId };
 }

@@ -1,8 +1,8 @@
-// The report as Markdown (markdown-table): the full report.md, and a compact variant that
-// stays under GitHub's 65,536-character limit for comments however many meshes and runs
-// there are. The compact variant keeps every verdict, adds the other sections by
-// priority while they fit (long tables cut to their first rows), and lists what it left
-// out. Pure.
+// The report as Markdown (markdown-table): the full report.md, and a compact variant (the
+// PR comment) that stays under GitHub's 65,536-character limit however many meshes and runs
+// there are. The compact variant opens with the verdict and only what changed, folds every
+// other section into a <details> block that says what is inside, adds those by priority
+// while they fit (long tables cut to their first rows), and lists what it left out. Pure.
 import { markdownTable } from "markdown-table";
 import type { Block, Section } from "./blocks.ts";
 import type { ChartImage } from "./quickchart.ts";
@@ -40,7 +40,12 @@ function renderBlock(block: Block, images: Images): string | null {
   }
 }
 
-export function renderSection(section: Section, images: Images, blocks = section.blocks): string {
+export function renderSection(
+  section: Section,
+  images: Images,
+  blocks = section.blocks,
+  heading = true,
+): string {
   const parts: string[] = [];
   for (const block of blocks) {
     const text = renderBlock(block, images);
@@ -48,7 +53,7 @@ export function renderSection(section: Section, images: Images, blocks = section
   }
   // A section of charts only, without chart images, is left out heading and all.
   if (parts.length === 0 && blocks.length > 0) return "";
-  if (section.heading)
+  if (section.heading && heading)
     parts.unshift(`${"#".repeat(section.heading.level)} ${defuseMarkdown(section.heading.text)}`);
   return parts.join("\n\n");
 }
@@ -99,12 +104,53 @@ const named = (names: string[]): string =>
       : `${names.slice(0, MAX_NAMED).join("; ")}; and ${names.length - MAX_NAMED} more`,
   );
 
-function leftOutNote(omitted: string[], cut: string[], limit: number): string {
+function leftOutNote(omitted: string[], cut: string[], limit: number, fullReport: string): string {
   if (omitted.length === 0 && cut.length === 0) return "";
   const parts: string[] = [];
   if (omitted.length > 0) parts.push(`left out: ${named(omitted)}`);
   if (cut.length > 0) parts.push(`shortened: ${named(cut)}`);
-  return `_To stay under ${limit.toLocaleString("en-US")} characters this summary ${parts.join("; and ")}. The full report is report.md and report.html with the results._`;
+  return `_To stay under ${limit.toLocaleString("en-US")} characters this summary ${parts.join("; and ")}. The full report is ${fullReport}._`;
+}
+
+/** What a folded section holds, for its summary line when it names none itself. */
+function foldSummary(section: Section, blocks: readonly Block[]): string {
+  if (section.fold) return section.fold;
+  const tables = blocks.filter((b) => b.kind === "table");
+  const charts = blocks.filter((b) => b.kind === "chart").length;
+  const rows = tables.reduce((n, b) => n + b.rows.length, 0);
+  const items = blocks.reduce((n, b) => n + (b.kind === "list" ? b.items.length : 0), 0);
+  const what = [
+    tables.length > 0
+      ? `${tables.length === 1 ? "a table" : `${tables.length} tables`} of ${rows} row(s)`
+      : "",
+    charts > 0 ? `${charts} chart(s)` : "",
+    tables.length === 0 && items > 0 ? `${items} item(s)` : "",
+  ].filter((w) => w !== "");
+  const title = section.heading?.text ?? section.name;
+  return what.length > 0 ? `${title}: ${what.join(" and ")}` : title;
+}
+
+/**
+ * A section inside `<details>`, its heading replaced by the summary line; the blank line
+ * after `</summary>` lets GitHub render the Markdown inside (tables above all).
+ */
+function folded(section: Section, images: Images, blocks = section.blocks): string {
+  const body = renderSection(section, images, blocks, false);
+  if (body === "") return "";
+  const summary = defuseMarkdown(foldSummary(section, blocks));
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+/** The lead and the first line read as one line: a sentence ends before the counts. */
+const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+export interface CompactOptions {
+  /** Characters the result stays within. */
+  limit?: number;
+  /** Put before the first line (the Action's verdict); Markdown already safe. */
+  lead?: string;
+  /** How the note on what was left out names the full report (a link, in the Action). */
+  fullReport?: string;
 }
 
 /** The largest `keep` in [lo, hi] for which `fits(keep)` holds (it holds for fewer); lo if none. */
@@ -132,19 +178,34 @@ const itemCount = (blocks: readonly Block[]): number =>
  * and, whatever the input, a final cut of the text so the limit always holds.
  */
 export function renderCompact(
-  sections: readonly Section[],
+  all: readonly Section[],
   images: Images,
-  limit = COMPACT_LIMIT,
+  options: CompactOptions = {},
 ): string {
-  const chosen: (string | null)[] = sections.map((s) =>
-    s.essential ? renderSection(s, images) : null,
-  );
+  const {
+    limit = COMPACT_LIMIT,
+    lead,
+    fullReport = "report.md and report.html with the results",
+  } = options;
+  // The verdict and what changed first; the report's title is the comment's own line.
+  const sections = [...all.filter((s) => s.leads), ...all.filter((s) => !s.leads)];
+  const render = (s: Section, blocks = s.blocks): string => {
+    if (!s.essential) return folded(s, images, blocks);
+    const text = renderSection(s, images, blocks, !s.leads && s.heading?.level !== 1);
+    return lead !== undefined && s === sections[0] && s.leads ? `${sentence(lead)} ${text}` : text;
+  };
+  const chosen: (string | null)[] = sections.map((s) => (s.essential ? render(s) : null));
   const cut: string[] = [];
   const assemble = () => {
     const omitted = sections
       .filter((s, i) => chosen[i] === null && !s.essential)
       .map((s) => s.name);
-    return join([...chosen.map((t) => t ?? ""), leftOutNote(omitted, cut, limit)]);
+    const opening = lead !== undefined && !sections[0]?.leads ? [lead] : [];
+    return join([
+      ...opening,
+      ...chosen.map((t) => t ?? ""),
+      leftOutNote(omitted, cut, limit, fullReport),
+    ]);
   };
   const essential = sections.map((s, i) => ({ s, i })).filter(({ s }) => s.essential);
   // Only when there are very many meshes: the verdicts in ever shorter forms.
@@ -152,7 +213,7 @@ export function renderCompact(
   for (let step = 0; step < steps && assemble().length > limit; step++) {
     for (const { s, i } of essential) {
       const variant = s.compactBlocks?.[Math.min(step, s.compactBlocks.length - 1)];
-      if (variant) chosen[i] = renderSection(s, images, variant);
+      if (variant) chosen[i] = render(s, variant);
     }
     if (step === 0) cut.push("the verdicts (only what changed)");
   }
@@ -161,9 +222,8 @@ export function renderCompact(
     const shortest = (s: Section) => s.compactBlocks?.at(-1) ?? s.blocks;
     const cutTo = (keep: number) => {
       for (const { s, i } of essential) {
-        chosen[i] = renderSection(
+        chosen[i] = render(
           s,
-          images,
           s.cutBlocks ? s.cutBlocks(keep) : truncated({ ...s, blocks: shortest(s) }, keep).blocks,
         );
       }
@@ -182,21 +242,21 @@ export function renderCompact(
     .filter(({ s }) => !s.essential)
     .sort((a, b) => a.s.priority - b.s.priority || a.i - b.i);
   for (const { s, i } of order) {
-    chosen[i] = renderSection(s, images);
+    chosen[i] = render(s);
     if (assemble().length <= limit) continue;
     chosen[i] = null;
     if (!s.truncatable) continue;
     for (let keep = 20; keep >= 3; keep = Math.floor(keep / 2)) {
       const t = truncated(s, keep);
       if (!t.cut) continue;
-      chosen[i] = renderSection(s, images, t.blocks);
+      chosen[i] = render(s, t.blocks);
       cut.push(s.name);
       if (assemble().length <= limit) break;
       cut.pop();
       chosen[i] = null;
     }
   }
-  return hardCut(assemble(), limit);
+  return hardCut(assemble(), limit, fullReport);
 }
 
 /**
@@ -204,10 +264,14 @@ export function renderCompact(
  * ends within `limit`: cut at a line boundary, saying so. The verdicts come first, so they
  * are what stays.
  */
-function hardCut(text: string, limit: number): string {
+function hardCut(text: string, limit: number, fullReport: string): string {
   if (text.length <= limit) return text;
-  const tail = "\n\n_… cut here to stay under the size limit: see the full report (report.md)._\n";
-  const head = text.slice(0, limit - tail.length);
+  const tail = `\n\n_… cut here to stay under the size limit: see the full report (${fullReport})._\n`;
+  // A cut inside a folded section closes it, so what follows the cut still renders.
+  const close = "\n\n</details>";
+  const head = text.slice(0, limit - tail.length - close.length);
   const end = head.lastIndexOf("\n");
-  return `${head.slice(0, end > 0 ? end : head.length).trimEnd()}${tail}`;
+  const kept = head.slice(0, end > 0 ? end : head.length).trimEnd();
+  const open = kept.lastIndexOf("<details>") > kept.lastIndexOf("</details>");
+  return `${kept}${open ? close : ""}${tail}`;
 }

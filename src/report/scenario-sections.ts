@@ -1,4 +1,5 @@
 import { LATENESS_WARNING, SATURATION_WARNING } from "../results/instrument.ts";
+import { DEFAULT_PRICES } from "../stats/cost.ts";
 import {
   percentileLabel,
   RESOURCE_LABELS,
@@ -32,6 +33,7 @@ import {
   resourceChart,
   spectrumChart,
 } from "./charts.ts";
+import { costSection } from "./cost-section.ts";
 import { clock, formatDescribed, formatValue, lowerBound, sig3, signed } from "./format.ts";
 import { capListed } from "./limits.ts";
 
@@ -487,6 +489,8 @@ export function scenarioSections(s: ScenarioSummary, index: number, input: Repor
       { kind: "list", items: conflicts },
     );
   }
+  const cost = costSection(s, input.cost ?? { prices: DEFAULT_PRICES });
+  if (cost.line) intro.push({ kind: "paragraph", text: cost.line });
   return [
     {
       heading: { level: 2, text: `Scenario: ${s.scenario}` },
@@ -498,6 +502,7 @@ export function scenarioSections(s: ScenarioSummary, index: number, input: Repor
     ...latencySections(s, id),
     rateSection(s),
     overheadSection(s, input.scenarios),
+    cost.section,
     ...resourceSections(s, id),
     ...eventSections(s),
     overTimeSection(s, id, input),

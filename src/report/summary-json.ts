@@ -1,6 +1,13 @@
 // summary.json: everything the Markdown and HTML show, as data for other tools (the
 // GitHub side reads verdicts from it). Pure.
 import type { Comparison } from "../stats/compare.ts";
+import {
+  type CostConfig,
+  DEFAULT_PRICES,
+  type MeshCost,
+  meshCosts,
+  type Prices,
+} from "../stats/cost.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
 import { type MeshOverhead, type NotComparable, overheadVsBare } from "../stats/overhead.ts";
 import type { MeshSummary, ScenarioSummary } from "../stats/summarize.ts";
@@ -20,6 +27,8 @@ export interface SummaryJson {
     overheadVsBare: MeshOverhead[] | null;
     /** Meshes left out of overheadVsBare: their runs and bare's differ (fingerprints). */
     overheadNotComparable: NotComparable[];
+    /** The overhead in money (additive: absent in older files); empty without a bare run. */
+    cost?: { prices: Prices; trafficRps: number | null; meshes: MeshCost[] };
   }[];
   comparison: Comparison | null;
   /** Verdict counts, and the regressions as `scenario / mesh: metric`. */
@@ -31,6 +40,7 @@ export function buildSummaryJson(
   overTime: ReadonlyMap<string, OverTimeSeries>,
   comparison: Comparison | null,
   problems: readonly string[],
+  cost: CostConfig = { prices: DEFAULT_PRICES },
 ): SummaryJson {
   let verdicts: SummaryJson["verdicts"] = null;
   if (comparison) {
@@ -64,6 +74,11 @@ export function buildSummaryJson(
         })),
         overheadVsBare: overhead?.meshes ?? null,
         overheadNotComparable: overhead?.notComparable ?? [],
+        cost: {
+          prices: cost.prices,
+          trafficRps: cost.trafficRps ?? null,
+          meshes: meshCosts(overhead, cost),
+        },
       };
     }),
     comparison,

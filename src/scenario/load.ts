@@ -45,6 +45,8 @@ export interface Scenario {
   resources: { intervalMs: number };
   /** The cluster and the load generator's shape there; null on the local platform. */
   cluster: ClusterSpec | null;
+  /** `cost:` as given: the traffic for the monthly figure, and the user's prices. */
+  cost?: { trafficRps?: number; prices?: { vcpuHour: number; gibHour: number } };
 }
 
 export interface KindNode {
@@ -205,6 +207,14 @@ export function parseScenario(file: string, text: string): LoadedScenario {
       intervalMs: raw.resources.interval ?? SCENARIO_DEFAULTS.resourceIntervalMs[raw.platform],
     },
     cluster: clusterSpec(file, raw),
+    ...(raw.cost
+      ? {
+          cost: {
+            ...(raw.cost.traffic !== undefined ? { trafficRps: raw.cost.traffic } : {}),
+            ...(raw.cost.prices ? { prices: raw.cost.prices } : {}),
+          },
+        }
+      : {}),
   };
   return { scenario, source };
 }

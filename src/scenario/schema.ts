@@ -405,7 +405,49 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
       "How often CPU and memory are sampled; a run's figures come from the samples inside its measured period (warm-up excluded)",
     allowed: `at least 100ms; ${DURATION_ALLOWED}`,
   },
+  {
+    path: "cost",
+    default: "OpenCost's default prices, no traffic (no monthly figure)",
+    description:
+      "The mesh's overhead in money: $ per million requests, and $ per month at the traffic given",
+    allowed: "a map with the keys traffic, prices",
+  },
+  {
+    path: "cost.traffic",
+    default: "none",
+    description: "The traffic the monthly cost is for (linear from the measured rate)",
+    allowed: "requests per second: a number above 0 or e.g. 5000rps",
+  },
+  {
+    path: "cost.prices",
+    default: "OpenCost's default (GCP us-central1 on-demand)",
+    description: "The prices the cost is reckoned at (the Action's price inputs win over them)",
+    allowed: "a map with the keys vcpuHour and gibHour, both given",
+  },
+  {
+    path: "cost.prices.vcpuHour",
+    default: "0.031611",
+    description: "US dollars per vCPU (core) per hour",
+    allowed: "a number above 0, at most 1000",
+  },
+  {
+    path: "cost.prices.gibHour",
+    default: "0.004237",
+    description: "US dollars per GiB of memory per hour",
+    allowed: "a number above 0, at most 1000",
+  },
 ];
+
+/** `5000rps`, `5000 rps` or `5000`: requests per second. */
+export const TRAFFIC = /^(\d+(?:\.\d+)?)\s*(?:rps)?$/;
+
+const traffic = z.union([
+  z.number().positive().max(1e9),
+  z
+    .string()
+    .regex(TRAFFIC, "write it like 5000rps")
+    .transform((t) => Number(TRAFFIC.exec(t.trim())![1])),
+]);
 
 const meshRef = z.preprocess(
   (v) => (typeof v === "string" ? { name: v } : v),
@@ -526,6 +568,17 @@ export const scenarioFileSchema = z
       }),
     resources: z.strictObject({ interval: duration().optional() }).default({ interval: undefined }),
     cluster: cluster.optional(),
+    cost: z
+      .strictObject({
+        traffic: traffic.optional(),
+        prices: z
+          .strictObject({
+            vcpuHour: z.number().positive().max(1000),
+            gibHour: z.number().positive().max(1000),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const load = s.load;

@@ -53,7 +53,7 @@ export interface RefusedPair {
 export interface Comparison {
   alpha: number;
   /** The calibration whose noise floor the gate used: when measured, from how many runs. */
-  calibration: { measuredAt: string; runs: number } | null;
+  calibration: { measuredAt: string; runs: number; file?: string } | null;
   meshes: MeshComparison[];
   /** Pairs whose fingerprints differ (not compared unless forced). */
   refused: RefusedPair[];
@@ -232,7 +232,13 @@ export function compareResults(
   const cal = options.gate.calibration;
   const result: Comparison = {
     alpha: options.gate.alpha,
-    calibration: cal ? { measuredAt: cal.measuredAt, runs: cal.runs } : null,
+    calibration: cal
+      ? {
+          measuredAt: cal.measuredAt,
+          runs: cal.runs,
+          ...(options.gate.calibrationFile ? { file: options.gate.calibrationFile } : {}),
+        }
+      : null,
     meshes: [],
     refused: [],
     unmatched: [],

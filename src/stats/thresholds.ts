@@ -34,6 +34,8 @@ export interface GateConfig {
   off?: RunCheckId[];
   /** A measured noise floor (`--calibration`): raises a threshold the noise exceeds. */
   calibration?: Calibration;
+  /** Where the calibration came from, named beside every verdict. */
+  calibrationFile?: string;
 }
 
 export const DEFAULT_GATE: GateConfig = { overrides: {}, alpha: DEFAULT_ALPHA };

@@ -29,6 +29,7 @@ describe("parseInputs", () => {
       baselineWorkflow: null,
       thresholds: null,
       calibration: null,
+      prices: null,
       failOnRegression: true,
       comment: "auto",
       commentAuthor: null,
@@ -251,5 +252,26 @@ describe("inputs for identical clusters and bare metal", () => {
       'input "terraform-vars"',
     );
     expect(() => parse({ site: "us west" })).toThrow('input "site": "us west" is not allowed');
+  });
+});
+
+describe("the cost's price inputs", () => {
+  const withPrices = (p: Record<string, string>) =>
+    parseInputs(from({ command: "report", scenario: "s.yaml", "github-token": "t", ...p }));
+
+  it("takes both prices, in dollars per hour", () => {
+    expect(withPrices({ "price-vcpu-hour": "0.05", "price-gib-hour": "0.006" }).prices).toEqual({
+      vcpuHour: 0.05,
+      gibHour: 0.006,
+    });
+  });
+
+  it("refuses one without the other, and a price that is not a positive number", () => {
+    expect(() => withPrices({ "price-vcpu-hour": "0.05" })).toThrow(
+      /"price-vcpu-hour" and "price-gib-hour": give both/,
+    );
+    expect(() => withPrices({ "price-vcpu-hour": "-1", "price-gib-hour": "0.1" })).toThrow(
+      /input "price-vcpu-hour": "-1" is not allowed; use US dollars per hour/,
+    );
   });
 });

@@ -187,6 +187,52 @@ describe("meshbench report", () => {
   });
 });
 
+describe("meshbench report: the cost in money", () => {
+  it("prices at the flags and gives the monthly figure at --traffic", async () => {
+    const out = join(dir, "out-cost");
+    const o = await meshbench([
+      "report",
+      cand,
+      "--out",
+      out,
+      "--traffic",
+      "5000rps",
+      "--price-vcpu-hour",
+      "1",
+      "--price-gib-hour",
+      "0.5",
+    ]);
+    expect(o.code).toBe(0);
+    const json = JSON.parse(await readFile(join(out, "summary.json"), "utf8"));
+    const cost = json.scenarios[0].cost;
+    expect(cost.prices).toEqual({
+      vcpuHour: 1,
+      gibHour: 0.5,
+      source: "prices given on the command line",
+    });
+    expect(cost.trafficRps).toBe(5000);
+    // At $1 per vCPU-hour and $0.5 per GiB-hour, a month at 5,000 rps is 5 × 730 hours of
+    // what the mesh adds per 1,000 rps.
+    for (const m of cost.meshes) {
+      const perHour =
+        m.dataPlane.vcpuPer1kRps +
+        m.controlPlane.vcpuPer1kRps +
+        0.5 * (m.dataPlane.gibPer1kRps + m.controlPlane.gibPer1kRps);
+      expect(m.usdPerMonth).toBeCloseTo(perHour * 5 * 730, 6);
+      expect(m.usdPerMillion).toBeCloseTo(perHour / 3.6, 9);
+    }
+    expect(await readFile(join(out, "report.md"), "utf8")).toMatch(
+      /Cost over bare: istio 1\.25\.0 adds \$[\d,.]+\/month at 5,000 rps; linkerd 2\.16\.0 \$/,
+    );
+  });
+
+  it("refuses one price without the other", async () => {
+    const o = await meshbench(["report", cand, "--out", join(dir, "x"), "--price-vcpu-hour", "1"]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toContain("--price-vcpu-hour and --price-gib-hour: give both or neither");
+  });
+});
+
 /** Thresholds under which the example's changes pass, its failed run and restart too. */
 const LAX = "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\nruns.failed: off\nevents.restarts: off\n";
 

@@ -19,6 +19,7 @@ import type {
   RunStatus,
 } from "../../src/results/run-schema.ts";
 import { RUN_SCHEMA } from "../../src/results/run-version.ts";
+import { summarize } from "../../src/stats/summarize.ts";
 
 /** Every whole microsecond from `lo` to `hi` once: the p-th percentile is ≈ lo + p % of the span. */
 export function uniformHistogram(lo: number, hi: number, times = 1): Histogram {
@@ -203,3 +204,27 @@ export function meshContainers(scale: number, withMesh = true): ContainerLoad[] 
     },
   ];
 }
+
+/**
+ * A censored tail, for the lower-bound (≥) cases: 1,000 requests a run, 970 answered in
+ * 40–41 ms and 30 (3 %) timed out at 5 s, recorded at 5 s, so p99 and up are ≥ 5 s; and the
+ * plain run it is set against, all 1,000 answered in 40–41 ms.
+ */
+export function censoredLoad(): LoadgenResult {
+  const h = uniformHistogram(40_000, 40_969);
+  h.recordValueWithCount(5_000_000, 30);
+  const l = loadResult({ histogram: h });
+  return { ...l, latencyUs: { ...l.latencyUs, censored: 30 } };
+}
+
+export const plainLoad = (): LoadgenResult =>
+  loadResult({ histogram: uniformHistogram(40_000, 40_999) });
+
+/** Two runs of a mesh, each with the load `make` gives, summarized. */
+export const twoRunsOf = (name: string, make: () => LoadgenResult) =>
+  summarize(
+    [1, 2].map((repetition) => ({
+      path: `${name}/r${repetition}/run.json`,
+      run: runResult({ mesh: { name }, repetition, rate: 1000, load: make() }),
+    })),
+  );

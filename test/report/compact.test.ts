@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isChange } from "../../src/report/blocks.ts";
 import { buildReport } from "../../src/report/document.ts";
 import {
   COMPACT_LIMIT,
@@ -12,6 +13,7 @@ import { compareResults, regressions } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
 import { exampleOverTime } from "../helpers/example.ts";
+import { markdownTables, renderedComment, tableWidths } from "../helpers/gfm.ts";
 import {
   constantResources,
   loadResult,
@@ -100,12 +102,31 @@ describe("the compact report", () => {
     for (const { mesh, metric } of regressed) {
       expect(compact).toContain(`🔴 **${mesh.label}** \`${metric.metric}\``);
     }
-    const verdictTable = compact.slice(compact.indexOf("## Comparison with the baseline"));
-    for (const mesh of comparison.meshes) expect(verdictTable).toContain(`| ${mesh.label} `);
-    const cells = (text: string) => [...text.matchAll(/[🔴🟢🟡⚪]/gu)].length;
-    expect(cells(compact)).toBeGreaterThanOrEqual(
-      cells(full.slice(0, full.indexOf("### Comparison details"))) - 1,
+    // The first table is the changes: one row per metric that changed, regressions first.
+    const start = compact.indexOf("| Mesh");
+    const table = compact.slice(start, compact.indexOf("\n\n", start));
+    const changes = comparison.meshes.flatMap((mesh) =>
+      mesh.metrics.filter((m) => isChange(m.verdict)).map((m) => ({ mesh, m })),
     );
+    const rows = table.split("\n").slice(2);
+    expect(rows).toHaveLength(changes.length);
+    for (const { mesh } of changes) expect(table).toContain(`| ${mesh.label} `);
+    const red = rows.map((r) => r.includes("🔴"));
+    expect(red).toEqual([...red].sort((a, b) => Number(b) - Number(a)));
+  });
+
+  it("parses as GitHub renders it: no table outside the folds wider than 6 columns, every folded table a table", () => {
+    const comment = renderedComment(compact);
+    expect(Math.max(...tableWidths(comment.outside))).toBeLessThanOrEqual(6);
+    const sources = [
+      ...compact.matchAll(/<details><summary>(.*?)<\/summary>([\s\S]*?)<\/details>/g),
+    ];
+    expect(sources.length).toBe(comment.folds.length);
+    comment.folds.forEach((fold, i) => {
+      expect(tableWidths(fold.html)).toHaveLength(markdownTables(sources[i]![2]!));
+    });
+    // A margin under GitHub's limit for what the Action wraps around it.
+    expect(compact.length).toBeLessThanOrEqual(COMPACT_LIMIT);
   });
 
   it("says what it left out or shortened", () => {
@@ -116,7 +137,7 @@ describe("the compact report", () => {
   });
 
   it("keeps one line per mesh with a change, every regression in it, when even the verdicts would not fit", () => {
-    const tight = renderCompact(sections, null, 8000);
+    const tight = renderCompact(sections, null, { limit: 8000 });
     expect(tight.length).toBeLessThanOrEqual(8000);
     for (const { mesh, metric } of regressions(comparison)) {
       const line = tight.split("\n").find((l) => l.startsWith(`- **${mesh.label}** vs `));
@@ -184,7 +205,7 @@ describe("the compact report when every mesh regressed", () => {
       overTime: new Map(),
       comparison,
     });
-    const tight = renderCompact(sections, null, 6000);
+    const tight = renderCompact(sections, null, { limit: 6000 });
     expect(tight.length).toBeLessThanOrEqual(6000);
     const total = regressions(comparison).length;
     expect(tight).toContain(`${total} regressed, `);
@@ -207,7 +228,7 @@ describe("the compact report whatever the input", () => {
     expect(compact.length).toBeLessThanOrEqual(COMPACT_LIMIT);
     expect(compact.startsWith("## Scenario: s0\n")).toBe(true);
     expect(compact).toMatch(
-      /_… cut here to stay under the size limit: see the full report \(report\.md\)\._\n$/,
+      /_… cut here to stay under the size limit: see the full report \(report\.md and report\.html with the results\)\._\n$/,
     );
   });
 });

@@ -28,7 +28,7 @@ describe("Markdown report (golden)", () => {
   });
 
   it("renders a compact report that keeps the verdicts and says what it left out", async () => {
-    await golden("report-compact-6000.md", renderCompact(sections, images, 6000));
+    await golden("report-compact-6000.md", renderCompact(sections, images, { limit: 6000 }));
   });
 
   it("renders without chart images when the chart host is none", async () => {

@@ -48,7 +48,7 @@ describe("failed runs in the report", () => {
       overTime: new Map(),
       comparison,
     });
-    const compact = renderCompact(sections, null, 3000);
+    const compact = renderCompact(sections, null, { limit: 3000 });
     expect(compact.length).toBeLessThanOrEqual(3000);
     expect(compact).toContain(
       "🔴 **istio 1.25.0** `runs.failed` 0 % → 50.0 % (+50.0 pp): 1 of 2 candidate runs failed (r2: web-1 exited during the load); the baseline's 2 runs completed",

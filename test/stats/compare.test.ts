@@ -3,7 +3,14 @@ import { formatDescribed } from "../../src/report/format.ts";
 import { compareResults, regressions, whyNotGated } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE, parseInlineGate } from "../../src/stats/thresholds.ts";
-import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
+import {
+  censoredLoad,
+  loadResult,
+  plainLoad,
+  runResult,
+  twoRunsOf,
+  uniformHistogram,
+} from "../helpers/runs.ts";
 
 type Mesh = { name: string; version?: string };
 const runs = (mesh: Mesh, lows: number[], rate = 1000) =>
@@ -175,27 +182,13 @@ describe("what the gate judges (issue #20)", () => {
 });
 
 describe("lower bounds: timed-out requests in the tail", () => {
-  // 1,000 requests a run. Baseline: all answered in 40–41 ms. Candidate: 970 answered in
-  // the same 40–41 ms and 30 (3 %) timed out at 5 s, recorded at 5 s: its p99 is ≥ 5 s.
-  const censoredRun = () => {
-    const h = uniformHistogram(40_000, 40_969);
-    h.recordValueWithCount(5_000_000, 30);
-    const l = loadResult({ histogram: h });
-    return { ...l, latencyUs: { ...l.latencyUs, censored: 30 } };
-  };
-  const plainRun = () => loadResult({ histogram: uniformHistogram(40_000, 40_999) });
-  const summaryOf = (name: string, make: () => ReturnType<typeof loadResult>) =>
-    summarize(
-      [1, 2].map((repetition) => ({
-        path: `${name}/r${repetition}/run.json`,
-        run: runResult({ mesh: { name }, repetition, rate: 1000, load: make() }),
-      })),
-    );
+  // Baseline: all 1,000 requests a run answered in 40–41 ms. Candidate: 30 of them timed
+  // out at 5 s, recorded at 5 s: its p99 is ≥ 5 s (censoredLoad).
   const metric = (c: ReturnType<typeof compareResults>, id: string) =>
     c.meshes[0]!.metrics.find((m) => m.metric === id)!;
 
   it("marks p99 and above as lower bounds, p90 not; shows them as ≥", () => {
-    const s = summaryOf("istio", censoredRun)[0]!.meshes[0]!.metrics;
+    const s = twoRunsOf("istio", censoredLoad)[0]!.meshes[0]!.metrics;
     expect(s["latency.p99"]!.lowerBound).toBe(true);
     expect(s["latency.p100"]!.lowerBound).toBe(true);
     expect(s["latency.p90"]!.lowerBound).toBeUndefined();
@@ -204,7 +197,7 @@ describe("lower bounds: timed-out requests in the tail", () => {
   });
 
   it("a candidate whose p99 is ≥ 5 s against a baseline of 41 ms is regressed", () => {
-    const c = compareResults(summaryOf("istio", plainRun), summaryOf("istio", censoredRun), {
+    const c = compareResults(twoRunsOf("istio", plainLoad), twoRunsOf("istio", censoredLoad), {
       gate: DEFAULT_GATE,
     });
     expect(metric(c, "latency.p99").verdict).toBe("regressed");
@@ -212,13 +205,21 @@ describe("lower bounds: timed-out requests in the tail", () => {
   });
 
   it("a lower bound is never called improved or unchanged; below the baseline's bound is improved", () => {
-    const reversed = compareResults(summaryOf("istio", censoredRun), summaryOf("istio", plainRun), {
-      gate: DEFAULT_GATE,
-    });
+    const reversed = compareResults(
+      twoRunsOf("istio", censoredLoad),
+      twoRunsOf("istio", plainLoad),
+      {
+        gate: DEFAULT_GATE,
+      },
+    );
     expect(metric(reversed, "latency.p99").verdict).toBe("improved");
-    const same = compareResults(summaryOf("istio", censoredRun), summaryOf("istio", censoredRun), {
-      gate: DEFAULT_GATE,
-    });
+    const same = compareResults(
+      twoRunsOf("istio", censoredLoad),
+      twoRunsOf("istio", censoredLoad),
+      {
+        gate: DEFAULT_GATE,
+      },
+    );
     const p99 = metric(same, "latency.p99");
     expect(p99.verdict).toBe("inconclusive");
     expect(p99.reason).toContain("lower bounds");
