@@ -12,8 +12,8 @@
 // once into .cache/wrk2/ from WRK2_SRC (a checkout or bare git directory of giltene/wrk2)
 // or, without it, from a clone of github.com/giltene/wrk2 at WRK2_COMMIT.
 //
-// BENCH_SECONDS: each run's length (default 10); BENCH_ONLY=points,held,workers: a subset;
-// LOADGEN=/path/to/loadgen.js: another build (an old commit's, to bisect).
+// BENCH_SECONDS: each run's length (default 10); BENCH_REPEATS (3); BENCH_ONLY=points,held,
+// workers: a subset; LOADGEN=/path/to/loadgen.js: another build (an old commit's, to bisect).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
@@ -57,9 +57,12 @@ interface Measured {
   /** CPU time per response, µs (the whole process over its whole run). */
   cpuUsPerRequest: number;
   peakRssMb: number;
+  /** Share of the load generator's cores that other processes used during the run. */
+  othersShare: number;
 }
 
-type Tool = (rate: number, seconds: number) => Promise<Measured>;
+/** One run at a fixed rate; a coarse one is a short probe of the held-rate search. */
+type Tool = (rate: number, seconds: number, coarse?: boolean) => Promise<Measured>;
 
 function have(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
@@ -151,11 +154,9 @@ http {
 }
 `,
   );
-  const child = spawn(
-    "taskset",
-    ["-c", TARGET_CORE, "nginx", "-c", join(dir, "nginx.conf"), "-p", dir],
-    { stdio: "ignore" },
-  );
+  const child = spawn(...pinned(TARGET_CORE, "nginx", ["-c", join(dir, "nginx.conf"), "-p", dir]), {
+    stdio: "ignore",
+  });
   const version = spawnSync("nginx", ["-v"], { encoding: "utf8" }).stderr.trim();
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 50; i++) {
@@ -169,16 +170,26 @@ http {
   throw new Error(`nginx did not start; see ${dir}/error.log`);
 }
 
+/** A command pinned to cores (taskset execs it: the child's pid is the command's own). */
+function pinned(cores: string, command: string, args: string[]): [string, string[]] {
+  return ["taskset", ["-c", cores, command, ...args]];
+}
+
 /** Runs a command pinned to cores, sampling its CPU time and peak RSS from /proc. */
 async function measured(
   cores: string,
   command: string,
   args: string[],
-): Promise<{ stdout: string; cpuS: number; wallS: number; peakRssMb: number }> {
+): Promise<{
+  stdout: string;
+  cpuS: number;
+  wallS: number;
+  peakRssMb: number;
+  othersShare: number;
+}> {
   const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
-  const child = spawn("taskset", ["-c", cores, command, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const coresBefore = await coreTicks(cores);
+  const child = spawn(...pinned(cores, command, args), { stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
   const started = performance.now();
@@ -186,7 +197,6 @@ async function measured(
   let peakKb = 0;
   const sample = async () => {
     try {
-      // taskset execs the command, so the pid is the command's own.
       const stat = await readFile(`/proc/${child.pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       cpuTicks = Number(fields[11]) + Number(fields[12]);
@@ -201,7 +211,35 @@ async function measured(
   clearInterval(timer);
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
   const wallS = (performance.now() - started) / 1000;
-  return { stdout, cpuS: cpuTicks / clockTicks, wallS, peakRssMb: peakKb / 1024 };
+  const coresAfter = await coreTicks(cores);
+  const busy = coresAfter.busy - coresBefore.busy;
+  const total = coresAfter.total - coresBefore.total;
+  return {
+    stdout,
+    cpuS: cpuTicks / clockTicks,
+    wallS,
+    peakRssMb: peakKb / 1024,
+    othersShare: total > 0 ? Math.max(0, busy - cpuTicks) / total : 0,
+  };
+}
+
+/**
+ * Busy and total ticks of the given cores (/proc/stat): what other processes took of the
+ * load generator's cores says whether a figure measured the tool or the machine's load.
+ */
+async function coreTicks(cores: string): Promise<{ busy: number; total: number }> {
+  const wanted = new Set(cores.split(",").map((c) => `cpu${c}`));
+  let busy = 0;
+  let total = 0;
+  for (const line of (await readFile("/proc/stat", "utf8")).split("\n")) {
+    const [name, ...fields] = line.split(/\s+/);
+    if (!name || !wanted.has(name)) continue;
+    const ticks = fields.slice(0, 8).map(Number); // user nice system idle iowait irq softirq steal
+    const sum = ticks.reduce((a, b) => a + b, 0);
+    total += sum;
+    busy += sum - ticks[3]! - ticks[4]!;
+  }
+  return { busy, total };
 }
 
 function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE): Tool {
@@ -211,7 +249,8 @@ function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE): Too
     const run = await measured(cores, process.execPath, [
       LOADGEN,
       ...["--url", url, "--rate", String(rate), "--connections", String(CONNECTIONS)],
-      ...["--duration", `${(seconds + warmupS) * 1000}ms`, "--warmup", `${warmupS * 1000}ms`],
+      ...["--duration", `${Math.round((seconds + warmupS) * 1000)}ms`],
+      ...["--warmup", `${Math.round(warmupS * 1000)}ms`],
       ...["--out", out, "--quiet", ...extra],
     ]);
     const r = JSON.parse(await readFile(join(out, "loadgen.json"), "utf8")) as LoadgenResult;
@@ -224,6 +263,7 @@ function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE): Too
       cpuCores: run.cpuS / run.wallS,
       cpuUsPerRequest: (run.cpuS / (r.achieved.rate * (seconds + warmupS))) * 1e6,
       peakRssMb: run.peakRssMb,
+      othersShare: run.othersShare,
     };
   };
 }
@@ -239,8 +279,9 @@ function wrkPercentile(text: string, p: string): number {
 }
 
 function wrk2(binary: string, url: string): Tool {
-  return async (rate, seconds) => {
-    const total = seconds + WRK2_CALIBRATION_S;
+  return async (rate, seconds, coarse = false) => {
+    // A coarse probe, shorter than the calibration, is measured from wrk2's start.
+    const total = coarse ? seconds : seconds + WRK2_CALIBRATION_S;
     const run = await measured(LOADGEN_CORE, binary, [
       ...["-t1", `-c${CONNECTIONS}`, `-d${Math.ceil(total)}s`, `-R${rate}`, "--latency", url],
     ]);
@@ -254,6 +295,7 @@ function wrk2(binary: string, url: string): Tool {
       cpuCores: run.cpuS / run.wallS,
       cpuUsPerRequest: (run.cpuS / (rps * runS)) * 1e6,
       peakRssMb: run.peakRssMb,
+      othersShare: run.othersShare,
     };
   };
 }
@@ -268,12 +310,12 @@ async function highestHeldRate(
   tool: Tool,
   label: string,
 ): Promise<{ rate: number; at: Measured | null }> {
-  const coarseS = Math.max(3, SECONDS / 3);
+  const coarseS = Math.max(3, Math.round(SECONDS / 3));
   const probe = async (rate: number, seconds: number) => {
-    const m = await tool(rate, seconds);
+    const m = await tool(rate, seconds, seconds < SECONDS);
     const ok = holds(m);
     console.log(
-      `    ${label} ${rate} rps (${seconds} s) → ${fmt(m.share * 100, 1)} % of target, p99 ${fmt(m.p99Ms)} ms: ${ok ? "held" : "not held"}`,
+      `    ${label} ${rate} rps (${seconds} s) → ${fmt(m.share * 100, 1)} % of target, p99 ${fmt(m.p99Ms)} ms, others' CPU ${fmt(m.othersShare * 100, 0)} %: ${ok ? "held" : "not held"}`,
     );
     return { m, ok };
   };
@@ -329,13 +371,15 @@ function printTable(title: string, columns: Record<string, Measured[]>): void {
     ["CPU cores", (m) => m.cpuCores, 3],
     ["CPU µs/request", (m) => m.cpuUsPerRequest, 1],
     ["peak RSS MB", (m) => m.peakRssMb, 0],
+    ["others' CPU %", (m) => m.othersShare * 100, 0],
   ];
   const names = Object.keys(columns);
   const width = 36;
   console.log(`\n${title}`);
   console.log(["".padEnd(16), ...names.map((n) => n.padEnd(width))].join(""));
   for (const [label, get, digits] of metrics) {
-    const base = columns.wrk2?.map(get);
+    // Others' CPU is the machine, not a tool: no ratio.
+    const base = label.startsWith("others") ? undefined : columns.wrk2?.map(get);
     const cells = names.map((n) => {
       const xs = columns[n]!.map(get);
       const r = n !== "wrk2" && base ? ` ${ratio(xs, base)}` : "";
@@ -367,7 +411,15 @@ async function main(): Promise<void> {
   if (!existsSync(LOADGEN)) throw new Error(`${LOADGEN} is missing: run npm run bundle`);
   const wrk2Bin = wrk2Binary();
   const nginx = await startNginx();
-  const env = ["WRK2", "WRK2_SRC", "LOADGEN", "BENCH_SECONDS", "BENCH_REPEATS", "BENCH_ONLY"]
+  const env = [
+    "WRK2",
+    "WRK2_SRC",
+    "LOADGEN",
+    "BENCH_SECONDS",
+    "BENCH_REPEATS",
+    "BENCH_ONLY",
+    "BENCH_NICE",
+  ]
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]}`);
   const header = {
@@ -433,8 +485,9 @@ async function main(): Promise<void> {
               : "";
         const p99 = runs.flatMap((h) => (h.at ? [h.at.p99Ms] : []));
         const rss = runs.flatMap((h) => (h.at ? [h.at.peakRssMb] : []));
+        const others = runs.flatMap((h) => (h.at ? [h.at.othersShare * 100] : []));
         console.log(
-          `  ${name.padEnd(20)} ${spread(rates, 0)} rps${vs}; there p99 ${spread(p99, 2)} ms, peak RSS ${spread(rss, 0)} MB`,
+          `  ${name.padEnd(20)} ${spread(rates, 0)} rps${vs}; there p99 ${spread(p99, 2)} ms, peak RSS ${spread(rss, 0)} MB, others' CPU ${spread(others, 0)} %`,
         );
       }
       if (ONLY.has("workers"))
