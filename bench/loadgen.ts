@@ -411,15 +411,7 @@ async function main(): Promise<void> {
   if (!existsSync(LOADGEN)) throw new Error(`${LOADGEN} is missing: run npm run bundle`);
   const wrk2Bin = wrk2Binary();
   const nginx = await startNginx();
-  const env = [
-    "WRK2",
-    "WRK2_SRC",
-    "LOADGEN",
-    "BENCH_SECONDS",
-    "BENCH_REPEATS",
-    "BENCH_ONLY",
-    "BENCH_NICE",
-  ]
+  const env = ["WRK2", "WRK2_SRC", "LOADGEN", "BENCH_SECONDS", "BENCH_REPEATS", "BENCH_ONLY"]
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]}`);
   const header = {
