@@ -43,6 +43,8 @@ const WRK2_CALIBRATION_S = 10 + CONNECTIONS * 0.005;
  * Requests/sec (over the whole run) is measured against that.
  */
 const WRK2_MEAN_STAGGER_S = ((CONNECTIONS - 1) * 0.005) / 2;
+/** Seconds from a tool's launch to its schedule's start, at most (Node and its worker). */
+const STARTUP_S = 1;
 /** The held-rate criterion (the issue's): achieved ≥ 99 % of target and p99 < 10 ms. */
 const HELD_SHARE = 0.99;
 const HELD_P99_MS = 10;
@@ -54,7 +56,7 @@ interface Measured {
   share: number;
   rate: number;
   cpuCores: number;
-  /** CPU time per response, µs (the whole process over its whole run). */
+  /** CPU time per response, µs, in steady state (see measured). */
   cpuUsPerRequest: number;
   peakRssMb: number;
   /** Share of the load generator's cores that other processes used during the run. */
@@ -175,18 +177,17 @@ function pinned(cores: string, command: string, args: string[]): [string, string
   return ["taskset", ["-c", cores, command, ...args]];
 }
 
-/** Runs a command pinned to cores, sampling its CPU time and peak RSS from /proc. */
+/**
+ * Runs a command pinned to cores, sampling its CPU time and peak RSS from /proc. Its CPU is
+ * taken in steady state, from `steadyFromS` after the start to its last sample: a run of a
+ * few seconds would otherwise charge Node's start-up to every request.
+ */
 async function measured(
   cores: string,
   command: string,
   args: string[],
-): Promise<{
-  stdout: string;
-  cpuS: number;
-  wallS: number;
-  peakRssMb: number;
-  othersShare: number;
-}> {
+  steadyFromS: number,
+): Promise<{ stdout: string; cpuCores: number; peakRssMb: number; othersShare: number }> {
   const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
   const coresBefore = await coreTicks(cores);
   const child = spawn(...pinned(cores, command, args), { stdio: ["ignore", "pipe", "inherit"] });
@@ -195,11 +196,16 @@ async function measured(
   const started = performance.now();
   let cpuTicks = 0;
   let peakKb = 0;
+  const last = { ticks: 0, s: 0 };
+  let steady: { ticks: number; s: number } | null = null;
   const sample = async () => {
     try {
       const stat = await readFile(`/proc/${child.pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       cpuTicks = Number(fields[11]) + Number(fields[12]);
+      last.ticks = cpuTicks;
+      last.s = (performance.now() - started) / 1000;
+      if (!steady && last.s >= steadyFromS) steady = { ...last };
       const status = await readFile(`/proc/${child.pid}/status`, "utf8");
       peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? peakKb);
     } catch {
@@ -210,14 +216,13 @@ async function measured(
   const code = await new Promise((resolve) => child.on("exit", resolve));
   clearInterval(timer);
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
-  const wallS = (performance.now() - started) / 1000;
+  const from: { ticks: number; s: number } = steady ?? { ticks: 0, s: 0 };
   const coresAfter = await coreTicks(cores);
   const busy = coresAfter.busy - coresBefore.busy;
   const total = coresAfter.total - coresBefore.total;
   return {
     stdout,
-    cpuS: cpuTicks / clockTicks,
-    wallS,
+    cpuCores: (last.ticks - from.ticks) / clockTicks / Math.max(0.001, last.s - from.s),
     peakRssMb: peakKb / 1024,
     othersShare: total > 0 ? Math.max(0, busy - cpuTicks) / total : 0,
   };
@@ -246,13 +251,18 @@ function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE): Too
   return async (rate, seconds) => {
     const out = await mkdtemp(join(tmpdir(), "meshbench-bench-"));
     const warmupS = Math.min(WARMUP_S, seconds / 4);
-    const run = await measured(cores, process.execPath, [
-      LOADGEN,
-      ...["--url", url, "--rate", String(rate), "--connections", String(CONNECTIONS)],
-      ...["--duration", `${Math.round((seconds + warmupS) * 1000)}ms`],
-      ...["--warmup", `${Math.round(warmupS * 1000)}ms`],
-      ...["--out", out, "--quiet", ...extra],
-    ]);
+    const run = await measured(
+      cores,
+      process.execPath,
+      [
+        LOADGEN,
+        ...["--url", url, "--rate", String(rate), "--connections", String(CONNECTIONS)],
+        ...["--duration", `${Math.round((seconds + warmupS) * 1000)}ms`],
+        ...["--warmup", `${Math.round(warmupS * 1000)}ms`],
+        ...["--out", out, "--quiet", ...extra],
+      ],
+      STARTUP_S + warmupS,
+    );
     const r = JSON.parse(await readFile(join(out, "loadgen.json"), "utf8")) as LoadgenResult;
     rmSync(out, { recursive: true, force: true });
     return {
@@ -260,8 +270,8 @@ function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE): Too
       p99Ms: r.latencyUs.p99 / 1000,
       share: r.achieved.rate / rate,
       rate: r.achieved.rate,
-      cpuCores: run.cpuS / run.wallS,
-      cpuUsPerRequest: (run.cpuS / (r.achieved.rate * (seconds + warmupS))) * 1e6,
+      cpuCores: run.cpuCores,
+      cpuUsPerRequest: (run.cpuCores / r.achieved.rate) * 1e6,
       peakRssMb: run.peakRssMb,
       othersShare: run.othersShare,
     };
@@ -282,18 +292,22 @@ function wrk2(binary: string, url: string): Tool {
   return async (rate, seconds, coarse = false) => {
     // A coarse probe, shorter than the calibration, is measured from wrk2's start.
     const total = coarse ? seconds : seconds + WRK2_CALIBRATION_S;
-    const run = await measured(LOADGEN_CORE, binary, [
-      ...["-t1", `-c${CONNECTIONS}`, `-d${Math.ceil(total)}s`, `-R${rate}`, "--latency", url],
-    ]);
+    const run = await measured(
+      LOADGEN_CORE,
+      binary,
+      [...["-t1", `-c${CONNECTIONS}`, `-d${Math.ceil(total)}s`, `-R${rate}`, "--latency", url]],
+      total - seconds + STARTUP_S,
+    );
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]);
     const runS = Math.ceil(total);
+    const share = (rps * runS) / (rate * (runS - WRK2_MEAN_STAGGER_S));
     return {
       p50Ms: wrkPercentile(run.stdout, "50.000"),
       p99Ms: wrkPercentile(run.stdout, "99.000"),
-      share: (rps * runS) / (rate * (runS - WRK2_MEAN_STAGGER_S)),
+      share,
       rate: rps,
-      cpuCores: run.cpuS / run.wallS,
-      cpuUsPerRequest: (run.cpuS / (rps * runS)) * 1e6,
+      cpuCores: run.cpuCores,
+      cpuUsPerRequest: (run.cpuCores / (share * rate)) * 1e6,
       peakRssMb: run.peakRssMb,
       othersShare: run.othersShare,
     };
