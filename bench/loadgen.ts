@@ -108,10 +108,17 @@ function wrk2Binary(): string {
       execFileSync("cp", ["-a", `${from}/.`, src]);
     } else {
       const gitDir = from ?? join(src, ".git-clone");
-      if (!from)
-        execFileSync("git", ["clone", "--bare", "https://github.com/giltene/wrk2", gitDir], {
-          stdio: "inherit",
-        });
+      if (!from) {
+        const cloned = spawnSync(
+          "git",
+          ["clone", "--bare", "https://github.com/giltene/wrk2", gitDir],
+          { stdio: "inherit" },
+        );
+        if (cloned.status !== 0)
+          throw new Error(
+            "could not clone github.com/giltene/wrk2: set WRK2=/path/to/wrk, or WRK2_SRC to a checkout or bare git directory of it",
+          );
+      }
       const commit = from ? "HEAD" : WRK2_COMMIT;
       execFileSync("sh", [
         "-c",
