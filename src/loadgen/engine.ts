@@ -103,7 +103,8 @@ class Connection implements Dispatcher.DispatchHandler {
   readonly spec: ConnectionSpec;
   client: UndiciClient;
   readonly engine: Engine;
-  readonly paths: string[];
+  /** One prebuilt request per URL of this connection, reused for every send. */
+  readonly requests: Dispatcher.DispatchOptions[];
   /** Next slot to send (or the one in flight). */
   slot = 0;
   /** The first slot past the end. */
@@ -113,7 +114,8 @@ class Connection implements Dispatcher.DispatchHandler {
   finished = false;
   sentAt = 0;
   status = 0;
-  controller: Dispatcher.DispatchController | null = null;
+  /** Aborts the request in flight, once it is on a socket. */
+  abort: ((reason: Error) => void) | null = null;
   preopened: Socket | null = null;
   /** This connection's request timer, re-armed (refresh) at every send. */
   timeoutTimer: NodeJS.Timeout | null = null;
@@ -123,9 +125,9 @@ class Connection implements Dispatcher.DispatchHandler {
   constructor(engine: Engine, spec: ConnectionSpec, urls: readonly string[]) {
     this.engine = engine;
     this.spec = spec;
-    this.paths = spec.urls.map((i) => {
+    this.requests = spec.urls.map((i) => {
       const url = new URL(urls[i]!);
-      return url.pathname + url.search;
+      return { method: "GET", path: url.pathname + url.search };
     });
     this.client = this.newClient();
   }
@@ -148,17 +150,14 @@ class Connection implements Dispatcher.DispatchHandler {
    */
   warm(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(
-        () => this.controller?.abort(new RequestTimeout(WARM_WAIT_MS)),
-        WARM_WAIT_MS,
-      );
+      const timer = setTimeout(() => this.abort?.(new RequestTimeout(WARM_WAIT_MS)), WARM_WAIT_MS);
       this.warming = () => {
         clearTimeout(timer);
         this.warming = null;
-        this.controller = null;
+        this.abort = null;
         resolve();
       };
-      this.client.dispatch({ method: "GET", path: this.paths[0]! }, this);
+      this.client.dispatch(this.requests[0]!, this);
     });
   }
 
@@ -209,19 +208,26 @@ class Connection implements Dispatcher.DispatchHandler {
     });
   }
 
-  // undici DispatchHandler: one request at a time, so one handler object is reused.
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
+  // undici's handler: one request at a time, so one handler object is reused. These are
+  // the callbacks undici's own Request calls; a handler written with the newer
+  // onRequestStart/onResponseStart names is served through an adapter that allocates a
+  // wrapper, a controller and a parsed header object per request
+  // (undici/lib/handler/unwrap-handler.js), garbage that became the load generator's tail.
+  onConnect(abort: (reason: Error) => void): void {
+    this.abort = abort;
   }
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onHeaders(statusCode: number): boolean {
     this.status = statusCode;
+    return true;
   }
-  onResponseData(): void {}
-  onResponseEnd(): void {
+  onData(): boolean {
+    return true;
+  }
+  onComplete(): void {
     if (this.warming) this.warming();
     else this.engine.onResponse(this);
   }
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     if (this.warming) this.warming();
     else this.engine.onFailure(this, error);
   }
@@ -344,8 +350,8 @@ export class Engine {
     c.inFlight = true;
     c.sentAt = now;
     c.status = 0;
-    c.controller = null;
-    c.client.dispatch({ method: "GET", path: c.paths[c.slot % c.paths.length]! }, c);
+    c.abort = null;
+    c.client.dispatch(c.requests[c.slot % c.requests.length]!, c);
     // One timer per connection, re-armed per request (no allocation): a timeout fires on
     // time, not at the next tick of a sweep (which made them up to 100 ms late).
     if (c.timeoutTimer) c.timeoutTimer.refresh();
@@ -461,7 +467,7 @@ export class Engine {
 
   private next(c: Connection, now: number): void {
     c.inFlight = false;
-    c.controller = null;
+    c.abort = null;
     c.slot++;
     this.schedule(c, now);
     // The loop is awake anyway: send whatever else has come due.
@@ -474,8 +480,8 @@ export class Engine {
     if (!c.inFlight) return; // answered in time
     const limit = this.config.timeoutMs;
     const elapsed = performance.now() - c.sentAt;
-    if (c.controller) {
-      c.controller.abort(new RequestTimeout(limit));
+    if (c.abort) {
+      c.abort(new RequestTimeout(limit));
     } else if (elapsed >= 2 * limit - TIMER_EARLY_MS) {
       // Not yet on a socket: the connector's own timer should have failed it by now.
       // Never leave a slot hanging: fail it through a fresh client.
