@@ -38,8 +38,9 @@ describe("meshbench calibrate", () => {
 
     const c = await meshbench(["compare", FIXTURES, FIXTURES, "--calibration", out]);
     expect(c.code).toBe(0);
+    // The verdict line names the floor, the file it came from and when it was measured.
     expect(c.stdout).toContain(
-      `Noise floor: the calibration of 12 runs a mesh measured ${calibration.measuredAt.slice(0, 10)}`,
+      `from the calibration calibration.json (12 runs a mesh, measured ${calibration.measuredAt.slice(0, 10)})`,
     );
   });
 
