@@ -16,6 +16,7 @@ import { lastEvents } from "../../../src/platform/kubernetes/pods.ts";
 import { NotReadyError, waitForReady } from "../../../src/platform/kubernetes/ready.ts";
 import { NO_METRICS_NOTICE, ResourceSampler } from "../../../src/platform/kubernetes/sampler.ts";
 import { emojivotoManifests } from "../../../src/workload/emojivoto/kubernetes.ts";
+import { deployEmojivoto } from "../../helpers/emojivoto-kube.ts";
 import {
   type FakeKube,
   type FakeKubeOptions,
@@ -99,19 +100,10 @@ describe("readiness", () => {
   it("waits until every pod is Ready and has its mesh proxy; apps stay off the load-generator node", async () => {
     await start({ readyAfterMs: 150 });
     const reserved = await reserveLoadgenNode(kube, RUN, () => 0.5);
-    await applyObjects(
-      kube,
-      emojivotoManifests({
-        instances: 2,
-        namespaceAnnotations: { "linkerd.io/inject": "enabled" },
-      }),
-      RUN,
-    );
-    const pods = await waitForReady(kube, {
-      namespaces: ["emojivoto-1", "emojivoto-2"],
-      expectContainers: ["linkerd-proxy"],
+    const pods = await deployEmojivoto(kube, RUN, {
+      instances: 2,
+      linkerd: true,
       timeoutMs: 10_000,
-      pollMs: 50,
     });
     expect(pods).toHaveLength(6);
     for (const p of pods) {
@@ -192,20 +184,7 @@ describe("resource sampling", () => {
           ? { cpu: "2500000n", memory: "10240Ki" }
           : { cpu: pod.metadata.name.startsWith("web") ? "12m" : "1m", memory: "32Mi" },
     });
-    await applyObjects(
-      kube,
-      emojivotoManifests({
-        instances: 1,
-        namespaceAnnotations: { "linkerd.io/inject": "enabled" },
-      }),
-      RUN,
-    );
-    const pods = await waitForReady(kube, {
-      namespaces: ["emojivoto-1"],
-      expectContainers: ["linkerd-proxy"],
-      timeoutMs: 5000,
-      pollMs: 50,
-    });
+    const pods = await deployEmojivoto(kube, RUN, { linkerd: true });
     let t = 1000;
     const sampler = new ResourceSampler(kube, {
       namespaces: ["emojivoto-1"],
@@ -252,12 +231,7 @@ describe("resource sampling", () => {
 
   it("counts every restart of a container that restarted 3 times between two samples", async () => {
     await start();
-    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
-    const pods = await waitForReady(kube, {
-      namespaces: ["emojivoto-1"],
-      timeoutMs: 5000,
-      pollMs: 50,
-    });
+    const pods = await deployEmojivoto(kube, RUN);
     const sampler = new ResourceSampler(kube, { namespaces: ["emojivoto-1"], classifier });
     await sampler.sampleOnce();
     const web = pods.find((p) => p.metadata?.name?.startsWith("web-"))!.metadata!.name!;
@@ -272,8 +246,7 @@ describe("resource sampling", () => {
 
   it("without metrics-server says so once and still records events", async () => {
     await start({ metricsServer: false });
-    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
-    await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
+    await deployEmojivoto(kube, RUN);
     const notices: string[] = [];
     const sampler = new ResourceSampler(kube, {
       namespaces: ["emojivoto-1", "linkerd"],
@@ -299,8 +272,7 @@ describe("resource sampling while metrics-server starts", () => {
     await start({ metricsServer: "starting" });
     const slept: number[] = [];
     kube = connect({ path: fake.kubeconfigPath }, { sleep: async (ms) => void slept.push(ms) });
-    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
-    await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
+    await deployEmojivoto(kube, RUN);
     const notices: string[] = [];
     const sampler = new ResourceSampler(kube, {
       namespaces: ["emojivoto-1", "linkerd"],
