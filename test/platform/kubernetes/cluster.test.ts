@@ -50,6 +50,17 @@ const configMap = (name: string) => ({
   kind: "ConfigMap",
   metadata: { name, namespace: "default" },
 });
+/** A sampler of Emojivoto's and Linkerd's namespaces that keeps what it notices. */
+function noticingSampler(intervalMs: number) {
+  const notices: string[] = [];
+  const sampler = new ResourceSampler(kube, {
+    namespaces: ["emojivoto-1", "linkerd"],
+    classifier,
+    intervalMs,
+    onNotice: (m) => notices.push(m),
+  });
+  return { sampler, notices };
+}
 const podsIn = (ns: string) => fake.store.list(resourceOf("pods"), ns);
 
 describe("the load-generator node", () => {
@@ -247,13 +258,7 @@ describe("resource sampling", () => {
   it("without metrics-server says so once and still records events", async () => {
     await start({ metricsServer: false });
     await deployEmojivoto(kube, RUN);
-    const notices: string[] = [];
-    const sampler = new ResourceSampler(kube, {
-      namespaces: ["emojivoto-1", "linkerd"],
-      classifier,
-      intervalMs: 30,
-      onNotice: (m) => notices.push(m),
-    });
+    const { sampler, notices } = noticingSampler(30);
     sampler.start();
     await new Promise((r) => setTimeout(r, 200));
     const out = await sampler.stop();
@@ -273,13 +278,7 @@ describe("resource sampling while metrics-server starts", () => {
     const slept: number[] = [];
     kube = connect({ path: fake.kubeconfigPath }, { sleep: async (ms) => void slept.push(ms) });
     await deployEmojivoto(kube, RUN);
-    const notices: string[] = [];
-    const sampler = new ResourceSampler(kube, {
-      namespaces: ["emojivoto-1", "linkerd"],
-      classifier,
-      intervalMs: 10_000,
-      onNotice: (m) => notices.push(m),
-    });
+    const { sampler, notices } = noticingSampler(10_000);
     const metricsAsks = () =>
       fake.requests.filter((r) => r.path.startsWith("/apis/metrics.k8s.io/"));
     await sampler.sampleOnce();
