@@ -1,7 +1,7 @@
 // `meshbench run` end to end on the local platform: a real scenario, real processes,
 // the results tree and the report — and nothing left running afterwards.
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -142,16 +142,9 @@ load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"]
 `);
     // A mesh beside the scenario whose sidecar's configuration HAProxy refuses.
     await mkdir(join(dir, "meshes"));
-    await writeFile(
+    await copyFile(
+      "test/fixtures/meshes/broken-sidecar.yaml",
       join(dir, "meshes", "broken-sidecar.yaml"),
-      [
-        "local:",
-        "  sidecar:",
-        "    command: [haproxy, -db, -f, '{config}']",
-        "    config:",
-        "      http: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
-        "      grpc: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
-      ].join("\n"),
     );
     const tag = randomUUID();
     const out = join(dir, "results");
