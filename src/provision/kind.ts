@@ -12,7 +12,12 @@ import { checked, DNS_LABEL } from "../kube/names.ts";
 import { run } from "../tools/exec.ts";
 import { KIND, METRICS_SERVER, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
 import { type KindNodeSpec, kindConfig } from "./kind-config.ts";
-import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
+import {
+  type ClusterInfo,
+  listNodeSummaries,
+  type NodeSummary,
+  type Provider,
+} from "./provider.ts";
 
 export interface KindOptions {
   /** Cluster name (kind prefixes its nodes with it). */
@@ -79,8 +84,7 @@ export function kindProvider(options: KindOptions): Provider {
 
   const describeNodes = async (): Promise<NodeSummary[]> => {
     if (!kubeconfigPath) throw new Error(`kind cluster ${name}: create() first`);
-    const kube = connect({ path: kubeconfigPath });
-    return (await kube.call("list nodes", () => kube.core.listNode())).items.map(summarizeNode);
+    return listNodeSummaries({ path: kubeconfigPath });
   };
 
   return {

@@ -5,6 +5,7 @@
 // The platform is handed a provider (src/provision/provider-for.ts builds it from the
 // scenario) and never knows which one it has.
 import type { V1Node } from "@kubernetes/client-node";
+import { connect, type KubeSource } from "../kube/client.ts";
 
 export interface NodeSummary {
   name: string;
@@ -56,4 +57,10 @@ export function summarizeNode(n: V1Node): NodeSummary {
     kubeletVersion: n.status?.nodeInfo?.kubeletVersion,
     allocatable: { cpu: n.status?.allocatable?.cpu, memory: n.status?.allocatable?.memory },
   };
+}
+
+/** The nodes of the cluster a kubeconfig reaches, summarized: what describeNodes() says. */
+export async function listNodeSummaries(source: KubeSource): Promise<NodeSummary[]> {
+  const kube = connect(source);
+  return (await kube.call("list nodes", () => kube.core.listNode())).items.map(summarizeNode);
 }
