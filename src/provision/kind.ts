@@ -12,12 +12,7 @@ import { checked, DNS_LABEL } from "../kube/names.ts";
 import { run } from "../tools/exec.ts";
 import { KIND, METRICS_SERVER, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
 import { type KindNodeSpec, kindConfig } from "./kind-config.ts";
-import {
-  type ClusterInfo,
-  listNodeSummaries,
-  type NodeSummary,
-  type Provider,
-} from "./provider.ts";
+import { type ClusterInfo, listNodeSummaries, type Provider } from "./provider.ts";
 
 export interface KindOptions {
   /** Cluster name (kind prefixes its nodes with it). */
@@ -82,10 +77,7 @@ export function kindProvider(options: KindOptions): Provider {
   let attempted = false;
   let kubeconfigPath: string | null = null;
 
-  const describeNodes = async (): Promise<NodeSummary[]> => {
-    if (!kubeconfigPath) throw new Error(`kind cluster ${name}: create() first`);
-    return listNodeSummaries({ path: kubeconfigPath });
-  };
+  const describeNodes = () => listNodeSummaries(`kind cluster ${name}`, { path: kubeconfigPath });
 
   return {
     kind: "kind",

@@ -6,12 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { loadKubeConfig } from "../kube/client.ts";
-import {
-  type ClusterInfo,
-  listNodeSummaries,
-  type NodeSummary,
-  type Provider,
-} from "./provider.ts";
+import { type ClusterInfo, listNodeSummaries, type Provider } from "./provider.ts";
 
 export interface KubeconfigOptions {
   path?: string;
@@ -22,10 +17,8 @@ export interface KubeconfigOptions {
 export function kubeconfigProvider(options: KubeconfigOptions): Provider {
   let written: string | null = null;
   let path = options.path;
-  const describeNodes = async (): Promise<NodeSummary[]> => {
-    if (!path) throw new Error("kubeconfig provider: create() first");
-    return listNodeSummaries({ path, context: options.context });
-  };
+  const describeNodes = () =>
+    listNodeSummaries("kubeconfig provider", { path, context: options.context });
   return {
     kind: "kubeconfig",
     async create(): Promise<ClusterInfo> {

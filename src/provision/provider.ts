@@ -5,7 +5,7 @@
 // The platform is handed a provider (src/provision/provider-for.ts builds it from the
 // scenario) and never knows which one it has.
 import type { V1Node } from "@kubernetes/client-node";
-import { connect, type KubeSource } from "../kube/client.ts";
+import { connect } from "../kube/client.ts";
 
 export interface NodeSummary {
   name: string;
@@ -59,8 +59,15 @@ export function summarizeNode(n: V1Node): NodeSummary {
   };
 }
 
-/** The nodes of the cluster a kubeconfig reaches, summarized: what describeNodes() says. */
-export async function listNodeSummaries(source: KubeSource): Promise<NodeSummary[]> {
-  const kube = connect(source);
+/**
+ * What describeNodes() says: the nodes of the cluster the kubeconfig at `path` reaches,
+ * summarized. Without a path, `provider` (named in the error) was not created yet.
+ */
+export async function listNodeSummaries(
+  provider: string,
+  { path, context }: { path: string | null | undefined; context?: string },
+): Promise<NodeSummary[]> {
+  if (!path) throw new Error(`${provider}: create() first`);
+  const kube = connect({ path, context });
   return (await kube.call("list nodes", () => kube.core.listNode())).items.map(summarizeNode);
 }

@@ -10,12 +10,7 @@ import { access, readdir, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { checkRunId } from "../../kube/labels.ts";
 import { ValueError } from "../../kube/names.ts";
-import {
-  type ClusterInfo,
-  listNodeSummaries,
-  type NodeSummary,
-  type Provider,
-} from "../provider.ts";
+import { type ClusterInfo, listNodeSummaries, type Provider } from "../provider.ts";
 import { buildK3sCluster, type K3sClusterOptions } from "../ssh/cluster.ts";
 import { checkK3sVersion, DEFAULT_K3S_VERSION } from "../ssh/k3s.ts";
 import { findTerraform } from "./binary.ts";
@@ -116,10 +111,8 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
   /** Set once the lifetime guard has destroyed the cluster: why no further run can start. */
   let expired: string | null = null;
 
-  const describeNodes = async (): Promise<NodeSummary[]> => {
-    if (!kubeconfigPath) throw new Error(`terraform cluster ${runId}: create() first`);
-    return listNodeSummaries({ path: kubeconfigPath });
-  };
+  const describeNodes = () =>
+    listNodeSummaries(`terraform cluster ${runId}`, { path: kubeconfigPath });
 
   return {
     kind: "terraform",
