@@ -4,6 +4,7 @@ import { applyObjects } from "../../src/kube/apply.ts";
 import type { Kube } from "../../src/kube/client.ts";
 import { waitForReady } from "../../src/platform/kubernetes/ready.ts";
 import { emojivotoManifests } from "../../src/workload/emojivoto/kubernetes.ts";
+import { type FakeKube, resourceOf } from "./fake-kube/index.ts";
 
 export interface DeployOptions {
   instances?: number;
@@ -26,4 +27,12 @@ export async function deployEmojivoto(
     timeoutMs,
     pollMs: 50,
   });
+}
+
+/** In 700 ms, restarts the web container of Emojivoto's first instance, as a crash would. */
+export function restartWebSoon(f: FakeKube): void {
+  const web = f.store
+    .list(resourceOf("pods"), "emojivoto-1")
+    .find((x) => x.metadata.name.startsWith("web-"))!;
+  setTimeout(() => f.controller.restartContainer("emojivoto-1", web.metadata.name, "web-svc"), 700);
 }

@@ -33,6 +33,21 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * For the tests that call providerFor in this process: it runs tofu with this process's
+ * environment, so the fake goes on its PATH for each test, and the environment is restored after.
+ */
+function fakeTofuInThisProcess(): void {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    process.env.PATH = `${bin}:/usr/bin:/bin`;
+    process.env.FAKE_TF_DIR = dir;
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+}
+
 /** A scenario on the fake module; `meshes` decides whether any run is planned. */
 async function scenario(meshes: string, repetitions = 1): Promise<string> {
   // A mesh with no kubernetes section is skipped on a cluster: a plan with no runs.
@@ -122,15 +137,9 @@ describe("meshbench run, provider terraform: a cluster that cannot be destroyed"
 });
 
 describe("the lifetime guard", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+  fakeTofuInThisProcess();
 
   it("destroys an expired cluster once and ends the matrix: the other runs are not attempted", async () => {
-    // providerFor runs tofu with this process's environment.
-    process.env.PATH = `${bin}:/usr/bin:/bin`;
-    process.env.FAKE_TF_DIR = dir;
     const file = await scenario("bare", 3);
     let stateDir = "";
     const result = await runScenario({
@@ -167,14 +176,9 @@ describe("the lifetime guard", () => {
 });
 
 describe("providerFor, provider terraform", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+  fakeTofuInThisProcess();
 
   it("puts the state directory under the root as an absolute path and passes the Action's variables over the scenario's", async () => {
-    process.env.PATH = `${bin}:/usr/bin:/bin`;
-    process.env.FAKE_TF_DIR = dir;
     const file = await scenario("bare");
     const { scenario: s } = await loadScenario(file);
     const provider0 = s.cluster!.provider;

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
+import { restartWebSoon } from "../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";
 import { runMeshbench } from "../helpers/process.ts";
@@ -109,13 +110,7 @@ resources: { interval: 500ms }
     p.onStart = () => {
       if (restarted || p.servers.size < 2) return;
       restarted = true;
-      const web = f.store
-        .list(resourceOf("pods"), "emojivoto-1")
-        .find((x) => x.metadata.name.startsWith("web-"))!;
-      setTimeout(
-        () => f.controller.restartContainer("emojivoto-1", web.metadata.name, "web-svc"),
-        700,
-      );
+      restartWebSoon(f);
     };
     const out = join(dir, "results");
     const r = await meshbench(["run", file, "--out", out, "--chart-host", "none"], dir);

@@ -18,6 +18,7 @@ import { runSchema } from "../../../src/results/run-schema.ts";
 import { executePlan } from "../../../src/run/execute.ts";
 import { parseScenario } from "../../../src/scenario/load.ts";
 import { planRuns } from "../../../src/scenario/plan.ts";
+import { restartWebSoon } from "../../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../../helpers/loadgen-pods.ts";
 
@@ -47,15 +48,7 @@ describe("the Kubernetes platform under the orchestrator", () => {
     // The second run's load-generator ConfigMap is refused once: a 403 is final.
     f.faults.push({ method: "PATCH", path: /\/configmaps\/loadgen$/, code: 403, times: 1 });
     // The third run (the first whose load generator starts): its web container restarts mid-load.
-    p.onStart = () => {
-      const web = f.store
-        .list(resourceOf("pods"), "emojivoto-1")
-        .find((x) => x.metadata.name.startsWith("web-"))!;
-      setTimeout(
-        () => f.controller.restartContainer("emojivoto-1", web.metadata.name, "web-svc"),
-        700,
-      );
-    };
+    p.onStart = () => restartWebSoon(f);
 
     const { scenario } = parseScenario(
       "plat.yaml",
