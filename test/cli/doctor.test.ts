@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeKube, KIND_NODES, startFakeKube } from "../helpers/fake-kube/index.ts";
+import { kubeScenarioYaml } from "../helpers/kube-scenario.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const BIN = resolve("test/fixtures/bin");
@@ -39,8 +40,11 @@ function meshbench(args: string[], dir: string) {
 
 const doctor = (args: string[], dir: string) => meshbench(["doctor", ...args], dir);
 
-/** A scenario on the fake with bare and linkerd, linkerd's definition stating 1.21–1.28. */
-async function scenario(f: FakeKube, extra = "") {
+/**
+ * A scenario on the fake with bare and linkerd, linkerd's definition stating 1.21–1.28;
+ * `cluster` adds to its cluster section.
+ */
+async function scenario(f: FakeKube, cluster: Record<string, unknown> = {}) {
   const dir = await mkdtemp(join(tmpdir(), "meshbench-doctor-"));
   await mkdir(join(dir, "meshes"));
   // Whatever the shipped definition's default is, this one states 1.21–1.28.
@@ -53,21 +57,18 @@ async function scenario(f: FakeKube, extra = "") {
   const file = join(dir, "doctor.yaml");
   await writeFile(
     file,
-    `name: doctor
-platform: kubernetes
-cluster:
-  provider: kubeconfig
-  kubeconfig: ${f.kubeconfigPath}${extra}
-meshes: [bare, linkerd]
-workload: { instances: 2 }
-`,
+    kubeScenarioYaml("doctor", {
+      cluster: { provider: "kubeconfig", kubeconfig: f.kubeconfigPath, ...cluster },
+      meshes: ["bare", "linkerd"],
+      workload: { instances: 2 },
+    }),
   );
   return { dir, file };
 }
 
 /** Runs doctor; the cluster's objects must be exactly as before. */
-async function checkUnchanged(f: FakeKube, extra = "") {
-  const { dir, file } = await scenario(f, extra);
+async function checkUnchanged(f: FakeKube, cluster: Record<string, unknown> = {}) {
+  const { dir, file } = await scenario(f, cluster);
   const before = f.snapshot();
   const out = await doctor([file], dir);
   expect(f.snapshot()).toEqual(before);
@@ -127,10 +128,10 @@ describe("meshbench doctor", () => {
     const r = row(failing.stdout, "FAIL", "linkerd on 1.33");
     expect(r).toContain("edge-26.8.3 supports Kubernetes 1.21–1.28; this cluster runs 1.33");
     expect(r).toContain("fix: use a mesh version that supports 1.33");
-    const allowed = await checkUnchanged(
-      fake,
-      "\n  allowUnsupported: true\n  images: { registry: mirror.example.com/hub }",
-    );
+    const allowed = await checkUnchanged(fake, {
+      allowUnsupported: true,
+      images: { registry: "mirror.example.com/hub" },
+    });
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(row(allowed.stdout, "WARN", "linkerd on 1.33")).toContain("allowUnsupported");
     // The images listed are the ones the run pulls: through the mirror.

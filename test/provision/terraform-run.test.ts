@@ -13,6 +13,7 @@ import { runScenario } from "../../src/run/scenario-run.ts";
 import { loadScenario } from "../../src/scenario/load.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { FAKE_TF, fakeTofuWorkspace, tfstateJson } from "../helpers/fake-tofu.ts";
+import { kubeScenarioYaml } from "../helpers/kube-scenario.ts";
 import { runMeshbench } from "../helpers/process.ts";
 
 let dir: string;
@@ -59,17 +60,13 @@ async function scenario(meshes: string, repetitions = 1): Promise<string> {
   const file = join(dir, "metal.yaml");
   await writeFile(
     file,
-    `name: metal
-platform: kubernetes
-cluster:
-  provider: terraform
-  module: ./module
-  maxLifetime: 1h
-meshes: [${meshes}]
-repetitions: ${repetitions}
-workload: { app: emojivoto, instances: 1 }
-load: { rate: 10, duration: 2s, warmup: 1s, connections: 1, paths: ["/api/list"] }
-`,
+    kubeScenarioYaml("metal", {
+      cluster: { provider: "terraform", module: "./module", maxLifetime: "1h" },
+      meshes: [meshes],
+      repetitions,
+      workload: { app: "emojivoto", instances: 1 },
+      load: { rate: 10, duration: "2s", warmup: "1s", connections: 1, paths: ["/api/list"] },
+    }),
   );
   return file;
 }

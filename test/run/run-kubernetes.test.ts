@@ -10,6 +10,7 @@ import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
 import { restartWebSoon } from "../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
+import { kubeScenarioYaml } from "../helpers/kube-scenario.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";
 import { runMeshbench } from "../helpers/process.ts";
 
@@ -193,18 +194,18 @@ resources: { interval: 500ms }
     const file = join(dir, "stop.yaml");
     await writeFile(
       file,
-      `name: stop
-platform: kubernetes
-cluster:
-  kubeconfig: ${f.kubeconfigPath}
-  loadgen: { startLead: 1s }
-  timeouts: { cleanup: 20s }
-meshes: [linkerd]
-repetitions: 2
-workload: { instances: 1 }
-load: { rate: 20, duration: 60s, warmup: 1s, connections: 2, paths: ["/api/list"] }
-resources: { interval: 500ms }
-`,
+      kubeScenarioYaml("stop", {
+        cluster: {
+          kubeconfig: f.kubeconfigPath,
+          loadgen: { startLead: "1s" },
+          timeouts: { cleanup: "20s" },
+        },
+        meshes: ["linkerd"],
+        repetitions: 2,
+        workload: { instances: 1 },
+        load: { rate: 20, duration: "60s", warmup: "1s", connections: 2, paths: ["/api/list"] },
+        resources: { interval: "500ms" },
+      }),
     );
     const out = join(dir, "results");
     let sent = false;

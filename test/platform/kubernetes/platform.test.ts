@@ -20,6 +20,7 @@ import { parseScenario } from "../../../src/scenario/load.ts";
 import { planRuns } from "../../../src/scenario/plan.ts";
 import { restartWebSoon } from "../../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
+import { kubeScenarioYaml } from "../../helpers/kube-scenario.ts";
 import { LoadgenPods } from "../../helpers/loadgen-pods.ts";
 
 const BIN = resolve("test/fixtures/bin");
@@ -52,17 +53,17 @@ describe("the Kubernetes platform under the orchestrator", () => {
 
     const { scenario } = parseScenario(
       "plat.yaml",
-      `name: plat
-platform: kubernetes
-cluster:
-  kubeconfig: ${f.kubeconfigPath}
-  loadgen: { startLead: 1500ms }
-  timeouts: { deploy: 1s, cleanup: 10s }
-repetitions: 3
-workload: { instances: 1 }
-load: { rate: 50, duration: 2s, warmup: 500ms, connections: 2, paths: ["/api/list"] }
-resources: { interval: 300ms }
-`,
+      kubeScenarioYaml("plat", {
+        cluster: {
+          kubeconfig: f.kubeconfigPath,
+          loadgen: { startLead: "1500ms" },
+          timeouts: { deploy: "1s", cleanup: "10s" },
+        },
+        repetitions: 3,
+        workload: { instances: 1 },
+        load: { rate: 50, duration: "2s", warmup: "500ms", connections: 2, paths: ["/api/list"] },
+        resources: { interval: "300ms" },
+      }),
     );
     const platform = new KubernetesPlatform({
       cluster: scenario.cluster!,
