@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeKube, KIND_NODES, startFakeKube } from "../helpers/fake-kube/index.ts";
-import { kubeScenarioYaml } from "../helpers/kube-scenario.ts";
+import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const BIN = resolve("test/fixtures/bin");

@@ -10,7 +10,7 @@ import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
 import { restartWebSoon } from "../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
-import { kubeScenarioYaml } from "../helpers/kube-scenario.ts";
+import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";
 import { runMeshbench } from "../helpers/process.ts";
 

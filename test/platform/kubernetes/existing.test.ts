@@ -20,7 +20,7 @@ import {
   resourceOf,
   startFakeKube,
 } from "../../helpers/fake-kube/index.ts";
-import { kubeScenarioYaml } from "../../helpers/kube-scenario.ts";
+import { kubeScenarioYaml } from "../../helpers/scenario-yaml.ts";
 
 const BIN = resolve("test/fixtures/bin");
 const CLI = new URL("../../../src/cli/main.ts", import.meta.url).pathname;

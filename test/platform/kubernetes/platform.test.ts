@@ -20,7 +20,7 @@ import { parseScenario } from "../../../src/scenario/load.ts";
 import { planRuns } from "../../../src/scenario/plan.ts";
 import { restartWebSoon } from "../../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
-import { kubeScenarioYaml } from "../../helpers/kube-scenario.ts";
+import { kubeScenarioYaml } from "../../helpers/scenario-yaml.ts";
 import { LoadgenPods } from "../../helpers/loadgen-pods.ts";
 
 const BIN = resolve("test/fixtures/bin");

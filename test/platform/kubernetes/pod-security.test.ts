@@ -11,7 +11,7 @@ import { KubernetesPlatform } from "../../../src/platform/kubernetes/platform.ts
 import { providerFor } from "../../../src/provision/provider-for.ts";
 import { parseScenario } from "../../../src/scenario/load.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
-import { kubeScenarioYaml } from "../../helpers/kube-scenario.ts";
+import { kubeScenarioYaml } from "../../helpers/scenario-yaml.ts";
 
 const BIN = resolve("test/fixtures/bin");
 let fake: FakeKube | undefined;
