@@ -7,7 +7,12 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeKube, KIND_NODES, startFakeKube } from "../helpers/fake-kube/index.ts";
+import {
+  type FakeKube,
+  type FakeKubeOptions,
+  KIND_NODES,
+  startFakeKube,
+} from "../helpers/fake-kube/index.ts";
 import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
@@ -66,6 +71,17 @@ async function scenario(f: FakeKube, cluster: Record<string, unknown> = {}) {
   return { dir, file };
 }
 
+/**
+ * On a fake cluster started with `options`, doctor fails (exit 2) and changes nothing; the
+ * row of the check that failed, and all it printed.
+ */
+async function failedCheck(check: string, options: FakeKubeOptions) {
+  fake = await startFakeKube(options);
+  const { code, stdout } = await checkUnchanged(fake);
+  expect(code).toBe(2);
+  return { r: row(stdout, "FAIL", check), stdout };
+}
+
 /** Runs doctor; the cluster's objects must be exactly as before. */
 async function checkUnchanged(f: FakeKube, cluster: Record<string, unknown> = {}) {
   const { dir, file } = await scenario(f, cluster);
@@ -113,10 +129,7 @@ describe("meshbench doctor", () => {
   });
 
   it("fails without metrics.k8s.io and says how to install metrics-server", async () => {
-    fake = await startFakeKube({ version: "1.28", metricsServer: false });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "metrics");
+    const { r } = await failedCheck("metrics", { version: "1.28", metricsServer: false });
     expect(r).toContain("metrics.k8s.io is not served");
     expect(r).toContain("fix: install metrics-server: kubectl apply -f");
   });
@@ -151,14 +164,11 @@ describe("meshbench doctor", () => {
       "unlabelled namespaces enforce restricted (a meshed pod in default is refused); meshbench labels its namespaces pod-security.kubernetes.io/enforce=privileged, and the cluster accepts that",
     );
     await fake.close();
-    fake = await startFakeKube({
+    const { r } = await failedCheck("pod security", {
       version: "1.28",
       podSecurity: "restricted",
       podSecurityLocked: true,
     });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "pod security");
     expect(r).toContain(
       "the cluster refuses a namespace labelled pod-security.kubernetes.io/enforce=privileged, which the planned meshes need: admission webhook",
     );
@@ -166,10 +176,10 @@ describe("meshbench doctor", () => {
   });
 
   it("fails with one worker and says how many the scenario needs", async () => {
-    fake = await startFakeKube({ version: "1.28", nodes: KIND_NODES.slice(0, 2) });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "nodes");
+    const { r } = await failedCheck("nodes", {
+      version: "1.28",
+      nodes: KIND_NODES.slice(0, 2),
+    });
     expect(r).toContain(
       "1 usable worker; not usable: meshbench-control-plane (control-plane node)",
     );
@@ -178,17 +188,14 @@ describe("meshbench doctor", () => {
 
   it("fails when the workload's requests do not fit the workers left beside the load generator's", async () => {
     const small = { cpu: "500m", memory: "2Gi" };
-    fake = await startFakeKube({
+    // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
+    const { r } = await failedCheck("nodes", {
       version: "1.28",
       nodes: [
         { name: "w1", allocatable: small },
         { name: "w2", allocatable: small },
       ],
     });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
-    const r = row(stdout, "FAIL", "nodes");
     expect(r).toContain(
       "the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU",
     );
@@ -196,15 +203,12 @@ describe("meshbench doctor", () => {
   });
 
   it("fails without the right to create CRDs, naming the right and why the plan needs it", async () => {
-    fake = await startFakeKube({
+    const { r } = await failedCheck("rights", {
       version: "1.28",
       denied: [
         { verb: "create", resource: "customresourcedefinitions", group: "apiextensions.k8s.io" },
       ],
     });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "rights");
     expect(r).toContain(
       "not allowed: create customresourcedefinitions.apiextensions.k8s.io (the meshes' CRDs)",
     );
@@ -212,10 +216,7 @@ describe("meshbench doctor", () => {
   });
 
   it("fails when the credentials are refused, with nothing else asked", async () => {
-    fake = await startFakeKube({ rejectCredentials: true });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "cluster");
+    const { r, stdout } = await failedCheck("cluster", { rejectCredentials: true });
     expect(r).toContain("refused the credentials");
     expect(r).toContain("fix: renew the kubeconfig's credentials");
     expect(stdout).not.toMatch(/^\s+\S+\s+rights/m);
