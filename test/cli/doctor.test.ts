@@ -128,10 +128,56 @@ describe("meshbench doctor", () => {
     expect(writes).toEqual([]);
   });
 
-  it("fails without metrics.k8s.io and says how to install metrics-server", async () => {
-    const { r } = await failedCheck("metrics", { version: "1.28", metricsServer: false });
-    expect(r).toContain("metrics.k8s.io is not served");
-    expect(r).toContain("fix: install metrics-server: kubectl apply -f");
+  const small = { cpu: "500m", memory: "2Gi" };
+  it.each<{ what: string; check: string; cluster: FakeKubeOptions; says: string[] }>([
+    {
+      what: "fails without metrics.k8s.io and says how to install metrics-server",
+      check: "metrics",
+      cluster: { version: "1.28", metricsServer: false },
+      says: ["metrics.k8s.io is not served", "fix: install metrics-server: kubectl apply -f"],
+    },
+    {
+      what: "fails with one worker and says how many the scenario needs",
+      check: "nodes",
+      cluster: { version: "1.28", nodes: KIND_NODES.slice(0, 2) },
+      says: [
+        "1 usable worker; not usable: meshbench-control-plane (control-plane node)",
+        "fix: the scenario needs 2 workers",
+      ],
+    },
+    {
+      // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
+      what: "fails when the workload's requests do not fit the workers left beside the load generator's",
+      check: "nodes",
+      cluster: {
+        version: "1.28",
+        nodes: [
+          { name: "w1", allocatable: small },
+          { name: "w2", allocatable: small },
+        ],
+      },
+      says: [
+        "the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU",
+        "needs 3 workers",
+      ],
+    },
+    {
+      what: "fails without the right to create CRDs, naming the right and why the plan needs it",
+      check: "rights",
+      cluster: {
+        version: "1.28",
+        denied: [
+          { verb: "create", resource: "customresourcedefinitions", group: "apiextensions.k8s.io" },
+        ],
+      },
+      says: [
+        "not allowed: create customresourcedefinitions.apiextensions.k8s.io (the meshes' CRDs)",
+        "fix: ask the cluster's admin for these rights",
+      ],
+    },
+  ])("$what", async ({ check, cluster, says }) => {
+    const { r } = await failedCheck(check, cluster);
+    for (const text of says) expect(r).toContain(text);
   });
 
   it("fails on a Kubernetes newer than the mesh supports, and only warns with cluster.allowUnsupported", async () => {
@@ -173,46 +219,6 @@ describe("meshbench doctor", () => {
       "the cluster refuses a namespace labelled pod-security.kubernetes.io/enforce=privileged, which the planned meshes need: admission webhook",
     );
     expect(r).toContain("fix: have the cluster's admin exempt meshbench's namespaces");
-  });
-
-  it("fails with one worker and says how many the scenario needs", async () => {
-    const { r } = await failedCheck("nodes", {
-      version: "1.28",
-      nodes: KIND_NODES.slice(0, 2),
-    });
-    expect(r).toContain(
-      "1 usable worker; not usable: meshbench-control-plane (control-plane node)",
-    );
-    expect(r).toContain("fix: the scenario needs 2 workers");
-  });
-
-  it("fails when the workload's requests do not fit the workers left beside the load generator's", async () => {
-    const small = { cpu: "500m", memory: "2Gi" };
-    // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
-    const { r } = await failedCheck("nodes", {
-      version: "1.28",
-      nodes: [
-        { name: "w1", allocatable: small },
-        { name: "w2", allocatable: small },
-      ],
-    });
-    expect(r).toContain(
-      "the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU",
-    );
-    expect(r).toContain("needs 3 workers");
-  });
-
-  it("fails without the right to create CRDs, naming the right and why the plan needs it", async () => {
-    const { r } = await failedCheck("rights", {
-      version: "1.28",
-      denied: [
-        { verb: "create", resource: "customresourcedefinitions", group: "apiextensions.k8s.io" },
-      ],
-    });
-    expect(r).toContain(
-      "not allowed: create customresourcedefinitions.apiextensions.k8s.io (the meshes' CRDs)",
-    );
-    expect(r).toContain("fix: ask the cluster's admin for these rights");
   });
 
   it("fails when the credentials are refused, with nothing else asked", async () => {
