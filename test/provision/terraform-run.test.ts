@@ -13,8 +13,8 @@ import { runScenario } from "../../src/run/scenario-run.ts";
 import { loadScenario } from "../../src/scenario/load.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { FAKE_TF, fakeTofuWorkspace, tfstateJson } from "../helpers/fake-tofu.ts";
-import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 import { runMeshbench } from "../helpers/process.ts";
+import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 let dir: string;
 let bin: string;

@@ -10,9 +10,9 @@ import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
 import { restartWebSoon } from "../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
-import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";
 import { runMeshbench } from "../helpers/process.ts";
+import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 const BIN = resolve("test/fixtures/bin");
 const LINKERD = {
