@@ -84,10 +84,13 @@ const expression = (name: string) => `$\{{ ${name} }}`;
 const TRUE = ["true", "True", "TRUE"];
 const FALSE = ["false", "False", "FALSE"];
 
+/** Records that input `name` holds a value it does not allow, and what it allows. */
+type Bad = (name: string, value: string, allowed: string) => void;
+
 export function parseInputs(getInput: (name: string) => string): ActionInputs {
   const problems: string[] = [];
   const raw = (name: string) => getInput(name).trim();
-  const bad = (name: string, value: string, allowed: string) => {
+  const bad: Bad = (name, value, allowed) => {
     problems.push(`input "${name}": ${JSON.stringify(value)} is not allowed; ${allowed}`);
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
@@ -113,6 +116,14 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     bad(name, v, "use US dollars per hour as a number above 0, e.g. 0.031611, or leave it empty");
     return null;
   };
+  /** An optional input of one form: null when empty, and when it is not of the form. */
+  const ofForm = (name: string, form: RegExp, allowed: string): string | null => {
+    const v = raw(name);
+    if (v === "") return null;
+    if (form.test(v)) return v;
+    bad(name, v, allowed);
+    return null;
+  };
   const boolean = (name: string, fallback: boolean): boolean => {
     const v = raw(name);
     if (v === "") return fallback;
@@ -129,14 +140,11 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
       'input "scenario": required; give the path of a scenario file, e.g. scenarios/local-smoke.yaml',
     );
 
-  const mesh = raw("mesh") || null;
-  if (mesh !== null && !/^[a-z0-9][a-z0-9._-]*$/.test(mesh)) {
-    bad(
-      "mesh",
-      mesh,
-      "use a mesh name of the scenario (lower-case letters, digits, . _ -), or leave it empty for all",
-    );
-  }
+  const mesh = ofForm(
+    "mesh",
+    /^[a-z0-9][a-z0-9._-]*$/,
+    "use a mesh name of the scenario (lower-case letters, digits, . _ -), or leave it empty for all",
+  );
 
   const provider = oneOf("provider", PROVIDERS, "local");
   // Not trimmed: it is a file's content.
@@ -167,19 +175,15 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
       ? { kind: baselineText }
       : { kind: "path", path: baselineText };
 
-  const baselineWorkflow = raw("baseline-workflow") || null;
-  if (baselineWorkflow !== null) {
-    if (!/^(\d+|[A-Za-z0-9._-]+\.ya?ml)$/.test(baselineWorkflow)) {
-      bad(
-        "baseline-workflow",
-        baselineWorkflow,
-        "use a workflow's file name in .github/workflows (e.g. weekly.yml) or its numeric id, or leave it empty for this workflow",
-      );
-    } else if (baseline.kind !== "auto") {
-      problems.push(
-        `input "baseline-workflow": given, but baseline is ${baselineText}; it names where baseline: auto looks`,
-      );
-    }
+  const baselineWorkflow = ofForm(
+    "baseline-workflow",
+    /^(\d+|[A-Za-z0-9._-]+\.ya?ml)$/,
+    "use a workflow's file name in .github/workflows (e.g. weekly.yml) or its numeric id, or leave it empty for this workflow",
+  );
+  if (baselineWorkflow !== null && baseline.kind !== "auto") {
+    problems.push(
+      `input "baseline-workflow": given, but baseline is ${baselineText}; it names where baseline: auto looks`,
+    );
   }
 
   const githubToken = raw("github-token");
@@ -205,13 +209,22 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     prices: prices(price("price-vcpu-hour"), price("price-gib-hour"), problems),
     failOnRegression: boolean("fail-on-regression", true),
     comment: oneOf("comment", COMMENT_MODES, "auto"),
-    commentAuthor: commentAuthor(raw("comment-author"), bad),
+    // A GitHub login: a user's, or an App's bot (`my-app[bot]`).
+    commentAuthor: ofForm(
+      "comment-author",
+      /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/,
+      "use a GitHub login such as my-app[bot] (the App's slug followed by [bot]), or leave it empty",
+    ),
     chartHost: chartHost(raw("chart-host"), bad),
     githubToken,
     // GitHub allows 1–90 days, up to 400 for private repositories whose settings allow it.
     retentionDays: integer("retention-days", 1, 400),
     sshPrivateKey: getInput("ssh-private-key").trim() ? getInput("ssh-private-key") : null,
-    site: site(raw("site"), bad),
+    site: ofForm(
+      "site",
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+      "use letters, digits, . _ - (at most 63), e.g. us-west-2",
+    ),
     terraformVars: terraformVars(raw("terraform-vars"), bad),
     exports: exportFormats(raw("export"), bad),
   };
@@ -219,10 +232,7 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
   return inputs;
 }
 
-function terraformVars(
-  v: string,
-  bad: (name: string, value: string, allowed: string) => void,
-): Record<string, string | number | boolean> | null {
+function terraformVars(v: string, bad: Bad): Record<string, string | number | boolean> | null {
   if (v === "") return null;
   const allowed =
     'use a JSON object of Terraform variable names to strings, numbers or booleans, e.g. {"region": "us-west-2"}';
@@ -266,11 +276,7 @@ const THRESHOLDS_FORM =
   "write key=value pairs such as latency.p99=10%,memory.dataPlane=15%,alpha=0.05, or the path of a thresholds file ending in .yaml, .yml or .json";
 
 /** The same parser as the CLI's --thresholds, its errors worded for the input. */
-function thresholds(
-  v: string,
-  bad: (name: string, value: string, allowed: string) => void,
-  problems: string[],
-): string | null {
+function thresholds(v: string, bad: Bad, problems: string[]): string | null {
   if (v === "") return null;
   if (!v.includes("=")) {
     if (/\.(ya?ml|json)$/i.test(v)) return v;
@@ -297,35 +303,7 @@ function thresholds(
   return v;
 }
 
-/** A GitHub login: a user's, or an App's bot (`my-app[bot]`). */
-function commentAuthor(
-  v: string,
-  bad: (name: string, value: string, allowed: string) => void,
-): string | null {
-  if (v === "") return null;
-  if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(v)) return v;
-  bad(
-    "comment-author",
-    v,
-    "use a GitHub login such as my-app[bot] (the App's slug followed by [bot]), or leave it empty",
-  );
-  return null;
-}
-
-function site(
-  v: string,
-  bad: (name: string, value: string, allowed: string) => void,
-): string | null {
-  if (v === "") return null;
-  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v)) return v;
-  bad("site", v, "use letters, digits, . _ - (at most 63), e.g. us-west-2");
-  return null;
-}
-
-function chartHost(
-  v: string,
-  bad: (name: string, value: string, allowed: string) => void,
-): string | null {
+function chartHost(v: string, bad: Bad): string | null {
   if (v === "none") return null;
   const text = v || "quickchart.io";
   const withScheme = /^https?:\/\//.test(text) ? text : `https://${text}`;

@@ -29,9 +29,9 @@ import {
 } from "../github/history.ts";
 import { type HistoryEntry, trendSeries } from "../github/history-format.ts";
 import { findPullRequest, type PullRequestLookup } from "../github/pull-request.ts";
-import { readForExport, writeExports } from "../interop/write.ts";
 import { info, warning } from "../github/runtime.ts";
 import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
+import { readForExport, writeExports } from "../interop/write.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import { writeHistoryPage } from "../report/history-site.ts";
 import { renderCompact } from "../report/markdown.ts";

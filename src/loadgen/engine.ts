@@ -57,21 +57,22 @@ export type IntervalSink = (interval: {
   lateness: Histogram;
 }) => void;
 
-export interface PathTotals {
-  histogram: Histogram;
+export interface PathTotals<H = Histogram> {
+  histogram: H;
   tally: Tally;
 }
 
-export interface EngineTotals {
+/** A worker's totals; its histograms live (H = Histogram) or encoded for a message (string). */
+export interface EngineTotals<H = Histogram> {
   tally: Tally;
   sent: number;
   unsent: number;
   warmup: { requests: number; failures: number };
-  errorHistogram: Histogram;
+  errorHistogram: H;
   /** Send lateness (actual − intended send) of the requests sent in the measured period. */
-  latenessHistogram: Histogram;
+  latenessHistogram: H;
   /** Indexed like the URL list; only measured-period outcomes. */
-  paths: PathTotals[];
+  paths: PathTotals<H>[];
   /**
    * When this worker's schedule ended (epoch ms): its planned end, or the instant it
    * stopped on SIGINT, which a busy machine delivers later than it was asked for.

@@ -1,9 +1,7 @@
 // What the coordinator and its worker threads say to each other. Histograms travel in
 // their standard compressed base64 form, the same form the results files carry.
 
-import type { InstrumentLoad } from "../results/loadgen-schema.ts";
-import type { EngineConfig } from "./engine.ts";
-import type { Tally } from "./tally.ts";
+import type { EngineConfig, EngineTotals } from "./engine.ts";
 
 export const WORKER_MARK = "meshbench/loadgen-worker";
 
@@ -29,17 +27,8 @@ export interface IntervalMessage {
   timeouts: number;
 }
 
-export interface EncodedTotals {
-  tally: Tally;
-  sent: number;
-  unsent: number;
-  warmup: { requests: number; failures: number };
-  errorHistogram: string;
-  latenessHistogram: string;
-  instrument: InstrumentLoad;
-  paths: { histogram: string; tally: Tally }[];
-  endMs: number;
-}
+/** A worker's totals as it sends them, its histograms encoded. */
+export type EncodedTotals = EngineTotals<string>;
 
 export type FromWorker =
   | { type: "ready" }

@@ -1,23 +1,15 @@
 // Builds loadgen.json (pure): the merged histograms and tallies of all workers, turned
 // into the fixed result shape. Percentiles are read off the merged histograms.
 import { encodeHistogram, type Histogram, mergeHistograms, spectrum } from "../histogram/hdr.ts";
-import type { InstrumentLoad, LoadgenResult, PathResult } from "../results/loadgen-schema.ts";
+import type { LoadgenResult, PathResult } from "../results/loadgen-schema.ts";
 import { LOADGEN_SCHEMA } from "../results/loadgen-version.ts";
 import { VERSION } from "../version.ts";
+import type { EngineTotals } from "./engine.ts";
 import type { LoadgenOptions } from "./options.ts";
 import { addTally, good, newTally, responses, type Tally } from "./tally.ts";
 
-export interface MergedTotals {
-  histogram: Histogram;
-  tally: Tally;
-  sent: number;
-  unsent: number;
-  warmup: { requests: number; failures: number };
-  errorHistogram: Histogram;
-  latenessHistogram: Histogram;
-  instrument: InstrumentLoad;
-  paths: { histogram: Histogram; tally: Tally }[];
-}
+/** Every worker's totals added up, with the measured-period latency histogram. */
+export type MergedTotals = Omit<EngineTotals, "endMs"> & { histogram: Histogram };
 
 export interface RunTimes {
   startedAtMs: number;

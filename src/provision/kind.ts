@@ -15,7 +15,7 @@ import { run } from "../tools/exec.ts";
 import { KIND, type ResolveOptions, resolveTool } from "../tools/pinned.ts";
 import { type KindNodeSpec, kindConfig } from "./kind-config.ts";
 import { METRICS_SERVER_MANIFEST } from "./metrics-server-manifest.ts";
-import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
+import { type ClusterInfo, listNodeSummaries, type Provider } from "./provider.ts";
 
 export interface KindOptions {
   /** Cluster name (kind prefixes its nodes with it). */
@@ -90,11 +90,7 @@ export function kindProvider(options: KindOptions): Provider {
   let attempted = false;
   let kubeconfigPath: string | null = null;
 
-  const describeNodes = async (): Promise<NodeSummary[]> => {
-    if (!kubeconfigPath) throw new Error(`kind cluster ${name}: create() first`);
-    const kube = connect({ path: kubeconfigPath });
-    return (await kube.call("list nodes", () => kube.core.listNode())).items.map(summarizeNode);
-  };
+  const describeNodes = () => listNodeSummaries(`kind cluster ${name}`, { path: kubeconfigPath });
 
   return {
     kind: "kind",

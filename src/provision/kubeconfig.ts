@@ -5,8 +5,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { connect, loadKubeConfig } from "../kube/client.ts";
-import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "./provider.ts";
+import { loadKubeConfig } from "../kube/client.ts";
+import { type ClusterInfo, listNodeSummaries, type Provider } from "./provider.ts";
 
 export interface KubeconfigOptions {
   path?: string;
@@ -17,12 +17,8 @@ export interface KubeconfigOptions {
 export function kubeconfigProvider(options: KubeconfigOptions): Provider {
   let written: string | null = null;
   let path = options.path;
-  const describeNodes = async (): Promise<NodeSummary[]> => {
-    if (!path) throw new Error("kubeconfig provider: create() first");
-    const kube = connect({ path, context: options.context });
-    const nodes = await kube.call("list nodes", () => kube.core.listNode());
-    return nodes.items.map(summarizeNode);
-  };
+  const describeNodes = () =>
+    listNodeSummaries("kubeconfig provider", { path, context: options.context });
   return {
     kind: "kubeconfig",
     async create(): Promise<ClusterInfo> {

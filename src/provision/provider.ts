@@ -5,6 +5,7 @@
 // The platform is handed a provider (src/provision/provider-for.ts builds it from the
 // scenario) and never knows which one it has.
 import type { V1Node } from "@kubernetes/client-node";
+import { connect } from "../kube/client.ts";
 
 export interface NodeSummary {
   name: string;
@@ -56,4 +57,17 @@ export function summarizeNode(n: V1Node): NodeSummary {
     kubeletVersion: n.status?.nodeInfo?.kubeletVersion,
     allocatable: { cpu: n.status?.allocatable?.cpu, memory: n.status?.allocatable?.memory },
   };
+}
+
+/**
+ * What describeNodes() says: the nodes of the cluster the kubeconfig at `path` reaches,
+ * summarized. Without a path, `provider` (named in the error) was not created yet.
+ */
+export async function listNodeSummaries(
+  provider: string,
+  { path, context }: { path: string | null | undefined; context?: string },
+): Promise<NodeSummary[]> {
+  if (!path) throw new Error(`${provider}: create() first`);
+  const kube = connect({ path, context });
+  return (await kube.call("list nodes", () => kube.core.listNode())).items.map(summarizeNode);
 }

@@ -127,13 +127,19 @@ function outputs(text: string): Record<string, string> {
   return out;
 }
 
+/** A fake GitHub that knows the installation token the jobs use. */
+async function fakeGitHubWithToken(): Promise<FakeGitHub> {
+  const fake = await startFakeGitHub();
+  fake.state.addInstallationToken(TOKEN);
+  return fake;
+}
+
 describe("the Action, command: report", () => {
   let fake: FakeGitHub;
   let current: FakeRun;
   let pullRequestEvent: object;
   beforeEach(async () => {
-    fake = await startFakeGitHub();
-    fake.state.addInstallationToken(TOKEN);
+    fake = await fakeGitHubWithToken();
     fake.state.now = () => new Date("2026-11-20T10:00:00Z");
     const baseline = fake.state.addRun({ createdAt: "2026-11-19T08:00:00Z" });
     resultArtifacts(fake, baseline, false);
@@ -421,9 +427,8 @@ describe("the Action, command: report", () => {
 
 describe("the Action, scheduled reports", () => {
   it("appends each report to the history branch and draws trends from it", async () => {
-    const fake = await startFakeGitHub();
+    const fake = await fakeGitHubWithToken();
     try {
-      fake.state.addInstallationToken(TOKEN);
       const reports: string[] = [];
       for (const day of ["2026-11-20", "2026-11-27"]) {
         fake.state.now = () => new Date(`${day}T06:00:00Z`);
@@ -465,8 +470,7 @@ describe("the Action, scheduled reports", () => {
 describe("the Action, scheduled reports that do not write history", () => {
   let fake: FakeGitHub;
   beforeEach(async () => {
-    fake = await startFakeGitHub();
-    fake.state.addInstallationToken(TOKEN);
+    fake = await fakeGitHubWithToken();
   });
   afterEach(() => fake.close());
 
@@ -509,8 +513,7 @@ describe("the Action, scheduled reports that do not write history", () => {
 describe("the Action, command: run, and post", () => {
   let fake: FakeGitHub;
   beforeEach(async () => {
-    fake = await startFakeGitHub();
-    fake.state.addInstallationToken(TOKEN);
+    fake = await fakeGitHubWithToken();
   });
   afterEach(() => fake.close());
 

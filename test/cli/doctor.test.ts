@@ -9,11 +9,13 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type FakeKube,
+  type FakeKubeOptions,
   KIND_NODES,
   preexisting,
   startFakeKube,
 } from "../helpers/fake-kube/index.ts";
 import { passEnv } from "../helpers/process.ts";
+import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const BIN = resolve("test/fixtures/bin");
@@ -45,8 +47,11 @@ function meshbench(args: string[], dir: string) {
 
 const doctor = (args: string[], dir: string) => meshbench(["doctor", ...args], dir);
 
-/** A scenario on the fake with bare and linkerd, linkerd's definition stating 1.21–1.28. */
-async function scenario(f: FakeKube, extra = "") {
+/**
+ * A scenario on the fake with bare and linkerd, linkerd's definition stating 1.21–1.28;
+ * `cluster` adds to its cluster section.
+ */
+async function scenario(f: FakeKube, cluster: Record<string, unknown> = {}) {
   const dir = await mkdtemp(join(tmpdir(), "meshbench-doctor-"));
   await mkdir(join(dir, "meshes"));
   // Whatever the shipped definition's default is, this one states 1.21–1.28.
@@ -59,21 +64,29 @@ async function scenario(f: FakeKube, extra = "") {
   const file = join(dir, "doctor.yaml");
   await writeFile(
     file,
-    `name: doctor
-platform: kubernetes
-cluster:
-  provider: kubeconfig
-  kubeconfig: ${f.kubeconfigPath}${extra}
-meshes: [bare, linkerd]
-workload: { instances: 2 }
-`,
+    kubeScenarioYaml("doctor", {
+      cluster: { provider: "kubeconfig", kubeconfig: f.kubeconfigPath, ...cluster },
+      meshes: ["bare", "linkerd"],
+      workload: { instances: 2 },
+    }),
   );
   return { dir, file };
 }
 
+/**
+ * On a fake cluster started with `options`, doctor fails (exit 2) and changes nothing; the
+ * row of the check that failed, and all it printed.
+ */
+async function failedCheck(check: string, options: FakeKubeOptions) {
+  fake = await startFakeKube(options);
+  const { code, stdout } = await checkUnchanged(fake);
+  expect(code).toBe(2);
+  return { r: row(stdout, "FAIL", check), stdout };
+}
+
 /** Runs doctor; the cluster's objects must be exactly as before. */
-async function checkUnchanged(f: FakeKube, extra = "") {
-  const { dir, file } = await scenario(f, extra);
+async function checkUnchanged(f: FakeKube, cluster: Record<string, unknown> = {}) {
+  const { dir, file } = await scenario(f, cluster);
   const before = f.snapshot();
   const out = await doctor([file], dir);
   expect(f.snapshot()).toEqual(before);
@@ -118,13 +131,56 @@ describe("meshbench doctor", () => {
     expect(writes).toEqual([]);
   });
 
-  it("fails without metrics.k8s.io and says how to install metrics-server", async () => {
-    fake = await startFakeKube({ version: "1.28", metricsServer: false });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "metrics");
-    expect(r).toContain("metrics.k8s.io is not served");
-    expect(r).toContain("fix: install metrics-server: kubectl apply -f");
+  const small = { cpu: "500m", memory: "2Gi" };
+  it.each<{ what: string; check: string; cluster: FakeKubeOptions; says: string[] }>([
+    {
+      what: "fails without metrics.k8s.io and says how to install metrics-server",
+      check: "metrics",
+      cluster: { version: "1.28", metricsServer: false },
+      says: ["metrics.k8s.io is not served", "fix: install metrics-server: kubectl apply -f"],
+    },
+    {
+      what: "fails with one worker and says how many the scenario needs",
+      check: "nodes",
+      cluster: { version: "1.28", nodes: KIND_NODES.slice(0, 2) },
+      says: [
+        "1 usable worker; not usable: meshbench-control-plane (control-plane node)",
+        "fix: the scenario needs 2 workers",
+      ],
+    },
+    {
+      // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
+      what: "fails when the workload's requests do not fit the workers left beside the load generator's",
+      check: "nodes",
+      cluster: {
+        version: "1.28",
+        nodes: [
+          { name: "w1", allocatable: small },
+          { name: "w2", allocatable: small },
+        ],
+      },
+      says: [
+        "the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU",
+        "needs 3 workers",
+      ],
+    },
+    {
+      what: "fails without the right to create CRDs, naming the right and why the plan needs it",
+      check: "rights",
+      cluster: {
+        version: "1.28",
+        denied: [
+          { verb: "create", resource: "customresourcedefinitions", group: "apiextensions.k8s.io" },
+        ],
+      },
+      says: [
+        "not allowed: create customresourcedefinitions.apiextensions.k8s.io (the meshes' CRDs)",
+        "fix: ask the cluster's admin for these rights",
+      ],
+    },
+  ])("$what", async ({ check, cluster, says }) => {
+    const { r } = await failedCheck(check, cluster);
+    for (const text of says) expect(r).toContain(text);
   });
 
   it("fails on a Kubernetes newer than the mesh supports, and only warns with cluster.allowUnsupported", async () => {
@@ -134,10 +190,10 @@ describe("meshbench doctor", () => {
     const r = row(failing.stdout, "FAIL", "linkerd on 1.33");
     expect(r).toContain("edge-26.8.3 supports Kubernetes 1.21–1.28; this cluster runs 1.33");
     expect(r).toContain("fix: use a mesh version that supports 1.33");
-    const allowed = await checkUnchanged(
-      fake,
-      "\n  allowUnsupported: true\n  images: { registry: mirror.example.com/hub }",
-    );
+    const allowed = await checkUnchanged(fake, {
+      allowUnsupported: true,
+      images: { registry: "mirror.example.com/hub" },
+    });
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(row(allowed.stdout, "WARN", "linkerd on 1.33")).toContain("allowUnsupported");
     // The images listed are the ones the run pulls: through the mirror.
@@ -157,71 +213,19 @@ describe("meshbench doctor", () => {
       "unlabelled namespaces enforce restricted (a meshed pod in default is refused); meshbench labels its namespaces pod-security.kubernetes.io/enforce=privileged, and the cluster accepts that",
     );
     await fake.close();
-    fake = await startFakeKube({
+    const { r } = await failedCheck("pod security", {
       version: "1.28",
       podSecurity: "restricted",
       podSecurityLocked: true,
     });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "pod security");
     expect(r).toContain(
       "the cluster refuses a namespace labelled pod-security.kubernetes.io/enforce=privileged, which the planned meshes need: admission webhook",
     );
     expect(r).toContain("fix: have the cluster's admin exempt meshbench's namespaces");
   });
 
-  it("fails with one worker and says how many the scenario needs", async () => {
-    fake = await startFakeKube({ version: "1.28", nodes: KIND_NODES.slice(0, 2) });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "nodes");
-    expect(r).toContain(
-      "1 usable worker; not usable: meshbench-control-plane (control-plane node)",
-    );
-    expect(r).toContain("fix: the scenario needs 2 workers");
-  });
-
-  it("fails when the workload's requests do not fit the workers left beside the load generator's", async () => {
-    const small = { cpu: "500m", memory: "2Gi" };
-    fake = await startFakeKube({
-      version: "1.28",
-      nodes: [
-        { name: "w1", allocatable: small },
-        { name: "w2", allocatable: small },
-      ],
-    });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    // 2 instances × 3 services × 100m = 0.6 CPU; one 0.5-CPU worker remains for the apps.
-    const r = row(stdout, "FAIL", "nodes");
-    expect(r).toContain(
-      "the apps request 0.6 CPU, the workers besides the load generator's offer 0.5 CPU",
-    );
-    expect(r).toContain("needs 3 workers");
-  });
-
-  it("fails without the right to create CRDs, naming the right and why the plan needs it", async () => {
-    fake = await startFakeKube({
-      version: "1.28",
-      denied: [
-        { verb: "create", resource: "customresourcedefinitions", group: "apiextensions.k8s.io" },
-      ],
-    });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "rights");
-    expect(r).toContain(
-      "not allowed: create customresourcedefinitions.apiextensions.k8s.io (the meshes' CRDs)",
-    );
-    expect(r).toContain("fix: ask the cluster's admin for these rights");
-  });
-
   it("fails when the credentials are refused, with nothing else asked", async () => {
-    fake = await startFakeKube({ rejectCredentials: true });
-    const { code, stdout } = await checkUnchanged(fake);
-    expect(code).toBe(2);
-    const r = row(stdout, "FAIL", "cluster");
+    const { r, stdout } = await failedCheck("cluster", { rejectCredentials: true });
     expect(r).toContain("refused the credentials");
     expect(r).toContain("fix: renew the kubeconfig's credentials");
     expect(stdout).not.toMatch(/^\s+\S+\s+rights/m);

@@ -236,6 +236,13 @@ describe("meshbench report: the cost in money", () => {
 /** Thresholds under which the example's changes pass, its failed run and restart too. */
 const LAX = "latency.*: 40%\ncpu.*: 30%\nmemory.*: 30%\nruns.failed: off\nevents.restarts: off\n";
 
+/** `compare --fail-on-regression` with the LAX thresholds written to a file of this name. */
+async function compareWithLaxGate(fileName: string) {
+  const gate = join(dir, fileName);
+  await writeFile(gate, LAX);
+  return meshbench(["compare", base, cand, "--thresholds", gate, "--fail-on-regression"]);
+}
+
 describe("meshbench compare", () => {
   it("exits 3 on a regression with --fail-on-regression, naming the metrics", async () => {
     const o = await meshbench(["compare", base, cand, "--fail-on-regression"]);
@@ -261,31 +268,13 @@ describe("meshbench compare", () => {
   });
 
   it("exits 0 when thresholds allow the change", async () => {
-    const gate = join(dir, "gate.yaml");
-    await writeFile(gate, LAX);
-    const o = await meshbench([
-      "compare",
-      base,
-      cand,
-      "--thresholds",
-      gate,
-      "--fail-on-regression",
-    ]);
+    const o = await compareWithLaxGate("gate.yaml");
     expect(o.stderr).not.toContain("regressed:");
     expect(o.code).toBe(0);
   });
 
   it("reads a thresholds file whose path holds an =, rather than taking it for pairs", async () => {
-    const gate = join(dir, "latency=40%.yaml");
-    await writeFile(gate, LAX);
-    const o = await meshbench([
-      "compare",
-      base,
-      cand,
-      "--thresholds",
-      gate,
-      "--fail-on-regression",
-    ]);
+    const o = await compareWithLaxGate("latency=40%.yaml");
     expect(o.stderr).not.toContain("--thresholds");
     expect(o.code).toBe(0);
   });
@@ -331,33 +320,24 @@ describe("meshbench compare", () => {
     await write("base", "1.24.0", []);
     await write("one-failed", "1.25.0", [2]);
     await write("all-failed", "1.25.0", [1, 2]);
-    const one = await meshbench([
-      "compare",
-      join(sets, "base"),
-      join(sets, "one-failed"),
-      "--fail-on-regression",
-    ]);
+    const gate = (candidate: string, ...more: string[]) =>
+      meshbench([
+        "compare",
+        join(sets, "base"),
+        join(sets, candidate),
+        "--fail-on-regression",
+        ...more,
+      ]);
+    const one = await gate("one-failed");
     expect(one.code).toBe(3);
     expect(one.stderr).toBe(
       "meshbench: regressed: smoke / istio 1.25.0: runs.failed (1 of 2 candidate runs failed (r2: web-1 exited during the load); the baseline's 2 runs completed)\n",
     );
     // No completed run at all: compared on its failures, not "nothing to compare".
-    const all = await meshbench([
-      "compare",
-      join(sets, "base"),
-      join(sets, "all-failed"),
-      "--fail-on-regression",
-    ]);
+    const all = await gate("all-failed");
     expect(all.code).toBe(3);
     expect(all.stderr).toContain("smoke / istio 1.25.0: runs.failed (all 2 candidate runs failed");
-    const off = await meshbench([
-      "compare",
-      join(sets, "base"),
-      join(sets, "one-failed"),
-      "--fail-on-regression",
-      "--thresholds",
-      "runs.failed=off",
-    ]);
+    const off = await gate("one-failed", "--thresholds", "runs.failed=off");
     expect(off.code).toBe(0);
   });
 

@@ -4,44 +4,43 @@
 import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type FakeGitHub,
   type FakeRun,
   startFakeGitHub,
+  type ZipEntry,
   zip,
 } from "../helpers/fake-github/index.ts";
-import { captureStdout, runnerFiles, stubEnv } from "../helpers/github-env.ts";
+import { captureStdout, endJob, type GitHubJob, startJob } from "../helpers/github-env.ts";
 
 type Artifacts = typeof import("../../src/github/artifacts.ts");
 type DownloadLimits = import("../../src/github/artifacts.ts").DownloadLimits;
-type Client = typeof import("../../src/github/client.ts");
-type Context = typeof import("../../src/github/context.ts");
 
 let fake: FakeGitHub;
 let run: FakeRun;
 let lib: Artifacts;
-let client: Client;
-let context: Context;
+let job: GitHubJob;
 let work: string;
 const TOKEN = "ghs_artifact_reader_token_42";
+
+/** Adds to run `runId` one artifact per name, each a zip of its entries. */
+function addZips(runId: number, archives: Record<string, ZipEntry[]>): void {
+  for (const [name, entries] of Object.entries(archives)) {
+    fake.state.addArtifact(runId, name, zip(entries));
+  }
+}
 
 beforeAll(async () => {
   fake = await startFakeGitHub();
   fake.state.addInstallationToken(TOKEN);
   run = fake.state.addRun({ status: "in_progress", conclusion: null });
-  const runner = await runnerFiles();
-  stubEnv({ ...fake.jobEnv(run), ...runner.env });
+  job = await startJob(fake, run);
   // After the environment: @actions/github reads GITHUB_API_URL when first imported.
   lib = await import("../../src/github/artifacts.ts");
-  client = await import("../../src/github/client.ts");
-  context = await import("../../src/github/context.ts");
   work = await mkdtemp(join(tmpdir(), "meshbench-artifacts-"));
 });
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await fake.close();
-});
+afterAll(() => endJob(fake));
 
 async function resultsDir(name: string): Promise<string> {
   const dir = join(work, name);
@@ -137,7 +136,7 @@ describe("artifacts", () => {
   describe("another run's artifacts (findBy)", () => {
     let other: FakeRun;
     const from = () => ({
-      gh: client.createGitHubClient(TOKEN, { apiUrl: fake.url }),
+      gh: job.client.createGitHubClient(TOKEN, { apiUrl: fake.url }),
       token: TOKEN,
       owner: fake.state.owner,
       repo: fake.state.repo,
@@ -145,36 +144,18 @@ describe("artifacts", () => {
     });
     beforeAll(() => {
       other = fake.state.addRun({ event: "pull_request", headRepo: "mallory/shop" });
-      fake.state.addArtifact(
-        other.id,
-        "meshbench-smoke-bare",
-        zip([{ name: "smoke/bare/r1/run.json", data: "{}" }]),
-      );
-      fake.state.addArtifact(
-        other.id,
-        "meshbench-smoke-traversal",
-        zip([
+      addZips(other.id, {
+        "meshbench-smoke-bare": [{ name: "smoke/bare/r1/run.json", data: "{}" }],
+        "meshbench-smoke-traversal": [
           { name: "smoke/ok.json", data: "{}" },
           { name: "../../escaped.json", data: "pwned" },
-        ]),
-      );
-      fake.state.addArtifact(
-        other.id,
-        "meshbench-smoke-absolute",
-        zip([{ name: "/tmp/abs.json", data: "x" }]),
-      );
-      fake.state.addArtifact(
-        other.id,
-        "meshbench-smoke-link",
-        zip([{ name: "l.json", data: "/etc/passwd", symlink: true }]),
-      );
-      fake.state.addArtifact(
-        other.id,
-        "meshbench-smoke-bomb",
-        zip([
+        ],
+        "meshbench-smoke-absolute": [{ name: "/tmp/abs.json", data: "x" }],
+        "meshbench-smoke-link": [{ name: "l.json", data: "/etc/passwd", symlink: true }],
+        "meshbench-smoke-bomb": [
           { name: "bomb.json", data: Buffer.alloc(5_000_000), deflate: true, claimedSize: 100 },
-        ]),
-      );
+        ],
+      });
       fake.state.addArtifact(
         other.id,
         "meshbench-smoke-old",
@@ -213,7 +194,7 @@ describe("artifacts", () => {
 
     it("reports from workflow_run on the triggering run's artifacts", async () => {
       const ctx = {
-        ...context.readRunContext(process.env),
+        ...job.context.readRunContext(process.env),
         eventName: "workflow_run",
         workflowRun: {
           id: other.id,
@@ -247,16 +228,12 @@ describe("artifacts", () => {
       fake.state.addArtifact(pr.id, "meshbench-smoke-bare", runOf("smoke", "bare"));
       fake.state.addArtifact(pr.id, "meshbench-smoke-big-bare", runOf("smoke-big", "bare"));
       // Runs that name no scenario are the report reader's to judge: kept.
-      fake.state.addArtifact(
-        pr.id,
-        "meshbench-smoke-linkerd",
-        zip([{ name: "linkerd/r1/run.json", data: "{}" }]),
-      );
+      addZips(pr.id, { "meshbench-smoke-linkerd": [{ name: "linkerd/r1/run.json", data: "{}" }] });
       const into = join(work, "prefix-overlap");
       const got = await quiet(() =>
         lib.downloadRunResults({
           ctx: {
-            ...context.readRunContext(process.env),
+            ...job.context.readRunContext(process.env),
             eventName: "workflow_run",
             workflowRun: {
               id: pr.id,
@@ -360,19 +337,13 @@ describe("artifacts", () => {
 
     it("skips, with a message, an artifact with a file `a` and an entry `a/b`", async () => {
       const clash = fake.state.addRun({ event: "pull_request" });
-      fake.state.addArtifact(
-        clash.id,
-        "meshbench-smoke-clash",
-        zip([
+      addZips(clash.id, {
+        "meshbench-smoke-clash": [
           { name: "a", data: "x" },
           { name: "a/b", data: "y" },
-        ]),
-      );
-      fake.state.addArtifact(
-        clash.id,
-        "meshbench-smoke-fine",
-        zip([{ name: "smoke/bare/r1/run.json", data: "{}" }]),
-      );
+        ],
+        "meshbench-smoke-fine": [{ name: "smoke/bare/r1/run.json", data: "{}" }],
+      });
       const got = await quiet(() =>
         lib.downloadArtifacts({
           into: join(work, "clash"),
@@ -427,7 +398,7 @@ describe("artifacts", () => {
       await expect(
         lib.listRunArtifacts({
           ...from(),
-          gh: client.createGitHubClient(forbidden, { apiUrl: fake.url }),
+          gh: job.client.createGitHubClient(forbidden, { apiUrl: fake.url }),
           token: forbidden,
         }),
       ).rejects.toThrow(/needs `actions: read`/);

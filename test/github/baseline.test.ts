@@ -4,7 +4,7 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WorkflowContext } from "../../src/github/context.ts";
 import {
   type FakeGitHub,
@@ -12,18 +12,15 @@ import {
   startFakeGitHub,
   zip,
 } from "../helpers/fake-github/index.ts";
-import { captureStdout, runnerFiles, stubEnv } from "../helpers/github-env.ts";
+import { captureStdout, endJob, type GitHubJob, startJob } from "../helpers/github-env.ts";
 
 type Baseline = typeof import("../../src/github/baseline.ts");
-type Client = typeof import("../../src/github/client.ts");
-type Context = typeof import("../../src/github/context.ts");
 
 const TOKEN = "ghs_baseline_reader_0042";
 let fake: FakeGitHub;
 let current: FakeRun;
 let lib: Baseline;
-let client: Client;
-let context: Context;
+let job: GitHubJob;
 let work: string;
 
 const results = (mesh: string, p99: number) =>
@@ -39,23 +36,18 @@ beforeAll(async () => {
     status: "in_progress",
     conclusion: null,
   });
-  stubEnv({ ...fake.jobEnv(current), ...(await runnerFiles()).env });
+  job = await startJob(fake, current);
   lib = await import("../../src/github/baseline.ts");
-  client = await import("../../src/github/client.ts");
-  context = await import("../../src/github/context.ts");
   work = await mkdtemp(join(tmpdir(), "meshbench-baseline-"));
 });
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await fake.close();
-});
+afterAll(() => endJob(fake));
 beforeEach(() => {
   fake.state.runs.splice(0, fake.state.runs.length, current);
   fake.state.artifacts.length = 0;
 });
 
 function ctx(over: Partial<WorkflowContext> = {}): WorkflowContext {
-  return { ...context.readRunContext(process.env), defaultBranch: "main", ...over };
+  return { ...job.context.readRunContext(process.env), defaultBranch: "main", ...over };
 }
 async function find(
   spec: Parameters<Baseline["findBaseline"]>[0] = { kind: "auto" },
@@ -65,7 +57,7 @@ async function find(
   const out = captureStdout();
   try {
     return await lib.findBaseline(spec, {
-      gh: client.createGitHubClient(TOKEN, { apiUrl: fake.url }),
+      gh: job.client.createGitHubClient(TOKEN, { apiUrl: fake.url }),
       token: TOKEN,
       ctx: ctx(over),
       prefix: "meshbench",

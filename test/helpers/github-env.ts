@@ -7,6 +7,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
+import type { FakeGitHub, FakeRun } from "./fake-github/index.ts";
 
 export interface RunnerFiles {
   dir: string;
@@ -35,6 +36,27 @@ export async function runnerFiles(): Promise<RunnerFiles> {
 
 export function stubEnv(env: Record<string, string>): void {
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+}
+
+/**
+ * Stubs the environment of a job of `run` on the fake, with fresh runner files, then imports
+ * the GitHub client and context (after the environment: see above). Import the module under
+ * test after this, and call `endJob` after all.
+ */
+export async function startJob(fake: FakeGitHub, run: FakeRun) {
+  stubEnv({ ...fake.jobEnv(run), ...(await runnerFiles()).env });
+  return {
+    client: await import("../../src/github/client.ts"),
+    context: await import("../../src/github/context.ts"),
+  };
+}
+
+export type GitHubJob = Awaited<ReturnType<typeof startJob>>;
+
+/** Restores the environment `startJob` stubbed and stops the fake. */
+export async function endJob(fake: FakeGitHub): Promise<void> {
+  vi.unstubAllEnvs();
+  await fake.close();
 }
 
 /** Collects what is written to stdout (where @actions/core writes its commands) until stopped. */

@@ -12,6 +12,7 @@ import { parseMeshDefinition } from "../../src/mesh/load.ts";
 import { missingRequirement } from "../../src/mesh/requirements.ts";
 import { downloadableTool, istioctlTool, linkerdTool } from "../../src/mesh/tools.ts";
 import { KUBECTL, resolveTool } from "../../src/tools/pinned.ts";
+import { servedFiles } from "../helpers/downloads.ts";
 
 const LINUX = { os: "linux", arch: "amd64" } as const;
 
@@ -74,22 +75,10 @@ describe("istioctl from its release archive", () => {
     archive = await readFile(join(dir, "a.tar.gz"));
   });
 
-  const stand = (files: Record<string, Buffer | string>) => {
-    const seen: string[] = [];
-    return {
-      seen,
-      download: async (url: string, to: string) => {
-        seen.push(url);
-        if (!(url in files)) throw new Error(`download ${url}: HTTP 404`);
-        await writeFile(to, files[url]!);
-      },
-    };
-  };
-
   it("checks the archive's checksum, unpacks istioctl, caches it, and reuses the cache", async () => {
     const t = istioctlTool("1.30.1");
     const sum = createHash("sha256").update(archive).digest("hex");
-    const d = stand({
+    const d = servedFiles({
       [t.url(LINUX)]: archive,
       [t.checksumUrl!(LINUX)]: `${sum}  istioctl-1.30.1-linux-amd64.tar.gz\n`,
     });
@@ -109,7 +98,10 @@ describe("istioctl from its release archive", () => {
 
   it("refuses an archive whose checksum does not match, and caches nothing", async () => {
     const t = istioctlTool("1.30.1");
-    const d = stand({ [t.url(LINUX)]: archive, [t.checksumUrl!(LINUX)]: `${"0".repeat(64)}\n` });
+    const d = servedFiles({
+      [t.url(LINUX)]: archive,
+      [t.checksumUrl!(LINUX)]: `${"0".repeat(64)}\n`,
+    });
     const cacheDir = join(dir, "cache");
     await expect(
       resolveTool(t, { usePath: false, download: d.download, cacheDir, platform: LINUX }),

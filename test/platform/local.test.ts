@@ -6,11 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { loadMeshDefinition, parseMeshDefinition } from "../../src/mesh/load.ts";
+import { loadMeshDefinition } from "../../src/mesh/load.ts";
 import { LocalPlatform } from "../../src/platform/local/platform.ts";
 import { renderSidecarConfig } from "../../src/platform/local/sidecar.ts";
-import { type LoadRequest, PROCESS_CLASSES, targetUrls } from "../../src/platform/types.ts";
+import { PROCESS_CLASSES, targetUrls } from "../../src/platform/types.ts";
 import { findExecutable } from "../../src/tools/find-executable.ts";
+import { loadRequest } from "../helpers/load-request.ts";
 import { isAlive, openPorts, waitGone } from "../helpers/platform.ts";
 
 if (!findExecutable("haproxy")) {
@@ -137,19 +138,14 @@ describe("LocalPlatform", () => {
     await p.prepare({ runId: "load-test" });
     await p.installMesh(haproxy, null);
     await p.deployWorkload({ app: "emojivoto", instances: 2 });
-    const load: LoadRequest = {
+    const load = loadRequest({
       rate: 100,
       durationMs: 4000,
-      warmupMs: 1000,
       connections: 4,
-      workers: 1,
-      timeoutMs: 5000,
-      intervalMs: 1000,
-      pacing: "efficient",
       paths: ["/api/list", "/api/vote?choice=:flushed:", "/api/leaderboard"],
       resourceIntervalMs: 500,
       outDir,
-    };
+    });
     const lines: string[] = [];
     let batches = 0;
     const rates: number[] = [];
@@ -218,21 +214,9 @@ describe("LocalPlatform", () => {
     await p.deployWorkload({ app: "emojivoto", instances: 1 });
     stop.abort();
     const started = Date.now();
-    await expect(
-      p.runLoad({
-        rate: 50,
-        durationMs: 60_000,
-        warmupMs: 1000,
-        connections: 2,
-        workers: 1,
-        timeoutMs: 5000,
-        intervalMs: 1000,
-        pacing: "efficient",
-        paths: ["/api/list"],
-        resourceIntervalMs: 1000,
-        outDir: join(out, "aborted"),
-      }),
-    ).rejects.toThrow("interrupted before the load started");
+    await expect(p.runLoad(loadRequest({ outDir: join(out, "aborted") }))).rejects.toThrow(
+      "interrupted before the load started",
+    );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(p.processes().some((x) => x.name === "loadgen")).toBe(false);
     await p.cleanup();
@@ -240,17 +224,7 @@ describe("LocalPlatform", () => {
   }, 20_000);
 
   it("cleans up after a sidecar that cannot start, and says why", async () => {
-    const broken = parseMeshDefinition(
-      "broken-sidecar.yaml",
-      [
-        "local:",
-        "  sidecar:",
-        "    command: [haproxy, -db, -f, '{config}']",
-        "    config:",
-        "      http: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
-        "      grpc: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
-      ].join("\n"),
-    );
+    const broken = await loadMeshDefinition("test/fixtures/meshes/broken-sidecar.yaml");
     const p = platform();
     await p.prepare({ runId: "broken-test" });
     await p.installMesh(broken, null);

@@ -21,25 +21,24 @@ describe("loadgenCommandFor", () => {
     expect(seen).toEqual(["/opt/meshbench/dist/loadgen.js"]);
   });
 
-  it("falls back to the CLI's loadgen command when the bundle came without it", () => {
-    expect(
-      loadgenCommandFor({
-        bundled: true,
-        moduleUrl: "file:///opt/meshbench/dist/action.js",
-        exists: () => false,
-        execPath: node,
-      }),
-    ).toEqual({ command: node, args: ["/opt/meshbench/dist/cli.js", "loadgen"] });
-  });
-
-  it("runs src/cli/loadgen-main.ts (what dist/loadgen.js is built from) from sources", () => {
-    expect(
-      loadgenCommandFor({
-        bundled: false,
-        moduleUrl: "file:///repo/src/platform/local/self.ts",
-        exists: () => true,
-        execPath: node,
-      }),
-    ).toEqual({ command: node, args: ["/repo/src/cli/loadgen-main.ts"] });
+  it.each([
+    {
+      what: "falls back to the CLI's loadgen command when the bundle came without it",
+      bundled: true,
+      moduleUrl: "file:///opt/meshbench/dist/action.js",
+      exists: false,
+      args: ["/opt/meshbench/dist/cli.js", "loadgen"],
+    },
+    {
+      what: "runs src/cli/loadgen-main.ts (what dist/loadgen.js is built from) from sources",
+      bundled: false,
+      moduleUrl: "file:///repo/src/platform/local/self.ts",
+      exists: true,
+      args: ["/repo/src/cli/loadgen-main.ts"],
+    },
+  ])("$what", ({ bundled, moduleUrl, exists, args }) => {
+    expect(loadgenCommandFor({ bundled, moduleUrl, exists: () => exists, execPath: node })).toEqual(
+      { command: node, args },
+    );
   });
 });

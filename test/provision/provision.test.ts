@@ -13,6 +13,7 @@ import { kindProvider } from "../../src/provision/kind.ts";
 import { kindConfig } from "../../src/provision/kind-config.ts";
 import { kubeconfigProvider } from "../../src/provision/kubeconfig.ts";
 import { KIND, resolveTool, type ToolSpec } from "../../src/tools/pinned.ts";
+import { servedFiles } from "../helpers/downloads.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { METRICS_SERVER_MANIFEST } from "../helpers/metrics-server.ts";
 
@@ -142,17 +143,6 @@ describe("tools at pinned versions", () => {
   const hash = createHash("sha256").update(bytes).digest("hex");
   const spec: ToolSpec = { ...KIND, sha256: undefined };
 
-  function downloads(files: Record<string, string>) {
-    const seen: string[] = [];
-    return {
-      seen,
-      download: async (url: string, to: string) => {
-        seen.push(url);
-        if (!(url in files)) throw new Error(`download ${url}: HTTP 404`);
-        await writeFile(to, files[url]!);
-      },
-    };
-  }
   const files = {
     [KIND.url({ os: "linux", arch: "amd64" })]: bytes,
     [KIND.checksumUrl!({ os: "linux", arch: "amd64" })]: `${hash}  kind-linux-amd64\n`,
@@ -160,7 +150,7 @@ describe("tools at pinned versions", () => {
   const platform = { os: "linux", arch: "amd64" } as const;
 
   it("uses the PATH's kind when it is the pinned version", async () => {
-    const d = downloads(files);
+    const d = servedFiles(files);
     expect(
       await resolveTool(spec, { env, download: d.download, cacheDir: join(dir, "cache") }),
     ).toBe(join(dir, "kind"));
@@ -169,7 +159,7 @@ describe("tools at pinned versions", () => {
 
   it("downloads, checks and caches the pinned version when the PATH has another", async () => {
     env.FAKE_KIND_VERSION = "v0.20.0";
-    const d = downloads(files);
+    const d = servedFiles(files);
     const cacheDir = join(dir, "cache");
     const path = await resolveTool(spec, { env, download: d.download, cacheDir, platform });
     expect(path).toBe(join(cacheDir, "kind", "v0.29.0", "kind"));
@@ -198,7 +188,7 @@ describe("tools at pinned versions", () => {
     for (const s of [spec, { ...spec, sha256: { "linux-amd64": hash } }]) {
       const cacheDir = await mkdtemp(join(dir, "planted-"));
       await plant(cacheDir);
-      const d = downloads(files);
+      const d = servedFiles(files);
       const path = await resolveTool(s, {
         usePath: false,
         download: d.download,
@@ -211,7 +201,7 @@ describe("tools at pinned versions", () => {
     // A good cache entry with the hash pinned: no download at all.
     const cacheDir = await mkdtemp(join(dir, "pinned-"));
     const pinned = { ...spec, sha256: { "linux-amd64": hash } };
-    const d = downloads(files);
+    const d = servedFiles(files);
     await resolveTool(pinned, { usePath: false, download: d.download, cacheDir, platform });
     await resolveTool(pinned, { usePath: false, download: d.download, cacheDir, platform });
     expect(d.seen).toEqual([KIND.url(platform)]);
@@ -228,7 +218,7 @@ describe("tools at pinned versions", () => {
   });
 
   it("refuses a download whose checksum does not match, and keeps nothing", async () => {
-    const d = downloads({ ...files, [KIND.url(platform)]: `${bytes}tampered\n` });
+    const d = servedFiles({ ...files, [KIND.url(platform)]: `${bytes}tampered\n` });
     const cacheDir = join(dir, "cache");
     await expect(
       resolveTool(spec, { usePath: false, download: d.download, cacheDir, platform }),
@@ -240,7 +230,7 @@ describe("tools at pinned versions", () => {
 
   it("refuses a tool with neither a pinned nor a published sha256, and keeps nothing", async () => {
     const unchecked: ToolSpec = { ...spec, checksumUrl: undefined };
-    const d = downloads(files);
+    const d = servedFiles(files);
     const cacheDir = join(dir, "cache");
     await expect(
       resolveTool(unchecked, { usePath: false, download: d.download, cacheDir, platform }),

@@ -438,6 +438,28 @@ describe("reboot before benchmarking", () => {
     await fake.close();
   });
 
+  /** A cluster of the rebootable hosts built with reboot on, booting as the commands say. */
+  const rebooting = (bootIdCommand: string, rebootCommand: string, rebootMs: number) => ({
+    hosts: hosts(rebootable.port, rebootable.user),
+    privateKey: rebootable.privateKey,
+    knownHostsPath: join(dir, "known_hosts"),
+    k3sVersion: "v1.33.1+k3s1",
+    kubeconfigPath: join(dir, "kubeconfig"),
+    name: "meshbench-reboot",
+    installer: taggedInstaller(recordingInstaller(dir, fake.kubeconfigPath)),
+    layout: {
+      dir: join(dir, "remote"),
+      kubeconfigPath: join(dir, "remote", "k3s.yaml"),
+      bootIdCommand,
+      rebootCommand,
+    },
+    metricsServer: false,
+    reboot: true,
+    apiServerUrl: () => fake.url,
+    pollMs: 100,
+    timeouts: { sshMs: 10_000, kubeconfigMs: 10_000, nodesMs: 10_000, rebootMs },
+  });
+
   it("reboots every worker, and waits for SSH with a new boot id and the node Ready on it", async () => {
     const before = await Promise.all(
       ADDRESSES.map(async (a) => (await readFile(join(dir, `boot-${a}`), "utf8")).trim()),
@@ -445,25 +467,12 @@ describe("reboot before benchmarking", () => {
     const bootFile = `${dir}/boot-$(echo "$SSH_CONNECTION" | cut -d' ' -f3)`;
     const logs: string[] = [];
     await buildK3sCluster({
-      hosts: hosts(rebootable.port, rebootable.user),
-      privateKey: rebootable.privateKey,
-      knownHostsPath: join(dir, "known_hosts"),
-      k3sVersion: "v1.33.1+k3s1",
-      kubeconfigPath: join(dir, "kubeconfig"),
-      name: "meshbench-reboot",
-      installer: taggedInstaller(recordingInstaller(dir, fake.kubeconfigPath)),
-      layout: {
-        dir: join(dir, "remote"),
-        kubeconfigPath: join(dir, "remote", "k3s.yaml"),
-        bootIdCommand: `cat "${bootFile}"`,
+      ...rebooting(
+        `cat "${bootFile}"`,
         // "Reboot": a new boot id, and sshd goes away (the harness restarts it).
-        rebootCommand: `cat /proc/sys/kernel/random/uuid > "${bootFile}"; kill "$(cat ${rebootable.pidFile})" 2>/dev/null; true`,
-      },
-      metricsServer: false,
-      reboot: true,
-      apiServerUrl: () => fake.url,
-      pollMs: 100,
-      timeouts: { sshMs: 10_000, kubeconfigMs: 10_000, nodesMs: 10_000, rebootMs: 30_000 },
+        `cat /proc/sys/kernel/random/uuid > "${bootFile}"; kill "$(cat ${rebootable.pidFile})" 2>/dev/null; true`,
+        30_000,
+      ),
       log: (l) => logs.push(l),
     });
     const after = await Promise.all(
@@ -478,26 +487,8 @@ describe("reboot before benchmarking", () => {
 
   it("fails naming the worker that never comes back with a new boot", async () => {
     await expect(
-      buildK3sCluster({
-        hosts: hosts(rebootable.port, rebootable.user),
-        privateKey: rebootable.privateKey,
-        knownHostsPath: join(dir, "known_hosts"),
-        k3sVersion: "v1.33.1+k3s1",
-        kubeconfigPath: join(dir, "kubeconfig"),
-        name: "meshbench-reboot",
-        installer: taggedInstaller(recordingInstaller(dir, fake.kubeconfigPath)),
-        layout: {
-          dir: join(dir, "remote"),
-          kubeconfigPath: join(dir, "remote", "k3s.yaml"),
-          bootIdCommand: `cat "${dir}/boot-127.0.0.1"`,
-          rebootCommand: "true", // the host ignores the reboot
-        },
-        metricsServer: false,
-        reboot: true,
-        apiServerUrl: () => fake.url,
-        pollMs: 100,
-        timeouts: { sshMs: 10_000, kubeconfigMs: 10_000, nodesMs: 10_000, rebootMs: 1_500 },
-      }),
+      // The host ignores the reboot.
+      buildK3sCluster(rebooting(`cat "${dir}/boot-127.0.0.1"`, "true", 1_500)),
     ).rejects.toThrow(
       /reboot before benchmarking failed:\n {2}worker-1 \(127\.0\.0\.2:\d+\) did not come back with a new boot within 2s of its reboot[^\n]*\n {2}worker-2 \(127\.0\.0\.3:\d+\)/,
     );

@@ -14,6 +14,7 @@ import { loadScenario } from "../../src/scenario/load.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { FAKE_TF, fakeTofuWorkspace, tfstateJson } from "../helpers/fake-tofu.ts";
 import { runMeshbench } from "../helpers/process.ts";
+import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 let dir: string;
 let bin: string;
@@ -33,6 +34,21 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * For the tests that call providerFor in this process: it runs tofu with this process's
+ * environment, so the fake goes on its PATH for each test, and the environment is restored after.
+ */
+function fakeTofuInThisProcess(): void {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    process.env.PATH = `${bin}:/usr/bin:/bin`;
+    process.env.FAKE_TF_DIR = dir;
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+}
+
 /** A scenario on the fake module; `meshes` decides whether any run is planned. */
 async function scenario(meshes: string, repetitions = 1): Promise<string> {
   // A mesh with no kubernetes section is skipped on a cluster: a plan with no runs.
@@ -44,17 +60,13 @@ async function scenario(meshes: string, repetitions = 1): Promise<string> {
   const file = join(dir, "metal.yaml");
   await writeFile(
     file,
-    `name: metal
-platform: kubernetes
-cluster:
-  provider: terraform
-  module: ./module
-  maxLifetime: 1h
-meshes: [${meshes}]
-repetitions: ${repetitions}
-workload: { app: emojivoto, instances: 1 }
-load: { rate: 10, duration: 2s, warmup: 1s, connections: 1, paths: ["/api/list"] }
-`,
+    kubeScenarioYaml("metal", {
+      cluster: { provider: "terraform", module: "./module", maxLifetime: "1h" },
+      meshes: [meshes],
+      repetitions,
+      workload: { app: "emojivoto", instances: 1 },
+      load: { rate: 10, duration: "2s", warmup: "1s", connections: 1, paths: ["/api/list"] },
+    }),
   );
   return file;
 }
@@ -122,15 +134,9 @@ describe("meshbench run, provider terraform: a cluster that cannot be destroyed"
 });
 
 describe("the lifetime guard", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+  fakeTofuInThisProcess();
 
   it("destroys an expired cluster once and ends the matrix: the other runs are not attempted", async () => {
-    // providerFor runs tofu with this process's environment.
-    process.env.PATH = `${bin}:/usr/bin:/bin`;
-    process.env.FAKE_TF_DIR = dir;
     const file = await scenario("bare", 3);
     let stateDir = "";
     const result = await runScenario({
@@ -167,14 +173,9 @@ describe("the lifetime guard", () => {
 });
 
 describe("providerFor, provider terraform", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+  fakeTofuInThisProcess();
 
   it("puts the state directory under the root as an absolute path and passes the Action's variables over the scenario's", async () => {
-    process.env.PATH = `${bin}:/usr/bin:/bin`;
-    process.env.FAKE_TF_DIR = dir;
     const file = await scenario("bare");
     const { scenario: s } = await loadScenario(file);
     const provider0 = s.cluster!.provider;

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { fingerprint, fingerprintDifferences } from "../../src/results/fingerprint.ts";
-import type { RunResult } from "../../src/results/run-schema.ts";
+import type { RunResult, RunSpec } from "../../src/results/run-schema.ts";
 import { compareResults } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
 import { constantResources, loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
-const base = () =>
-  runResult({
+/** A run of istio on a three-node cluster, its spec changed as given. */
+function base(spec: Partial<RunSpec> = {}): RunResult {
+  const run = runResult({
     mesh: { name: "istio" },
     repetition: 1,
     load: loadResult({ histogram: uniformHistogram(1, 10) }),
@@ -16,6 +17,9 @@ const base = () =>
       nodes: { count: 3, types: ["m5.large", "c5.xlarge", "m5.large"] },
     },
   });
+  run.spec = { ...run.spec, ...spec };
+  return run;
+}
 
 describe("fingerprint", () => {
   it("ignores the mesh, its version and the order nodes are listed in", () => {
@@ -30,13 +34,7 @@ describe("fingerprint", () => {
 
   it("lists every difference", () => {
     const a = base();
-    const b = base();
-    b.spec = {
-      ...b.spec,
-      rate: 2000,
-      loadgenPods: 4,
-      workload: { name: "emojivoto", instances: 10 },
-    };
+    const b = base({ rate: 2000, loadgenPods: 4, workload: { name: "emojivoto", instances: 10 } });
     b.platform = { kind: "local", nodes: { count: 1, types: ["m5.large"] } };
     expect(fingerprintDifferences(fingerprint(a), fingerprint(b))).toEqual([
       "workload instances: 2 ≠ 10",
@@ -96,14 +94,12 @@ describe("fingerprint", () => {
 
     it("reads them from the load's own record in files written before spec had them", () => {
       const old = base();
-      const recorded = base();
-      recorded.spec = {
-        ...recorded.spec,
+      const recorded = base({
         warmupMs: 6000,
         paths: ["/api/list"],
         timeoutMs: 5000,
         pacing: "efficient",
-      };
+      });
       // Same settings (loadResult: 6 s warm-up, /api/list, 5 s timeout, efficient pacing);
       // neither sampled resources.
       expect(fingerprintDifferences(fingerprint(old), fingerprint(recorded))).toEqual([]);

@@ -5,6 +5,7 @@ import type { Container } from "../../src/results/run-schema.ts";
 import { compareResults, regressions } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
+import { expectFigures } from "../helpers/resources.ts";
 import { loadResult, runResult, T0, uniformHistogram } from "../helpers/runs.ts";
 
 const containers: Container[] = [
@@ -44,15 +45,14 @@ describe("per-run resource figures", () => {
     expect(figures.dataPlane.cpuPeakCores).toBeCloseTo(0.6, 12);
     expect(figures.dataPlane.memoryBytes).toBe(55);
     expect(figures.dataPlane.containers).toBe(2);
-    expect(figures.controlPlane.cpuCores).toBeCloseTo(0.2, 12);
-    expect(figures.controlPlane).toMatchObject({
+    expectFigures(figures.controlPlane, {
+      cpuCores: 0.2,
       cpuPeakCores: 0.3,
       memoryBytes: 100,
       containers: 1,
     });
     // The largest single proxy: mean 0.35 (p1), reading 0.5 (p1, sample 1), 30 B (p1, sample 2).
-    expect(figures.maxProxy.cpuCores).toBeCloseTo(0.35, 12);
-    expect(figures.maxProxy).toMatchObject({ cpuPeakCores: 0.5, memoryBytes: 30 });
+    expectFigures(figures.maxProxy, { cpuCores: 0.35, cpuPeakCores: 0.5, memoryBytes: 30 });
     // The app vanished in sample 2: its figures are sample 1's.
     expect(figures.application).toEqual({
       cpuCores: 1,
@@ -76,13 +76,15 @@ describe("per-run resource figures", () => {
     expect(resources.usage.p1!.cpuFromMs).toEqual([-1000, 0]);
   });
 
+  /** A run.json holding these resources. */
+  const run = runResult({
+    mesh: { name: "m" },
+    repetition: 1,
+    load: loadResult({ histogram: uniformHistogram(1, 9) }),
+    resources,
+  });
+
   it("writes the columns one line each in run.json and reads them back", () => {
-    const run = runResult({
-      mesh: { name: "m" },
-      repetition: 1,
-      load: loadResult({ histogram: uniformHistogram(1, 9) }),
-      resources,
-    });
     const text = serializeRun(run);
     expect(text).toContain('"cpuCores": [0.5, 0.2]');
     expect(text).toContain('"memoryBytes": [5, null]');
@@ -90,12 +92,6 @@ describe("per-run resource figures", () => {
   });
 
   it("refuses samples that do not line up, or of containers without a class", () => {
-    const run = runResult({
-      mesh: { name: "m" },
-      repetition: 1,
-      load: loadResult({ histogram: uniformHistogram(1, 9) }),
-      resources,
-    });
     const short = JSON.parse(serializeRun(run));
     short.resources.usage.p1.cpuCores.pop();
     short.resources.usage.ghost = {

@@ -13,6 +13,7 @@ import { parseRun, serializeRun, writeRun } from "../../src/results/run-file.ts"
 import { RUN_SCHEMA } from "../../src/results/run-version.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { encodedHistogram, zipBombHistogram } from "../helpers/hostile.ts";
+import { expectFigures } from "../helpers/resources.ts";
 import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 const V1_FIXTURE = new URL("../fixtures/runs/v1-local.run.json", import.meta.url);
@@ -182,8 +183,8 @@ describe("run.json", () => {
       expect(parsed.run.schema).toBe(RUN_SCHEMA);
       // Locally a v1 CPU sample was the /proc delta since the previous sample: the readings
       // inside the period are 0.4, 0.5, 0.3, 0.2 (application) and 0.2, 0.1, 0.25, 0.05.
-      expect(resources!.perRun.application.cpuCores).toBeCloseTo(1.4 / 4, 12);
-      expect(resources!.perRun.application).toMatchObject({
+      expectFigures(resources!.perRun.application, {
+        cpuCores: 1.4 / 4,
         cpuPeakCores: 0.5,
         memoryBytes: 200,
         containers: 1,

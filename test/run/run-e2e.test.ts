@@ -1,13 +1,14 @@
 // `meshbench run` end to end on the local platform: a real scenario, real processes,
 // the results tree and the report — and nothing left running afterwards.
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSchema } from "../../src/results/run-schema.ts";
 import { listeningPorts, openPorts, tagEnv, tagged } from "../helpers/platform.ts";
 import { runMeshbench } from "../helpers/process.ts";
+import { localScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 async function meshbenchRun(
   args: string[],
@@ -22,28 +23,39 @@ async function meshbenchRun(
   });
 }
 
-async function scenarioFile(body: string): Promise<{ dir: string; file: string }> {
+/** Writes a local scenario of these fields into a new directory. */
+async function scenarioFile(
+  name: string,
+  fields: Record<string, unknown>,
+): Promise<{ dir: string; file: string }> {
   const dir = await mkdtemp(join(tmpdir(), "meshbench-e2e-"));
   const file = join(dir, "e2e.yaml");
-  await writeFile(file, body);
+  await writeFile(file, localScenarioYaml(name, fields));
   return { dir, file };
 }
 
+/** One short repetition on one instance: for the cases about what fails, not the figures. */
+const SHORT_RUN = {
+  repetitions: 1,
+  workload: { app: "emojivoto", instances: 1 },
+  load: { rate: 50, duration: "3s", warmup: "1s", connections: 2, paths: ["/api/list"] },
+};
+
 describe("meshbench run (local platform)", () => {
   it("runs 2 meshes × 2 repetitions interleaved, writes every run and the report, leaves nothing running", async () => {
-    const { dir, file } = await scenarioFile(`name: e2e
-platform: local
-meshes: [bare, haproxy-sidecar]
-repetitions: 2
-workload: { app: emojivoto, instances: 2 }
-load:
-  rate: 100
-  duration: 6s
-  warmup: 1s
-  connections: 8
-  paths: ["/api/list", "/api/vote?choice=:joy:", "/api/leaderboard"]
-resources: { interval: 500ms }
-`);
+    const { dir, file } = await scenarioFile("e2e", {
+      meshes: ["bare", "haproxy-sidecar"],
+      repetitions: 2,
+      workload: { app: "emojivoto", instances: 2 },
+      load: {
+        rate: 100,
+        duration: "6s",
+        warmup: "1s",
+        connections: 8,
+        paths: ["/api/list", "/api/vote?choice=:joy:", "/api/leaderboard"],
+      },
+      resources: { interval: "500ms" },
+    });
     const tag = randomUUID();
     const out = join(dir, "results");
     const r = await meshbenchRun([file, "--out", out, "--chart-host", "none"], tag);
@@ -85,13 +97,12 @@ resources: { interval: 500ms }
   it.each(["SIGINT", "SIGTERM"] as const)(
     "on %s ends the run early, keeps what it measured, cleans up and exits 130",
     async (signal) => {
-      const { dir, file } = await scenarioFile(`name: stop
-platform: local
-meshes: [haproxy-sidecar]
-repetitions: 3
-workload: { app: emojivoto, instances: 1 }
-load: { rate: 50, duration: 60s, warmup: 1s, connections: 4, paths: ["/api/list"] }
-`);
+      const { dir, file } = await scenarioFile("stop", {
+        meshes: ["haproxy-sidecar"],
+        repetitions: 3,
+        workload: { app: "emojivoto", instances: 1 },
+        load: { rate: 50, duration: "60s", warmup: "1s", connections: 4, paths: ["/api/list"] },
+      });
       const tag = randomUUID();
       const out = join(dir, "results");
       let sent = false;
@@ -133,25 +144,15 @@ load: { rate: 50, duration: 60s, warmup: 1s, connections: 4, paths: ["/api/list"
   );
 
   it("records a run whose mesh cannot start as failed, runs the rest, exits 4", async () => {
-    const { dir, file } = await scenarioFile(`name: broken
-platform: local
-meshes: [broken-sidecar, bare]
-repetitions: 1
-workload: { app: emojivoto, instances: 1 }
-load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"] }
-`);
+    const { dir, file } = await scenarioFile("broken", {
+      meshes: ["broken-sidecar", "bare"],
+      ...SHORT_RUN,
+    });
     // A mesh beside the scenario whose sidecar's configuration HAProxy refuses.
     await mkdir(join(dir, "meshes"));
-    await writeFile(
+    await copyFile(
+      "test/fixtures/meshes/broken-sidecar.yaml",
       join(dir, "meshes", "broken-sidecar.yaml"),
-      [
-        "local:",
-        "  sidecar:",
-        "    command: [haproxy, -db, -f, '{config}']",
-        "    config:",
-        "      http: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
-        "      grpc: 'frontend x\\n  bind 127.0.0.1:{listenPort}\\n  no-such-keyword {appPort}\\n'",
-      ].join("\n"),
     );
     const tag = randomUUID();
     const out = join(dir, "results");
@@ -176,13 +177,10 @@ load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"]
   }, 90_000);
 
   it("skips a mesh whose program is missing, says how to get it, and still runs and reports the rest", async () => {
-    const { dir, file } = await scenarioFile(`name: skip
-platform: local
-meshes: [bare, haproxy-sidecar]
-repetitions: 1
-workload: { app: emojivoto, instances: 1 }
-load: { rate: 50, duration: 3s, warmup: 1s, connections: 2, paths: ["/api/list"] }
-`);
+    const { dir, file } = await scenarioFile("skip", {
+      meshes: ["bare", "haproxy-sidecar"],
+      ...SHORT_RUN,
+    });
     const out = join(dir, "results");
     // A PATH without haproxy (it lives in /usr/sbin), as on a machine with only Node.
     const path = (process.env.PATH ?? "")

@@ -8,9 +8,11 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOADGEN_NODE } from "../../src/kube/labels.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
+import { restartWebSoon } from "../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../helpers/loadgen-pods.ts";
 import { passEnv, runMeshbench } from "../helpers/process.ts";
+import { kubeScenarioYaml } from "../helpers/scenario-yaml.ts";
 
 const BIN = resolve("test/fixtures/bin");
 const LINKERD = {
@@ -109,13 +111,7 @@ resources: { interval: 500ms }
     p.onStart = () => {
       if (restarted || p.servers.size < 2) return;
       restarted = true;
-      const web = f.store
-        .list(resourceOf("pods"), "emojivoto-1")
-        .find((x) => x.metadata.name.startsWith("web-"))!;
-      setTimeout(
-        () => f.controller.restartContainer("emojivoto-1", web.metadata.name, "web-svc"),
-        700,
-      );
+      restartWebSoon(f);
     };
     const out = join(dir, "results");
     const r = await meshbench(["run", file, "--out", out, "--chart-host", "none"], dir);
@@ -198,18 +194,18 @@ resources: { interval: 500ms }
     const file = join(dir, "stop.yaml");
     await writeFile(
       file,
-      `name: stop
-platform: kubernetes
-cluster:
-  kubeconfig: ${f.kubeconfigPath}
-  loadgen: { startLead: 1s }
-  timeouts: { cleanup: 20s }
-meshes: [linkerd]
-repetitions: 2
-workload: { instances: 1 }
-load: { rate: 20, duration: 60s, warmup: 1s, connections: 2, paths: ["/api/list"] }
-resources: { interval: 500ms }
-`,
+      kubeScenarioYaml("stop", {
+        cluster: {
+          kubeconfig: f.kubeconfigPath,
+          loadgen: { startLead: "1s" },
+          timeouts: { cleanup: "20s" },
+        },
+        meshes: ["linkerd"],
+        repetitions: 2,
+        workload: { instances: 1 },
+        load: { rate: 20, duration: "60s", warmup: "1s", connections: 2, paths: ["/api/list"] },
+        resources: { interval: "500ms" },
+      }),
     );
     const out = join(dir, "results");
     let sent = false;

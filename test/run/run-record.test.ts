@@ -2,9 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { ResourceSample } from "../../src/platform/types.ts";
 import { buildResources, perRunResources } from "../../src/results/resources.ts";
 import { runSchema } from "../../src/results/run-schema.ts";
-import { runRecord, scenarioLabel, snapshotsOf } from "../../src/run/run-record.ts";
+import {
+  type RunRecordInput,
+  runRecord,
+  scenarioLabel,
+  snapshotsOf,
+} from "../../src/run/run-record.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
 import { planRuns } from "../../src/scenario/plan.ts";
+import { expectFigures, sample } from "../helpers/resources.ts";
 import { loadResult, uniformHistogram } from "../helpers/runs.ts";
 
 const { scenario } = parseScenario(
@@ -13,23 +19,27 @@ const { scenario } = parseScenario(
 );
 const run = planRuns(scenario).runs[1]!;
 
+/** The record of `run` on the local platform, started at 0: what each case varies given. */
+function record(input: Partial<RunRecordInput> & { endedAtMs: number }) {
+  return runRecord({
+    scenario,
+    run,
+    scenarioLabel: "t",
+    platform: { kind: "local", nodes: { count: 1, types: ["x"] } },
+    startedAtMs: 0,
+    load: null,
+    samples: [],
+    events: [],
+    failure: null,
+    ...input,
+  });
+}
+
 describe("runRecord", () => {
   it("keeps per class the mean CPU and, beside it, the peak of the sum over the class", () => {
     // CPU readings over the second before each sample.
-    const s = (
-      t: number,
-      name: string,
-      cls: ResourceSample["class"],
-      cpu: number,
-      mem: number,
-    ): ResourceSample => ({
-      t,
-      name,
-      class: cls,
-      cpuCores: cpu,
-      cpuFromMs: t - 1000,
-      memoryBytes: mem,
-    });
+    const s = (t: number, name: string, cls: ResourceSample["class"], cpu: number, mem: number) =>
+      sample(t, t - 1000, name, cls, cpu, mem);
     const samples = [
       s(1000, "web-1-sidecar", "data-plane", 0.1, 10),
       s(1000, "emoji-1-sidecar", "data-plane", 0.3, 30),
@@ -39,16 +49,9 @@ describe("runRecord", () => {
       s(2000, "web-1", "application", 0.2, 150),
       s(2000, "loadgen", "load-generator", 0.4, 90),
     ];
-    const r = runRecord({
-      scenario,
-      run,
-      scenarioLabel: "t",
-      platform: { kind: "local", nodes: { count: 1, types: ["x"] } },
-      startedAtMs: 0,
+    const r = record({
       endedAtMs: 3000,
-      load: null,
       samples,
-      events: [],
       failure: { phase: "load", reason: "boom" },
     });
     expect(runSchema.parse(r)).toBeTruthy();
@@ -60,10 +63,8 @@ describe("runRecord", () => {
     expect(perRun.dataPlane.memoryBytes).toBe(40);
     expect(perRun.dataPlane.containers).toBe(2);
     // The largest single proxy: mean 0.175, reading 0.3 cores (emoji, t=1000), 30 B.
-    expect(perRun.maxProxy.cpuCores).toBeCloseTo(0.175, 12);
-    expect(perRun.maxProxy).toMatchObject({ cpuPeakCores: 0.3, memoryBytes: 30 });
-    expect(perRun.application.cpuCores).toBeCloseTo(0.35, 12);
-    expect(perRun.application).toMatchObject({ cpuPeakCores: 0.5, memoryBytes: 150 });
+    expectFigures(perRun.maxProxy, { cpuCores: 0.175, cpuPeakCores: 0.3, memoryBytes: 30 });
+    expectFigures(perRun.application, { cpuCores: 0.35, cpuPeakCores: 0.5, memoryBytes: 150 });
     expect(perRun.loadGenerator).toMatchObject({
       cpuCores: 0.4,
       cpuPeakCores: 0.4,
@@ -78,21 +79,6 @@ describe("runRecord", () => {
 
   it("takes the per-run figures from the measured period only, and keeps every sample", () => {
     // Each CPU reading covers the time since the previous sample (`from`).
-    const s = (
-      t: number,
-      from: number,
-      name: string,
-      cls: ResourceSample["class"],
-      cpu: number,
-      mem: number,
-    ): ResourceSample => ({
-      t,
-      name,
-      class: cls,
-      cpuCores: cpu,
-      cpuFromMs: from,
-      memoryBytes: mem,
-    });
     // Measured from 10 000 to 14 000 (5 s with 1 s of warm-up).
     const load = loadResult({
       histogram: uniformHistogram(1000, 2000),
@@ -101,28 +87,21 @@ describe("runRecord", () => {
       measuredFromMs: 10_000,
     });
     const samples = [
-      s(9000, 8000, "web-1", "application", 2.0, 500), // start-up and warm-up: not counted
-      s(10_000, 9000, "web-1", "application", 1.5, 200), // memory counts; CPU is 9–10 s: not
-      s(11_000, 10_000, "web-1", "application", 0.4, 150),
-      s(11_000, 10_000, "web-1-sidecar", "data-plane", 0.2, 50),
-      s(12_000, 11_000, "web-1", "application", 0.5, 160),
-      s(12_000, 11_000, "web-1-sidecar", "data-plane", 0.1, 60),
-      s(13_000, 12_000, "web-1", "application", 0.3, 170),
-      s(13_000, 12_000, "web-1-sidecar", "data-plane", 0.25, 40),
+      sample(9000, 8000, "web-1", "application", 2.0, 500), // start-up and warm-up: not counted
+      sample(10_000, 9000, "web-1", "application", 1.5, 200), // memory counts; CPU is 9–10 s: not
+      sample(11_000, 10_000, "web-1", "application", 0.4, 150),
+      sample(11_000, 10_000, "web-1-sidecar", "data-plane", 0.2, 50),
+      sample(12_000, 11_000, "web-1", "application", 0.5, 160),
+      sample(12_000, 11_000, "web-1-sidecar", "data-plane", 0.1, 60),
+      sample(13_000, 12_000, "web-1", "application", 0.3, 170),
+      sample(13_000, 12_000, "web-1-sidecar", "data-plane", 0.25, 40),
       // After the load: memory not counted; CPU over 13–15 s, half of it inside the period.
-      s(15_000, 13_000, "web-1", "application", 0.1, 900),
+      sample(15_000, 13_000, "web-1", "application", 0.1, 900),
     ];
-    const r = runRecord({
-      scenario,
-      run,
-      scenarioLabel: "t",
-      platform: { kind: "local", nodes: { count: 1, types: ["x"] } },
-      startedAtMs: 0,
+    const r = record({
       endedAtMs: 16_000,
       load,
       samples,
-      events: [],
-      failure: null,
     });
     expect(runSchema.parse(r)).toBeTruthy();
     expect(r.resources!.sampledAtMs).toEqual([9000, 10_000, 11_000, 12_000, 13_000, 15_000]);
@@ -130,11 +109,14 @@ describe("runRecord", () => {
     const perRun = r.resources!.perRun;
     // CPU mean: CPU seconds 0.4 + 0.5 + 0.3 + 0.1 (13–14 s of the last reading) over 4 s;
     // peak: the readings wholly inside, max of 0.4, 0.5, 0.3; memory: max of 200 … 170.
-    expect(perRun.application.cpuCores).toBeCloseTo(1.3 / 4, 12);
-    expect(perRun.application).toMatchObject({ cpuPeakCores: 0.5, memoryBytes: 200 });
+    expectFigures(perRun.application, { cpuCores: 1.3 / 4, cpuPeakCores: 0.5, memoryBytes: 200 });
     // The sidecar: its readings cover 10–13 s: 0.55 CPU seconds over 3 s.
-    expect(perRun.dataPlane.cpuCores).toBeCloseTo(0.55 / 3, 12);
-    expect(perRun.dataPlane).toMatchObject({ cpuPeakCores: 0.25, memoryBytes: 60, containers: 1 });
+    expectFigures(perRun.dataPlane, {
+      cpuCores: 0.55 / 3,
+      cpuPeakCores: 0.25,
+      memoryBytes: 60,
+      containers: 1,
+    });
     expect(perRun.maxProxy).toMatchObject({ cpuPeakCores: 0.25, memoryBytes: 60 });
     // Nothing measured is absent, never 0.
     expect(perRun.loadGenerator).toEqual({ containers: 0 });
@@ -162,15 +144,8 @@ describe("runRecord", () => {
   });
 
   it("maps platform events onto run.json events", () => {
-    const r = runRecord({
-      scenario,
-      run,
-      scenarioLabel: "t",
-      platform: { kind: "local", nodes: { count: 1, types: ["x"] } },
-      startedAtMs: 0,
+    const r = record({
       endedAtMs: 1,
-      load: null,
-      samples: [],
       events: [
         { t: 5, name: "web-1", class: "application", kind: "restarted", message: "new pid" },
         { t: 6, name: "web-2-sidecar", class: "data-plane", kind: "exited", message: "code 1" },

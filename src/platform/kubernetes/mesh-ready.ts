@@ -48,9 +48,46 @@ function daemonSetProblem(d: V1DaemonSet): string | null {
 const selected = (wanted: "all" | string[], name: string | undefined) =>
   wanted === "all" || wanted.includes(name ?? "");
 
+interface NotReady {
+  what: string;
+  why: string;
+  selector: Record<string, string>;
+}
+
 interface Findings {
-  notReady: { what: string; why: string; selector: Record<string, string> }[];
+  notReady: NotReady[];
   missing: string[];
+}
+
+type Workload = V1Deployment | V1DaemonSet;
+
+/** The objects of one kind the check names that are not there. */
+function missingOf(kind: string, ns: string, found: Workload[], wanted: "all" | string[]) {
+  return (wanted === "all" ? [] : wanted)
+    .filter((name) => !found.some((o) => o.metadata?.name === name))
+    .map((name) => `${kind} ${ns}/${name} does not exist`);
+}
+
+/** The objects of one kind the check selects that are not ready, each with why. */
+function notReadyOf<T extends Workload>(
+  kind: string,
+  ns: string,
+  found: T[],
+  wanted: "all" | string[],
+  problemOf: (o: T) => string | null,
+): NotReady[] {
+  return found.flatMap((o) => {
+    const why = selected(wanted, o.metadata?.name) ? problemOf(o) : null;
+    return why
+      ? [
+          {
+            what: `${kind} ${ns}/${o.metadata?.name}`,
+            why,
+            selector: o.spec?.selector?.matchLabels ?? {},
+          },
+        ]
+      : [];
+  });
 }
 
 async function look(kube: Kube, c: MeshReadyCheck): Promise<Findings> {
@@ -74,30 +111,14 @@ async function look(kube: Kube, c: MeshReadyCheck): Promise<Findings> {
       : [];
   if (c.deployments === "all" && deployments.length === 0)
     findings.missing.push(`no deployments in namespace ${ns} yet`);
-  for (const name of c.deployments === "all" ? [] : c.deployments)
-    if (!deployments.some((d) => d.metadata?.name === name))
-      findings.missing.push(`deployment ${ns}/${name} does not exist`);
-  for (const name of c.daemonsets === "all" ? [] : c.daemonsets)
-    if (!daemonsets.some((d) => d.metadata?.name === name))
-      findings.missing.push(`daemonset ${ns}/${name} does not exist`);
-  for (const d of deployments.filter((d) => selected(c.deployments, d.metadata?.name))) {
-    const why = deploymentProblem(d);
-    if (why)
-      findings.notReady.push({
-        what: `deployment ${ns}/${d.metadata?.name}`,
-        why,
-        selector: d.spec?.selector?.matchLabels ?? {},
-      });
-  }
-  for (const d of daemonsets.filter((d) => selected(c.daemonsets, d.metadata?.name))) {
-    const why = daemonSetProblem(d);
-    if (why)
-      findings.notReady.push({
-        what: `daemonset ${ns}/${d.metadata?.name}`,
-        why,
-        selector: d.spec?.selector?.matchLabels ?? {},
-      });
-  }
+  findings.missing.push(
+    ...missingOf("deployment", ns, deployments, c.deployments),
+    ...missingOf("daemonset", ns, daemonsets, c.daemonsets),
+  );
+  findings.notReady.push(
+    ...notReadyOf("deployment", ns, deployments, c.deployments, deploymentProblem),
+    ...notReadyOf("daemonset", ns, daemonsets, c.daemonsets, daemonSetProblem),
+  );
   return findings;
 }
 

@@ -8,10 +8,9 @@
 import { constants } from "node:fs";
 import { access, readdir, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { connect } from "../../kube/client.ts";
 import { checkRunId } from "../../kube/labels.ts";
 import { ValueError } from "../../kube/names.ts";
-import { type ClusterInfo, type NodeSummary, type Provider, summarizeNode } from "../provider.ts";
+import { type ClusterInfo, listNodeSummaries, type Provider } from "../provider.ts";
 import { buildK3sCluster, type K3sClusterOptions } from "../ssh/cluster.ts";
 import { checkK3sVersion, DEFAULT_K3S_VERSION } from "../ssh/k3s.ts";
 import { findTerraform } from "./binary.ts";
@@ -119,11 +118,8 @@ export function terraformProvider(options: TerraformProviderOptions): Provider {
   /** Set once the lifetime guard has destroyed the cluster: why no further run can start. */
   let expired: string | null = null;
 
-  const describeNodes = async (): Promise<NodeSummary[]> => {
-    if (!kubeconfigPath) throw new Error(`terraform cluster ${runId}: create() first`);
-    const kube = connect({ path: kubeconfigPath });
-    return (await kube.call("list nodes", () => kube.core.listNode())).items.map(summarizeNode);
-  };
+  const describeNodes = () =>
+    listNodeSummaries(`terraform cluster ${runId}`, { path: kubeconfigPath });
 
   return {
     kind: "terraform",

@@ -67,25 +67,22 @@ function services(ns: string, version: string): Service3[] {
       },
       ports: [{ name: "http", port: 8080, servicePort: 80 }],
     },
-    {
-      name: "emoji",
-      image: `${EMOJIVOTO_REGISTRY}/emojivoto-emoji-svc:${version}`,
-      env: { GRPC_PORT: "8080", PROM_PORT: "8801" },
-      ports: [
-        { name: "grpc", port: 8080, servicePort: 8080 },
-        { name: "prom", port: 8801, servicePort: 8801 },
-      ],
-    },
-    {
-      name: "voting",
-      image: `${EMOJIVOTO_REGISTRY}/emojivoto-voting-svc:${version}`,
-      env: { GRPC_PORT: "8080", PROM_PORT: "8801" },
-      ports: [
-        { name: "grpc", port: 8080, servicePort: 8080 },
-        { name: "prom", port: 8801, servicePort: 8801 },
-      ],
-    },
+    grpcBackend("emoji", version),
+    grpcBackend("voting", version),
   ];
+}
+
+/** emoji and voting: gRPC on 8080 and Prometheus metrics on 8801, each its own image. */
+function grpcBackend(name: "emoji" | "voting", version: string): Service3 {
+  return {
+    name,
+    image: `${EMOJIVOTO_REGISTRY}/emojivoto-${name}-svc:${version}`,
+    env: { GRPC_PORT: "8080", PROM_PORT: "8801" },
+    ports: [
+      { name: "grpc", port: 8080, servicePort: 8080 },
+      { name: "prom", port: 8801, servicePort: 8801 },
+    ],
+  };
 }
 
 function checkedMap(

@@ -12,7 +12,7 @@ import { SERVER_URL } from "./shapes.ts";
 import { type FakeRun, FakeState } from "./state.ts";
 
 export { ALL_READ, ALL_WRITE, type FakeRun, FakeState, GITHUB_ACTIONS_BOT } from "./state.ts";
-export { zip } from "./zip.ts";
+export { type ZipEntry, zip } from "./zip.ts";
 
 export interface RecordedRequest {
   method: string;

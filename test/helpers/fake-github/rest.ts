@@ -50,6 +50,16 @@ export function restRoutes(s: FakeState, api: () => string): Route[] {
     pattern: new RegExp(`^${path.replaceAll("{}", "([^/]+)")}$`),
     handler,
   });
+  /** Answers with the request's page of `items`, each as `toJson` writes it. */
+  const listPage = <T>(
+    req: FakeRequest,
+    res: ServerResponse,
+    items: T[],
+    toJson: (item: T) => unknown,
+  ) => {
+    const page = paginate(req, api(), items);
+    json(res, 200, page.items.map(toJson), page.headers);
+  };
 
   return [
     route("GET", "/user", (req, res) => {
@@ -76,13 +86,7 @@ export function restRoutes(s: FakeState, api: () => string): Route[] {
       if (!allowed(req, res, "issues", "read")) return;
       const n = Number(req.params[0]);
       if (!s.pulls.some((p) => p.number === n)) return apiError(res, 404, "Not Found");
-      const page = paginate(req, api(), s.commentsOn(n));
-      json(
-        res,
-        200,
-        page.items.map((c) => commentJson(api(), s, c)),
-        page.headers,
-      );
+      listPage(req, res, s.commentsOn(n), (c) => commentJson(api(), s, c));
     }),
     route("POST", `${R}/issues/(\\d+)/comments`, (req, res) => {
       if (!allowed(req, res, "issues", "write", DOCS.comments)) return;
@@ -116,13 +120,7 @@ export function restRoutes(s: FakeState, api: () => string): Route[] {
       // A fork's commits are not in this repository, so their PRs are not found here.
       const sha = req.params[0]!;
       const found = s.pulls.filter((p) => p.head.sha === sha && p.head.repo === s.fullName);
-      const page = paginate(req, api(), found);
-      json(
-        res,
-        200,
-        page.items.map((p) => pullJson(api(), s, p)),
-        page.headers,
-      );
+      listPage(req, res, found, (p) => pullJson(api(), s, p));
     }),
     route("GET", `${R}/pulls`, (req, res) => {
       if (!allowed(req, res, "pull_requests", "read")) return;
@@ -134,13 +132,7 @@ export function restRoutes(s: FakeState, api: () => string): Route[] {
         .filter((p) => !head || `${p.head.repo.split("/")[0]}:${p.head.ref}` === head)
         .filter((p) => !q.get("base") || p.base.ref === q.get("base"))
         .sort((a, b) => b.number - a.number);
-      const page = paginate(req, api(), found);
-      json(
-        res,
-        200,
-        page.items.map((p) => pullJson(api(), s, p)),
-        page.headers,
-      );
+      listPage(req, res, found, (p) => pullJson(api(), s, p));
     }),
 
     // --- workflow runs and artifacts -------------------------------------------------

@@ -16,6 +16,7 @@ import { lastEvents } from "../../../src/platform/kubernetes/pods.ts";
 import { NotReadyError, waitForReady } from "../../../src/platform/kubernetes/ready.ts";
 import { NO_METRICS_NOTICE, ResourceSampler } from "../../../src/platform/kubernetes/sampler.ts";
 import { emojivotoManifests } from "../../../src/workload/emojivoto/kubernetes.ts";
+import { deployEmojivoto } from "../../helpers/emojivoto-kube.ts";
 import {
   type FakeKube,
   type FakeKubeOptions,
@@ -49,6 +50,17 @@ const configMap = (name: string) => ({
   kind: "ConfigMap",
   metadata: { name, namespace: "default" },
 });
+/** A sampler of Emojivoto's and Linkerd's namespaces that keeps what it notices. */
+function noticingSampler(intervalMs: number) {
+  const notices: string[] = [];
+  const sampler = new ResourceSampler(kube, {
+    namespaces: ["emojivoto-1", "linkerd"],
+    classifier,
+    intervalMs,
+    onNotice: (m) => notices.push(m),
+  });
+  return { sampler, notices };
+}
 const podsIn = (ns: string) => fake.store.list(resourceOf("pods"), ns);
 
 describe("the load-generator node", () => {
@@ -99,19 +111,10 @@ describe("readiness", () => {
   it("waits until every pod is Ready and has its mesh proxy; apps stay off the load-generator node", async () => {
     await start({ readyAfterMs: 150 });
     const reserved = await reserveLoadgenNode(kube, RUN, () => 0.5);
-    await applyObjects(
-      kube,
-      emojivotoManifests({
-        instances: 2,
-        namespaceAnnotations: { "linkerd.io/inject": "enabled" },
-      }),
-      RUN,
-    );
-    const pods = await waitForReady(kube, {
-      namespaces: ["emojivoto-1", "emojivoto-2"],
-      expectContainers: ["linkerd-proxy"],
+    const pods = await deployEmojivoto(kube, RUN, {
+      instances: 2,
+      linkerd: true,
       timeoutMs: 10_000,
-      pollMs: 50,
     });
     expect(pods).toHaveLength(6);
     for (const p of pods) {
@@ -192,20 +195,7 @@ describe("resource sampling", () => {
           ? { cpu: "2500000n", memory: "10240Ki" }
           : { cpu: pod.metadata.name.startsWith("web") ? "12m" : "1m", memory: "32Mi" },
     });
-    await applyObjects(
-      kube,
-      emojivotoManifests({
-        instances: 1,
-        namespaceAnnotations: { "linkerd.io/inject": "enabled" },
-      }),
-      RUN,
-    );
-    const pods = await waitForReady(kube, {
-      namespaces: ["emojivoto-1"],
-      expectContainers: ["linkerd-proxy"],
-      timeoutMs: 5000,
-      pollMs: 50,
-    });
+    const pods = await deployEmojivoto(kube, RUN, { linkerd: true });
     let t = 1000;
     const sampler = new ResourceSampler(kube, {
       namespaces: ["emojivoto-1"],
@@ -252,12 +242,7 @@ describe("resource sampling", () => {
 
   it("counts every restart of a container that restarted 3 times between two samples", async () => {
     await start();
-    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
-    const pods = await waitForReady(kube, {
-      namespaces: ["emojivoto-1"],
-      timeoutMs: 5000,
-      pollMs: 50,
-    });
+    const pods = await deployEmojivoto(kube, RUN);
     const sampler = new ResourceSampler(kube, { namespaces: ["emojivoto-1"], classifier });
     await sampler.sampleOnce();
     const web = pods.find((p) => p.metadata?.name?.startsWith("web-"))!.metadata!.name!;
@@ -272,15 +257,8 @@ describe("resource sampling", () => {
 
   it("without metrics-server says so once and still records events", async () => {
     await start({ metricsServer: false });
-    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
-    await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
-    const notices: string[] = [];
-    const sampler = new ResourceSampler(kube, {
-      namespaces: ["emojivoto-1", "linkerd"],
-      classifier,
-      intervalMs: 30,
-      onNotice: (m) => notices.push(m),
-    });
+    await deployEmojivoto(kube, RUN);
+    const { sampler, notices } = noticingSampler(30);
     sampler.start();
     await new Promise((r) => setTimeout(r, 200));
     const out = await sampler.stop();
@@ -299,15 +277,8 @@ describe("resource sampling while metrics-server starts", () => {
     await start({ metricsServer: "starting" });
     const slept: number[] = [];
     kube = connect({ path: fake.kubeconfigPath }, { sleep: async (ms) => void slept.push(ms) });
-    await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
-    await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
-    const notices: string[] = [];
-    const sampler = new ResourceSampler(kube, {
-      namespaces: ["emojivoto-1", "linkerd"],
-      classifier,
-      intervalMs: 10_000,
-      onNotice: (m) => notices.push(m),
-    });
+    await deployEmojivoto(kube, RUN);
+    const { sampler, notices } = noticingSampler(10_000);
     const metricsAsks = () =>
       fake.requests.filter((r) => r.path.startsWith("/apis/metrics.k8s.io/"));
     await sampler.sampleOnce();

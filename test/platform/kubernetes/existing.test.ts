@@ -20,6 +20,7 @@ import {
   resourceOf,
   startFakeKube,
 } from "../../helpers/fake-kube/index.ts";
+import { kubeScenarioYaml } from "../../helpers/scenario-yaml.ts";
 
 const BIN = resolve("test/fixtures/bin");
 const CLI = new URL("../../../src/cli/main.ts", import.meta.url).pathname;
@@ -51,13 +52,14 @@ async function setUp(crd: KObject, adopt = false) {
   const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, XDG_CACHE_HOME: dir };
   const { scenario } = parseScenario(
     "existing.yaml",
-    `name: existing
-platform: kubernetes
-cluster:
-  kubeconfig: ${f.kubeconfigPath}
-  timeouts: { cleanup: 10s, install: 20s }${adopt ? "\n  adoptExisting: true" : ""}
-workload: { instances: 1 }
-`,
+    kubeScenarioYaml("existing", {
+      cluster: {
+        kubeconfig: f.kubeconfigPath,
+        timeouts: { cleanup: "10s", install: "20s" },
+        ...(adopt && { adoptExisting: true }),
+      },
+      workload: { instances: 1 },
+    }),
   );
   const platform = new KubernetesPlatform({
     cluster: scenario.cluster!,

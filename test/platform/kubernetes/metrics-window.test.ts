@@ -5,14 +5,12 @@
 // starts, the known rate from then on. The per-run figure must be the known rate, for
 // short and long runs alike, with the default 30 s sampling.
 import { afterEach, describe, expect, it } from "vitest";
-import { applyObjects } from "../../../src/kube/apply.ts";
 import { connect, type Kube } from "../../../src/kube/client.ts";
 import { toResourceSample } from "../../../src/platform/kubernetes/platform-info.ts";
-import { waitForReady } from "../../../src/platform/kubernetes/ready.ts";
 import { ResourceSampler } from "../../../src/platform/kubernetes/sampler.ts";
 import { buildResources } from "../../../src/results/resources.ts";
 import { snapshotsOf } from "../../../src/run/run-record.ts";
-import { emojivotoManifests } from "../../../src/workload/emojivoto/kubernetes.ts";
+import { deployEmojivoto } from "../../helpers/emojivoto-kube.ts";
 import { type FakeKube, startFakeKube } from "../../helpers/fake-kube/index.ts";
 
 const RUN = "mb-20261203t060000-0001";
@@ -67,8 +65,7 @@ describe("per-run CPU from metrics-server's windows", () => {
         },
       });
       kube = connect({ path: fake.kubeconfigPath }, { sleep: async () => {} });
-      await applyObjects(kube, emojivotoManifests({ instances: 1 }), RUN);
-      await waitForReady(kube, { namespaces: ["emojivoto-1"], timeoutMs: 5000, pollMs: 50 });
+      await deployEmojivoto(kube, RUN);
 
       const intervalMs = 30_000;
       const sampler = new ResourceSampler(kube, {

@@ -17,83 +17,88 @@ import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kub
 
 const RUN = "mb-ambient-test-1";
 
+/**
+ * A manifest of one namespace and, in it, workloads of one container each: a Deployment, or a
+ * DaemonSet that tolerates every taint (a node agent on every node, the tainted control-plane
+ * and load-generator nodes included). Pods are labelled `label: <name>`.
+ */
+function manifest(
+  namespace: string,
+  workloads: {
+    kind: "Deployment" | "DaemonSet";
+    name: string;
+    label: string;
+    container: string;
+    image: string;
+  }[],
+): string {
+  const objects = workloads.map(
+    (w) => `apiVersion: apps/v1
+kind: ${w.kind}
+metadata: { name: ${w.name}, namespace: ${namespace} }
+spec:
+  selector: { matchLabels: { ${w.label}: ${w.name} } }
+  template:
+    metadata: { labels: { ${w.label}: ${w.name} } }
+    spec:${w.kind === "DaemonSet" ? "\n      tolerations: [{ operator: Exists }]" : ""}
+      containers: [{ name: ${w.container}, image: ${w.image} }]
+`,
+  );
+  return [`apiVersion: v1\nkind: Namespace\nmetadata: { name: ${namespace} }\n`, ...objects].join(
+    "---\n",
+  );
+}
+
 // What `istioctl install --set profile=ambient` puts in istio-system, reduced to what
-// readiness and recognition look at: names, labels, and the tolerations that put the node
-// agents on every node (the tainted control-plane and load-generator nodes included).
-const AMBIENT = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: istio-system }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: istiod, namespace: istio-system }
-spec:
-  selector: { matchLabels: { app: istiod } }
-  template:
-    metadata: { labels: { app: istiod } }
-    spec: { containers: [{ name: discovery, image: istio/pilot }] }
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: ztunnel, namespace: istio-system }
-spec:
-  selector: { matchLabels: { app: ztunnel } }
-  template:
-    metadata: { labels: { app: ztunnel } }
-    spec:
-      tolerations: [{ operator: Exists }]
-      containers: [{ name: istio-proxy, image: istio/ztunnel }]
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: istio-cni-node, namespace: istio-system }
-spec:
-  selector: { matchLabels: { k8s-app: istio-cni-node } }
-  template:
-    metadata: { labels: { k8s-app: istio-cni-node } }
-    spec:
-      tolerations: [{ operator: Exists }]
-      containers: [{ name: install-cni, image: istio/install-cni }]
-`;
+// readiness and recognition look at: names, labels, and the node agents' tolerations.
+const AMBIENT = manifest("istio-system", [
+  {
+    kind: "Deployment",
+    name: "istiod",
+    label: "app",
+    container: "discovery",
+    image: "istio/pilot",
+  },
+  {
+    kind: "DaemonSet",
+    name: "ztunnel",
+    label: "app",
+    container: "istio-proxy",
+    image: "istio/ztunnel",
+  },
+  {
+    kind: "DaemonSet",
+    name: "istio-cni-node",
+    label: "k8s-app",
+    container: "install-cni",
+    image: "istio/install-cni",
+  },
+]);
 
 // What `cilium install --namespace cilium` puts there, reduced the same way.
-const CILIUM = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: cilium }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: cilium-operator, namespace: cilium }
-spec:
-  selector: { matchLabels: { name: cilium-operator } }
-  template:
-    metadata: { labels: { name: cilium-operator } }
-    spec: { containers: [{ name: cilium-operator, image: cilium/operator }] }
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: cilium, namespace: cilium }
-spec:
-  selector: { matchLabels: { k8s-app: cilium } }
-  template:
-    metadata: { labels: { k8s-app: cilium } }
-    spec:
-      tolerations: [{ operator: Exists }]
-      containers: [{ name: cilium-agent, image: cilium/cilium }]
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: cilium-envoy, namespace: cilium }
-spec:
-  selector: { matchLabels: { k8s-app: cilium-envoy } }
-  template:
-    metadata: { labels: { k8s-app: cilium-envoy } }
-    spec:
-      tolerations: [{ operator: Exists }]
-      containers: [{ name: cilium-envoy, image: cilium/cilium-envoy }]
-`;
+const CILIUM = manifest("cilium", [
+  {
+    kind: "Deployment",
+    name: "cilium-operator",
+    label: "name",
+    container: "cilium-operator",
+    image: "cilium/operator",
+  },
+  {
+    kind: "DaemonSet",
+    name: "cilium",
+    label: "k8s-app",
+    container: "cilium-agent",
+    image: "cilium/cilium",
+  },
+  {
+    kind: "DaemonSet",
+    name: "cilium-envoy",
+    label: "k8s-app",
+    container: "cilium-envoy",
+    image: "cilium/cilium-envoy",
+  },
+]);
 
 let fake: FakeKube;
 let kube: Kube;

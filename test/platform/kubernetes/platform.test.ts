@@ -18,9 +18,11 @@ import { runSchema } from "../../../src/results/run-schema.ts";
 import { executePlan } from "../../../src/run/execute.ts";
 import { parseScenario } from "../../../src/scenario/load.ts";
 import { planRuns } from "../../../src/scenario/plan.ts";
+import { restartWebSoon } from "../../helpers/emojivoto-kube.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
 import { LoadgenPods } from "../../helpers/loadgen-pods.ts";
 import { passEnv } from "../../helpers/process.ts";
+import { kubeScenarioYaml } from "../../helpers/scenario-yaml.ts";
 
 const BIN = resolve("test/fixtures/bin");
 let fake: FakeKube | undefined;
@@ -29,6 +31,29 @@ afterEach(async () => {
   await pods?.close();
   await fake?.close();
 });
+
+/**
+ * A scenario on the fake cluster (`cluster` adds to its cluster section), and the platform
+ * `meshbench run` builds for it, running programs with `env`.
+ */
+function onFake(
+  f: FakeKube,
+  name: string,
+  { cluster, ...fields }: { cluster: Record<string, unknown> } & Record<string, unknown>,
+  env?: NodeJS.ProcessEnv,
+) {
+  const { scenario } = parseScenario(
+    `${name}.yaml`,
+    kubeScenarioYaml(name, { cluster: { kubeconfig: f.kubeconfigPath, ...cluster }, ...fields }),
+  );
+  const platform = new KubernetesPlatform({
+    cluster: scenario.cluster!,
+    provider: providerFor(scenario.cluster!),
+    pollMs: 50,
+    ...(env && { env }),
+  });
+  return { scenario, platform };
+}
 
 describe("the Kubernetes platform under the orchestrator", () => {
   it("fails a run that never gets ready, and one the API server refuses (not retried); the next run is clean and exact", async () => {
@@ -48,34 +73,14 @@ describe("the Kubernetes platform under the orchestrator", () => {
     // The second run's load-generator ConfigMap is refused once: a 403 is final.
     f.faults.push({ method: "PATCH", path: /\/configmaps\/loadgen$/, code: 403, times: 1 });
     // The third run (the first whose load generator starts): its web container restarts mid-load.
-    p.onStart = () => {
-      const web = f.store
-        .list(resourceOf("pods"), "emojivoto-1")
-        .find((x) => x.metadata.name.startsWith("web-"))!;
-      setTimeout(
-        () => f.controller.restartContainer("emojivoto-1", web.metadata.name, "web-svc"),
-        700,
-      );
-    };
+    p.onStart = () => restartWebSoon(f);
 
-    const { scenario } = parseScenario(
-      "plat.yaml",
-      `name: plat
-platform: kubernetes
-cluster:
-  kubeconfig: ${f.kubeconfigPath}
-  loadgen: { startLead: 1500ms }
-  timeouts: { deploy: 1s, cleanup: 10s }
-repetitions: 3
-workload: { instances: 1 }
-load: { rate: 50, duration: 2s, warmup: 500ms, connections: 2, paths: ["/api/list"] }
-resources: { interval: 300ms }
-`,
-    );
-    const platform = new KubernetesPlatform({
-      cluster: scenario.cluster!,
-      provider: providerFor(scenario.cluster!),
-      pollMs: 50,
+    const { scenario, platform } = onFake(f, "plat", {
+      cluster: { loadgen: { startLead: "1500ms" }, timeouts: { deploy: "1s", cleanup: "10s" } },
+      repetitions: 3,
+      workload: { instances: 1 },
+      load: { rate: 50, duration: "2s", warmup: "500ms", connections: 2, paths: ["/api/list"] },
+      resources: { interval: "300ms" },
     });
     const dir = await mkdtemp(join(tmpdir(), "meshbench-platform-"));
     const outcomes = await executePlan({
@@ -149,20 +154,21 @@ describe("what is not this run's", () => {
     // Someone's own linkerd is on the cluster already.
     f.store.create(resourceOf("namespaces"), undefined, { metadata: { name: "linkerd" } });
     const dir = await mkdtemp(join(tmpdir(), "meshbench-platform-"));
-    const { scenario } = parseScenario(
-      "mine.yaml",
-      `name: mine\nplatform: kubernetes\ncluster: { kubeconfig: ${f.kubeconfigPath}, timeouts: { cleanup: 5s } }\nmeshes: [linkerd]\nrepetitions: 1\nworkload: { instances: 1 }\n`,
-    );
-    const platform = new KubernetesPlatform({
-      cluster: scenario.cluster!,
-      provider: providerFor(scenario.cluster!),
-      pollMs: 50,
-      env: {
+    const { scenario, platform } = onFake(
+      f,
+      "mine",
+      {
+        cluster: { timeouts: { cleanup: "5s" } },
+        meshes: ["linkerd"],
+        repetitions: 1,
+        workload: { instances: 1 },
+      },
+      {
         ...process.env,
         PATH: `${BIN}:${process.env.PATH}`,
         ...passEnv({ FAKE_LINKERD_LOG: join(dir, "linkerd.log") }),
       },
-    });
+    );
     const [outcome] = await executePlan({
       scenario,
       plan: planRuns(scenario),
@@ -205,14 +211,11 @@ describe("a user's own namespaces of the names meshbench uses", () => {
       });
       f.store.create(resourceOf("configmaps"), name, { metadata: { name: "keep-me" } });
     };
-    const { scenario } = parseScenario(
-      "theirs.yaml",
-      `name: theirs\nplatform: kubernetes\ncluster: { kubeconfig: ${f.kubeconfigPath}, timeouts: { cleanup: 5s } }\nrepetitions: 1\nworkload: { instances: 2 }\nload: { rate: 10, duration: 1s }\n`,
-    );
-    const platform = new KubernetesPlatform({
-      cluster: scenario.cluster!,
-      provider: providerFor(scenario.cluster!),
-      pollMs: 50,
+    const { scenario, platform } = onFake(f, "theirs", {
+      cluster: { timeouts: { cleanup: "5s" } },
+      repetitions: 1,
+      workload: { instances: 2 },
+      load: { rate: 10, duration: "1s" },
     });
     const runOnce = async () => {
       const [outcome] = await executePlan({

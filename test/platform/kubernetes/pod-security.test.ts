@@ -11,6 +11,7 @@ import { KubernetesPlatform } from "../../../src/platform/kubernetes/platform.ts
 import { providerFor } from "../../../src/provision/provider-for.ts";
 import { parseScenario } from "../../../src/scenario/load.ts";
 import { type FakeKube, resourceOf, startFakeKube } from "../../helpers/fake-kube/index.ts";
+import { kubeScenarioYaml } from "../../helpers/scenario-yaml.ts";
 
 const BIN = resolve("test/fixtures/bin");
 let fake: FakeKube | undefined;
@@ -101,13 +102,13 @@ describe("meshbench's namespaces on a cluster enforcing restricted", () => {
     const dir = await mkdtemp(join(tmpdir(), "meshbench-psa-"));
     const { scenario } = parseScenario(
       "psa.yaml",
-      `name: psa
-platform: kubernetes
-cluster:
-  kubeconfig: ${f.kubeconfigPath}
-  timeouts: { deploy: 20s, cleanup: 10s, install: 20s }
-workload: { instances: 1 }
-`,
+      kubeScenarioYaml("psa", {
+        cluster: {
+          kubeconfig: f.kubeconfigPath,
+          timeouts: { deploy: "20s", cleanup: "10s", install: "20s" },
+        },
+        workload: { instances: 1 },
+      }),
     );
     const platform = new KubernetesPlatform({
       cluster: scenario.cluster!,

@@ -25,16 +25,21 @@ const offline = (calls: string[]) => async (url: string) => {
   throw new TypeError("fetch failed", { cause: { code: "ENOTFOUND" } });
 };
 
+/** The local checks for kind with `path` as the whole PATH, offline; the engine's check. */
+async function kindChecksOffline(path: string) {
+  const calls: string[] = [];
+  const checks = await localChecks(KIND, [], {
+    env: { PATH: path },
+    cacheDir: join(path, "cache"),
+    download: offline(calls),
+  });
+  return { calls, checks, engine: checks.find((c) => c.name === "container engine")! };
+}
+
 describe("preflight before the cluster", () => {
   it("kind without Docker or Podman: fails on the engine and downloads nothing", async () => {
     const empty = await mkdtemp(join(tmpdir(), "meshbench-nopath-"));
-    const calls: string[] = [];
-    const checks = await localChecks(KIND, [], {
-      env: { PATH: empty },
-      cacheDir: join(empty, "cache"),
-      download: offline(calls),
-    });
-    const engine = checks.find((c) => c.name === "container engine")!;
+    const { calls, checks, engine } = await kindChecksOffline(empty);
     expect(engine.status).toBe("fail");
     expect(engine.detail).toContain("neither docker nor podman is on the PATH");
     expect(engine.fix).toContain("install Docker");
@@ -49,13 +54,7 @@ describe("preflight before the cluster", () => {
       "#!/bin/sh\necho 'Cannot connect to the Docker daemon' >&2\nexit 1\n",
     );
     await chmod(join(dir, "docker"), 0o755);
-    const calls: string[] = [];
-    const checks = await localChecks(KIND, [], {
-      env: { PATH: dir },
-      cacheDir: join(dir, "cache"),
-      download: offline(calls),
-    });
-    const engine = checks.find((c) => c.name === "container engine")!;
+    const { calls, engine } = await kindChecksOffline(dir);
     expect(engine.status).toBe("fail");
     expect(engine.detail).toContain("docker is installed but does not answer `docker info`");
     expect(calls).toEqual([]);

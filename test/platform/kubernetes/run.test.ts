@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { applyObjects } from "../../../src/kube/apply.ts";
 import { connect } from "../../../src/kube/client.ts";
 import { LOADGEN_NODE, newRunId } from "../../../src/kube/labels.ts";
 import { cleanup } from "../../../src/platform/kubernetes/cleanup.ts";
@@ -21,10 +20,10 @@ import {
 import { LOADGEN_NAMESPACE } from "../../../src/platform/kubernetes/loadgen-manifests.ts";
 import { reserveLoadgenNode } from "../../../src/platform/kubernetes/loadgen-node.ts";
 import { followLog } from "../../../src/platform/kubernetes/logs.ts";
-import { waitForReady } from "../../../src/platform/kubernetes/ready.ts";
 import { ResourceSampler } from "../../../src/platform/kubernetes/sampler.ts";
 import { loadgenResultSchema } from "../../../src/results/loadgen-schema.ts";
-import { emojivotoManifests, emojivotoUrls } from "../../../src/workload/emojivoto/kubernetes.ts";
+import { emojivotoUrls } from "../../../src/workload/emojivoto/kubernetes.ts";
+import { deployEmojivoto } from "../../helpers/emojivoto-kube.ts";
 import {
   type FakeKube,
   type KObject,
@@ -105,16 +104,10 @@ describe("a whole run on a (fake) cluster", () => {
     const script = await readFile(new URL("../../../dist/loadgen.js", import.meta.url), "utf8");
 
     const loadgenNode = await reserveLoadgenNode(kube, runId);
-    await applyObjects(
-      kube,
-      emojivotoManifests({ instances: 2, namespaceAnnotations: JOIN }),
-      runId,
-    );
-    const appPods = await waitForReady(kube, {
-      namespaces: ["emojivoto-1", "emojivoto-2"],
-      expectContainers: ["linkerd-proxy"],
+    const appPods = await deployEmojivoto(kube, runId, {
+      instances: 2,
+      linkerd: true,
       timeoutMs: 10_000,
-      pollMs: 50,
     });
     for (const p of appPods) expect(p.spec?.nodeName).not.toBe(loadgenNode);
 
