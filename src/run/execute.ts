@@ -69,7 +69,8 @@ export async function executePlan(options: ExecuteOptions): Promise<RunOutcome[]
   return outcomes;
 }
 
-async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<RunOutcome> {
+/** One run, phase by phase, its run.json written at the end (`meshbench capacity` runs its probes so). */
+export async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<RunOutcome> {
   const { scenario, platform, progress = () => {} } = options;
   const dir = join(options.resultsRoot, scenario.name, run.dir);
   const startedAtMs = Date.now();

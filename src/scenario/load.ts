@@ -14,6 +14,7 @@ import {
   type ScenarioFile,
   scenarioFileSchema,
 } from "./schema.ts";
+import type { Slo } from "./slo.ts";
 import { validateSource } from "./validate.ts";
 import { readYamlSource, type YamlSource } from "./yaml-source.ts";
 
@@ -45,6 +46,18 @@ export interface Scenario {
   resources: { intervalMs: number };
   /** The cluster and the load generator's shape there; null on the local platform. */
   cluster: ClusterSpec | null;
+  /** What `meshbench capacity` searches for (the capacity: section); absent: nothing. */
+  capacity?: CapacitySpec;
+}
+
+export interface CapacitySpec {
+  slo: Slo;
+  /** Total rates over all instances, requests/s. */
+  minRate: number;
+  maxRate: number;
+  precision: { kind: "relative"; share: number } | { kind: "absolute"; rps: number };
+  probeMs: number;
+  confirmMs: number;
 }
 
 export interface KindNode {
@@ -162,6 +175,18 @@ function clusterSpec(file: string, raw: ScenarioFile): ClusterSpec | null {
   };
 }
 
+function capacitySpec(c: NonNullable<ScenarioFile["capacity"]>, durationMs: number): CapacitySpec {
+  const probeMs = c.probe ?? durationMs;
+  return {
+    slo: c.slo,
+    minRate: c.min,
+    maxRate: c.max,
+    precision: c.precision,
+    probeMs,
+    confirmMs: c.confirm ?? 3 * probeMs,
+  };
+}
+
 export interface LoadedScenario {
   scenario: Scenario;
   /** The parsed file, to point at a field in errors found later (e.g. an unknown mesh). */
@@ -205,6 +230,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
       intervalMs: raw.resources.interval ?? SCENARIO_DEFAULTS.resourceIntervalMs[raw.platform],
     },
     cluster: clusterSpec(file, raw),
+    ...(raw.capacity ? { capacity: capacitySpec(raw.capacity, raw.load.duration) } : {}),
   };
   return { scenario, source };
 }

@@ -13,6 +13,8 @@
 // A probe that failed while the load generator itself was saturated says nothing about the
 // mesh: the search stops there, and the answer is "at least" the highest confirmed rate.
 
+import type { CapacitySpec } from "../scenario/load.ts";
+
 export interface CapacityBounds {
   minRate: number;
   maxRate: number;
@@ -20,7 +22,7 @@ export interface CapacityBounds {
   precision: Precision;
 }
 
-export type Precision = { kind: "relative"; share: number } | { kind: "absolute"; rps: number };
+export type Precision = CapacitySpec["precision"];
 
 export interface ProbeOutcome {
   rate: number;
