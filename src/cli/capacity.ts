@@ -1,6 +1,7 @@
 // `meshbench capacity`: per mesh, the highest rate that holds the scenario's SLO. Thin: parse
 // flags, handle signals, call runCapacity, print the answers.
 import { answerText } from "../report/capacity-text.ts";
+import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
 import { runCapacity } from "../run/capacity.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import { catchInterrupts } from "./interrupt.ts";
@@ -25,9 +26,12 @@ Usage:
                          confirm: 30s     # the confirmation at the answer (default 3 × probe)
   --out DIR          results root (default results); probes go to
                      DIR/<scenario>-capacity/<mesh>/p<k>/ (run.json, latency.hlog), the
-                     answers to DIR/<scenario>-capacity/capacity.json
+                     answers to DIR/<scenario>-capacity/capacity.json, the report
+                     (each mesh's capacity, bracket, rps per data-plane core, a chart of
+                     the probes) to report.{md,html} and summary.json beside it
   --mesh NAME        only this mesh of the scenario (repeatable)
-  --kubeconfig PATH, --context NAME, --site NAME   as for meshbench run
+  --chart-host HOST|none, --kubeconfig PATH, --context NAME, --site NAME
+                     as for meshbench run
 
 Probes min, then max, then bisects between the highest held and the lowest failed rate
 until they are within the precision. The answer is never a single probe: the highest held
@@ -48,6 +52,7 @@ const FLAGS = {
   kubeconfig: { type: "string" },
   context: { type: "string" },
   site: { type: "string" },
+  "chart-host": { type: "string" },
 } as const;
 
 export async function capacityCommand(argv: string[]): Promise<number> {
@@ -67,6 +72,7 @@ export async function capacityCommand(argv: string[]): Promise<number> {
       file,
       ...(values.mesh ? { only: values.mesh } : {}),
       resultsRoot: values.out ?? "results",
+      chartHost: values["chart-host"] ?? DEFAULT_CHART_HOST,
       cluster: { kubeconfig: values.kubeconfig, context: values.context },
       ...(values.site !== undefined ? { site: siteFlag(values.site) } : {}),
       signal: interrupts.signal,
@@ -85,7 +91,10 @@ export async function capacityCommand(argv: string[]): Promise<number> {
   );
   for (const m of f.meshes)
     process.stdout.write(`  ${m.mesh.name.padEnd(24)} ${printable(answerText(m))}\n`);
-  process.stdout.write(`\nProbes and answers: ${result.dir}/\n`);
+  for (const problem of result.report.problems) say(`meshbench: ${printable(problem)}`);
+  process.stdout.write(
+    `\nProbes and answers: ${result.dir}/ (capacity.json)\nReport: ${result.report.files.markdown}\n        ${result.report.files.html}\n        ${result.report.files.summary}\n`,
+  );
   if (result.teardownError !== null) return 1;
   if (interrupts.signal.aborted) return 130;
   return f.meshes.some((m) => m.kind === "failed") ? EXIT_RUNS_FAILED : 0;

@@ -1,7 +1,7 @@
 // capacity.json: what `meshbench capacity` found per mesh, beside the probes' run.json files
 // (results/<scenario>-capacity/<mesh>/p<k>/). Reports read it back from artifacts, so it is
 // validated and bounded like run.json (untrusted data).
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { MAX_NAME_CHARS, MAX_TEXT_CHARS } from "./caps.ts";
@@ -68,6 +68,7 @@ export type MeshCapacity = z.infer<typeof meshCapacitySchema>;
 export type CapacityFile = z.infer<typeof capacityFileSchema>;
 
 export async function writeCapacityFile(dir: string, file: CapacityFile): Promise<string> {
+  await mkdir(dir, { recursive: true });
   const path = join(dir, CAPACITY_FILE);
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(capacityFileSchema.parse(file), null, 2)}\n`);

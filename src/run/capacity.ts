@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { MeshDefinition } from "../mesh/schema.ts";
 import { answerText } from "../report/capacity-text.ts";
+import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import {
   type CapacityFile,
   type CapacityProbeRecord,
@@ -27,6 +28,7 @@ import {
   type ProbeOutcome,
 } from "../stats/capacity-search.ts";
 import { brokenTerms, probeFigures } from "../stats/capacity-slo.ts";
+import { DEFAULT_GATE } from "../stats/thresholds.ts";
 import { type ExecuteOptions, executeRun, type RunOutcome } from "./execute.ts";
 import { openPlatform } from "./platforms.ts";
 import { plannedMeshes } from "./preflight.ts";
@@ -36,13 +38,22 @@ import type { ScenarioRunOptions } from "./scenario-run.ts";
 
 export type CapacityOptions = Pick<
   ScenarioRunOptions,
-  "file" | "only" | "resultsRoot" | "signal" | "progress" | "site" | "cluster" | "onPlatform"
+  | "file"
+  | "only"
+  | "resultsRoot"
+  | "chartHost"
+  | "signal"
+  | "progress"
+  | "site"
+  | "cluster"
+  | "onPlatform"
 >;
 
 export interface CapacityRun {
-  /** <root>/<scenario>-capacity: the probes and capacity.json. */
+  /** <root>/<scenario>-capacity: the probes, capacity.json and the report. */
   dir: string;
   file: CapacityFile;
+  report: ReportOutcome;
   teardownError: string | null;
 }
 
@@ -196,7 +207,16 @@ async function searchLocked(
     ],
   };
   await writeCapacityFile(dir, file);
-  return { dir, file, teardownError };
+  log("writing the report");
+  const report = await generateReport({
+    resultsDirs: [dir],
+    outDir: dir,
+    gate: DEFAULT_GATE,
+    chartHost: options.chartHost,
+    shortUrls: false,
+    force: false,
+  });
+  return { dir, file, report, teardownError };
 }
 
 /** The scenario as one probe runs it: one rate, the probe's length and its own warm-up. */

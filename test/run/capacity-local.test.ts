@@ -67,6 +67,7 @@ describe("meshbench capacity on the local platform", () => {
     const result = await runCapacity({
       file: scenarioFile,
       resultsRoot: join(root, "results"),
+      chartHost: "none",
       onPlatform: (chosen) => {
         platform = chosen.platform as LocalPlatform;
       },
