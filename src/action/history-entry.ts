@@ -1,6 +1,8 @@
 // One line of the history branch from a report's summaries (pure): per mesh, the pooled
 // figures of this run's repetitions, which the trend charts plot over time.
 import { HISTORY_SCHEMA, type HistoryEntry, type HistoryMesh } from "../github/history-format.ts";
+import type { CapacityFile } from "../results/capacity-file.ts";
+import { meshLabel } from "../results/mesh.ts";
 import type { MetricId } from "../stats/metrics.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 
@@ -12,7 +14,13 @@ export interface HistoryRun {
   event: string;
 }
 
-export function historyEntry(summary: ScenarioSummary, run: HistoryRun, at: Date): HistoryEntry {
+/** `capacity`: the scenario's capacity search, whose answers its meshes carry (trended). */
+export function historyEntry(
+  summary: ScenarioSummary,
+  run: HistoryRun,
+  at: Date,
+  capacity?: CapacityFile,
+): HistoryEntry {
   const meshes: Record<string, HistoryMesh> = {};
   for (const m of summary.meshes) {
     if (m.runs.length === 0) continue;
@@ -43,6 +51,11 @@ export function historyEntry(summary: ScenarioSummary, run: HistoryRun, at: Date
         m.outcomes.status["4xx"] +
         m.outcomes.status["5xx"],
     };
+  }
+  for (const m of capacity?.meshes ?? []) {
+    const mesh = meshes[meshLabel(m.mesh)];
+    if (!mesh || m.kind === "failed" || m.kind === "skipped") continue;
+    mesh.capacity = { kind: m.kind, rate: m.rate, held: m.bracket.held, failed: m.bracket.failed };
   }
   return { schema: HISTORY_SCHEMA, at: at.toISOString(), scenario: summary.scenario, run, meshes };
 }

@@ -33,6 +33,7 @@ import { setActionOutputs, writeJobSummary } from "../github/summary.ts";
 import { generateReport, type ReportOutcome } from "../report/generate.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
+import type { CapacityFile } from "../results/capacity-file.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { regressions } from "../stats/compare.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
@@ -150,7 +151,10 @@ interface History {
   at: HistoryLocation;
   past: HistoryEntry[];
   /** This run as a history line, from the report's own summary (pure: the same each call). */
-  entryOf(scenarios: readonly ScenarioSummary[]): HistoryEntry | null;
+  entryOf(
+    scenarios: readonly ScenarioSummary[],
+    capacity: readonly CapacityFile[],
+  ): HistoryEntry | null;
 }
 
 /** Scheduled reports (no pull request) on the default branch draw trends from history. */
@@ -174,9 +178,10 @@ async function openHistory(
   return {
     at,
     past: await readPastHistory(gh, at),
-    entryOf: (scenarios) => {
+    entryOf: (scenarios, capacity) => {
       const summary = scenarios.find((s) => s.scenario === scenario);
-      return summary ? historyEntry(summary, { ...run, event: ctx.eventName }, now) : null;
+      const search = capacity.find((c) => c.scenario === scenario);
+      return summary ? historyEntry(summary, { ...run, event: ctx.eventName }, now, search) : null;
     },
   };
 }
@@ -265,7 +270,7 @@ export async function reportStep(
     shortUrls: false,
     force: false,
     extraSections: (analysis) => {
-      const entry = history?.entryOf(analysis.scenarios);
+      const entry = history?.entryOf(analysis.scenarios, analysis.capacity);
       if (!history || !entry) return [];
       const trend = trendSection(trendInput(scenario.name, [...history.past, entry]));
       return trend ? [trend] : [];
@@ -296,7 +301,7 @@ export async function reportStep(
     verdict,
     "summary-json": outcome.files.summary,
   });
-  const entry = history?.entryOf(outcome.scenarios);
+  const entry = history?.entryOf(outcome.scenarios, outcome.capacity);
   if (history && entry) await writeHistory(gh, history.at, entry);
   return { verdict, regressed };
 }

@@ -25,6 +25,15 @@ const HistoryMesh = z.object({
   dataPlaneCpuCores: nullableNumber.optional(),
   controlPlaneCpuCores: nullableNumber.optional(),
   errors: z.number().int().nonnegative().optional(),
+  /** meshbench capacity's answer (absent: no search): its kind, rate and bracket in rps. */
+  capacity: z
+    .object({
+      kind: z.enum(["capacity", "at-least", "none"]),
+      rate: nullableNumber,
+      held: nullableNumber,
+      failed: nullableNumber,
+    })
+    .optional(),
 });
 export type HistoryMesh = z.infer<typeof HistoryMesh>;
 
