@@ -2,7 +2,7 @@
 // flags, handle signals, call runCapacity, print the answers.
 import { answerText } from "../report/capacity-text.ts";
 import { DEFAULT_CHART_HOST } from "../report/quickchart.ts";
-import { runCapacity } from "../run/capacity.ts";
+import { NoCapacitySection, runCapacity } from "../run/capacity.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import { catchInterrupts } from "./interrupt.ts";
 import { printable } from "./printable.ts";
@@ -12,8 +12,8 @@ import { parseFlags, UsageError } from "./usage.ts";
 export const CAPACITY_HELP = `meshbench capacity — per mesh, the highest total rate that holds an SLO
 
 Usage:
-  meshbench capacity SCENARIO [--out DIR] [--mesh NAME ...] [--kubeconfig PATH]
-                     [--context NAME] [--site NAME]
+  meshbench capacity SCENARIO [--out DIR] [--mesh NAME ...] [--chart-host HOST|none]
+                     [--kubeconfig PATH] [--context NAME] [--site NAME]
 
   SCENARIO           a scenario file with a capacity: section, e.g.
                      scenarios/local-capacity.yaml:
@@ -81,6 +81,7 @@ export async function capacityCommand(argv: string[]): Promise<number> {
         interrupts.setKillAllNow(chosen.platform.killAllNow?.bind(chosen.platform)),
     });
   } catch (error) {
+    if (error instanceof NoCapacitySection) throw new UsageError(error.message);
     return platformFailure(error, say);
   } finally {
     interrupts.release();

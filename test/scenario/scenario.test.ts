@@ -104,6 +104,23 @@ describe("shipped scenarios", () => {
     expect(runs * s.load.durationMs).toBeLessThanOrEqual(60_000);
   });
 
+  it("local-capacity and kinvolk-2019 carry the README's capacity examples", () => {
+    const local = load("scenarios/local-capacity.yaml");
+    expect(local.capacity).toMatchObject({
+      minRate: 100,
+      maxRate: 3000,
+      probeMs: 10_000,
+      confirmMs: 30_000,
+    });
+    expect(local.capacity!.slo).toHaveLength(3);
+    const study = load("scenarios/kinvolk-2019.yaml");
+    expect(study.capacity).toMatchObject({
+      precision: { kind: "relative", share: 0.1 },
+      probeMs: 600_000,
+      confirmMs: 1_800_000,
+    });
+  });
+
   it("local-haproxy parses", () => {
     expect(load("scenarios/local-haproxy.yaml").meshes.map((m) => m.name)).toEqual([
       "bare",
