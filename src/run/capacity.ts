@@ -34,7 +34,7 @@ import { openPlatform } from "./platforms.ts";
 import { plannedMeshes } from "./preflight.ts";
 import { lockResults } from "./results-lock.ts";
 import { loadScenarioPlan } from "./scenario-plan.ts";
-import type { ScenarioRunOptions } from "./scenario-run.ts";
+import { runsOn, type ScenarioRunOptions } from "./scenario-run.ts";
 
 export type CapacityOptions = Pick<
   ScenarioRunOptions,
@@ -86,7 +86,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRun
 interface Search {
   ref: MeshRef;
   case: string;
-  probes: (ProbeOutcome & CapacityProbeRecord)[];
+  probes: CapacityProbeRecord[];
   answer: CapacityAnswer | null;
   failure: string | null;
 }
@@ -115,14 +115,7 @@ async function searchLocked(
   let teardownError: string | null = null;
   try {
     options.onPlatform?.(chosen);
-    const common = {
-      meshes,
-      platform: chosen.platform,
-      platformInfo: options.site ? { ...chosen.info, site: options.site } : chosen.info,
-      resultsRoot: options.resultsRoot,
-      ...(options.signal ? { signal: options.signal } : {}),
-      progress: log,
-    };
+    const common = { meshes, ...runsOn(chosen, options, log) };
     let index = 0;
     // Rounds: each mesh still searching runs its next probe, in the scenario's order.
     for (;;) {
@@ -262,7 +255,7 @@ async function judge(
   outcome: RunOutcome,
   { rate, confirm }: { rate: number; confirm: boolean },
   root: string,
-): Promise<(ProbeOutcome & CapacityProbeRecord) | null> {
+): Promise<CapacityProbeRecord | null> {
   const load = outcome.load;
   const interrupted = outcome.reason?.startsWith("interrupted") ?? false;
   if (load === null || interrupted || (outcome.state === "failed" && outcome.phase !== "load"))
@@ -302,29 +295,7 @@ function meshResult(search: Search): MeshCapacity {
     name: search.ref.name,
     ...(search.ref.version ? { version: search.ref.version } : {}),
   };
-  const probes = search.probes.map(
-    ({
-      rate,
-      confirm,
-      passed,
-      instrumentLimited,
-      broken,
-      dir,
-      p99Ms,
-      achievedRate,
-      dataPlaneCores,
-    }) => ({
-      rate,
-      confirm,
-      passed,
-      instrumentLimited,
-      broken,
-      dir,
-      ...(p99Ms !== undefined ? { p99Ms } : {}),
-      ...(achievedRate !== undefined ? { achievedRate } : {}),
-      ...(dataPlaneCores !== undefined ? { dataPlaneCores } : {}),
-    }),
-  );
+  const probes = search.probes;
   if (search.answer === null) {
     return {
       mesh,

@@ -6,8 +6,8 @@
 // Brackets of the same unchanged system are adjacent or overlap at most run-to-run noise
 // apart, so the gap is what keeps noise from being called a change: on simulated systems
 // (test/stats/capacity-verdict.test.ts, README "Capacity") it raised no false alarm in 2000
-// unchanged pairs at run-to-run noise up to 2 % (3.6 % at 5 %), and caught a 10 % drop in
-// 92 % of pairs at 2 % noise (a 20 % drop: all). Improved is the mirror image.
+// unchanged pairs at run-to-run noise up to 2 % (4.1 % at 5 %), and caught a 10 % drop in
+// 91 % of pairs at 2 % noise (a 20 % drop: all). Improved is the mirror image.
 import type { CapacityFile, MeshCapacity } from "../results/capacity-file.ts";
 import { meshLabel, meshLineage } from "../results/mesh.ts";
 

@@ -2,19 +2,9 @@
 // baseline's by at least the precision; its error rates measured on simulated systems.
 import { describe, expect, it } from "vitest";
 import type { CapacityFile, MeshCapacity } from "../../src/results/capacity-file.ts";
-import {
-  type CapacityAnswer,
-  type CapacityBounds,
-  searchCapacity,
-} from "../../src/stats/capacity-search.ts";
+import type { CapacityAnswer } from "../../src/stats/capacity-search.ts";
 import { capacityPerCore, compareCapacity } from "../../src/stats/capacity-verdict.ts";
-import { seededRandom } from "../../src/stats/seeded-random.ts";
-
-const BOUNDS: CapacityBounds = {
-  minRate: 100,
-  maxRate: 5000,
-  precision: { kind: "relative", share: 0.05 },
-};
+import { noisySystems } from "../helpers/capacity-sim.ts";
 
 function file(
   answer: Partial<MeshCapacity> & Pick<MeshCapacity, "kind">,
@@ -118,19 +108,13 @@ describe("capacity verdicts", () => {
 // capacity lowered by `drop`. Measured with this seed and stated in the README.
 describe("capacity verdict error rates on simulated systems", () => {
   function regressedShare(sigma: number, drop: number): number {
-    const random = seededRandom(11);
-    const normal = () =>
-      Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-    const search = (capacity: number) =>
-      searchCapacity(BOUNDS, (rate, confirm) => ({
-        passed: rate <= capacity * (1 + (confirm ? sigma / Math.sqrt(3) : sigma) * normal()),
-      })).answer;
+    const systems = noisySystems(11);
     let regressed = 0;
     const n = 2000;
     for (let i = 0; i < n; i++) {
-      const capacity = 200 + random() * 3000;
-      const base = fromAnswer(search(capacity));
-      const candidate = fromAnswer(search(capacity * (1 - drop)));
+      const capacity = 200 + systems.random() * 3000;
+      const base = fromAnswer(systems.search(capacity, sigma));
+      const candidate = fromAnswer(systems.search(capacity * (1 - drop), sigma));
       if (compareCapacity([base], [candidate])[0]!.verdict === "regressed") regressed++;
     }
     return regressed / n;
