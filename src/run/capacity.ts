@@ -18,6 +18,7 @@ import {
 import { isSaturated } from "../results/instrument.ts";
 import { parseRun } from "../results/run-file.ts";
 import { formatDuration } from "../scenario/duration.ts";
+import { formatPrecision } from "../scenario/format.ts";
 import type { CapacitySpec, MeshRef, Scenario } from "../scenario/load.ts";
 import { defaultWarmupMs } from "../scenario/method.ts";
 import { caseName, type Plan, type PlannedRun } from "../scenario/plan.ts";
@@ -179,10 +180,7 @@ async function searchLocked(
     slo: spec.slo.map(formatSloTerm),
     minRate: spec.minRate,
     maxRate: spec.maxRate,
-    precision:
-      spec.precision.kind === "relative"
-        ? `${Number((spec.precision.share * 100).toFixed(4))}%`
-        : `${spec.precision.rps}rps`,
+    precision: formatPrecision(spec.precision),
     probeMs: spec.probeMs,
     confirmMs: spec.confirmMs,
     meshes: [
