@@ -108,14 +108,14 @@ describe("shipped scenarios", () => {
   it("local-capacity and kinvolk-2019 carry the README's capacity examples", () => {
     const local = load("scenarios/local-capacity.yaml");
     expect(local.capacity).toMatchObject({
-      minRate: 100,
+      minRate: 50,
       maxRate: 3000,
       probeMs: 10_000,
       confirmMs: 30_000,
     });
     expect(local.capacity!.slo).toHaveLength(3);
     expect(formatPlan(local, planRuns(local))).toContain(
-      "  capacity   (meshbench capacity) p99 <= 50ms, errors <= 0.1%, achieved >= 99%: 100 rps–3000 rps to 10%, probes 10s, confirmation 30s\n",
+      "  capacity   (meshbench capacity) p99 <= 100ms, errors <= 0.1%, achieved >= 99%: 50 rps–3000 rps to 10%, probes 10s, confirmation 30s\n",
     );
     const study = load("scenarios/kinvolk-2019.yaml");
     expect(study.capacity).toMatchObject({
