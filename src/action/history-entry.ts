@@ -1,6 +1,8 @@
 // One line of the history branch from a report's summaries (pure): per mesh, the pooled
 // figures of this run's repetitions, which the trend charts plot over time.
 import { HISTORY_SCHEMA, type HistoryEntry, type HistoryMesh } from "../github/history-format.ts";
+import type { CapacityFile } from "../results/capacity-file.ts";
+import { meshLabel } from "../results/mesh.ts";
 import { type Comparison, regressions } from "../stats/compare.ts";
 import type { MetricId } from "../stats/metrics.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
@@ -20,11 +22,13 @@ export interface HistoryGate {
   noisePct?: Partial<Record<MetricId, number>>;
 }
 
+/** `capacity`: the scenario's capacity search, whose answers its meshes carry (trended). */
 export function historyEntry(
   summary: ScenarioSummary,
   run: HistoryRun,
   at: Date,
   gate: HistoryGate = {},
+  capacity?: CapacityFile,
 ): HistoryEntry {
   const regressed = new Map<string, string[]>();
   for (const r of gate.comparison ? regressions(gate.comparison) : []) {
@@ -63,6 +67,11 @@ export function historyEntry(
       ...(m.mesh.version ? { version: m.mesh.version } : {}),
       ...(regressed.has(m.label) ? { regressed: regressed.get(m.label)! } : {}),
     };
+  }
+  for (const m of capacity?.meshes ?? []) {
+    const mesh = meshes[meshLabel(m.mesh)];
+    if (!mesh || m.kind === "failed" || m.kind === "skipped") continue;
+    mesh.capacity = { kind: m.kind, rate: m.rate, held: m.bracket.held, failed: m.bracket.failed };
   }
   const noise = Object.entries(gate.noisePct ?? {}).filter(([, v]) => v !== undefined);
   return {

@@ -37,6 +37,7 @@ import { writeHistoryPage } from "../report/history-site.ts";
 import { renderCompact } from "../report/markdown.ts";
 import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
+import type { CapacityFile } from "../results/capacity-file.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { type Comparison, regressions } from "../stats/compare.ts";
 import { costConfig } from "../stats/cost.ts";
@@ -155,7 +156,11 @@ interface History {
   at: HistoryLocation;
   past: HistoryEntry[];
   /** This run as a history line, from the report's own summary (pure: the same each call). */
-  entryOf(scenarios: readonly ScenarioSummary[], gate: HistoryGate): HistoryEntry | null;
+  entryOf(
+    scenarios: readonly ScenarioSummary[],
+    gate: HistoryGate,
+    capacity: readonly CapacityFile[],
+  ): HistoryEntry | null;
 }
 
 /** Scheduled reports (no pull request) on the default branch draw trends from history. */
@@ -174,9 +179,12 @@ async function openHistory(
   return {
     at,
     past: await readPastHistory(gh, at),
-    entryOf: (scenarios, gate) => {
+    entryOf: (scenarios, gate, capacity) => {
       const summary = scenarios.find((s) => s.scenario === scenario);
-      return summary ? historyEntry(summary, { ...run, event: ctx.eventName }, now, gate) : null;
+      const search = capacity.find((c) => c.scenario === scenario);
+      return summary
+        ? historyEntry(summary, { ...run, event: ctx.eventName }, now, gate, search)
+        : null;
     },
   };
 }
@@ -288,7 +296,11 @@ export async function reportStep(
     shortUrls: false,
     force: false,
     extraSections: (analysis) => {
-      const entry = history?.entryOf(analysis.scenarios, judged(analysis.comparison));
+      const entry = history?.entryOf(
+        analysis.scenarios,
+        judged(analysis.comparison),
+        analysis.capacity,
+      );
       if (!history || !entry) return [];
       const trend = trendSection(trendInput(scenario.name, [...history.past, entry]));
       return trend ? [trend] : [];
@@ -325,7 +337,7 @@ export async function reportStep(
     "summary-json": outcome.files.summary,
     ...(await exportsBeside(inputs, current.artifacts, workDir)),
   });
-  const entry = history?.entryOf(outcome.scenarios, judged(outcome.comparison));
+  const entry = history?.entryOf(outcome.scenarios, judged(outcome.comparison), outcome.capacity);
   if (history && entry) {
     await writeHistory(gh, history.at, entry);
     await publishHistoryPage(inputs, ctx, join(workDir, "history-page"), [...history.past, entry]);

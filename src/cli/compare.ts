@@ -1,6 +1,7 @@
 // `meshbench compare`: a baseline results directory against a candidate one; prints the
 // verdicts as Markdown, and with --fail-on-regression exits 3 naming what regressed.
 
+import { capacitySections } from "../report/capacity-sections.ts";
 import { buildReport } from "../report/document.ts";
 import { analyze } from "../report/generate.ts";
 import { renderMarkdown } from "../report/markdown.ts";
@@ -25,12 +26,14 @@ gate can see at the run counts used. 1 run against 1 is refused. Two run checks
 are judged beside the metrics, where any increase regresses: the share of failed runs
 (runs.failed; a candidate whose runs all failed is compared on it) and container restarts
 per completed run, the load generator's and control plane's aside (events.restarts).
+Capacity searches (meshbench capacity) are compared too: capacity regressed when the
+candidate failed at a rate below what the baseline held, by at least the precision.
 
 Flags:
 ${THRESHOLDS_HELP}
 ${CALIBRATION_HELP}
   --force               compare results whose fingerprints differ
-  --fail-on-regression  exit 3 when any metric regressed
+  --fail-on-regression  exit 3 when any metric (or capacity) regressed
 
 Exit status: 0 compared, 3 regressed (with --fail-on-regression), 2 bad arguments or
 nothing comparable, 1 internal fault.
@@ -56,7 +59,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const comparison = analysis.comparison!;
   for (const problem of analysis.problems)
     process.stderr.write(`meshbench: ${printable(problem)}\n`);
-  if (comparison.meshes.length === 0) {
+  const capacityVerdicts = analysis.capacityVerdicts ?? [];
+  if (comparison.meshes.length === 0 && capacityVerdicts.length === 0) {
     const why = [
       ...comparison.refused.map(
         (r) =>
@@ -79,18 +83,18 @@ export async function compareCommand(argv: string[]): Promise<number> {
     comparison,
     baselineSource: baselineDir,
   }).filter((s) => s.name === "verdicts" || s.name === "comparison details");
+  sections.push(...capacitySections([], capacityVerdicts));
   process.stdout.write(renderMarkdown(sections, null));
-  const regressed = regressions(comparison);
+  const regressed = [
+    ...regressions(comparison).map(
+      (r) => `${r.mesh.scenario} / ${r.mesh.label}: ${r.metric.metric} (${r.metric.reason})`,
+    ),
+    ...capacityVerdicts
+      .filter((v) => v.verdict === "regressed")
+      .map((v) => `${v.scenario} / ${v.mesh}: capacity (${v.reason})`),
+  ];
   if (regressed.length > 0 && values["fail-on-regression"]) {
-    process.stderr.write(
-      `meshbench: regressed: ${printable(
-        regressed
-          .map(
-            (r) => `${r.mesh.scenario} / ${r.mesh.label}: ${r.metric.metric} (${r.metric.reason})`,
-          )
-          .join("; "),
-      )}\n`,
-    );
+    process.stderr.write(`meshbench: regressed: ${printable(regressed.join("; "))}\n`);
     return EXIT_REGRESSION;
   }
   return 0;

@@ -6,6 +6,7 @@ import "../loadgen/worker.ts"; // in the bundle, worker threads run this same fi
 import { reaperCommand } from "../platform/local/reaper.ts";
 import { VERSION } from "../version.ts";
 import { CALIBRATE_HELP, calibrateCommand } from "./calibrate.ts";
+import { CAPACITY_HELP, capacityCommand } from "./capacity.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { CLEANUP_HELP } from "./cleanup-help.ts";
 import { cleanupTerraformCommand } from "./cleanup-terraform.ts";
@@ -58,6 +59,11 @@ const COMMANDS: Record<
     run: runCommand,
     help: RUN_HELP,
     summary: "run a scenario (meshes × repetitions) on its platform, then write the report",
+  },
+  capacity: {
+    run: capacityCommand,
+    help: CAPACITY_HELP,
+    summary: "per mesh, the highest rate that holds an SLO (probe runs, confirmed, with a bracket)",
   },
   cleanup: {
     // Bare metal needs no Kubernetes client; a cluster's cleanup loads it (load-kubernetes.ts).

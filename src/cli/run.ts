@@ -8,6 +8,7 @@ import { ResultsLocked } from "../run/results-lock.ts";
 import { runScenario, type ScenarioRun } from "../run/scenario-run.ts";
 import { formatPlan } from "../scenario/format.ts";
 import { clusterPlanText } from "./cluster-plan.ts";
+import { catchInterrupts } from "./interrupt.ts";
 import { printable } from "./printable.ts";
 import { numberFlag, parseFlags, UsageError } from "./usage.ts";
 
@@ -75,21 +76,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError(`unexpected argument "${extra[0]}" (one SCENARIO at a time)`);
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const cluster = { kubeconfig: values.kubeconfig, context: values.context };
-  const stop = new AbortController();
-  let killAllNow: (() => void) | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) {
-      say(`${signal} again: stopping everything now`);
-      killAllNow?.();
-      process.exit(130);
-    }
-    say(
-      `${signal}: ending the current run early, keeping what it measured, cleaning up (again to force)`,
-    );
-    stop.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const interrupts = catchInterrupts(say);
   let result: ScenarioRun;
   try {
     result = await runScenario({
@@ -108,7 +95,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       chartHost: values["chart-host"] ?? DEFAULT_CHART_HOST,
       cluster,
       ...(values.site !== undefined ? { site: siteFlag(values.site) } : {}),
-      signal: stop.signal,
+      signal: interrupts.signal,
       progress: say,
       dryRun: values["dry-run"] ?? false,
       onPlan: (scenario, plan, meshes) => {
@@ -116,21 +103,13 @@ export async function runCommand(argv: string[]): Promise<number> {
         const chosen = clusterOf(scenario, cluster);
         if (chosen) process.stdout.write(clusterPlanText(chosen, plan, meshes));
       },
-      onPlatform: (chosen) => {
-        killAllNow = chosen.platform.killAllNow?.bind(chosen.platform);
-      },
+      onPlatform: (chosen) =>
+        interrupts.setKillAllNow(chosen.platform.killAllNow?.bind(chosen.platform)),
     });
   } catch (error) {
-    if (error instanceof OverrideError)
-      throw new UsageError(`--kubeconfig/--context: ${error.message}`);
-    if (error instanceof PlatformUnavailable || error instanceof ResultsLocked) {
-      say(`meshbench: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return platformFailure(error, say);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    interrupts.release();
   }
   const { report, outcomes, plan } = result;
   if (!report) return 0; // --dry-run
@@ -140,11 +119,22 @@ export async function runCommand(argv: string[]): Promise<number> {
     `\nReport: ${report.files.markdown}\n        ${report.files.html}\n        ${report.files.summary}\n`,
   );
   if (result.teardownError !== null) return 1; // the cluster is still there: see the log
-  if (stop.signal.aborted) return 130;
+  if (interrupts.signal.aborted) return 130;
   return outcomes.some((o) => o.state === "failed") ? EXIT_RUNS_FAILED : 0;
 }
 
-function siteFlag(value: string): string {
+/** A cluster that cannot be had or a results folder in use: said, exit 1; bad flags: usage. */
+export function platformFailure(error: unknown, say: (line: string) => void): number {
+  if (error instanceof OverrideError)
+    throw new UsageError(`--kubeconfig/--context: ${error.message}`);
+  if (error instanceof PlatformUnavailable || error instanceof ResultsLocked) {
+    say(`meshbench: ${error.message}`);
+    return 1;
+  }
+  throw error;
+}
+
+export function siteFlag(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) {
     throw new UsageError(
       `--site: "${value}" is not allowed; use letters, digits, . _ - (at most 63), e.g. us-west-2`,

@@ -31,10 +31,17 @@ const HistoryMesh = z.object({
   errors: z.number().int().nonnegative().optional(),
   /** The mesh's version as its runs recorded it: a change is drawn as a marker. */
   version: z.string().min(1).max(200).optional(),
-  /** Highest rate held within the SLO (capacity search), when the scenario ran one. */
-  capacityRps: z.number().finite().nonnegative().optional(),
   /** Metric ids the gate called regressed against the baseline, when there was one. */
   regressed: z.array(z.string().min(1).max(100)).max(100).optional(),
+  /** meshbench capacity's answer (absent: no search): its kind, rate and bracket in rps. */
+  capacity: z
+    .object({
+      kind: z.enum(["capacity", "at-least", "none"]),
+      rate: nullableNumber,
+      held: nullableNumber,
+      failed: nullableNumber,
+    })
+    .optional(),
 });
 export type HistoryMesh = z.infer<typeof HistoryMesh>;
 

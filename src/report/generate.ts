@@ -4,27 +4,33 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { forEachHlogInterval } from "../histogram/hlog-stream.ts";
+import type { CapacityFile } from "../results/capacity-file.ts";
 import { meshLabel } from "../results/mesh.ts";
 import { type LoadedRun, readResults } from "../results/results-dir.ts";
+import { type CapacityVerdict, compareCapacity } from "../stats/capacity-verdict.ts";
 import { type Comparison, compareResults } from "../stats/compare.ts";
 import type { CostConfig } from "../stats/cost.ts";
 import { bucketSize, type OverTimeSeries, overTimeAccumulator } from "../stats/over-time.ts";
 import { type ScenarioSummary, summarize } from "../stats/summarize.ts";
 import type { GateConfig } from "../stats/thresholds.ts";
 import { overTimeKey, type Section } from "./blocks.ts";
+import { capacitySections } from "./capacity-sections.ts";
 import { chartJsSource } from "./chartjs-source.ts";
 import type { ChartSpec } from "./charts.ts";
 import { buildReport } from "./document.ts";
 import { renderHtml } from "./html.ts";
 import { type Images, renderCompact, renderMarkdown } from "./markdown.ts";
 import { type ChartImage, chartImages, shortenTooLong } from "./quickchart.ts";
-import { buildSummaryJson } from "./summary-json.ts";
+import { buildSummaryJson, capacitySummary } from "./summary-json.ts";
 
 export interface Analysis {
   scenarios: ScenarioSummary[];
   baseline: ScenarioSummary[] | null;
   comparison: Comparison | null;
   problems: string[];
+  /** Capacity searches among the results (capacity.json), and against the baseline's. */
+  capacity: CapacityFile[];
+  capacityVerdicts: CapacityVerdict[] | null;
 }
 
 /** Reads and compares; no interval logs, no rendering (what `compare` needs). */
@@ -39,13 +45,27 @@ export async function analyze(
   const scenarios = summarize(set.runs);
   let baseline: ScenarioSummary[] | null = null;
   let comparison: Comparison | null = null;
+  const capacity = set.capacity.map((c) => c.file);
+  let capacityVerdicts: CapacityVerdict[] | null = null;
   if (baselineDir !== undefined) {
     const base = await readResults([baselineDir], { dropSamples: true });
     problems.push(...base.problems.map((p) => `baseline: ${p}`));
     baseline = summarize(base.runs);
     comparison = compareResults(baseline, scenarios, { gate, force });
+    capacityVerdicts = compareCapacity(
+      base.capacity.map((c) => c.file),
+      capacity,
+    );
   }
-  return { scenarios, baseline, comparison, problems, runs: set.runs };
+  return {
+    scenarios,
+    baseline,
+    comparison,
+    problems,
+    capacity,
+    capacityVerdicts,
+    runs: set.runs,
+  };
 }
 
 /**
@@ -145,6 +165,7 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
       ...(baselineSource !== undefined ? { baselineSource } : {}),
       ...(options.cost ? { cost: options.cost } : {}),
     }),
+    ...capacitySections(analysis.capacity, analysis.capacityVerdicts),
     ...(options.extraSections?.(analysis) ?? []),
   ];
   const charts: ChartSpec[] = sections.flatMap((s) =>
@@ -168,7 +189,10 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
   await writeFile(files.markdown, renderMarkdown(sections, byId));
   await writeFile(files.compact, renderCompact(sections, byId));
   await writeFile(files.html, renderHtml(sections, await chartJsSource()));
-  const summary = buildSummaryJson(scenarios, overTime, comparison, problems, options.cost);
+  const summary = {
+    ...buildSummaryJson(scenarios, overTime, comparison, problems, options.cost),
+    ...capacitySummary(analysis.capacity, analysis.capacityVerdicts),
+  };
   await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
   return { ...analysis, files, sections, images: byId };
 }

@@ -25,7 +25,8 @@ export interface PageMesh {
   dataPlaneCpuCores?: number | null | undefined;
   controlPlaneCpuCores?: number | null | undefined;
   version?: string | undefined;
-  capacityRps?: number | undefined;
+  /** The capacity search's answer, when the scenario ran one (rps; null: none found). */
+  capacity?: { rate?: number | null | undefined } | undefined;
   regressed?: string[] | undefined;
 }
 
@@ -73,7 +74,7 @@ const FIGURES: Figure[] = [
     title: "capacity (highest rate within the SLO)",
     unit: "rps",
     log: false,
-    value: (m) => m.capacityRps,
+    value: (m) => m.capacity?.rate ?? undefined,
   },
   {
     metric: "cpu.controlPlane",

@@ -1,5 +1,7 @@
 // summary.json: everything the Markdown and HTML show, as data for other tools (the
 // GitHub side reads verdicts from it). Pure.
+import type { CapacityFile, MeshCapacity } from "../results/capacity-file.ts";
+import { type CapacityVerdict, capacityPerCore } from "../stats/capacity-verdict.ts";
 import type { Comparison } from "../stats/compare.ts";
 import {
   type CostConfig,
@@ -33,6 +35,34 @@ export interface SummaryJson {
   comparison: Comparison | null;
   /** Verdict counts, and the regressions as `scenario / mesh: metric`. */
   verdicts: { regressed: string[]; counts: Record<string, number> } | null;
+  /** Capacity searches (meshbench capacity); absent when the results hold none. */
+  capacity?: CapacitySummary;
+}
+
+export interface CapacitySummary {
+  /** Each search as capacity.json has it, each mesh with its capacity per data-plane core. */
+  searches: (Omit<CapacityFile, "meshes"> & {
+    meshes: (MeshCapacity & { perDataPlaneCore: number | null })[];
+  })[];
+  /** Against the baseline's searches; null without a baseline. */
+  verdicts: CapacityVerdict[] | null;
+}
+
+/** The summary's capacity field, or nothing when there was no search (additive: optional). */
+export function capacitySummary(
+  files: readonly CapacityFile[],
+  verdicts: CapacityVerdict[] | null,
+): { capacity?: CapacitySummary } {
+  if (files.length === 0 && (verdicts === null || verdicts.length === 0)) return {};
+  return {
+    capacity: {
+      searches: files.map((f) => ({
+        ...f,
+        meshes: f.meshes.map((m) => ({ ...m, perDataPlaneCore: capacityPerCore(m) })),
+      })),
+      verdicts,
+    },
+  };
 }
 
 export function buildSummaryJson(

@@ -1,8 +1,11 @@
 // Reads results directories (DESIGN.md layout: <scenario>/<mesh>/r<k>/run.json with its
 // latency.hlog). Every run.json below each directory is read; what cannot be used is
-// reported by path and skipped, so one bad file never costs the whole report.
+// reported by path and skipped, so one bad file never costs the whole report. A folder
+// holding a capacity.json is a capacity search: its answers are read, its probes (runs at
+// many rates) are not pooled as repetitions.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { CAPACITY_FILE, type CapacityFile, readCapacityFile } from "./capacity-file.ts";
 import { MAX_RUN_FILE_BYTES } from "./caps.ts";
 import { meshLabel } from "./mesh.ts";
 import { parseRun } from "./run-file.ts";
@@ -19,6 +22,8 @@ export interface LoadedRun {
 
 export interface ResultsSet {
   runs: LoadedRun[];
+  /** Capacity searches (capacity.json); their probes are not runs of a scenario. */
+  capacity: { path: string; file: CapacityFile }[];
   /** One line per file or directory that could not be used, naming its path. */
   problems: string[];
 }
@@ -26,12 +31,18 @@ export interface ResultsSet {
 /** Directories never holding run files of their own: per-pod logs, dependencies, VCS. */
 const SKIP_DIRS = new Set(["pods", "node_modules", ".git"]);
 
-async function findRunFiles(dir: string, found: string[]): Promise<void> {
+/** run.json files below `dir`; a folder with a capacity.json is a search, listed apart. */
+async function findRunFiles(dir: string, found: string[], searches: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
+  if (entries.some((e) => e.isFile() && e.name === CAPACITY_FILE)) {
+    searches.push(dir);
+    return;
+  }
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) await findRunFiles(path, found);
+    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name))
+      await findRunFiles(path, found, searches);
     else if (entry.isFile() && entry.name === RUN_FILE) found.push(path);
   }
 }
@@ -58,18 +69,25 @@ export async function readResults(
   dirs: readonly string[],
   options: ReadOptions = {},
 ): Promise<ResultsSet> {
-  const set: ResultsSet = { runs: [], problems: [] };
+  const set: ResultsSet = { runs: [], capacity: [], problems: [] };
   const seen = new Map<string, string>();
   for (const dir of dirs) {
     const files: string[] = [];
+    const searches: string[] = [];
     try {
       if ((await stat(dir)).isFile()) files.push(dir);
-      else await findRunFiles(dir, files);
+      else await findRunFiles(dir, files, searches);
     } catch (error) {
       set.problems.push(`${dir}: cannot read results: ${(error as Error).message}`);
       continue;
     }
-    if (files.length === 0) set.problems.push(`${dir}: no ${RUN_FILE} found below it`);
+    for (const search of searches) {
+      const read = await readCapacityFile(search);
+      if (read?.ok) set.capacity.push({ path: join(search, CAPACITY_FILE), file: read.file });
+      else if (read) set.problems.push(read.problem);
+    }
+    if (files.length === 0 && searches.length === 0)
+      set.problems.push(`${dir}: no ${RUN_FILE} found below it`);
     for (const path of files) {
       let text: string;
       try {

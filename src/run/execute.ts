@@ -77,7 +77,8 @@ export const loadProgressLine = (p: Progress): string =>
   (p.requests > 0 ? `  p99 ${p.p99LowerBound ? "≥" : ""}${ms(p.p99Us)} ms` : "") +
   (p.failures > 0 ? `  ${p.failures} failures` : "");
 
-async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<RunOutcome> {
+/** One run, phase by phase, its run.json written at the end (`meshbench capacity` runs its probes so). */
+export async function executeRun(options: ExecuteOptions, run: PlannedRun): Promise<RunOutcome> {
   const { scenario, platform, progress = () => {} } = options;
   const dir = join(options.resultsRoot, scenario.name, run.dir);
   const startedAtMs = Date.now();

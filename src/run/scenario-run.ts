@@ -74,6 +74,21 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   }
 }
 
+/** Where and how runs execute: the platform, what run.json says of it, the results, Ctrl-C. */
+export function runsOn(
+  chosen: ChosenPlatform,
+  options: Pick<ScenarioRunOptions, "site" | "resultsRoot" | "signal">,
+  progress: (line: string) => void,
+) {
+  return {
+    platform: chosen.platform,
+    platformInfo: options.site ? { ...chosen.info, site: options.site } : chosen.info,
+    resultsRoot: options.resultsRoot,
+    ...(options.signal ? { signal: options.signal } : {}),
+    progress,
+  };
+}
+
 async function runLocked(
   options: ScenarioRunOptions,
   scenario: Scenario,
@@ -91,16 +106,7 @@ async function runLocked(
   let teardownError: string | null = null;
   try {
     options.onPlatform?.(chosen);
-    const common = {
-      scenario,
-      plan,
-      meshes,
-      platform: chosen.platform,
-      platformInfo: options.site ? { ...chosen.info, site: options.site } : chosen.info,
-      resultsRoot: options.resultsRoot,
-      ...(options.signal ? { signal: options.signal } : {}),
-      progress: log,
-    };
+    const common = { scenario, plan, meshes, ...runsOn(chosen, options, log) };
     await recordSkipped(common);
     outcomes = await executePlan(common);
   } finally {

@@ -1,8 +1,10 @@
 // Text for people: the plan (what `meshbench run --dry-run` and `meshbench scenario FILE`
 // print) and the field reference (`meshbench scenario --explain`). Pure.
+
 import { formatDuration } from "./duration.ts";
-import type { Scenario } from "./load.ts";
+import type { CapacitySpec, Scenario } from "./load.ts";
 import type { Plan } from "./plan.ts";
+import { formatSloTerm } from "./slo.ts";
 import type { FieldDoc } from "./validate.ts";
 
 function table(rows: string[][]): string[] {
@@ -33,6 +35,12 @@ export function formatPlan(scenario: Scenario, plan: Plan): string {
     `  paths      ${load.paths.join("  ")}`,
     `  resources  sampled every ${formatDuration(scenario.resources.intervalMs)}`,
   );
+  const c = scenario.capacity;
+  if (c) {
+    lines.push(
+      `  capacity   (meshbench capacity) ${c.slo.map(formatSloTerm).join(", ")}: ${rps(c.minRate)}–${rps(c.maxRate)} to ${formatPrecision(c.precision)}, probes ${formatDuration(c.probeMs)}, confirmation ${formatDuration(c.confirmMs)}`,
+    );
+  }
   for (const s of plan.skipped) lines.push(`  skipped    ${s.mesh}: ${s.reason}`);
   lines.push("");
   if (plan.runs.length === 0) {
@@ -67,4 +75,9 @@ export function formatExplain(title: string, fields: readonly FieldDoc[]): strin
     lines.push(`      Allowed: ${f.allowed}.`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** A capacity precision as written in the scenario: 5% or 20rps. */
+export function formatPrecision(p: CapacitySpec["precision"]): string {
+  return p.kind === "relative" ? `${Number((p.share * 100).toFixed(4))}%` : `${p.rps}rps`;
 }

@@ -14,6 +14,7 @@ import {
   type ScenarioFile,
   scenarioFileSchema,
 } from "./schema.ts";
+import type { Slo } from "./slo.ts";
 import { validateSource } from "./validate.ts";
 import { readYamlSource, type YamlSource } from "./yaml-source.ts";
 
@@ -47,6 +48,18 @@ export interface Scenario {
   cluster: ClusterSpec | null;
   /** `cost:` as given: the traffic for the monthly figure, and the user's prices. */
   cost?: { trafficRps?: number; prices?: { vcpuHour: number; gibHour: number } };
+  /** What `meshbench capacity` searches for (the capacity: section); absent: nothing. */
+  capacity?: CapacitySpec;
+}
+
+export interface CapacitySpec {
+  slo: Slo;
+  /** Total rates over all instances, requests/s. */
+  minRate: number;
+  maxRate: number;
+  precision: { kind: "relative"; share: number } | { kind: "absolute"; rps: number };
+  probeMs: number;
+  confirmMs: number;
 }
 
 export interface KindNode {
@@ -164,6 +177,18 @@ function clusterSpec(file: string, raw: ScenarioFile): ClusterSpec | null {
   };
 }
 
+function capacitySpec(c: NonNullable<ScenarioFile["capacity"]>, durationMs: number): CapacitySpec {
+  const probeMs = c.probe ?? durationMs;
+  return {
+    slo: c.slo,
+    minRate: c.min,
+    maxRate: c.max,
+    precision: c.precision,
+    probeMs,
+    confirmMs: c.confirm ?? 3 * probeMs,
+  };
+}
+
 export interface LoadedScenario {
   scenario: Scenario;
   /** The parsed file, to point at a field in errors found later (e.g. an unknown mesh). */
@@ -215,6 +240,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
           },
         }
       : {}),
+    ...(raw.capacity ? { capacity: capacitySpec(raw.capacity, raw.load.duration) } : {}),
   };
   return { scenario, source };
 }

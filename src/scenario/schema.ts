@@ -15,6 +15,7 @@ import {
   version,
 } from "./fields.ts";
 import { IMAGE, LABEL_KEY, LABEL_VALUE } from "./kubernetes-patterns.ts";
+import { parseSloTerm, SLO_ALLOWED, SloError, type SloTerm } from "./slo.ts";
 import type { FieldDoc } from "./validate.ts";
 
 /** The four URLs of the 2019 study: the list, two votes, and the leaderboard. */
@@ -436,6 +437,50 @@ export const SCENARIO_FIELDS: readonly FieldDoc[] = [
     description: "US dollars per GiB of memory per hour",
     allowed: "a number above 0, at most 1000",
   },
+  {
+    path: "capacity",
+    default: "absent: meshbench capacity refuses the scenario",
+    description:
+      "What meshbench capacity searches for: per mesh, the highest total rate holding the SLO",
+    allowed: "a map with the keys slo, min, max, precision, probe, confirm",
+  },
+  {
+    path: "capacity.slo",
+    default: "(required)",
+    description: "Terms every probe must hold (latency from the intended send time)",
+    allowed: `a list of terms: ${SLO_ALLOWED}`,
+  },
+  {
+    path: "capacity.min",
+    default: "(required)",
+    description: "Lowest total rate (requests/s) searched; it must hold, else the answer is none",
+    allowed: "a number above 0, below capacity.max",
+  },
+  {
+    path: "capacity.max",
+    default: "(required)",
+    description: "Highest total rate searched; if it holds, the answer is at least max",
+    allowed: "a number above capacity.min",
+  },
+  {
+    path: "capacity.precision",
+    default: "5%",
+    description: "The search stops when the first failed rate is within this of the last held one",
+    allowed: "a share of the held rate (5%) or requests/s (20rps), above 0",
+  },
+  {
+    path: "capacity.probe",
+    default: "load.duration",
+    description: "Length of each probe run, warm-up (10 %, at most 30s) included",
+    allowed: DURATION_ALLOWED,
+  },
+  {
+    path: "capacity.confirm",
+    default: "3 × capacity.probe",
+    description:
+      "Length of the confirmation run at the answer (longer: a lucky pass must not set it)",
+    allowed: `at least capacity.probe; ${DURATION_ALLOWED}`,
+  },
 ];
 
 /** `5000rps`, `5000 rps` or `5000`: requests per second. */
@@ -448,6 +493,39 @@ const traffic = z.union([
     .regex(TRAFFIC, "write it like 5000rps")
     .transform((t) => Number(TRAFFIC.exec(t.trim())![1])),
 ]);
+
+/** `p99 <= 100ms`, checked where it is written. */
+const sloTerm = z.string().transform((text, ctx): SloTerm => {
+  try {
+    return parseSloTerm(text);
+  } catch (error) {
+    if (!(error instanceof SloError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.problem });
+    return z.NEVER;
+  }
+});
+
+/** `5%` (of the held rate) or `20rps`. */
+const precision = z.any().transform((value: unknown, ctx) => {
+  const match = /^(\d+(?:\.\d+)?)\s*(%|rps)$/.exec(String(value).trim());
+  const amount = match ? Number(match[1]) : 0;
+  if (typeof value !== "string" || !match || amount <= 0 || (match[2] === "%" && amount >= 100)) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} is not a precision` });
+    return z.NEVER;
+  }
+  return match[2] === "%"
+    ? { kind: "relative" as const, share: amount / 100 }
+    : { kind: "absolute" as const, rps: amount };
+});
+
+const capacity = z.strictObject({
+  slo: oneOrMany(sloTerm),
+  min: z.number().positive().max(10_000_000),
+  max: z.number().positive().max(10_000_000),
+  precision: precision.default({ kind: "relative", share: 0.05 }),
+  probe: duration().optional(),
+  confirm: duration().optional(),
+});
 
 const meshRef = z.preprocess(
   (v) => (typeof v === "string" ? { name: v } : v),
@@ -579,10 +657,12 @@ export const scenarioFileSchema = z
           .optional(),
       })
       .optional(),
+    capacity: capacity.optional(),
   })
   .superRefine((s, ctx) => {
     const load = s.load;
     checkCluster(s, ctx);
+    checkCapacity(s, ctx);
     if (load.warmup !== undefined && load.warmup >= load.duration) {
       ctx.addIssue({
         code: "custom",
@@ -696,6 +776,27 @@ function checkCluster(
       code: "custom",
       path: ["cluster", "loadgen", "pods"],
       message: `${pods} pods share ${connections} connections, ${Math.ceil(connections / pods)} each: fewer than the ${s.workload.instances} instances every pod talks to; raise load.connections to at least ${s.workload.instances * pods}`,
+    });
+  }
+}
+
+/** The bounds in order, the confirmation no shorter than a probe. */
+function checkCapacity(s: Pick<ParsedScenario, "capacity" | "load">, ctx: Ctx): void {
+  const c = s.capacity;
+  if (c === undefined) return;
+  if (c.min >= c.max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["capacity", "max"],
+      message: `${c.max} is not above capacity.min (${c.min}): there is nothing to search`,
+    });
+  }
+  const probe = c.probe ?? s.load.duration;
+  if (c.confirm !== undefined && c.confirm < probe) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["capacity", "confirm"],
+      message: `{got} is shorter than a probe (${formatDuration(probe)}); a confirmation must be at least as long`,
     });
   }
 }

@@ -1,10 +1,13 @@
 // One history line from a report: per mesh its version and the metrics the gate called
-// regressed, and the calibrated noise the page draws as a band.
+// regressed, the calibrated noise the page draws as a band, and the capacity answer when the
+// scenario had a capacity search (optional fields: older lines still read).
 import { describe, expect, it } from "vitest";
 import { historyEntry } from "../../src/action/history-entry.ts";
 import { historyLine, parseHistory } from "../../src/github/history-format.ts";
+import type { CapacityFile } from "../../src/results/capacity-file.ts";
 import { regressions } from "../../src/stats/compare.ts";
-import { exampleInput } from "../helpers/example.ts";
+import { summarize } from "../../src/stats/summarize.ts";
+import { exampleInput, exampleRuns } from "../helpers/example.ts";
 
 const RUN = {
   id: 42,
@@ -41,5 +44,47 @@ describe("historyEntry", () => {
     const back = parseHistory(historyLine(entry));
     expect(back.problems).toEqual([]);
     expect(back.entries[0]!.noisePct).toEqual({ "latency.p99": 4.25 });
+  });
+
+  it("carries the capacity answer of meshes that had one", () => {
+    const [summary] = summarize(exampleRuns(false).map((r) => ({ path: r.path, run: r.run })));
+    const label = summary!.meshes.at(-1)!.label;
+    const capacity: CapacityFile = {
+      schema: "meshbench/capacity/v1",
+      scenario: summary!.scenario,
+      slo: ["p99 <= 100ms"],
+      minRate: 100,
+      maxRate: 2000,
+      precision: "5%",
+      probeMs: 10_000,
+      confirmMs: 30_000,
+      meshes: [
+        {
+          mesh: summary!.meshes.at(-1)!.mesh,
+          kind: "capacity",
+          rate: 640,
+          bracket: { held: 640, failed: 670 },
+          probes: [],
+        },
+      ],
+    };
+    const entry = historyEntry(summary!, RUN, new Date("2026-12-03T10:00:00Z"), {}, capacity);
+    expect(entry.meshes[label]!.capacity).toEqual({
+      kind: "capacity",
+      rate: 640,
+      held: 640,
+      failed: 670,
+    });
+    const others = Object.keys(entry.meshes).filter((l) => l !== label);
+    expect(others.length).toBeGreaterThan(0);
+    for (const l of others) expect(entry.meshes[l]!.capacity).toBeUndefined();
+    const { entries, problems } = parseHistory(`${JSON.stringify(entry)}\n`);
+    expect(problems).toEqual([]);
+    expect(entries[0]!.meshes[label]!.capacity).toEqual({
+      kind: "capacity",
+      rate: 640,
+      held: 640,
+      failed: 670,
+    });
   });
 });

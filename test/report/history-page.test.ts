@@ -113,7 +113,12 @@ describe("the history page's data", () => {
     const ids = (m: typeof model) => m.scenarios[0]!.charts.map((c) => c.id);
     expect(ids(model)).not.toContain("ci-kind--capacity");
     const withCapacity = weekly();
-    withCapacity.at(-1)!.meshes.bare!.capacityRps = 2400;
+    withCapacity.at(-1)!.meshes.bare!.capacity = {
+      kind: "capacity",
+      rate: 2400,
+      held: 2400,
+      failed: 2520,
+    };
     expect(ids(historyPageModel(withCapacity, { now: NOW, days: 90, minEntries: 10 }))).toContain(
       "ci-kind--capacity",
     );

@@ -3,8 +3,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MESH_FIELDS, meshFileSchema } from "../../src/mesh/schema.ts";
-import { formatExplain } from "../../src/scenario/format.ts";
+import { formatExplain, formatPlan } from "../../src/scenario/format.ts";
 import { parseScenario } from "../../src/scenario/load.ts";
+import { planRuns } from "../../src/scenario/plan.ts";
 import { DEFAULT_PATHS, SCENARIO_FIELDS, scenarioFileSchema } from "../../src/scenario/schema.ts";
 import { closest } from "../../src/scenario/suggest.ts";
 import type { FieldDoc } from "../../src/scenario/validate.ts";
@@ -102,6 +103,26 @@ describe("shipped scenarios", () => {
     expect(s.meshes.map((m) => m.name)).toEqual(["bare", "haproxy-sidecar"]);
     const runs = s.meshes.length * s.repetitions * s.load.rates.length;
     expect(runs * s.load.durationMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it("local-capacity and kinvolk-2019 carry the README's capacity examples", () => {
+    const local = load("scenarios/local-capacity.yaml");
+    expect(local.capacity).toMatchObject({
+      minRate: 50,
+      maxRate: 3000,
+      probeMs: 10_000,
+      confirmMs: 30_000,
+    });
+    expect(local.capacity!.slo).toHaveLength(3);
+    expect(formatPlan(local, planRuns(local))).toContain(
+      "  capacity   (meshbench capacity) p99 <= 100ms, errors <= 0.1%, achieved >= 99%: 50 rps–3000 rps to 10%, probes 10s, confirmation 30s\n",
+    );
+    const study = load("scenarios/kinvolk-2019.yaml");
+    expect(study.capacity).toMatchObject({
+      precision: { kind: "relative", share: 0.1 },
+      probeMs: 600_000,
+      confirmMs: 1_800_000,
+    });
   });
 
   it("local-haproxy parses", () => {
