@@ -9,7 +9,7 @@ import { readResults } from "../results/results-dir.ts";
 import { calibrate } from "../stats/calibration.ts";
 import { CalibrationError } from "../stats/calibration-file.ts";
 import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
-import { numberFlag, parseFlags, UsageError } from "./usage.ts";
+import { numberFlag, parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const CALIBRATE_HELP = `meshbench calibrate — how noisy this setup is, and what the gate can see in it
 
@@ -39,12 +39,7 @@ Exit status: 0 calibrated, 2 bad arguments or too few runs, 1 internal fault.
 `;
 
 const FLAGS = {
-  splits: { type: "string" },
-  seed: { type: "string" },
-  "shift-ms": { type: "string" },
-  thresholds: { type: "string" },
-  calibration: { type: "string" },
-  out: { type: "string" },
+  ...stringFlags("splits", "seed", "shift-ms", "thresholds", "calibration", "out"),
 } as const;
 
 export async function calibrateCommand(argv: string[]): Promise<number> {

@@ -8,12 +8,11 @@ import {
   defaultStateRoot,
   TerraformCleanupError,
 } from "../provision/terraform/index.ts";
-import { parseFlags, UsageError } from "./usage.ts";
+import { parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 const FLAGS = {
-  provider: { type: "string" },
+  ...stringFlags("provider", "root"),
   "state-dir": { type: "string", multiple: true },
-  root: { type: "string" },
   all: { type: "boolean" },
 } as const;
 

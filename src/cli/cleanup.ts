@@ -4,14 +4,11 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { checkRunId } from "../kube/labels.ts";
 import { loadKubernetes } from "../run/load-kubernetes.ts";
-import { durationFlag, parseFlags, UsageError } from "./usage.ts";
+import { durationFlag, parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 const FLAGS = {
-  kubeconfig: { type: "string" },
-  context: { type: "string" },
-  "run-id": { type: "string" },
+  ...stringFlags("kubeconfig", "context", "run-id", "wait"),
   meshes: { type: "string", multiple: true },
-  wait: { type: "string" },
 } as const;
 
 export async function cleanupCommand(argv: string[]): Promise<number> {

@@ -9,7 +9,7 @@ import { regressions } from "../stats/compare.ts";
 import { EXIT_REGRESSION } from "./exit.ts";
 import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { printable } from "./printable.ts";
-import { parseFlags, UsageError } from "./usage.ts";
+import { parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's results against a baseline's
 
@@ -40,8 +40,7 @@ nothing comparable, 1 internal fault.
 `;
 
 const FLAGS = {
-  thresholds: { type: "string" },
-  calibration: { type: "string" },
+  ...stringFlags("thresholds", "calibration"),
   force: { type: "boolean" },
   "fail-on-regression": { type: "boolean" },
 } as const;

@@ -4,7 +4,7 @@ import { formatChecks } from "../platform/preflight-checks.ts";
 import { clusterOf, OverrideError } from "../run/platforms.ts";
 import { doctor, plannedMeshes } from "../run/preflight.ts";
 import { loadScenarioPlan } from "../run/scenario-plan.ts";
-import { parseFlags, UsageError } from "./usage.ts";
+import { oneScenario, parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const DOCTOR_HELP = `meshbench doctor — can this cluster run this scenario? Checks, creating nothing
 
@@ -27,17 +27,12 @@ Exit status: 0 nothing fails (warnings allowed), 2 a check fails, or bad argumen
 
 const FLAGS = {
   mesh: { type: "string", multiple: true },
-  kubeconfig: { type: "string" },
-  context: { type: "string" },
+  ...stringFlags("kubeconfig", "context"),
 } as const;
 
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("doctor", argv, FLAGS, true);
-  const [file, ...extra] = positionals;
-  if (file === undefined)
-    throw new UsageError("give a SCENARIO file, e.g. meshbench doctor scenarios/kinvolk-2019.yaml");
-  if (extra.length > 0)
-    throw new UsageError(`unexpected argument "${extra[0]}" (one SCENARIO at a time)`);
+  const file = oneScenario(positionals, "meshbench doctor scenarios/kinvolk-2019.yaml");
   const { loaded, meshes, plan } = await loadScenarioPlan(file, {
     ...(values.mesh ? { only: values.mesh } : {}),
   });

@@ -12,7 +12,7 @@ import { openMetrics } from "../interop/openmetrics.ts";
 import { pushMetrics, pushUrl } from "../interop/push.ts";
 import { readForExport } from "../interop/write.ts";
 import { printable } from "./printable.ts";
-import { parseFlags, UsageError } from "./usage.ts";
+import { parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const EXPORT_HELP = `meshbench export — results in the formats other tools read
 
@@ -55,11 +55,7 @@ refused push.
 `;
 
 const FLAGS = {
-  format: { type: "string" },
-  out: { type: "string" },
-  scenario: { type: "string" },
-  mesh: { type: "string" },
-  push: { type: "string" },
+  ...stringFlags("format", "out", "scenario", "mesh", "push"),
 } as const;
 
 export async function exportCommand(argv: string[]): Promise<number> {

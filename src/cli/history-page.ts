@@ -2,7 +2,7 @@
 import { readHistoryBranch, readHistoryDir } from "../github/history-files.ts";
 import { DEFAULT_PAGE_WINDOW, writeHistoryPage } from "../report/history-site.ts";
 import { printable } from "./printable.ts";
-import { parseFlags, UsageError } from "./usage.ts";
+import { parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const HISTORY_PAGE_HELP = `meshbench history-page — the history of scheduled reports as a static HTML dashboard
 
@@ -26,10 +26,7 @@ Exit status: 0 page written, 2 bad arguments, 1 internal fault.
 `;
 
 const FLAGS = {
-  history: { type: "string" },
-  branch: { type: "string" },
-  out: { type: "string" },
-  days: { type: "string" },
+  ...stringFlags("history", "branch", "out", "days"),
 } as const;
 
 export async function historyPageCommand(argv: string[]): Promise<number> {

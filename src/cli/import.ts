@@ -6,7 +6,7 @@ import { parseFortio } from "../interop/fortio.ts";
 import { ImportError, importedRun } from "../interop/imported-run.ts";
 import { parseWrk2 } from "../interop/wrk2.ts";
 import { writeRun } from "../results/run-file.ts";
-import { numberFlag, parseFlags, UsageError } from "./usage.ts";
+import { numberFlag, parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const IMPORT_HELP = `meshbench import — another tool's results as a meshbench run.json
 
@@ -38,12 +38,7 @@ Exit status: 0 written, 2 bad arguments or a file that cannot be read, 1 interna
 `;
 
 const FLAGS = {
-  out: { type: "string" },
-  mesh: { type: "string" },
-  "mesh-version": { type: "string" },
-  scenario: { type: "string" },
-  repetition: { type: "string" },
-  rate: { type: "string" },
+  ...stringFlags("out", "mesh", "mesh-version", "scenario", "repetition", "rate"),
 } as const;
 
 const TOOLS = ["wrk2", "fortio"] as const;

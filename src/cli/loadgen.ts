@@ -7,7 +7,14 @@ import { runLoadgen } from "../loadgen/run.ts";
 import { formatProgress, formatSummary } from "../loadgen/summary.ts";
 import { formatResultsBlock } from "../results/results-block.ts";
 import { defaultTimeoutMs, defaultWarmupMs } from "../scenario/method.ts";
-import { choiceFlag, durationFlag, numberFlag, parseFlags, UsageError } from "./usage.ts";
+import {
+  choiceFlag,
+  durationFlag,
+  numberFlag,
+  parseFlags,
+  stringFlags,
+  UsageError,
+} from "./usage.ts";
 
 export const LOADGEN_HELP = `meshbench loadgen — open-loop HTTP load at a constant rate, latency from the intended send time
 
@@ -59,17 +66,19 @@ Example:
 
 const FLAGS = {
   url: { type: "string", multiple: true },
-  "urls-file": { type: "string" },
-  rate: { type: "string" },
-  duration: { type: "string" },
-  warmup: { type: "string" },
-  connections: { type: "string" },
-  workers: { type: "string" },
-  timeout: { type: "string" },
-  "start-at": { type: "string" },
-  interval: { type: "string" },
-  pacing: { type: "string" },
-  out: { type: "string" },
+  ...stringFlags(
+    "urls-file",
+    "rate",
+    "duration",
+    "warmup",
+    "connections",
+    "workers",
+    "timeout",
+    "start-at",
+    "interval",
+    "pacing",
+    "out",
+  ),
   quiet: { type: "boolean" },
   "emit-results": { type: "boolean" },
   help: { type: "boolean", short: "h" },

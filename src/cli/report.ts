@@ -8,7 +8,7 @@ import { regressions } from "../stats/compare.ts";
 import { type CostConfig, costConfig } from "../stats/cost.ts";
 import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { printable } from "./printable.ts";
-import { parseFlags, UsageError } from "./usage.ts";
+import { parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const REPORT_HELP = `meshbench report — tables, charts and verdicts from results directories
 
@@ -47,16 +47,18 @@ Exit status: 0 report written, 2 bad arguments, 1 internal fault.
 `;
 
 const FLAGS = {
-  baseline: { type: "string" },
-  out: { type: "string" },
-  thresholds: { type: "string" },
-  calibration: { type: "string" },
-  "chart-host": { type: "string" },
+  ...stringFlags(
+    "baseline",
+    "out",
+    "thresholds",
+    "calibration",
+    "chart-host",
+    "traffic",
+    "price-vcpu-hour",
+    "price-gib-hour",
+  ),
   "short-urls": { type: "boolean" },
   force: { type: "boolean" },
-  traffic: { type: "string" },
-  "price-vcpu-hour": { type: "string" },
-  "price-gib-hour": { type: "string" },
 } as const;
 
 /** --traffic and the two prices, checked: both prices or neither. */

@@ -10,7 +10,7 @@ import { formatPlan } from "../scenario/format.ts";
 import { clusterPlanText } from "./cluster-plan.ts";
 import { catchInterrupts } from "./interrupt.ts";
 import { printable } from "./printable.ts";
-import { numberFlag, parseFlags, UsageError } from "./usage.ts";
+import { numberFlag, oneScenario, parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const EXIT_RUNS_FAILED = 4;
 
@@ -57,23 +57,14 @@ an internal fault.
 `;
 
 const FLAGS = {
-  out: { type: "string" },
+  ...stringFlags("out", "repetitions", "chart-host", "kubeconfig", "context", "site"),
   mesh: { type: "string", multiple: true },
-  repetitions: { type: "string" },
   "dry-run": { type: "boolean" },
-  "chart-host": { type: "string" },
-  kubeconfig: { type: "string" },
-  context: { type: "string" },
-  site: { type: "string" },
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags("run", argv, FLAGS, true);
-  const [file, ...extra] = positionals;
-  if (file === undefined)
-    throw new UsageError("give a SCENARIO file, e.g. meshbench run scenarios/local-quick.yaml");
-  if (extra.length > 0)
-    throw new UsageError(`unexpected argument "${extra[0]}" (one SCENARIO at a time)`);
+  const file = oneScenario(positionals, "meshbench run scenarios/local-quick.yaml");
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const cluster = { kubeconfig: values.kubeconfig, context: values.context };
   const interrupts = catchInterrupts(say);

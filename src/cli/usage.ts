@@ -11,6 +11,23 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The one SCENARIO file a command takes as its argument; example shows a full command line. */
+export function oneScenario(positionals: string[], example: string): string {
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError(`give a SCENARIO file, e.g. ${example}`);
+  if (extra.length > 0)
+    throw new UsageError(`unexpected argument "${extra[0]}" (one SCENARIO at a time)`);
+  return file;
+}
+
+/** Flags that each take one string value: the common rows of a parseFlags table. */
+export function stringFlags<const K extends string>(...names: K[]): Record<K, { type: "string" }> {
+  return Object.fromEntries(names.map((name) => [name, { type: "string" }])) as Record<
+    K,
+    { type: "string" }
+  >;
+}
+
 /** node:util parseArgs, with its errors turned into UsageErrors that point at --help. */
 export function parseFlags<O extends Options>(
   command: string,

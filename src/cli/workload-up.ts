@@ -6,7 +6,7 @@
 import { findMeshDefinition, meshSearchPath } from "../mesh/load.ts";
 import { LocalPlatform } from "../platform/local/platform.ts";
 import { cleanupOnSignals } from "../platform/signals.ts";
-import { numberFlag, parseFlags } from "./usage.ts";
+import { numberFlag, parseFlags, stringFlags } from "./usage.ts";
 
 export const WORKLOAD_UP_HELP = `meshbench workload up — Emojivoto on this machine until Ctrl-C
 
@@ -23,8 +23,7 @@ has its proxy in front. Prints each instance's URL; Ctrl-C (or SIGTERM) stops th
 `;
 
 const FLAGS = {
-  instances: { type: "string" },
-  mesh: { type: "string" },
+  ...stringFlags("instances", "mesh"),
   meshes: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;

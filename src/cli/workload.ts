@@ -9,7 +9,7 @@ import {
 } from "../workload/emojivoto/voting-service.ts";
 import { startWeb } from "../workload/emojivoto/web.ts";
 import { formatReadyLine } from "../workload/ready-line.ts";
-import { durationFlag, numberFlag, parseFlags, UsageError } from "./usage.ts";
+import { durationFlag, numberFlag, parseFlags, stringFlags, UsageError } from "./usage.ts";
 import { WORKLOAD_UP_HELP, workloadUpCommand } from "./workload-up.ts";
 
 export const WORKLOAD_SERVICES = ["emojivoto-web", "emojivoto-emoji", "emojivoto-voting"] as const;
@@ -39,12 +39,14 @@ Prints "meshbench-ready {"service":…,"port":…}" once serving; stops on SIGIN
 `;
 
 const FLAGS = {
-  host: { type: "string" },
-  port: { type: "string" },
-  "emoji-addr": { type: "string" },
-  "voting-addr": { type: "string" },
-  "doughnut-failure-rate": { type: "string" },
-  "artificial-delay": { type: "string" },
+  ...stringFlags(
+    "host",
+    "port",
+    "emoji-addr",
+    "voting-addr",
+    "doughnut-failure-rate",
+    "artificial-delay",
+  ),
   "stdin-lifeline": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;

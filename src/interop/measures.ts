@@ -46,24 +46,20 @@ function latency(slug: string, metric: MetricId): Measure {
 }
 
 function resource(slug: string, label: string, kind: "dataPlane" | "controlPlane"): Measure[] {
-  return [
-    {
-      slug: `${slug}-cpu`,
-      label: `${label} CPU`,
-      metric: `cpu.${kind}`,
-      unit: "cores",
+  const kinds = [
+    ["cpu", "CPU", "cores"],
+    ["memory", "memory", "bytes"],
+  ] as const;
+  return kinds.map(
+    ([what, name, unit]): Measure => ({
+      slug: `${slug}-${what}`,
+      label: `${label} ${name}`,
+      metric: `${what}.${kind}`,
+      unit,
       scale: 1,
       better: "lower",
-    },
-    {
-      slug: `${slug}-memory`,
-      label: `${label} memory`,
-      metric: `memory.${kind}`,
-      unit: "bytes",
-      scale: 1,
-      better: "lower",
-    },
-  ];
+    }),
+  );
 }
 
 export interface MeasuredValue {

@@ -67,25 +67,20 @@ export function renderMarkdown(sections: readonly Section[], images: Images): st
 /** The section with each table or list cut to its first `keep` rows, saying so. */
 function truncated(section: Section, keep: number): { blocks: Block[]; cut: boolean } {
   let cut = false;
+  const cutNote = (total: number, what: string): Block => ({
+    kind: "paragraph",
+    text: `_First ${keep} of ${total} ${what}; all of them are in report.md._`,
+  });
   const blocks = section.blocks.flatMap((block): Block[] => {
     if (block.kind === "table" && block.rows.length > keep) {
       cut = true;
-      return [
-        { ...block, rows: block.rows.slice(0, keep) },
-        {
-          kind: "paragraph",
-          text: `_First ${keep} of ${block.rows.length} rows; all of them are in report.md._`,
-        },
-      ];
+      return [{ ...block, rows: block.rows.slice(0, keep) }, cutNote(block.rows.length, "rows")];
     }
     if (block.kind === "list" && block.items.length > keep) {
       cut = true;
       return [
         { ...block, items: block.items.slice(0, keep) },
-        {
-          kind: "paragraph",
-          text: `_First ${keep} of ${block.items.length} items; all of them are in report.md._`,
-        },
+        cutNote(block.items.length, "items"),
       ];
     }
     return [block];

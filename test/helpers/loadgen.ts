@@ -29,6 +29,13 @@ export async function load(
   );
 }
 
+/** `load` against the root path of one test server. */
+export const loadRoot = (
+  server: { url: string },
+  options: Partial<LoadgenOptions> & Pick<LoadgenOptions, "rate" | "durationMs">,
+  hooks: LoadgenHooks = {},
+) => load({ urls: [`${server.url}/`], ...options }, hooks);
+
 /**
  * Every slot of a run's schedule, counted once: answered in the warm-up, answered in the
  * measured period, or never sent (the backlog left when the run ended). Exact on any

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LATENESS_TAG } from "../../src/histogram/hlog.ts";
 import { histogramLogProcessor } from "../helpers/hdr-java.ts";
-import { load } from "../helpers/loadgen.ts";
+import { loadRoot } from "../helpers/loadgen.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
 
 let server: TestServer;
@@ -35,8 +35,7 @@ describe(".hlog read by HdrHistogram's Java HistogramLogProcessor", () => {
     // Service times spread over 0–4 ms so the percentiles differ from one another.
     let n = 0;
     server = await httpServer((_req, res) => setTimeout(() => res.end("ok"), n++ % 5));
-    const { result, hlogPath, outDir } = await load({
-      urls: [`${server.url}/`],
+    const { result, hlogPath, outDir } = await loadRoot(server, {
       rate: 400,
       durationMs: 2600,
       warmupMs: 600,

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatSummary } from "../../src/loadgen/summary.ts";
-import { load } from "../helpers/loadgen.ts";
+import { load, loadRoot } from "../helpers/loadgen.ts";
 import { closedPort, httpServer, silentServer } from "../helpers/servers.ts";
 import { timerLateness } from "../helpers/start-at.ts";
 
@@ -15,6 +15,13 @@ afterEach(async () => {
 
 const failures = (e: { connect: number; reset: number; timeout: number; other: number }) =>
   e.connect + e.reset + e.timeout + e.other;
+
+/** A run against a server that accepts and never answers: every request ends in the timeout. */
+async function loadSilent(options: Parameters<typeof loadRoot>[1]) {
+  const server = await silentServer();
+  cleanups.push(server.close);
+  return loadRoot(server, options);
+}
 
 /**
  * A target that answers after 50 ms, and when it answered: the independent count the load
@@ -157,12 +164,7 @@ describe("faults", () => {
       }
     });
     cleanups.push(server.close);
-    const run = await load({
-      urls: [`${server.url}/`],
-      rate: 150,
-      durationMs: 2000,
-      connections: 4,
-    });
+    const run = await loadRoot(server, { rate: 150, durationMs: 2000, connections: 4 });
     const a = run.result.achieved;
     expect(a.errors.reset).toBeGreaterThan(0);
     expect(a.errors.timeout + a.errors.connect).toBe(0);
@@ -173,16 +175,8 @@ describe("faults", () => {
   });
 
   it("counts a server that never answers as timeouts and still ends on time", async () => {
-    const server = await silentServer();
-    cleanups.push(server.close);
     const late = timerLateness();
-    const run = await load({
-      urls: [`${server.url}/`],
-      rate: 100,
-      durationMs: 1500,
-      connections: 4,
-      timeoutMs: 400,
-    });
+    const run = await loadSilent({ rate: 100, durationMs: 1500, connections: 4, timeoutMs: 400 });
     const a = run.result.achieved;
     // The schedule ends at 1.5 s; the last answers are awaited at most the timeout.
     expect(ranMs(run.result, late())).toBeLessThan(1500 + 400 + 600);
@@ -200,15 +194,7 @@ describe("faults", () => {
     // fails at send + 1 s, so its time to failure (from the intended send) is 1 s plus the
     // timer's lateness. A sweep every 100 ms put them 0–100 ms late (p50 ≈ +50 ms; 1,099 ms
     // measured); the bound leaves a busy machine 25 ms.
-    const server = await silentServer();
-    cleanups.push(server.close);
-    const run = await load({
-      urls: [`${server.url}/`],
-      rate: 20,
-      durationMs: 2000,
-      connections: 24,
-      timeoutMs: 1000,
-    });
+    const run = await loadSilent({ rate: 20, durationMs: 2000, connections: 24, timeoutMs: 1000 });
     const e = run.result.errorLatencyUs;
     expect(run.result.achieved.errors.timeout).toBe(run.result.achieved.sent);
     expect(e.count).toBeGreaterThan(0);
@@ -220,8 +206,9 @@ describe("faults", () => {
     const server = await httpServer();
     cleanups.push(server.close);
     let startPerf = 0;
-    const run = await load(
-      { urls: [`${server.url}/`], rate: 100, durationMs: 1000, connections: 4, warmupMs: 0 },
+    const run = await loadRoot(
+      server,
+      { rate: 100, durationMs: 1000, connections: 4, warmupMs: 0 },
       { onStart: (startMs) => (startPerf = startMs - performance.timeOrigin) },
     );
     const before = server.arrivals.filter((t) => t < startPerf);
@@ -238,12 +225,7 @@ describe("faults", () => {
       res.end();
     });
     cleanups.push(server.close);
-    const run = await load({
-      urls: [`${server.url}/`],
-      rate: 300,
-      durationMs: 1000,
-      connections: 4,
-    });
+    const run = await loadRoot(server, { rate: 300, durationMs: 1000, connections: 4 });
     const s = run.result.achieved.status;
     // All 300 answered, but for any a busy machine kept from being sent in time; a third
     // of the answers in each class.
@@ -263,12 +245,7 @@ describe("faults", () => {
       res.end();
     });
     cleanups.push(server.close);
-    const run = await load({
-      urls: [`${server.url}/`],
-      rate: 200,
-      durationMs: 1500,
-      connections: 4,
-    });
+    const run = await loadRoot(server, { rate: 200, durationMs: 1500, connections: 4 });
     const a = run.result.achieved;
     const seconds = a.measuredMs / 1000;
     expect(a.rate).toBeCloseTo(a.requests / seconds, 9);
@@ -282,12 +259,7 @@ describe("faults", () => {
   it("stays bounded under overload: the backlog is counted, not queued", async () => {
     // 4 connections, 50 ms per answer: the target manages 80 rps of the 1000 asked.
     const { server, answered } = await slowTarget();
-    const run = await load({
-      urls: [`${server.url}/`],
-      rate: 1000,
-      durationMs: 2000,
-      connections: 4,
-    });
+    const run = await loadRoot(server, { rate: 1000, durationMs: 2000, connections: 4 });
     const a = run.result.achieved;
     // Every answer the target gave is counted, and no more (no answer comes sooner than
     // 50 ms on one of 4 connections: at most 80 rps).
@@ -307,8 +279,7 @@ describe("faults", () => {
     // (With answers s ms apart the median is ≈ 1.5 s − 6 s·ms/s: still inside the bounds
     // below when a busy machine makes s longer.)
     const { server, answered } = await slowTarget();
-    const run = await load({
-      urls: [`${server.url}/`],
+    const run = await loadRoot(server, {
       rate: 1000,
       durationMs: 2000,
       warmupMs: 1000,

@@ -1,8 +1,3 @@
-// The instrument's own error: send lateness (actual − intended send) in its own histogram,
-// checked against an event loop the test blocks for a known, measured time.
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { countAtOrAbove, createHistogram } from "../../src/histogram/hdr.ts";
@@ -10,6 +5,7 @@ import { Engine } from "../../src/loadgen/engine.ts";
 import { planConnections } from "../../src/loadgen/plan.ts";
 import { buildLoadgenResult } from "../../src/loadgen/result.ts";
 import { formatSummary, latenessDominates, saturated } from "../../src/loadgen/summary.ts";
+import { loadRoot } from "../helpers/loadgen.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
 
 let server: TestServer;
@@ -125,21 +121,12 @@ describe("send lateness", () => {
 
   it("is kept in loadgen.json, merged over workers, and small when nothing blocks", async () => {
     server = await httpServer();
-    const dir = await mkdtemp(join(tmpdir(), "meshbench-late-"));
-    const { runLoadgen } = await import("../../src/loadgen/run.ts");
-    const run = await runLoadgen({
-      urls: [`${server.url}/`],
+    const run = await loadRoot(server, {
       rate: 200,
       durationMs: 1500,
       warmupMs: 500,
       connections: 8,
       workers: 2,
-      timeoutMs: 2000,
-      intervalMs: 1000,
-      startAtMs: null,
-      pacing: "efficient",
-      outDir: dir,
-      quiet: true,
     });
     const r = run.result;
     // One value per send of the measured period, from both workers.

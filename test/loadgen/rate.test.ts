@@ -6,6 +6,7 @@ import { LATENESS_TAG, parseHlog } from "../../src/histogram/hlog.ts";
 import { loadgenResultSchema } from "../../src/results/loadgen-schema.ts";
 import {
   load,
+  loadRoot,
   measuredResponseBounds,
   slotsAccountedFor,
   watchLoopDelay,
@@ -22,13 +23,7 @@ describe("constant rate", () => {
       const durationMs = 3000;
       const warmupMs = 500;
       const serverDelay = watchLoopDelay();
-      const run = await load({
-        urls: [`${server.url}/`],
-        rate,
-        durationMs,
-        warmupMs,
-        connections: 32,
-      });
+      const run = await loadRoot(server, { rate, durationMs, warmupMs, connections: 32 });
       const serverDelayMs = serverDelay.stop();
       const r = run.result;
       const a = r.achieved;
@@ -78,8 +73,9 @@ describe("constant rate", () => {
     it(`sends exactly D·R/1000 requests at ${rate} rps over ${connections} connections, no phantom slot`, async () => {
       server = await httpServer();
       let startPerf = 0;
-      const run = await load(
-        { urls: [`${server.url}/`], rate, durationMs, connections },
+      const run = await loadRoot(
+        server,
+        { rate, durationMs, connections },
         { onStart: (startMs) => (startPerf = startMs - performance.timeOrigin) },
       );
       const a = run.result.achieved;
@@ -93,8 +89,7 @@ describe("constant rate", () => {
 
   it("writes an .hlog of the measured period that adds up to loadgen.json's histogram", async () => {
     server = await httpServer();
-    const run = await load({
-      urls: [`${server.url}/`],
+    const run = await loadRoot(server, {
       rate: 500,
       durationMs: 3500,
       warmupMs: 1000,

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadgenResultSchema } from "../../src/results/loadgen-schema.ts";
-import { load } from "../helpers/loadgen.ts";
+import { load, loadRoot } from "../helpers/loadgen.ts";
 import { httpServer, type TestServer } from "../helpers/servers.ts";
 import { startAhead, timerLateness } from "../helpers/start-at.ts";
 
@@ -75,14 +75,7 @@ describe("a missed or distant --start-at", () => {
     // A warm-up, so no warming request keeps the connections busy while they wait.
     const { value: run } = await startAhead(
       (startAtMs) =>
-        load({
-          urls: [`${server.url}/`],
-          rate: 100,
-          durationMs: 1100,
-          warmupMs: 100,
-          connections: 4,
-          startAtMs,
-        }),
+        loadRoot(server, { rate: 100, durationMs: 1100, warmupMs: 100, connections: 4, startAtMs }),
       1200,
     );
     const a = run.result.achieved;
@@ -96,8 +89,7 @@ describe("a missed or distant --start-at", () => {
   it("refuses to start more than a warm-up after --start-at: its lateness would be measured", async () => {
     server = await httpServer();
     const startAtMs = Date.now() - 2000;
-    const error = await load({
-      urls: [`${server.url}/`],
+    const error = await loadRoot(server, {
       rate: 100,
       durationMs: 10_000,
       warmupMs: 500,

@@ -48,6 +48,10 @@ const DEPLOYMENTS = resourceOf("deployments", "apps");
 const DAEMONSETS = resourceOf("daemonsets", "apps");
 const JOBS = resourceOf("jobs", "batch");
 const CRDS = resourceOf("customresourcedefinitions", "apiextensions.k8s.io");
+const isReady = (pod: KObject) =>
+  pod.status?.conditions?.some(
+    (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
+  ) === true;
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const suffix = (n: number) =>
   randomBytes(8)
@@ -227,11 +231,7 @@ export class Controller {
       this.newPod(d, d.spec.template, `${d.metadata.name}-${suffix(10)}-${suffix(5)}`, {
         "pod-template-hash": suffix(10),
       });
-    const ready = pods.filter((p) =>
-      p.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
-      ),
-    ).length;
+    const ready = pods.filter(isReady).length;
     const status = {
       observedGeneration: d.metadata.generation,
       replicas: pods.length,
@@ -260,11 +260,7 @@ export class Controller {
       pod.spec.nodeName = node;
       this.store.put(PODS, pod);
     }
-    const ready = this.ownedPods(d).filter((p) =>
-      p.status?.conditions?.some(
-        (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
-      ),
-    ).length;
+    const ready = this.ownedPods(d).filter(isReady).length;
     const status = {
       observedGeneration: d.metadata.generation,
       desiredNumberScheduled: nodes.length,

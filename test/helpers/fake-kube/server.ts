@@ -192,6 +192,11 @@ export async function handle(
     seen.code = code;
     send(res, code, body, headers);
   };
+  const notAllowed = () =>
+    reply(405, failure(405, "the server does not allow this method on the requested resource"));
+  /** The request's object, JSON unless it says otherwise. */
+  const requestObject = async () =>
+    parseBody(await readBody(req, seen), req.headers["content-type"] ?? "application/json");
   try {
     const fault = state.faults.find(
       (f) =>
@@ -233,10 +238,7 @@ export async function handle(
       return reply(401, failure(401, "Unauthorized", { reason: "Unauthorized" }));
     if (url.pathname === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") {
       if (method !== "POST") return reply(405, failure(405, `method ${method} is not allowed`));
-      const review = parseBody(
-        await readBody(req, seen),
-        req.headers["content-type"] ?? "application/json",
-      );
+      const review = await requestObject();
       return reply(201, accessReview(state, review));
     }
     const r = route(url.pathname, state);
@@ -268,26 +270,15 @@ export async function handle(
           }),
         );
       case "POST": {
-        if (name)
-          return reply(
-            405,
-            failure(405, "the server does not allow this method on the requested resource"),
-          );
-        const body = parseBody(
-          await readBody(req, seen),
-          req.headers["content-type"] ?? "application/json",
-        );
+        if (name) return notAllowed();
+        const body = await requestObject();
         return reply(
           201,
           create(state.store, resource, namespace, body, { dryRun: q.get("dryRun") === "All" }),
         );
       }
       case "PATCH": {
-        if (!name)
-          return reply(
-            405,
-            failure(405, "the server does not allow this method on the requested resource"),
-          );
+        if (!name) return notAllowed();
         const contentType = req.headers["content-type"] ?? "";
         const body = parseBody(await readBody(req, seen), contentType);
         const out = patch(state.store, resource, namespace, name, {
@@ -299,15 +290,8 @@ export async function handle(
         return reply(out.created ? 201 : 200, out.object);
       }
       case "PUT": {
-        if (!name)
-          return reply(
-            405,
-            failure(405, "the server does not allow this method on the requested resource"),
-          );
-        const body = parseBody(
-          await readBody(req, seen),
-          req.headers["content-type"] ?? "application/json",
-        );
+        if (!name) return notAllowed();
+        const body = await requestObject();
         const existing = state.store.mustGet(resource, namespace, name);
         return reply(200, replace(state.store, resource, existing, body));
       }
