@@ -7,7 +7,7 @@ import { forEachHlogInterval } from "../histogram/hlog-stream.ts";
 import { meshLabel } from "../results/mesh.ts";
 import { type LoadedRun, readResults } from "../results/results-dir.ts";
 import { type Comparison, compareResults } from "../stats/compare.ts";
-import type { CostConfig } from "../stats/cost.ts";
+import { type CostConfig, DEFAULT_PRICES, type Prices, withCostMetric } from "../stats/cost.ts";
 import { bucketSize, type OverTimeSeries, overTimeAccumulator } from "../stats/over-time.ts";
 import { type ScenarioSummary, summarize } from "../stats/summarize.ts";
 import type { GateConfig } from "../stats/thresholds.ts";
@@ -27,22 +27,27 @@ export interface Analysis {
   problems: string[];
 }
 
-/** Reads and compares; no interval logs, no rendering (what `compare` needs). */
+/**
+ * Reads and compares; no interval logs, no rendering (what `compare` needs). Both sides'
+ * cost is reckoned at the same `prices`, so the gate on it sees the meshes change, never
+ * the prices.
+ */
 export async function analyze(
   resultsDirs: readonly string[],
   baselineDir: string | undefined,
   gate: GateConfig,
   force: boolean,
+  prices: Prices = DEFAULT_PRICES,
 ): Promise<Analysis & { runs: LoadedRun[] }> {
   const set = await readResults(resultsDirs, { dropSamples: true });
   const problems = [...set.problems];
-  const scenarios = summarize(set.runs);
+  const scenarios = withCostMetric(summarize(set.runs), prices);
   let baseline: ScenarioSummary[] | null = null;
   let comparison: Comparison | null = null;
   if (baselineDir !== undefined) {
     const base = await readResults([baselineDir], { dropSamples: true });
     problems.push(...base.problems.map((p) => `baseline: ${p}`));
-    baseline = summarize(base.runs);
+    baseline = withCostMetric(summarize(base.runs), prices);
     comparison = compareResults(baseline, scenarios, { gate, force });
   }
   return { scenarios, baseline, comparison, problems, runs: set.runs };
@@ -132,6 +137,7 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
     options.baselineDir,
     options.gate,
     options.force,
+    options.cost?.prices,
   );
   const { scenarios, comparison, problems } = analysis;
   const overTime = await readOverTime(analysis.runs, problems);
