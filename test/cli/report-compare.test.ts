@@ -226,6 +226,27 @@ describe("meshbench report: the cost in money", () => {
     );
   });
 
+  it("gates on cost.usdPerMillion against a baseline priced alike", async () => {
+    const out = join(dir, "out-cost-gate");
+    const o = await meshbench(["report", cand, "--baseline", base, "--out", out]);
+    expect(o.code).toBe(0);
+    const json = JSON.parse(await readFile(join(out, "summary.json"), "utf8"));
+    const istio = json.comparison.meshes.find((m: { label: string }) => m.label === "istio 1.25.0");
+    const verdict = istio.metrics.find(
+      (m: { metric: string }) => m.metric === "cost.usdPerMillion",
+    );
+    // Judged like any metric (Student's t on per-run values, in the comparison's Holm
+    // family), on values whose median is the report's figure.
+    expect(verdict.noise.test).toBe("t");
+    expect(verdict.noise.family).toBeGreaterThan(1);
+    expect(verdict.base.values).toHaveLength(2);
+    const figure = json.scenarios[0].cost.meshes.find(
+      (m: { label: string }) => m.label === "istio 1.25.0",
+    ).usdPerMillion;
+    expect(verdict.cand.median / figure).toBeCloseTo(1, 2);
+    expect(verdict.cand.values).toHaveLength(3);
+  });
+
   it("refuses one price without the other", async () => {
     const o = await meshbench(["report", cand, "--out", join(dir, "x"), "--price-vcpu-hour", "1"]);
     expect(o.code).toBe(2);
