@@ -102,6 +102,20 @@ describe("export --format bencher", () => {
   });
 });
 
+describe("export --mesh", () => {
+  it("keeps the chosen mesh's cost over the bare beside it", async () => {
+    const outcome = await meshbench(["export", dir, "--format", "bencher", "--mesh", "linkerd"]);
+    expect(outcome.code).toBe(0);
+    const bmf = JSON.parse(outcome.stdout) as Record<string, Record<string, { value: number }>>;
+    expect(Object.keys(bmf)).toEqual(["smoke/linkerd"]);
+    near(
+      bmf["smoke/linkerd"]!["usd-per-million-requests"]!.value,
+      LINKERD_USD_PER_MILLION[1],
+      1e-6,
+    );
+  });
+});
+
 describe("export --format customSmallerIsBetter / customBiggerIsBetter", () => {
   it("splits the measures by direction, latency in ms, each entry naming its range and runs", async () => {
     type Entry = { name: string; unit: string; value: number; range: string; extra: string };
