@@ -8,6 +8,7 @@ import { regressions } from "../stats/compare.ts";
 import { EXIT_REGRESSION } from "./exit.ts";
 import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { printable } from "./printable.ts";
+import { costFlags } from "./report.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
 export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's results against a baseline's
@@ -15,6 +16,7 @@ export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's res
 Usage:
   meshbench compare BASELINE_DIR CANDIDATE_DIR [--thresholds SPEC] [--calibration FILE]
                     [--force] [--fail-on-regression]
+                    [--price-vcpu-hour USD --price-gib-hour USD]
 
 Pairs meshes by scenario, name and variant (so istio 1.24 → 1.25 is compared), and per
 metric prints the change of the median and a verdict: a change counts only when it
@@ -25,12 +27,17 @@ gate can see at the run counts used. 1 run against 1 is refused. Two run checks
 are judged beside the metrics, where any increase regresses: the share of failed runs
 (runs.failed; a candidate whose runs all failed is compared on it) and container restarts
 per completed run, the load generator's and control plane's aside (events.restarts).
+A mesh beside a bare run is also judged on its cost over bare (cost.usdPerMillion), both
+sides priced alike.
 
 Flags:
 ${THRESHOLDS_HELP}
 ${CALIBRATION_HELP}
   --force               compare results whose fingerprints differ
   --fail-on-regression  exit 3 when any metric regressed
+  --price-vcpu-hour USD, --price-gib-hour USD
+                        prices the cost over bare is reckoned at, both or neither
+                        (default: OpenCost's, GCP us-central1 on-demand)
 
 Exit status: 0 compared, 3 regressed (with --fail-on-regression), 2 bad arguments or
 nothing comparable, 1 internal fault.
@@ -41,6 +48,8 @@ const FLAGS = {
   calibration: { type: "string" },
   force: { type: "boolean" },
   "fail-on-regression": { type: "boolean" },
+  "price-vcpu-hour": { type: "string" },
+  "price-gib-hour": { type: "string" },
 } as const;
 
 export async function compareCommand(argv: string[]): Promise<number> {
@@ -52,7 +61,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }
   const [baselineDir, candidateDir] = positionals as [string, string];
   const gate = await gateFlag(values.thresholds, values.calibration);
-  const analysis = await analyze([candidateDir], baselineDir, gate, values.force ?? false);
+  const { prices } = costFlags(values);
+  const analysis = await analyze([candidateDir], baselineDir, gate, values.force ?? false, prices);
   const comparison = analysis.comparison!;
   for (const problem of analysis.problems)
     process.stderr.write(`meshbench: ${printable(problem)}\n`);

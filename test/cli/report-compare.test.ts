@@ -288,6 +288,24 @@ describe("meshbench compare", () => {
     expect(o.stderr).toContain(`${join(cand, "smoke/bare/r7/run.json")}: damaged run file`);
   });
 
+  it("judges the cost over bare at the prices given, and refuses one price alone", async () => {
+    // linkerd's resources do not change between the sets: at any prices, not a regression.
+    const o = await meshbench([
+      "compare",
+      base,
+      cand,
+      "--price-vcpu-hour",
+      "1",
+      "--price-gib-hour",
+      "0.5",
+    ]);
+    expect(o.code).toBe(0);
+    expect(o.stdout).toMatch(/linkerd 2\.16\.0 \| `cost\.usdPerMillion` .*unchanged/);
+    const one = await meshbench(["compare", base, cand, "--price-gib-hour", "0.5"]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain("--price-vcpu-hour and --price-gib-hour: give both or neither");
+  });
+
   it("exits 0 when thresholds allow the change", async () => {
     const o = await compareWithLaxGate("gate.yaml");
     expect(o.stderr).not.toContain("regressed:");
