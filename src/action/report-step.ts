@@ -40,7 +40,7 @@ import { defuseMarkdown } from "../report/untrusted.ts";
 import type { CapacityFile } from "../results/capacity-file.ts";
 import { loadScenario } from "../scenario/load.ts";
 import { type Comparison, regressions } from "../stats/compare.ts";
-import { costConfig } from "../stats/cost.ts";
+import { costConfig, type Prices } from "../stats/cost.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
 import { actionGate } from "./gate.ts";
 import { type HistoryGate, historyEntry } from "./history-entry.ts";
@@ -278,20 +278,21 @@ export async function reportStep(
   });
 
   const reportDir = join(workDir, "report");
+  const cost = costConfig(
+    scenario.cost,
+    inputs.prices
+      ? {
+          prices: inputs.prices,
+          source: "the prices given to the Action (price-vcpu-hour, price-gib-hour)",
+        }
+      : undefined,
+  );
   const outcome = await generateReport({
     resultsDirs: current.artifacts.map((a) => a.dir),
     ...(baseline.found ? { baselineDir: baseline.dir, baselineLabel: baseline.description } : {}),
     outDir: reportDir,
     gate,
-    cost: costConfig(
-      scenario.cost,
-      inputs.prices
-        ? {
-            prices: inputs.prices,
-            source: "the prices given to the Action (price-vcpu-hour, price-gib-hour)",
-          }
-        : undefined,
-    ),
+    cost,
     chartHost: inputs.chartHost ?? "none",
     shortUrls: false,
     force: false,
@@ -335,7 +336,7 @@ export async function reportStep(
     "report-dir": reportDir,
     verdict,
     "summary-json": outcome.files.summary,
-    ...(await exportsBeside(inputs, current.artifacts, workDir)),
+    ...(await exportsBeside(inputs, current.artifacts, workDir, cost.prices)),
   });
   const entry = history?.entryOf(outcome.scenarios, judged(outcome.comparison), outcome.capacity);
   if (history && entry) {
@@ -350,9 +351,15 @@ async function exportsBeside(
   inputs: ActionInputs,
   artifacts: readonly { dir: string }[],
   workDir: string,
+  prices: Prices,
 ): Promise<Record<string, string>> {
   if (inputs.exports.length === 0) return {};
-  const { scenarios } = await readForExport(artifacts.map((a) => a.dir));
+  // At the report's prices, so the exported cost is the one the report shows.
+  const { scenarios } = await readForExport(
+    artifacts.map((a) => a.dir),
+    {},
+    prices,
+  );
   const written = await writeExports(scenarios, inputs.exports, join(workDir, "exports"));
   for (const [format, path] of Object.entries(written)) info(`export ${format}: ${path}`);
   return Object.fromEntries(Object.entries(written).map(([f, path]) => [`export-${f}`, path]));

@@ -9,6 +9,7 @@ import { regressions } from "../stats/compare.ts";
 import { EXIT_REGRESSION } from "./exit.ts";
 import { CALIBRATION_HELP, gateFlag, THRESHOLDS_HELP } from "./gate-flag.ts";
 import { printable } from "./printable.ts";
+import { costFlags } from "./report.ts";
 import { parseFlags, stringFlags, UsageError } from "./usage.ts";
 
 export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's results against a baseline's
@@ -16,6 +17,7 @@ export const COMPARE_HELP = `meshbench compare — verdicts of a candidate's res
 Usage:
   meshbench compare BASELINE_DIR CANDIDATE_DIR [--thresholds SPEC] [--calibration FILE]
                     [--force] [--fail-on-regression]
+                    [--price-vcpu-hour USD --price-gib-hour USD]
 
 Pairs meshes by scenario, name and variant (so istio 1.24 → 1.25 is compared), and per
 metric prints the change of the median and a verdict: a change counts only when it
@@ -28,19 +30,24 @@ are judged beside the metrics, where any increase regresses: the share of failed
 per completed run, the load generator's and control plane's aside (events.restarts).
 Capacity searches (meshbench capacity) are compared too: capacity regressed when the
 candidate failed at a rate below what the baseline held, by at least the precision.
+A mesh beside a bare run is also judged on its cost over bare (cost.usdPerMillion), both
+sides priced alike.
 
 Flags:
 ${THRESHOLDS_HELP}
 ${CALIBRATION_HELP}
   --force               compare results whose fingerprints differ
   --fail-on-regression  exit 3 when any metric (or capacity) regressed
+  --price-vcpu-hour USD, --price-gib-hour USD
+                        prices the cost over bare is reckoned at, both or neither
+                        (default: OpenCost's, GCP us-central1 on-demand)
 
 Exit status: 0 compared, 3 regressed (with --fail-on-regression), 2 bad arguments or
 nothing comparable, 1 internal fault.
 `;
 
 const FLAGS = {
-  ...stringFlags("thresholds", "calibration"),
+  ...stringFlags("thresholds", "calibration", "price-vcpu-hour", "price-gib-hour"),
   force: { type: "boolean" },
   "fail-on-regression": { type: "boolean" },
 } as const;
@@ -54,7 +61,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }
   const [baselineDir, candidateDir] = positionals as [string, string];
   const gate = await gateFlag(values.thresholds, values.calibration);
-  const analysis = await analyze([candidateDir], baselineDir, gate, values.force ?? false);
+  const { prices } = costFlags(values);
+  const analysis = await analyze([candidateDir], baselineDir, gate, values.force ?? false, prices);
   const comparison = analysis.comparison!;
   for (const problem of analysis.problems)
     process.stderr.write(`meshbench: ${printable(problem)}\n`);

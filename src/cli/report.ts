@@ -62,7 +62,7 @@ const FLAGS = {
 } as const;
 
 /** --traffic and the two prices, checked: both prices or neither. */
-function costFlags(values: {
+export function costFlags(values: {
   traffic?: string | undefined;
   "price-vcpu-hour"?: string | undefined;
   "price-gib-hour"?: string | undefined;

@@ -4,6 +4,7 @@
 import { decodeHistogram, type Histogram, mergeHistograms } from "../histogram/hdr.ts";
 import { meshLineage } from "../results/mesh.ts";
 import type { RunResult } from "../results/run-schema.ts";
+import { DEFAULT_PRICES, type Prices, withCostMetric } from "../stats/cost.ts";
 import { type MeshSummary, type RunInput, summarize } from "../stats/summarize.ts";
 
 export interface ExportMesh {
@@ -19,9 +20,13 @@ export interface ExportScenario {
   meshes: ExportMesh[];
 }
 
-export function exportInput(inputs: readonly RunInput[]): ExportScenario[] {
+/** `prices`: what the cost over bare (`cost.usdPerMillion`) is reckoned at. */
+export function exportInput(
+  inputs: readonly RunInput[],
+  prices: Prices = DEFAULT_PRICES,
+): ExportScenario[] {
   const byPath = new Map(inputs.map((i) => [i.path, i.run]));
-  return summarize(inputs).map((s) => ({
+  return withCostMetric(summarize(inputs), prices).map((s) => ({
     scenario: s.scenario,
     // A mesh whose runs all failed has no figure to export.
     meshes: s.meshes

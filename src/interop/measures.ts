@@ -10,7 +10,7 @@ export interface Measure {
   /** For github-action-benchmark's entry names. */
   label: string;
   metric: MetricId;
-  /** The unit exported, and the factor from the summary's unit (ms, rps, cores, bytes). */
+  /** The unit exported, and the factor from the summary's unit (ms, rps, cores, bytes, USD). */
   unit: string;
   scale: number;
   better: "lower" | "higher";
@@ -32,6 +32,14 @@ export const MEASURES: readonly Measure[] = [
   } satisfies Measure,
   resource("data-plane", "data plane (all proxies)", "dataPlane"),
   resource("control-plane", "control plane", "controlPlane"),
+  {
+    slug: "usd-per-million-requests",
+    label: "cost over bare",
+    metric: "cost.usdPerMillion",
+    unit: "USD per million requests",
+    scale: 1,
+    better: "lower",
+  } satisfies Measure,
 ].flat();
 
 function latency(slug: string, metric: MetricId): Measure {

@@ -83,8 +83,15 @@ export function openMetrics(scenarios: readonly ExportScenario[]): string {
       "bytes",
       "Peak working-set memory, summed over the class at each sample (max_proxy: the largest proxy).",
     ),
+    family(
+      "meshbench_cost_usd_per_million_requests",
+      "gauge",
+      undefined,
+      "US dollars per million requests: the data- and control-plane CPU and memory the run used beyond bare's median, priced, over the requests it served.",
+    ),
   ];
-  const [latency, achieved, target, errors, cpu, memory] = families as [
+  const [latency, achieved, target, errors, cpu, memory, cost] = families as [
+    Family,
     Family,
     Family,
     Family,
@@ -93,7 +100,9 @@ export function openMetrics(scenarios: readonly ExportScenario[]): string {
     Family,
   ];
   for (const { scenario, mesh } of eachMesh(scenarios)) {
-    for (const run of mesh.runs) {
+    // One per completed run, in the runs' order, when the mesh was priced against bare.
+    const costs = mesh.summary.metrics["cost.usdPerMillion"]?.values;
+    for (const [i, run] of mesh.runs.entries()) {
       const labels = runLabels(scenario, run);
       const load = run.load!;
       const l = load.latencyUs;
@@ -114,6 +123,7 @@ export function openMetrics(scenarios: readonly ExportScenario[]): string {
         if (figure.memoryBytes !== undefined)
           memory.samples.push(sample(memory.name, withClass, figure.memoryBytes));
       }
+      if (costs?.[i] !== undefined) cost.samples.push(sample(cost.name, labels, costs[i]));
     }
   }
   const lines: string[] = [];

@@ -4,6 +4,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { meshLabel, meshLineage } from "../results/mesh.ts";
 import { readResults } from "../results/results-dir.ts";
+import type { Prices } from "../stats/cost.ts";
+import type { MeshSummary } from "../stats/summarize.ts";
 import { type ExportFormat, exportFiles } from "./formats.ts";
 import { type ExportScenario, exportInput } from "./input.ts";
 
@@ -21,19 +23,26 @@ export interface ExportRead {
   found: string[];
 }
 
+/**
+ * The chosen runs, ready to export. The cost over bare is reckoned at `prices` before a
+ * mesh is picked, so `--mesh linkerd` keeps linkerd's cost against the bare beside it.
+ */
 export async function readForExport(
   dirs: readonly string[],
   select: ExportSelection = {},
+  prices?: Prices,
 ): Promise<ExportRead> {
   const set = await readResults(dirs, { dropSamples: true });
-  const runs = set.runs.filter(
-    ({ run }) =>
-      (select.scenario === undefined || run.scenario === select.scenario) &&
-      (select.mesh === undefined ||
-        [run.mesh.name, meshLineage(run.mesh), meshLabel(run.mesh)].includes(select.mesh)),
+  const inScenario = set.runs.filter(
+    ({ run }) => select.scenario === undefined || run.scenario === select.scenario,
   );
+  const chosen = ({ mesh }: MeshSummary) =>
+    select.mesh === undefined ||
+    [mesh.name, meshLineage(mesh), meshLabel(mesh)].includes(select.mesh);
   return {
-    scenarios: exportInput(runs).filter((s) => s.meshes.length > 0),
+    scenarios: exportInput(inScenario, prices)
+      .map((s) => ({ ...s, meshes: s.meshes.filter((m) => chosen(m.summary)) }))
+      .filter((s) => s.meshes.length > 0),
     problems: set.problems,
     found: [...new Set(set.runs.map((r) => `${r.run.scenario}: ${meshLabel(r.run.mesh)}`))],
   };

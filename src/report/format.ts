@@ -39,6 +39,7 @@ export const UNIT_HEADER: Record<Unit, string> = {
   cores: "cores",
   bytes: "MiB",
   count: "per run",
+  usd: "USD",
 };
 
 /**

@@ -9,7 +9,7 @@ import { meshLabel } from "../results/mesh.ts";
 import { type LoadedRun, readResults } from "../results/results-dir.ts";
 import { type CapacityVerdict, compareCapacity } from "../stats/capacity-verdict.ts";
 import { type Comparison, compareResults } from "../stats/compare.ts";
-import type { CostConfig } from "../stats/cost.ts";
+import { type CostConfig, DEFAULT_PRICES, type Prices, withCostMetric } from "../stats/cost.ts";
 import { bucketSize, type OverTimeSeries, overTimeAccumulator } from "../stats/over-time.ts";
 import { type ScenarioSummary, summarize } from "../stats/summarize.ts";
 import type { GateConfig } from "../stats/thresholds.ts";
@@ -33,16 +33,21 @@ export interface Analysis {
   capacityVerdicts: CapacityVerdict[] | null;
 }
 
-/** Reads and compares; no interval logs, no rendering (what `compare` needs). */
+/**
+ * Reads and compares; no interval logs, no rendering (what `compare` needs). Both sides'
+ * cost is reckoned at the same `prices`, so the gate on it sees the meshes change, never
+ * the prices.
+ */
 export async function analyze(
   resultsDirs: readonly string[],
   baselineDir: string | undefined,
   gate: GateConfig,
   force: boolean,
+  prices: Prices = DEFAULT_PRICES,
 ): Promise<Analysis & { runs: LoadedRun[] }> {
   const set = await readResults(resultsDirs, { dropSamples: true });
   const problems = [...set.problems];
-  const scenarios = summarize(set.runs);
+  const scenarios = withCostMetric(summarize(set.runs), prices);
   let baseline: ScenarioSummary[] | null = null;
   let comparison: Comparison | null = null;
   const capacity = set.capacity.map((c) => c.file);
@@ -50,7 +55,7 @@ export async function analyze(
   if (baselineDir !== undefined) {
     const base = await readResults([baselineDir], { dropSamples: true });
     problems.push(...base.problems.map((p) => `baseline: ${p}`));
-    baseline = summarize(base.runs);
+    baseline = withCostMetric(summarize(base.runs), prices);
     comparison = compareResults(baseline, scenarios, { gate, force });
     capacityVerdicts = compareCapacity(
       base.capacity.map((c) => c.file),
@@ -152,6 +157,7 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
     options.baselineDir,
     options.gate,
     options.force,
+    options.cost?.prices,
   );
   const { scenarios, comparison, problems } = analysis;
   const overTime = await readOverTime(analysis.runs, problems);

@@ -6,8 +6,11 @@
 // The figures scale linearly from the measured rate: right for CPU that grows with the
 // requests, an overstatement above that rate (and understatement below it) for memory and
 // the fixed part of a proxy's CPU. The report says at which rate each was measured.
+import { BARE } from "../results/mesh.ts";
+import { describe } from "./describe.ts";
+import type { ResourceMetric } from "./metrics.ts";
 import { type Overhead, overheadVsBare } from "./overhead.ts";
-import type { ScenarioSummary } from "./summarize.ts";
+import type { MeshSummary, ScenarioSummary } from "./summarize.ts";
 
 export interface Prices {
   /** US dollars per vCPU (core) per hour. */
@@ -94,6 +97,63 @@ export function meshCosts(overhead: Overhead | null, config: CostConfig): MeshCo
 /** The costs of every mesh of a scenario against its bare. */
 export const scenarioCosts = (s: ScenarioSummary, config: CostConfig): MeshCost[] =>
   meshCosts(overheadVsBare(s), config);
+
+const PRICED: readonly ResourceMetric[] = [
+  "cpu.dataPlane",
+  "cpu.controlPlane",
+  "memory.dataPlane",
+  "memory.controlPlane",
+];
+
+/**
+ * Each run's dollars per million requests: what the run used in data and control plane
+ * beyond bare's median, priced, over the requests it served (its achieved rate). The gate
+ * judges these per-run values like any metric's (Student's t, Holm). Null when a figure is
+ * missing from some run (the per-run values could not be paired) or nothing is priced.
+ */
+function perRunCosts(mesh: MeshSummary, bare: MeshSummary, prices: Prices): number[] | null {
+  const n = mesh.runs.length;
+  const rates = mesh.metrics["rate.achieved"]?.values;
+  if (!rates || rates.length !== n || rates.some((r) => !(r > 0))) return null;
+  const priced = PRICED.filter((id) => mesh.metrics[id] !== undefined);
+  if (priced.length === 0 || priced.some((id) => mesh.metrics[id]!.values.length !== n))
+    return null;
+  return rates.map((rate, i) => {
+    const usdPerHour = priced.reduce((sum, id) => {
+      const added = mesh.metrics[id]!.values[i]! - (bare.metrics[id]?.median ?? 0);
+      return (
+        sum + (id.startsWith("cpu.") ? added * prices.vcpuHour : (added / GIB) * prices.gibHour)
+      );
+    }, 0);
+    // Requests in an hour at this rate, in millions.
+    return usdPerHour / ((rate * 3600) / 1e6);
+  });
+}
+
+/**
+ * The scenarios with `cost.usdPerMillion` added to every mesh that can be set against bare
+ * (overheadVsBare: bare completed, runs alike), so that a comparison gates on it. Baseline
+ * and candidate must go through here with the same prices: a change of prices is not a
+ * change of the mesh.
+ */
+export function withCostMetric(
+  scenarios: readonly ScenarioSummary[],
+  prices: Prices,
+): ScenarioSummary[] {
+  return scenarios.map((s) => {
+    const comparable = new Set(overheadVsBare(s)?.meshes.map((m) => m.label));
+    const bare = s.meshes.find((m) => m.mesh.name === BARE && m.runs.length > 0);
+    if (!bare || comparable.size === 0) return s;
+    return {
+      ...s,
+      meshes: s.meshes.map((m) => {
+        const values = comparable.has(m.label) ? perRunCosts(m, bare, prices) : null;
+        if (!values) return m;
+        return { ...m, metrics: { ...m.metrics, "cost.usdPerMillion": describe(values) } };
+      }),
+    };
+  });
+}
 
 export interface GivenPrices {
   vcpuHour: number;

@@ -1,6 +1,6 @@
 // The metrics a report shows and a comparison judges, with their units, which direction
 // is better, and default thresholds. Metric ids are what users write in thresholds
-// (`latency.p99: 10%`, `memory.dataPlane: 15%`).
+// (`latency.p99: 10%`, `memory.dataPlane: 15%`, `cost.usdPerMillion: 10%`).
 import { PERCENTILE_KEYS, type PercentileKey } from "../histogram/hdr.ts";
 import { RESOURCE_CLASSES, type ResourceClass } from "../results/run-schema.ts";
 
@@ -17,10 +17,13 @@ export type MetricId =
   | "rate.achieved"
   | "errors.rate"
   | ResourceMetric
+  | CostMetric
   | RunCheckId;
+/** A mesh's cost over bare in dollars per million requests (cost.ts), per run. */
+export type CostMetric = "cost.usdPerMillion";
 
-/** `count`: events per completed run. */
-export type Unit = "ms" | "rps" | "fraction" | "cores" | "bytes" | "count";
+/** `count`: events per completed run; `usd`: US dollars. */
+export type Unit = "ms" | "rps" | "fraction" | "cores" | "bytes" | "count" | "usd";
 
 /** A change counts only beyond its threshold: relative (% of the baseline) or absolute. */
 export type Threshold =
@@ -111,6 +114,13 @@ export const METRICS: readonly MetricDef[] = [
       threshold: { kind: "relative", percent: 10 },
     },
   ]),
+  {
+    id: "cost.usdPerMillion",
+    label: "$ per million requests",
+    unit: "usd",
+    better: "lower",
+    threshold: { kind: "relative", percent: 10 },
+  },
 ];
 
 /**
@@ -153,5 +163,5 @@ export function isRunCheck(id: string): id is RunCheckId {
 }
 
 /** The groups a threshold can name with a wildcard, e.g. `latency.*`. */
-export const METRIC_GROUPS = ["latency", "rate", "errors", "cpu", "memory"] as const;
+export const METRIC_GROUPS = ["latency", "rate", "errors", "cpu", "memory", "cost"] as const;
 export const metricGroup = (id: MetricId): string => id.slice(0, id.indexOf("."));

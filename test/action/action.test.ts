@@ -368,7 +368,13 @@ describe("the Action, command: report", () => {
     const j = await job(
       fake,
       current,
-      { command: "report", "fail-on-regression": "false", export: "bencher, hdr" },
+      {
+        command: "report",
+        "fail-on-regression": "false",
+        export: "bencher, hdr",
+        "price-vcpu-hour": "1",
+        "price-gib-hour": "0.5",
+      },
       pullRequestEvent,
     );
     const r = await runStep("action.js", j.env, j.workspace);
@@ -379,6 +385,14 @@ describe("the Action, command: report", () => {
     // This run's meshes (exampleRuns, candidate): istio's three completed runs among them.
     expect(Object.keys(bmf)).toEqual(["smoke/bare", "smoke/istio", "smoke/linkerd"]);
     expect(bmf["smoke/istio"]["p99-latency"].value).toBeGreaterThan(0);
+    // The cost over bare at the prices the report used (the Action's inputs), not the default.
+    const summary = JSON.parse(await readFile(join(j.workspace, out["summary-json"]!), "utf8"));
+    const cost = summary.scenarios[0].cost;
+    expect(cost.prices.vcpuHour).toBe(1);
+    const reported = cost.meshes.find((m: { label: string }) => m.label === "istio 1.25.0");
+    expect(
+      bmf["smoke/istio"]["usd-per-million-requests"].value / reported.usdPerMillion,
+    ).toBeCloseTo(1, 2);
     const hgrm = await readFile(
       join(j.workspace, out["export-hdr"]!, "smoke.istio_1.25.0.hgrm"),
       "utf8",

@@ -226,6 +226,27 @@ describe("meshbench report: the cost in money", () => {
     );
   });
 
+  it("gates on cost.usdPerMillion against a baseline priced alike", async () => {
+    const out = join(dir, "out-cost-gate");
+    const o = await meshbench(["report", cand, "--baseline", base, "--out", out]);
+    expect(o.code).toBe(0);
+    const json = JSON.parse(await readFile(join(out, "summary.json"), "utf8"));
+    const istio = json.comparison.meshes.find((m: { label: string }) => m.label === "istio 1.25.0");
+    const verdict = istio.metrics.find(
+      (m: { metric: string }) => m.metric === "cost.usdPerMillion",
+    );
+    // Judged like any metric (Student's t on per-run values, in the comparison's Holm
+    // family), on values whose median is the report's figure.
+    expect(verdict.noise.test).toBe("t");
+    expect(verdict.noise.family).toBeGreaterThan(1);
+    expect(verdict.base.values).toHaveLength(2);
+    const figure = json.scenarios[0].cost.meshes.find(
+      (m: { label: string }) => m.label === "istio 1.25.0",
+    ).usdPerMillion;
+    expect(verdict.cand.median / figure).toBeCloseTo(1, 2);
+    expect(verdict.cand.values).toHaveLength(3);
+  });
+
   it("refuses one price without the other", async () => {
     const o = await meshbench(["report", cand, "--out", join(dir, "x"), "--price-vcpu-hour", "1"]);
     expect(o.code).toBe(2);
@@ -265,6 +286,24 @@ describe("meshbench compare", () => {
       `baseline: ${join(base, "smoke/bare/r7/run.json")}: damaged run file: load.histogram`,
     );
     expect(o.stderr).toContain(`${join(cand, "smoke/bare/r7/run.json")}: damaged run file`);
+  });
+
+  it("judges the cost over bare at the prices given, and refuses one price alone", async () => {
+    // linkerd's resources do not change between the sets: at any prices, not a regression.
+    const o = await meshbench([
+      "compare",
+      base,
+      cand,
+      "--price-vcpu-hour",
+      "1",
+      "--price-gib-hour",
+      "0.5",
+    ]);
+    expect(o.code).toBe(0);
+    expect(o.stdout).toMatch(/linkerd 2\.16\.0 \| `cost\.usdPerMillion` .*unchanged/);
+    const one = await meshbench(["compare", base, cand, "--price-gib-hour", "0.5"]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain("--price-vcpu-hour and --price-gib-hour: give both or neither");
   });
 
   it("exits 0 when thresholds allow the change", async () => {

@@ -66,6 +66,13 @@ describe("export --format openmetrics", () => {
     expect(text).toContain(
       `meshbench_memory_bytes{${labels},class="data_plane"} ${linkerd2.resources!.perRun.dataPlane.memoryBytes}\n`,
     );
+    // linkerd's run 2 costs $0.0523556 per million requests over bare (trend-formats.test.ts
+    // works it by hand); bare has no cost over itself.
+    const cost = /meshbench_cost_usd_per_million_requests\{([^}]*)\} (\S+)\n/g;
+    const costs = [...text.matchAll(cost)];
+    expect(costs.map((m) => m[1]!.includes('mesh="linkerd"'))).toEqual([true, true, true]);
+    const run2 = costs.find((m) => m[1] === labels)!;
+    expect(Number(run2[2])).toBeCloseTo(0.0523556, 6);
     // Bare has no proxies and no control plane: no series, rather than 0.
     expect(text).not.toMatch(/mesh="bare"[^\n]*class="(data_plane|control_plane)"/);
   });

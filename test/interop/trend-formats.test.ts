@@ -34,6 +34,14 @@ async function exported(format: string): Promise<unknown> {
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/**
+ * linkerd's cost over bare per run at OpenCost's default prices, by hand: 0.02 cores of
+ * control plane and 0.16, 0.18, 0.20 of proxies, 90 + 40 + 30 = 160 MiB (bare has neither):
+ * (cores × $0.031611 + 160/1024 GiB × $0.004237) an hour, over 2,001/54 rps × 3,600 s =
+ * 0.1334 million requests an hour.
+ */
+const LINKERD_USD_PER_MILLION = [0.0476163, 0.0523556, 0.0570948] as const;
+
 describe("export --format bencher", () => {
   it("has a benchmark per scenario and mesh (no version) with each measure's median and run range", async () => {
     const bmf = (await exported("bencher")) as Record<
@@ -59,6 +67,7 @@ describe("export --format bencher", () => {
       "data-plane-memory",
       "control-plane-cpu",
       "control-plane-memory",
+      "usd-per-million-requests",
     ]);
     for (const [slug, q] of [
       ["p50-latency", 0.5],
@@ -79,6 +88,10 @@ describe("export --format bencher", () => {
     expect(linkerd["data-plane-memory"]!.value).toBe(sum(PROXY_BYTES));
     near(linkerd["control-plane-cpu"]!.value, CONTROL_CORES, 1e-9);
     expect(linkerd["control-plane-memory"]!.value).toBe(CONTROL_BYTES);
+    const cost = linkerd["usd-per-million-requests"]!;
+    near(cost.value, LINKERD_USD_PER_MILLION[1], 1e-6);
+    near(cost.lower_value, LINKERD_USD_PER_MILLION[0], 1e-6);
+    near(cost.upper_value, LINKERD_USD_PER_MILLION[2], 1e-6);
     // Bare has no proxies and no control plane: those measures are absent, not 0.
     expect(Object.keys(bmf["smoke/bare"]!)).toEqual([
       "p50-latency",
@@ -86,6 +99,20 @@ describe("export --format bencher", () => {
       "p999-latency",
       "throughput",
     ]);
+  });
+});
+
+describe("export --mesh", () => {
+  it("keeps the chosen mesh's cost over the bare beside it", async () => {
+    const outcome = await meshbench(["export", dir, "--format", "bencher", "--mesh", "linkerd"]);
+    expect(outcome.code).toBe(0);
+    const bmf = JSON.parse(outcome.stdout) as Record<string, Record<string, { value: number }>>;
+    expect(Object.keys(bmf)).toEqual(["smoke/linkerd"]);
+    near(
+      bmf["smoke/linkerd"]!["usd-per-million-requests"]!.value,
+      LINKERD_USD_PER_MILLION[1],
+      1e-6,
+    );
   });
 });
 
@@ -110,6 +137,7 @@ describe("export --format customSmallerIsBetter / customBiggerIsBetter", () => {
       "smoke/linkerd data plane (all proxies) memory [bytes]",
       "smoke/linkerd control plane CPU [cores]",
       "smoke/linkerd control plane memory [bytes]",
+      "smoke/linkerd cost over bare [USD per million requests]",
     ]);
     const p99 = smaller.find((e) => e.name === "smoke/linkerd p99 latency")!;
     const ms = LINKERD_LO.map((lo) => percentileOf(lo, 0.99) / 1000);
@@ -120,5 +148,7 @@ describe("export --format customSmallerIsBetter / customBiggerIsBetter", () => {
     expect(p99.extra).toBe("median of 3 runs; mesh version 2.16.0");
     const cpu = smaller.find((e) => e.name === "smoke/linkerd data plane (all proxies) CPU")!;
     expect(cpu.range).toBe(`${sum(PROXY_CORES[0]!)} – ${sum(PROXY_CORES[2]!)}`);
+    const cost = smaller.find((e) => e.name === "smoke/linkerd cost over bare")!;
+    near(cost.value, LINKERD_USD_PER_MILLION[1], 1e-5);
   });
 });
