@@ -1,34 +1,17 @@
-// Every built-in kind the fake serves (and the RBAC kinds manifests bring), checked against the Kubernetes OpenAPI schema as the
-// API server checks it: kubernetes-models' validators (ajv, compiled ahead of time, so
-// loading them once is all the caching they need). A value of the wrong JSON type fails
+// Every built-in kind of the API groups the fake serves, checked against the Kubernetes
+// OpenAPI schema as the API server checks it: kubernetes-models' validators (ajv, compiled
+// ahead of time, so loading them once is all the caching they need). A value of the wrong JSON type fails
 // the decode (400 BadRequest, Go's json message); a missing required field, a value not in
 // an enum or off a format fails validation (422 Invalid with one cause per field).
 import type { Model } from "@kubernetes-models/base";
-import {
-  MutatingWebhookConfiguration,
-  ValidatingWebhookConfiguration,
-} from "kubernetes-models/admissionregistration.k8s.io/v1";
-import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1";
-import { APIService } from "kubernetes-models/apiregistration.k8s.io/v1";
-import { DaemonSet, Deployment } from "kubernetes-models/apps/v1";
-import { Job } from "kubernetes-models/batch/v1";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
-import {
-  ClusterRole,
-  ClusterRoleBinding,
-  Role,
-  RoleBinding,
-} from "kubernetes-models/rbac.authorization.k8s.io/v1";
-import {
-  ConfigMap,
-  Event,
-  LimitRange,
-  Namespace,
-  Node,
-  Pod,
-  Service,
-  ServiceAccount,
-} from "kubernetes-models/v1";
+import * as admission from "kubernetes-models/admissionregistration.k8s.io/v1";
+import * as apiextensions from "kubernetes-models/apiextensions.k8s.io/v1";
+import * as apiregistration from "kubernetes-models/apiregistration.k8s.io/v1";
+import * as apps from "kubernetes-models/apps/v1";
+import * as batch from "kubernetes-models/batch/v1";
+import * as networking from "kubernetes-models/networking.k8s.io/v1";
+import * as rbac from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import * as core from "kubernetes-models/v1";
 import type { ResourceType } from "./resources.ts";
 import { ApiError, type Cause, failure, invalidCauses } from "./status.ts";
 import type { KObject } from "./store.ts";
@@ -38,31 +21,14 @@ const QUANTITY = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 
 type ModelClass = new (data: KObject) => Model<unknown>;
 
+type Kind = ModelClass & { apiVersion?: string; kind?: string };
+
+/** "apps/v1/Deployment" → its model, for every kind of the API groups the fake serves. */
 const MODELS: Record<string, ModelClass> = Object.fromEntries(
-  (
-    [
-      MutatingWebhookConfiguration,
-      ValidatingWebhookConfiguration,
-      CustomResourceDefinition,
-      APIService,
-      DaemonSet,
-      Deployment,
-      Job,
-      NetworkPolicy,
-      ClusterRole,
-      ClusterRoleBinding,
-      Role,
-      RoleBinding,
-      ConfigMap,
-      Event,
-      LimitRange,
-      Namespace,
-      Node,
-      Pod,
-      Service,
-      ServiceAccount,
-    ] as unknown as (ModelClass & { apiVersion: string; kind: string })[]
-  ).map((m) => [`${m.apiVersion}/${m.kind}`, m]),
+  [admission, apiextensions, apiregistration, apps, batch, networking, rbac, core]
+    .flatMap((group) => Object.values(group) as Kind[])
+    .filter((m) => typeof m === "function" && m.apiVersion && m.kind)
+    .map((m) => [`${m.apiVersion}/${m.kind}`, m]),
 );
 
 /** What ajv reports (the fields the fake reads). */
