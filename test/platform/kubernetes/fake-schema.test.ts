@@ -12,6 +12,7 @@ import { type FakeKube, startFakeKube } from "../../helpers/fake-kube/index.ts";
 import { resourceForKind } from "../../helpers/fake-kube/resources.ts";
 import type { Status } from "../../helpers/fake-kube/status.ts";
 import type { KObject } from "../../helpers/fake-kube/store.ts";
+import { unknownFields } from "../../helpers/fake-kube/unknown-fields.ts";
 import { validate } from "../../helpers/fake-kube/validation.ts";
 
 const RUN = "mb-test-1";
@@ -118,6 +119,7 @@ describe("schema validation", () => {
     const broken = structuredClone(stored);
     const containers = broken.spec!.template.spec.containers as { name?: string }[];
     delete containers[0]!.name;
+    delete broken.metadata.resourceVersion; // unconditional: the controller writes status meanwhile
     const status = await refusal(
       kube.call("replace deployment", () =>
         kube.apps.replaceNamespacedDeployment({
@@ -134,7 +136,42 @@ describe("schema validation", () => {
         field: "spec.template.spec.containers[0].name",
       },
     ]);
-    expect(fake.store.get(resourceForKind("apps/v1", "Deployment")!, "x", "web")).toEqual(stored);
+    expect(fake.store.get(resourceForKind("apps/v1", "Deployment")!, "x", "web")?.spec).toEqual(
+      stored.spec,
+    );
+  });
+});
+
+describe("unknown fields (fieldValidation)", () => {
+  const typo = deployment({});
+  (typo.spec.template.spec.containers[0] as Record<string, unknown>).imagePullPolcy = "Always";
+  const post = (query: string) =>
+    fetch(`${fake.url}/apis/apps/v1/namespaces/x/deployments${query}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(typo),
+    });
+
+  it("warns with a 299 Warning header per field by default, and accepts the object", async () => {
+    const res = await post("");
+    expect(res.status).toBe(201);
+    expect(res.headers.get("warning")).toBe(
+      '299 - "unknown field \\"spec.template.spec.containers[0].imagePullPolcy\\""',
+    );
+    // A known field inside a map of labels or a list is not unknown.
+    expect((await applyObjects(kube, [deployment({ replicas: 2 })], RUN))[0]).toBeDefined();
+    expect(fake.requests.at(-1)?.code).toBe(200);
+  });
+
+  it("refuses with 400 BadRequest under fieldValidation=Strict (kubectl's default), says nothing under Ignore", async () => {
+    const strict = await post("?fieldValidation=Strict");
+    expect(strict.status).toBe(400);
+    expect(((await strict.json()) as Status).message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolcy"',
+    );
+    const ignored = await post("?fieldValidation=Ignore");
+    expect(ignored.status).toBe(201);
+    expect(ignored.headers.get("warning")).toBeNull();
   });
 });
 
@@ -155,6 +192,7 @@ describe("what meshbench builds", () => {
         namespaced: true,
       };
       expect(() => validate(r, o), `${o.kind} ${o.metadata.name}`).not.toThrow();
+      expect(unknownFields(r, o), `${o.kind} ${o.metadata.name}`).toEqual([]);
     }
   };
 
