@@ -16,6 +16,7 @@ import {
 } from "./resources.ts";
 import { ApiError, badRequest, failure } from "./status.ts";
 import { type KObject, resourceOf, type Store } from "./store.ts";
+import { fieldValidation } from "./unknown-fields.ts";
 
 export interface Fault {
   method?: string;
@@ -66,12 +67,9 @@ export interface ServerState {
   metricsWindow: MetricsWindow;
 }
 
-function send(
-  res: ServerResponse,
-  code: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
+type Headers = Record<string, string | string[]>;
+
+function send(res: ServerResponse, code: number, body: unknown, headers: Headers = {}) {
   res.writeHead(code, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
@@ -188,7 +186,7 @@ export async function handle(
     contentType: req.headers["content-type"],
   };
   state.requests.push(seen);
-  const reply = (code: number, body: unknown, headers: Record<string, string> = {}) => {
+  const reply = (code: number, body: unknown, headers: Headers = {}) => {
     seen.code = code;
     send(res, code, body, headers);
   };
@@ -255,6 +253,12 @@ export async function handle(
     if (sub && sub !== "status")
       return reply(404, failure(404, "the server could not find the requested resource"));
     const q = url.searchParams;
+    /** A write's body, with the Warning headers its unknown fields earn (fieldValidation). */
+    const written = async (contentType: string) => {
+      const body = parseBody(await readBody(req, seen), contentType);
+      const warning = fieldValidation(resource, body, q.get("fieldValidation"));
+      return { body, headers: (warning ? { warning } : {}) as Headers };
+    };
     switch (method) {
       case "GET":
         if (name) return reply(200, state.store.mustGet(resource, namespace, name));
@@ -271,29 +275,30 @@ export async function handle(
         );
       case "POST": {
         if (name) return notAllowed();
-        const body = await requestObject();
+        const { body, headers } = await written(req.headers["content-type"] ?? "application/json");
         return reply(
           201,
           create(state.store, resource, namespace, body, { dryRun: q.get("dryRun") === "All" }),
+          headers,
         );
       }
       case "PATCH": {
         if (!name) return notAllowed();
         const contentType = req.headers["content-type"] ?? "";
-        const body = parseBody(await readBody(req, seen), contentType);
+        const { body, headers } = await written(contentType);
         const out = patch(state.store, resource, namespace, name, {
           contentType,
           body,
           fieldManager: q.get("fieldManager"),
           force: q.get("force") === "true",
         });
-        return reply(out.created ? 201 : 200, out.object);
+        return reply(out.created ? 201 : 200, out.object, headers);
       }
       case "PUT": {
         if (!name) return notAllowed();
-        const body = await requestObject();
+        const { body, headers } = await written(req.headers["content-type"] ?? "application/json");
         const existing = state.store.mustGet(resource, namespace, name);
-        return reply(200, replace(state.store, resource, existing, body));
+        return reply(200, replace(state.store, resource, existing, body), headers);
       }
       case "DELETE": {
         if (!name)

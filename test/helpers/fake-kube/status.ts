@@ -79,16 +79,25 @@ export const conflict = (group: string, plural: string, name: string) =>
     ),
   );
 
-export const invalid = (kind: string, name: string, field: string, message: string) =>
-  new ApiError(
-    failure(422, `${kind} "${name}" is invalid: ${field}: ${message}`, {
-      details: {
-        name,
-        kind,
-        causes: [{ reason: "FieldValueInvalid", message, field }],
-      },
+export interface Cause {
+  reason: string;
+  message: string;
+  field: string;
+}
+
+/** 422 Invalid: `Deployment.apps "x" is invalid: f: detail`, or `[f1: d1, f2: d2]` for several. */
+export function invalidCauses(kind: string, group: string, name: string, causes: Cause[]) {
+  const listed = causes.map((c) => `${c.field}: ${c.message}`);
+  const detail = listed.length === 1 ? listed[0] : `[${listed.join(", ")}]`;
+  return new ApiError(
+    failure(422, `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${detail}`, {
+      details: { name, ...(group ? { group } : {}), kind, causes },
     }),
   );
+}
+
+export const invalid = (kind: string, name: string, field: string, message: string) =>
+  invalidCauses(kind, "", name, [{ reason: "FieldValueInvalid", message, field }]);
 
 export const badRequest = (message: string) => new ApiError(failure(400, message));
 

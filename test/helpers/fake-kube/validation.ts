@@ -2,8 +2,10 @@
 // names that are not DNS subdomains, bad label keys and values, ConfigMaps over 1 MiB,
 // workloads without containers or images, Jobs whose pods would restart, and
 // CustomResourceDefinitions whose schemas are not structural (a field without a type that
-// is not marked x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields).
+// is not marked x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields); then
+// the whole object against its kind's OpenAPI schema (schema.ts).
 import type { ResourceType } from "./resources.ts";
+import { checkSchema } from "./schema.ts";
 import { invalid } from "./status.ts";
 import type { KObject } from "./store.ts";
 
@@ -44,7 +46,16 @@ function unstructured(s: Schema | undefined, path: string, what: string): string
 
 export function validate(r: ResourceType, o: KObject): void {
   const name = o.metadata?.name ?? "";
-  if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
+  // RBAC objects are named by path segment only (system:aggregated-metrics-reader is valid).
+  const pathSegment = r.group === "rbac.authorization.k8s.io";
+  if (pathSegment && (!name || name === "." || name === ".." || /[/%]/.test(name)))
+    throw invalid(
+      r.kind,
+      name,
+      "metadata.name",
+      `Invalid value: "${name}": may not contain '/' or '%'`,
+    );
+  if (!pathSegment && (!DNS1123_SUBDOMAIN.test(name) || name.length > 253)) {
     throw invalid(
       r.kind,
       name,
@@ -112,4 +123,5 @@ export function validate(r: ResourceType, o: KObject): void {
       `Unsupported value: "${podSpec?.restartPolicy ?? "Always"}": supported values: "OnFailure", "Never"`,
     );
   }
+  checkSchema(r, o);
 }

@@ -146,11 +146,23 @@ describe("manifests from a mesh CLI", () => {
   });
 
   it("cleanup by label sweeps labelled cluster-scoped objects and leaves others", async () => {
-    const crd = (name: string) => ({
+    const crd = (name: string, plural = name.split(".")[0]!) => ({
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name },
-      spec: { group: "example.com", scope: "Namespaced", names: { plural: name.split(".")[0] } },
+      spec: {
+        group: "example.com",
+        scope: "Namespaced",
+        names: { plural, kind: plural[0]!.toUpperCase() + plural.slice(1) },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: "object" } },
+          },
+        ],
+      },
     });
     await applyManifest(kube, [crd("ours.example.com")], RUN, { pollMs: 10 });
     fake.store.create(CRDS, undefined, crd("theirs.example.com") as never);
