@@ -32,8 +32,14 @@ export async function waitGone(pids: readonly number[], timeoutMs = 5000): Promi
   return alive;
 }
 
-/** TCP ports the given processes are listening on now (from /proc/net/tcp{,6} and their fds). */
-export async function listeningPorts(pids: readonly number[]): Promise<number[]> {
+/** A listening socket: its port and the kernel's inode for it (a new listener gets a new one). */
+export interface ListeningSocket {
+  port: number;
+  inode: string;
+}
+
+/** LISTEN sockets by inode, from /proc/net/tcp{,6}. */
+async function listenersByInode(): Promise<Map<string, number>> {
   const byInode = new Map<string, number>();
   for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     const text = await readFile(table, "utf8").catch(() => "");
@@ -44,17 +50,33 @@ export async function listeningPorts(pids: readonly number[]): Promise<number[]>
       byInode.set(f[9]!, Number.parseInt(f[1]!.split(":")[1]!, 16));
     }
   }
-  const ports = new Set<number>();
+  return byInode;
+}
+
+/** The TCP sockets the given processes are listening on now (from /proc/net/tcp{,6} and their fds). */
+export async function listeningSockets(pids: readonly number[]): Promise<ListeningSocket[]> {
+  const byInode = await listenersByInode();
+  const sockets = new Map<string, ListeningSocket>();
   for (const pid of pids) {
     const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
     for (const fd of fds) {
       const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
       const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
       const port = inode === undefined ? undefined : byInode.get(inode);
-      if (port !== undefined) ports.add(port);
+      if (inode !== undefined && port !== undefined) sockets.set(inode, { port, inode });
     }
   }
-  return [...ports].sort((a, b) => a - b);
+  return [...sockets.values()].sort((a, b) => a.port - b.port);
+}
+
+/**
+ * Ports whose very socket (same inode) still listens, whoever holds it now: unlike "does the
+ * port accept", a port the kernel handed to another test's server after ours closed is not
+ * counted, while a leftover process that kept our socket is.
+ */
+export async function stillListening(sockets: readonly ListeningSocket[]): Promise<number[]> {
+  const byInode = await listenersByInode();
+  return [...new Set(sockets.filter((s) => byInode.has(s.inode)).map((s) => s.port))];
 }
 
 /** Processes still alive that inherited the test's tag (every process meshbench started). */

@@ -21,8 +21,8 @@ import { startSidecar } from "../../src/platform/local/sidecar.ts";
 import { findExecutable } from "../../src/tools/find-executable.ts";
 import {
   isAlive,
-  listeningPorts,
-  openPorts,
+  listeningSockets,
+  stillListening,
   tagEnv,
   tagged,
   waitGone,
@@ -132,7 +132,8 @@ describe("meshbench stopped from outside, at every phase, with a forking wrapper
       const s = start(["test/fixtures/local/phases.ts", MESH, phase, join(root, "out")]);
       await lineOf(s, new RegExp(`^in ${phase}$`));
       const pids = (await tagged(s.tag)).filter((p) => p !== s.child.pid);
-      const ports = await listeningPorts(pids);
+      const sockets = await listeningSockets(pids);
+      const ports = new Set(sockets.map((x) => x.port));
       // What there is to clean up at this point: the run's folder, its reaper, and from
       // deploy on the services and their sidecars, each a shell script with an HAProxy master and
       // its worker (1 instance fully started: 3 sidecars).
@@ -142,13 +143,13 @@ describe("meshbench stopped from outside, at every phase, with a forking wrapper
         expect(pids.filter((p) => comm(p) === "haproxy").length).toBeGreaterThanOrEqual(6);
         // (a script's command name is its file's)
         expect(pids.filter((p) => comm(p) === "forking-sidecar").length).toBeGreaterThanOrEqual(3);
-        expect(ports.length).toBeGreaterThanOrEqual(6);
+        expect(ports.size).toBeGreaterThanOrEqual(6);
       }
 
       s.child.kill(signal);
       expect(await s.exit).toEqual(EXPECTED_EXIT[signal]);
       expect(described(await waitTaggedGone(s.tag))).toEqual([]);
-      expect(await openPorts(ports)).toEqual([]);
+      expect(await stillListening(sockets)).toEqual([]);
       expect(readdirSync(s.tmp)).toEqual([]);
     },
     150_000,
@@ -157,13 +158,13 @@ describe("meshbench stopped from outside, at every phase, with a forking wrapper
   it("a double Ctrl-C during the load (the emergency stop): nothing left either", async () => {
     const s = start(["test/fixtures/local/phases.ts", MESH, "load", join(root, "out")]);
     await lineOf(s, /^in load$/);
-    const ports = await listeningPorts(await tagged(s.tag));
-    expect(ports.length).toBeGreaterThanOrEqual(6);
+    const sockets = await listeningSockets(await tagged(s.tag));
+    expect(sockets.length).toBeGreaterThanOrEqual(6);
     s.child.kill("SIGINT");
     s.child.kill("SIGINT");
     expect(await s.exit).toEqual(EXPECTED_EXIT.SIGINT);
     expect(await waitTaggedGone(s.tag)).toEqual([]);
-    expect(await openPorts(ports)).toEqual([]);
+    expect(await stillListening(sockets)).toEqual([]);
     expect(readdirSync(s.tmp)).toEqual([]);
   }, 150_000);
 });

@@ -6,7 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSchema } from "../../src/results/run-schema.ts";
-import { listeningPorts, openPorts, tagEnv, tagged } from "../helpers/platform.ts";
+import {
+  type ListeningSocket,
+  listeningSockets,
+  stillListening,
+  tagEnv,
+  tagged,
+} from "../helpers/platform.ts";
 import { runMeshbench } from "../helpers/process.ts";
 import { localScenarioYaml } from "../helpers/scenario-yaml.ts";
 
@@ -106,7 +112,7 @@ describe("meshbench run (local platform)", () => {
       const tag = randomUUID();
       const out = join(dir, "results");
       let sent = false;
-      let ports: number[] = [];
+      let ports: ListeningSocket[] = [];
       const r = await meshbenchRun(
         [file, "--out", out, "--chart-host", "none"],
         tag,
@@ -115,7 +121,7 @@ describe("meshbench run (local platform)", () => {
           if (!sent && /\b[3-9]s\/60s measure/.test(stderr)) {
             sent = true;
             void tagged(tag)
-              .then(listeningPorts)
+              .then(listeningSockets)
               .then((bound) => {
                 ports = bound;
                 kill(signal);
@@ -137,8 +143,8 @@ describe("meshbench run (local platform)", () => {
       ).rejects.toThrow();
       expect(await tagged(tag)).toEqual([]);
       // web, emoji, voting and their three sidecars were listening; none of it is left.
-      expect(ports.length).toBeGreaterThanOrEqual(6);
-      expect(await openPorts(ports)).toEqual([]);
+      expect(new Set(ports.map((x) => x.port)).size).toBeGreaterThanOrEqual(6);
+      expect(await stillListening(ports)).toEqual([]);
     },
     120_000,
   );
