@@ -13,7 +13,9 @@
 // or, without it, from a clone of github.com/giltene/wrk2 at WRK2_COMMIT.
 //
 // BENCH_SECONDS: each run's length (default 10); BENCH_REPEATS (3); BENCH_ONLY=points,held,
-// workers: a subset; LOADGEN=/path/to/loadgen.js: another build (an old commit's, to bisect).
+// workers: a subset; BENCH_RATES=1000,5000,20000: the points' rates; LOADGEN=/path/to/loadgen.js:
+// another build (an old commit's, to bisect); LOADGEN_BASE=/path/to/loadgen.js: a second
+// build run beside it at every point ("meshbench base"), to measure one change in one run.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
@@ -26,6 +28,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const ONLY = new Set((process.env.BENCH_ONLY ?? "points,held,workers").split(","));
 const LOADGEN = process.env.LOADGEN ?? join(ROOT, "dist/loadgen.js");
+const LOADGEN_BASE = process.env.LOADGEN_BASE;
+const RATES = (process.env.BENCH_RATES ?? "1000,5000,20000").split(",").map(Number);
 const WARMUP_S = Math.min(3, SECONDS / 4);
 const CONNECTIONS = 64;
 const TARGET_CORE = "0";
@@ -254,7 +258,7 @@ async function coreTicks(cores: string): Promise<{ busy: number; total: number }
   return { busy, total };
 }
 
-function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE): Tool {
+function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE, build = LOADGEN): Tool {
   return async (rate, seconds) => {
     const out = await mkdtemp(join(tmpdir(), "meshbench-bench-"));
     const warmupS = Math.min(WARMUP_S, seconds / 4);
@@ -262,7 +266,7 @@ function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE): Too
       cores,
       process.execPath,
       [
-        LOADGEN,
+        build,
         ...["--url", url, "--rate", String(rate), "--connections", String(CONNECTIONS)],
         ...["--duration", `${Math.round((seconds + warmupS) * 1000)}ms`],
         ...["--warmup", `${Math.round(warmupS * 1000)}ms`],
@@ -432,7 +436,16 @@ async function main(): Promise<void> {
   if (!existsSync(LOADGEN)) throw new Error(`${LOADGEN} is missing: run npm run bundle`);
   const wrk2Bin = wrk2Binary();
   const nginx = await startNginx();
-  const env = ["WRK2", "WRK2_SRC", "LOADGEN", "BENCH_SECONDS", "BENCH_REPEATS", "BENCH_ONLY"]
+  const env = [
+    "WRK2",
+    "WRK2_SRC",
+    "LOADGEN",
+    "LOADGEN_BASE",
+    "BENCH_SECONDS",
+    "BENCH_REPEATS",
+    "BENCH_ONLY",
+    "BENCH_RATES",
+  ]
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]}`);
   const header = {
@@ -456,16 +469,22 @@ async function main(): Promise<void> {
   const wrk = wrk2(wrk2Bin, nginx.url);
   const efficient = meshbench(nginx.url);
   const precise = meshbench(nginx.url, ["--pacing", "precise"]);
+  const base = LOADGEN_BASE ? meshbench(nginx.url, [], LOADGEN_CORE, LOADGEN_BASE) : null;
   const twoWorkers = meshbench(nginx.url, ["--workers", "2"], `${TARGET_CORE},${LOADGEN_CORE}`);
   const figures: Record<string, unknown> = { ...header };
   try {
     if (ONLY.has("points")) {
       const points: Record<string, Record<string, Measured[]>> = {};
-      const cases: [number, Record<string, Tool>][] = [
-        [1000, { wrk2: wrk, "meshbench efficient": efficient, "meshbench precise": precise }],
-        [5000, { wrk2: wrk, "meshbench efficient": efficient, "meshbench precise": precise }],
-        [20_000, { wrk2: wrk, "meshbench efficient": efficient }],
-      ];
+      // Precise pacing spins a core at any rate: shown where the rate is low enough to matter.
+      const cases: [number, Record<string, Tool>][] = RATES.map((rate) => [
+        rate,
+        {
+          wrk2: wrk,
+          "meshbench efficient": efficient,
+          ...(base ? { "meshbench base": base } : {}),
+          ...(rate <= 5000 ? { "meshbench precise": precise } : {}),
+        },
+      ]);
       for (const [rate, tools] of cases) {
         const columns = await alternated(tools, (tool) => tool(rate, SECONDS));
         printTable(`${rate} rps, median [min–max] of ${REPEATS}, ×: meshbench ÷ wrk2`, columns);

@@ -1,5 +1,5 @@
 // One worker's share of the load: its connections, each on a fixed schedule, one request
-// in flight per connection (HTTP/1.1 keep-alive through undici's Client.dispatch).
+// in flight per connection (HTTP/1.1 keep-alive on a raw socket: http1-connection.ts).
 //
 // The pacer keeps idle connections in a min-heap by due time; one timer serves them
 // all. A connection that is late (its previous response came after its next slot) sends
@@ -12,19 +12,17 @@
 // during the measured period, and its lateness is part of what the target did then
 // (wrk2 does the same). Sorting by slot instead would record nothing at all once the
 // target falls a whole warm-up behind.
-import { connect as netConnect, type Socket } from "node:net";
 import {
   type EventLoopUtilization,
   monitorEventLoopDelay,
   performance as nodePerformance,
 } from "node:perf_hooks";
-import type { Dispatcher, Client as UndiciClient } from "undici";
-import Client from "undici/lib/dispatcher/client.js";
 import { createHistogram, type Histogram, recordUs } from "../histogram/hdr.ts";
 import type { InstrumentLoad } from "../results/loadgen-schema.ts";
 import type { Pacing } from "../scenario/method.ts";
-import { ConnectFailure, classifyFailure, RequestTimeout } from "./errors.ts";
+import { classifyFailure, RequestTimeout } from "./errors.ts";
 import { MinHeap } from "./heap.ts";
+import { type ExchangeHandler, Http1Connection, requestBytes } from "./http1-connection.ts";
 import type { ConnectionSpec } from "./plan.ts";
 import { intendedAt, slotsBefore } from "./schedule.ts";
 import { addFailure, addStatus, newTally, type Tally } from "./tally.ts";
@@ -86,12 +84,8 @@ export interface EngineTotals<H = Histogram> {
 const SPIN_MS = 2;
 /** The longest a warming request (warm-up 0) is waited for before the schedule. */
 const WARM_WAIT_MS = 1000;
-/** Timers fire up to ~1 ms early by performance.now(); that early is on time. */
-const TIMER_EARLY_MS = 1;
 /** Sampling of the event-loop delay (Node's histogram; finer costs more timer wake-ups). */
 const LOOP_DELAY_RESOLUTION_MS = 10;
-
-const ignoreWhileParked = (): void => {};
 
 /** The host net.connect wants: URL keeps an IPv6 literal's brackets ("[::1]"). */
 export const socketHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -100,12 +94,12 @@ export const socketHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$
 const toPerf = (epochMs: number) => epochMs - performance.timeOrigin;
 const toEpoch = (perfMs: number) => perfMs + performance.timeOrigin;
 
-class Connection implements Dispatcher.DispatchHandler {
+class Connection implements ExchangeHandler {
   readonly spec: ConnectionSpec;
-  client: UndiciClient;
   readonly engine: Engine;
-  /** One prebuilt request per URL of this connection, reused for every send. */
-  readonly requests: Dispatcher.DispatchOptions[];
+  readonly http: Http1Connection;
+  /** One prebuilt request per URL of this connection, sent as is every time. */
+  readonly requests: Buffer[];
   /** Next slot to send (or the one in flight). */
   slot = 0;
   /** The first slot past the end. */
@@ -115,9 +109,6 @@ class Connection implements Dispatcher.DispatchHandler {
   finished = false;
   sentAt = 0;
   status = 0;
-  /** Aborts the request in flight, once it is on a socket. */
-  abort: ((reason: Error) => void) | null = null;
-  preopened: Socket | null = null;
   /** This connection's request timer, re-armed (refresh) at every send. */
   timeoutTimer: NodeJS.Timeout | null = null;
   /** Settles the warming request (see warm), when one is out. */
@@ -126,109 +117,43 @@ class Connection implements Dispatcher.DispatchHandler {
   constructor(engine: Engine, spec: ConnectionSpec, urls: readonly string[]) {
     this.engine = engine;
     this.spec = spec;
-    this.requests = spec.urls.map((i) => {
-      const url = new URL(urls[i]!);
-      return { method: "GET", path: url.pathname + url.search };
-    });
-    this.client = this.newClient();
-  }
-
-  newClient(): UndiciClient {
-    return new Client(this.spec.origin, {
-      pipelining: 1,
-      // Our own per-request timer aborts requests; undici's must never fire first.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      keepAliveTimeout: 60_000,
-      connect: (_options, callback) => this.connect(callback),
-    });
+    this.requests = spec.urls.map((i) => requestBytes(new URL(urls[i]!)));
+    const origin = new URL(spec.origin);
+    this.http = new Http1Connection(
+      socketHost(origin),
+      Number(origin.port) || 80,
+      engine.config.timeoutMs,
+      this,
+    );
   }
 
   /**
    * One request outside the schedule, not recorded: with no warm-up, the first slots would
-   * otherwise measure the tool's own cold start (socket, undici's parser, our send path).
+   * otherwise measure the tool's own cold start (socket, the parser, our send path).
    * A target that does not answer in WARM_WAIT_MS is not waited for longer.
    */
   warm(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.abort?.(new RequestTimeout(WARM_WAIT_MS)), WARM_WAIT_MS);
+      const timer = setTimeout(
+        () => this.http.abort(new RequestTimeout(WARM_WAIT_MS)),
+        WARM_WAIT_MS,
+      );
       this.warming = () => {
         clearTimeout(timer);
         this.warming = null;
-        this.abort = null;
         resolve();
       };
-      this.client.dispatch(this.requests[0]!, this);
+      this.http.send(this.requests[0]!);
     });
   }
 
-  /** Opens the socket before the schedule starts, so slot 0 does not pay for it. */
-  preopen(): Promise<void> {
-    return new Promise((resolve) => {
-      this.openSocket((_error, socket) => {
-        if (socket) {
-          // Parked until the first send: a reset now (the target's idle timeout while we
-          // wait for --start-at) must not crash the run; the first send then reconnects.
-          socket.on("error", ignoreWhileParked);
-          this.preopened = socket;
-        }
-        resolve(); // a refused pre-open is not measured; the first send will retry
-      });
-    });
-  }
-
-  private connect(callback: (...args: [null, Socket] | [Error, null]) => void): void {
-    const socket = this.preopened;
-    this.preopened = null;
-    socket?.off("error", ignoreWhileParked);
-    // undici expects the callback asynchronously (a synchronous one stalls its queue).
-    if (socket && !socket.destroyed) process.nextTick(callback, null, socket);
-    else this.openSocket(callback);
-  }
-
-  private openSocket(callback: (...args: [null, Socket] | [Error, null]) => void): void {
-    const url = new URL(this.spec.origin);
-    const socket = netConnect({
-      host: socketHost(url),
-      port: Number(url.port) || 80,
-      noDelay: true,
-    });
-    const timer = setTimeout(
-      () => socket.destroy(new RequestTimeout(this.engine.config.timeoutMs)),
-      this.engine.config.timeoutMs,
-    );
-    const onError = (error: Error) => {
-      clearTimeout(timer);
-      callback(new ConnectFailure(error), null);
-    };
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      socket.off("error", onError);
-      callback(null, socket);
-    });
-  }
-
-  // undici's handler: one request at a time, so one handler object is reused. These are
-  // the callbacks undici's own Request calls; a handler written with the newer
-  // onRequestStart/onResponseStart names is served through an adapter that allocates a
-  // wrapper, a controller and a parsed header object per request
-  // (undici/lib/handler/unwrap-handler.js), garbage that became the load generator's tail.
-  onConnect(abort: (reason: Error) => void): void {
-    this.abort = abort;
-  }
-  onHeaders(statusCode: number): boolean {
+  onResponse(statusCode: number): void {
     this.status = statusCode;
-    return true;
-  }
-  onData(): boolean {
-    return true;
-  }
-  onComplete(): void {
     if (this.warming) this.warming();
     else this.engine.onResponse(this);
   }
-  onError(error: Error): void {
+
+  onFailure(error: Error): void {
     if (this.warming) this.warming();
     else this.engine.onFailure(this, error);
   }
@@ -287,7 +212,7 @@ export class Engine {
    * no warm-up, each connection also sends one unrecorded request first.
    */
   async open(): Promise<void> {
-    await Promise.all(this.connections.map((c) => c.preopen()));
+    await Promise.all(this.connections.map((c) => c.http.preopen()));
     if (this.config.warmupMs === 0) await Promise.all(this.connections.map((c) => c.warm()));
   }
 
@@ -351,8 +276,7 @@ export class Engine {
     c.inFlight = true;
     c.sentAt = now;
     c.status = 0;
-    c.abort = null;
-    c.client.dispatch(c.requests[c.slot % c.requests.length]!, c);
+    c.http.send(c.requests[c.slot % c.requests.length]!);
     // One timer per connection, re-armed per request (no allocation): a timeout fires on
     // time, not at the next tick of a sweep (which made them up to 100 ms late).
     if (c.timeoutTimer) c.timeoutTimer.refresh();
@@ -460,15 +384,13 @@ export class Engine {
     // No backoff: the next slot goes out at its own intended time (a new connection if
     // need be). A pause here would be recorded as the target's latency once it is back,
     // and would hide the slots due meanwhile; each slot due during an outage is a failure,
-    // and recovery is seen within one period (as wrk2 does). Dispatching again from inside
-    // undici's error callback breaks its queue (it asserts the queue is empty after
-    // failing it): go on in the next tick.
+    // and recovery is seen within one period (as wrk2 does). The next send may open a
+    // socket: not from inside the failing socket's own event, but in the next tick.
     process.nextTick(() => this.next(c, performance.now()));
   }
 
   private next(c: Connection, now: number): void {
     c.inFlight = false;
-    c.abort = null;
     c.slot++;
     this.schedule(c, now);
     // The loop is awake anyway: send whatever else has come due.
@@ -478,20 +400,7 @@ export class Engine {
 
   /** The connection's timer, `timeoutMs` after its latest send. */
   private onTimeout(c: Connection): void {
-    if (!c.inFlight) return; // answered in time
-    const limit = this.config.timeoutMs;
-    const elapsed = performance.now() - c.sentAt;
-    if (c.abort) {
-      c.abort(new RequestTimeout(limit));
-    } else if (elapsed >= 2 * limit - TIMER_EARLY_MS) {
-      // Not yet on a socket: the connector's own timer should have failed it by now.
-      // Never leave a slot hanging: fail it through a fresh client.
-      const stuck = c.client;
-      c.client = c.newClient();
-      void stuck.destroy(new RequestTimeout(limit)).catch(() => {});
-    } else {
-      c.timeoutTimer?.refresh(); // the connector's timer fails it first; this is the backstop
-    }
+    if (c.inFlight) c.http.abort(new RequestTimeout(this.config.timeoutMs));
   }
 
   // ---- the end ----
@@ -572,7 +481,7 @@ export class Engine {
     this.intervalTimeouts = 0;
   }
 
-  private async finish(): Promise<EngineTotals> {
+  private finish(): EngineTotals {
     this.clearTimer();
     this.loopDelay.disable();
     this.totals.instrument = {
@@ -588,7 +497,7 @@ export class Engine {
     this.rollIntervals(now);
     // The last, partial interval: responses that came in after the schedule ended.
     if (now > this.intervalStartPerf) this.emitInterval(now);
-    await Promise.all(this.connections.map((c) => c.client.destroy().catch(() => {})));
+    for (const c of this.connections) c.http.close();
     return { ...this.totals, endMs: toEpoch(this.endPerf) };
   }
 }

@@ -22,12 +22,29 @@ export class RequestTimeout extends Error {
   }
 }
 
+/** The target closed the connection before the response was whole. */
+export class ConnectionClosed extends Error {
+  constructor() {
+    super("the connection closed before the response was whole");
+    this.name = "ConnectionClosed";
+  }
+}
+
+/** The target's bytes are not an HTTP/1.1 response (or not one that was asked for). */
+export class ProtocolError extends Error {
+  constructor(reason: string) {
+    super(`not an HTTP/1.1 response: ${reason}`);
+    this.name = "ProtocolError";
+  }
+}
+
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED"]);
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 export function classifyFailure(error: unknown): FailureClass {
   if (error instanceof ConnectFailure) return "connect";
   if (error instanceof RequestTimeout) return "timeout";
+  if (error instanceof ConnectionClosed) return "reset";
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string") {
     if (RESET_CODES.has(code)) return "reset";
