@@ -483,6 +483,8 @@ async function main(): Promise<void> {
           "meshbench efficient": efficient,
           ...(base ? { "meshbench base": base } : {}),
           ...(rate <= 5000 ? { "meshbench precise": precise } : {}),
+          // Its CPU per request beside one worker's: what the coordination costs.
+          ...(rate >= 20_000 && ONLY.has("workers") ? { "meshbench 2 workers": twoWorkers } : {}),
         },
       ]);
       for (const [rate, tools] of cases) {
