@@ -192,10 +192,18 @@ async function openHistory(
 /** The report's first line: the verdict, against what, and what regressed. */
 function headline(outcome: ReportOutcome, baseline: Awaited<ReturnType<typeof downloadBaseline>>) {
   const verdict: OverallVerdict = baseline.found
-    ? overallVerdict(outcome.comparison)
+    ? overallVerdict(outcome.comparison, outcome.capacityVerdicts ?? [])
     : "no-baseline";
   const regressed = outcome.comparison
-    ? regressions(outcome.comparison).map((r) => ({ mesh: r.mesh.label, metric: r.metric.metric }))
+    ? [
+        ...regressions(outcome.comparison).map((r) => ({
+          mesh: r.mesh.label,
+          metric: r.metric.metric,
+        })),
+        ...(outcome.capacityVerdicts ?? [])
+          .filter((v) => v.verdict === "regressed")
+          .map((v) => ({ mesh: v.mesh, metric: "capacity" })),
+      ]
     : [];
   const against = baseline.found ? baseline.description : baseline.reason;
   return { verdict, regressed, head: verdictLine(verdict, against, regressed) };
