@@ -36,7 +36,7 @@ any capacity search there, and writes FORMAT:
                          per class; capacity per mesh; for a Prometheus Pushgateway
   smp                    Service Mesh Performance (Meshery): per run its
                          PerformanceTestResult, ServiceMeshConfig (sidecar and control
-                         plane cpu_mCores, mem_mb) and EnvironmentConfig
+                         plane cpu_mcores, mem_mb) and EnvironmentConfig
   hdr                    HdrHistogram percentile distribution (wrk2's "Detailed
                          Percentile spectrum", ms) of each mesh's merged latency
                          histogram, as Java HdrHistogram's outputPercentileDistribution
