@@ -8,11 +8,10 @@ import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { verdictLine } from "../../src/action/report-step.ts";
+import { regressedMetrics, verdictLine } from "../../src/action/report-step.ts";
 import { buildReport } from "../../src/report/document.ts";
 import { renderCompact } from "../../src/report/markdown.ts";
 import { compareCapacity } from "../../src/stats/capacity-verdict.ts";
-import { regressions } from "../../src/stats/compare.ts";
 import { DEFAULT_PRICES } from "../../src/stats/cost.ts";
 import { capacitySearch } from "../helpers/capacity-files.ts";
 import { openOffline } from "../helpers/chromium.ts";
@@ -45,15 +44,7 @@ describe("the comment's picture", () => {
       [capacitySearch(1000, 1050, "smoke")],
       [capacitySearch(800, 840, "smoke")],
     );
-    const regressed = [
-      ...regressions(input.comparison).map((r) => ({
-        mesh: r.mesh.label,
-        metric: r.metric.metric,
-      })),
-      ...capacityVerdicts
-        .filter((v) => v.verdict === "regressed")
-        .map((v) => ({ mesh: v.mesh, metric: "capacity" })),
-    ];
+    const regressed = regressedMetrics(input.comparison, capacityVerdicts);
     const markdown = renderCompact(
       buildReport({
         ...input,
@@ -80,6 +71,7 @@ describe("the comment's picture", () => {
       // What the picture must show: the verdict first, the capacity row, the cost line.
       const text: string = await page.evaluate(`document.querySelector(".body").innerText`);
       expect(text.startsWith("meshbench: regressed against run 1000")).toBe(true);
+      expect(text.split("\n")[0]).toContain("; linkerd (capacity). 8 regressed");
       expect(text).toMatch(/linkerd\tcapacity\t1000 rps \(failed 1050\)\t800 rps \(failed 840\)/);
       expect(text).toContain("≈ +21.2 %");
       expect(text).toContain("Cost over bare: istio 1.25.0 adds $136.00/month at 5,000 rps");
