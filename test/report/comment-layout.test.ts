@@ -207,6 +207,25 @@ describe("capacity on the first screen", () => {
     expect(tableWidths(comment.outside)).toEqual([6]);
   });
 
+  it("keeps a capacity regression when the comment must shorten to one line per mesh", () => {
+    const sections = buildReport({
+      ...input,
+      capacityVerdicts: compareCapacity(
+        [capacitySearch(1000, 1050, "smoke")],
+        [capacitySearch(800, 840, "smoke")],
+      ),
+    });
+    const full = renderCompact(sections, null);
+    const short = renderCompact(sections, null, { limit: 3000 });
+    expect(full).toContain("| capacity ");
+    expect(short).not.toContain("| capacity ");
+    expect(short.length).toBeLessThanOrEqual(3000);
+    expect(short).toContain(
+      "**linkerd**: 🔴 regressed capacity (held 1000, failed 1050 rps → held 800, failed 840 rps)",
+    );
+    expect(short).toContain("8 regressed");
+  });
+
   it("is absent without a capacity search", () => {
     const comment = renderedComment(renderCompact(buildReport(input), null));
     expect(comment.outside).not.toContain("capacity");
