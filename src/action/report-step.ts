@@ -39,6 +39,7 @@ import { type TrendInput, trendSection } from "../report/trends.ts";
 import { defuseMarkdown } from "../report/untrusted.ts";
 import type { CapacityFile } from "../results/capacity-file.ts";
 import { loadScenario } from "../scenario/load.ts";
+import type { CapacityVerdict } from "../stats/capacity-verdict.ts";
 import { type Comparison, regressions } from "../stats/compare.ts";
 import { costConfig, type Prices } from "../stats/cost.ts";
 import type { ScenarioSummary } from "../stats/summarize.ts";
@@ -189,13 +190,26 @@ async function openHistory(
   };
 }
 
+/** What regressed, per mesh: each metric, and capacity where its search regressed. */
+export function regressedMetrics(
+  comparison: Comparison,
+  capacity: readonly CapacityVerdict[],
+): { mesh: string; metric: string }[] {
+  return [
+    ...regressions(comparison).map((r) => ({ mesh: r.mesh.label, metric: r.metric.metric })),
+    ...capacity
+      .filter((v) => v.verdict === "regressed")
+      .map((v) => ({ mesh: v.mesh, metric: "capacity" })),
+  ];
+}
+
 /** The report's first line: the verdict, against what, and what regressed. */
 function headline(outcome: ReportOutcome, baseline: Awaited<ReturnType<typeof downloadBaseline>>) {
   const verdict: OverallVerdict = baseline.found
-    ? overallVerdict(outcome.comparison)
+    ? overallVerdict(outcome.comparison, outcome.capacityVerdicts ?? [])
     : "no-baseline";
   const regressed = outcome.comparison
-    ? regressions(outcome.comparison).map((r) => ({ mesh: r.mesh.label, metric: r.metric.metric }))
+    ? regressedMetrics(outcome.comparison, outcome.capacityVerdicts ?? [])
     : [];
   const against = baseline.found ? baseline.description : baseline.reason;
   return { verdict, regressed, head: verdictLine(verdict, against, regressed) };

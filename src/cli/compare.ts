@@ -88,6 +88,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     problems: [],
     overTime: new Map(),
     comparison,
+    capacityVerdicts,
     baselineSource: baselineDir,
   }).filter((s) => s.name === "verdicts" || s.name === "comparison details");
   sections.push(...capacitySections([], capacityVerdicts));

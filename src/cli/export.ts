@@ -20,21 +20,23 @@ Usage:
   meshbench export RESULTS_DIR... --format FORMAT [--out PATH] [--scenario NAME] [--mesh MESH]
   meshbench export RESULTS_DIR... --push URL [--scenario NAME] [--mesh MESH]
 
-Reads every run.json below each RESULTS_DIR (as report does) and writes FORMAT:
+Reads every run.json below each RESULTS_DIR (as report does), and the capacity.json of
+any capacity search there, and writes FORMAT:
   bencher                Bencher Metric Format: benchmark "scenario/mesh" → measures
                          p50-latency, p99-latency, p999-latency (ns), throughput (rps),
                          data-plane-cpu, control-plane-cpu (cores), data-plane-memory,
                          control-plane-memory (bytes): the median run, the lowest and
-                         highest as lower_value and upper_value
+                         highest as lower_value and upper_value; capacity (rps):
+                         the answer, held rate and failed rate as the bounds
   customSmallerIsBetter  github-action-benchmark's custom JSON: latency (ms), CPU, memory
-  customBiggerIsBetter   the same for throughput
+  customBiggerIsBetter   the same for throughput and capacity
   openmetrics            OpenMetrics text, one series per run (labels scenario, mesh,
                          version, run): latency as a summary in seconds (quantile,
                          _sum, _count), rates, error ratio, CPU cores and memory bytes
-                         per class; for a Prometheus Pushgateway
+                         per class; capacity per mesh; for a Prometheus Pushgateway
   smp                    Service Mesh Performance (Meshery): per run its
                          PerformanceTestResult, ServiceMeshConfig (sidecar and control
-                         plane cpu_mCores, mem_mb) and EnvironmentConfig
+                         plane cpu_mcores, mem_mb) and EnvironmentConfig
   hdr                    HdrHistogram percentile distribution (wrk2's "Detailed
                          Percentile spectrum", ms) of each mesh's merged latency
                          histogram, as Java HdrHistogram's outputPercentileDistribution
@@ -103,6 +105,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const files = exportFiles(format, scenarios);
+  if (files.length === 0) {
+    throw new UsageError(
+      `export: --format ${format} describes runs, and these results hold capacity answers only (bencher, customBiggerIsBetter and openmetrics carry those)`,
+    );
+  }
   await writeFiles(files, values.out);
   return 0;
 }

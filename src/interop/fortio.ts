@@ -75,9 +75,15 @@ export function parseFortio(text: string, source: string): FortioRead {
   const status = noStatus();
   const errors = noErrors();
   const codes = (data.RetCodes ?? {}) as Record<string, number>;
+  // A gRPC run's codes are health statuses: SERVING ("1" before Fortio 1.0 wrote the
+  // enum's number) is a good answer, counted with the HTTP runs' 2xx.
+  const grpc = typeof data.RunType === "string" && data.RunType.startsWith("GRPC");
   for (const [code, n] of Object.entries(codes)) {
     const klass = `${code[0]}xx`;
-    if (/^[2-5]\d\d$/.test(code)) status[klass as keyof typeof status] += n;
+    if (grpc) {
+      if (code === "SERVING" || code === "1") status["2xx"] += n;
+      else errors.other += n;
+    } else if (/^[2-5]\d\d$/.test(code)) status[klass as keyof typeof status] += n;
     else errors.other += n; // -1: Fortio's socket errors
   }
   const url =
@@ -107,6 +113,7 @@ export function parseFortio(text: string, source: string): FortioRead {
         `Imported from Fortio's JSON (${source}), approximate: Fortio's histogram buckets are not HDR's, ` +
         "so each bucket's calls are spread evenly over it and a percentile is only as exact as its bucket is narrow; " +
         "calls that failed (code -1) count as errors (other) and their durations are in the latency histogram as Fortio recorded them; " +
+        (grpc ? "gRPC health status SERVING counts as 2xx, any other status as an error; " : "") +
         "no resource figures.",
     },
   };

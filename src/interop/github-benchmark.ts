@@ -1,7 +1,9 @@
 // github-action-benchmark's custom tools (`tool: customSmallerIsBetter` and
 // `customBiggerIsBetter`): a JSON array of {name, unit, value, range, extra} per file, one
 // file per direction. Each entry is the median over the repetitions; `range` names the
-// lowest and highest run, `extra` what the figure is (shown in the tool's tooltips). Pure.
+// lowest and highest run, `extra` what the figure is (shown in the tool's tooltips).
+// Capacity (bigger is better) is the search's answer, `range` its bracket. Pure.
+import { type CapacityFigure, capacityFacts } from "./capacity.ts";
 import { significant } from "./digits.ts";
 import { benchmarkName, type ExportScenario } from "./input.ts";
 import { type MeasuredValue, measuredValues } from "./measures.ts";
@@ -27,11 +29,25 @@ export function benchmarkEntries(
       const version = mesh.summary.mesh.version;
       for (const m of measuredValues(mesh)) {
         if (m.measure.better !== better) continue;
-        out.push(entry(`${benchmarkName(s.scenario, mesh)} ${m.measure.label}`, m, version));
+        const name = `${benchmarkName(s.scenario, mesh.summary.mesh)} ${m.measure.label}`;
+        out.push(entry(name, m, version));
       }
     }
+    if (better === "higher") out.push(...s.capacity.map((c) => capacityEntry(s.scenario, c)));
   }
   return out;
+}
+
+function capacityEntry(scenario: string, c: CapacityFigure): BenchmarkEntry {
+  return {
+    name: `${benchmarkName(scenario, c.mesh)} capacity`,
+    unit: "rps",
+    value: c.rate,
+    range: c.failed !== undefined ? `${c.rate} – ${c.failed}` : `≥ ${c.rate}`,
+    extra: [capacityFacts(c), ...(c.mesh.version ? [`mesh version ${c.mesh.version}`] : [])].join(
+      "; ",
+    ),
+  };
 }
 
 function entry(name: string, m: MeasuredValue, version: string | undefined): BenchmarkEntry {

@@ -1,10 +1,13 @@
 // OpenMetrics text (openmetrics.io) for a Prometheus Pushgateway: one series per run,
 // labelled scenario, mesh, version and run (the repetition), in base units. Latency is a
 // summary: the run's percentiles as `quantile`s, `_sum` and `_count` over its responses.
+// Capacity is a gauge per scenario and mesh (a search, not a run: no run label), with its
+// kind: "capacity" (held; the bracket's top failed) or "at-least" (a lower bound).
 // No counters: Prometheus' text parser (promtool, the Pushgateway) reads an OpenMetrics
 // counter's `_total` sample as a metric of its own without a type, so totals are the
 // summary's `_count`. Every line here parses the same in both formats. Pure.
-import type { RunResult } from "../results/run-schema.ts";
+import { meshLineage } from "../results/mesh.ts";
+import type { Mesh, RunResult } from "../results/run-schema.ts";
 import { RESOURCE_KINDS, type ResourceKind } from "../stats/metrics.ts";
 import { errorCount } from "../stats/summarize.ts";
 import { significant } from "./digits.ts";
@@ -89,8 +92,15 @@ export function openMetrics(scenarios: readonly ExportScenario[]): string {
       undefined,
       "US dollars per million requests: the data- and control-plane CPU and memory the run used beyond bare's median, priced, over the requests it served.",
     ),
+    family(
+      "meshbench_capacity_requests_per_second",
+      "gauge",
+      undefined,
+      "The highest total rate held within the SLO (meshbench capacity); kind at-least: a lower bound.",
+    ),
   ];
-  const [latency, achieved, target, errors, cpu, memory, cost] = families as [
+  const [latency, achieved, target, errors, cpu, memory, cost, capacity] = families as [
+    Family,
     Family,
     Family,
     Family,
@@ -126,6 +136,12 @@ export function openMetrics(scenarios: readonly ExportScenario[]): string {
       if (costs?.[i] !== undefined) cost.samples.push(sample(cost.name, labels, costs[i]));
     }
   }
+  for (const s of scenarios) {
+    for (const c of s.capacity) {
+      const labels = { ...meshLabels(s.scenario, c.mesh), kind: c.kind };
+      capacity.samples.push(sample(capacity.name, labels, c.rate));
+    }
+  }
   const lines: string[] = [];
   for (const f of families) {
     if (f.samples.length === 0) continue;
@@ -146,11 +162,13 @@ function family(
   return { name, type, ...(unit ? { unit } : {}), help, samples: [] };
 }
 
+function meshLabels(scenario: string, mesh: Mesh): Record<string, string> {
+  return { scenario, mesh: meshLineage(mesh), version: mesh.version ?? "" };
+}
+
 function runLabels(scenario: string, run: RunResult): Record<string, string> {
   return {
-    scenario,
-    mesh: run.mesh.variant ? `${run.mesh.name} (${run.mesh.variant})` : run.mesh.name,
-    version: run.mesh.version ?? "",
+    ...meshLabels(scenario, run.mesh),
     run: String(run.repetition),
     ...(run.platform.site ? { site: run.platform.site } : {}),
   };

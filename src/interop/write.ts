@@ -4,8 +4,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { meshLabel, meshLineage } from "../results/mesh.ts";
 import { readResults } from "../results/results-dir.ts";
+import type { Mesh } from "../results/run-schema.ts";
 import type { Prices } from "../stats/cost.ts";
-import type { MeshSummary } from "../stats/summarize.ts";
 import { type ExportFormat, exportFiles } from "./formats.ts";
 import { type ExportScenario, exportInput } from "./input.ts";
 
@@ -26,6 +26,7 @@ export interface ExportRead {
 /**
  * The chosen runs, ready to export. The cost over bare is reckoned at `prices` before a
  * mesh is picked, so `--mesh linkerd` keeps linkerd's cost against the bare beside it.
+ * Capacity searches (capacity.json) below the directories come with their scenario.
  */
 export async function readForExport(
   dirs: readonly string[],
@@ -36,13 +37,20 @@ export async function readForExport(
   const inScenario = set.runs.filter(
     ({ run }) => select.scenario === undefined || run.scenario === select.scenario,
   );
-  const chosen = ({ mesh }: MeshSummary) =>
+  const searches = set.capacity
+    .map((c) => c.file)
+    .filter((f) => select.scenario === undefined || f.scenario === select.scenario);
+  const chosen = (mesh: Mesh) =>
     select.mesh === undefined ||
     [mesh.name, meshLineage(mesh), meshLabel(mesh)].includes(select.mesh);
   return {
-    scenarios: exportInput(inScenario, prices)
-      .map((s) => ({ ...s, meshes: s.meshes.filter((m) => chosen(m.summary)) }))
-      .filter((s) => s.meshes.length > 0),
+    scenarios: exportInput(inScenario, prices, searches)
+      .map((s) => ({
+        ...s,
+        meshes: s.meshes.filter((m) => chosen(m.summary.mesh)),
+        capacity: s.capacity.filter((c) => chosen(c.mesh)),
+      }))
+      .filter((s) => s.meshes.length > 0 || s.capacity.length > 0),
     problems: set.problems,
     found: [...new Set(set.runs.map((r) => `${r.run.scenario}: ${meshLabel(r.run.mesh)}`))],
   };
@@ -60,6 +68,8 @@ export async function writeExports(
   const written: Partial<Record<ExportFormat, string>> = {};
   for (const format of formats) {
     const files = exportFiles(format, scenarios);
+    // hdr of capacity answers alone (no runs): nothing to write.
+    if (files.length === 0) continue;
     const into = format === "hdr" ? join(dir, "hdr") : dir;
     await mkdir(into, { recursive: true });
     for (const f of files) await writeFile(join(into, f.name), f.text);

@@ -1,3 +1,4 @@
+import type { CapacityVerdict } from "../stats/capacity-verdict.ts";
 import type { Comparison } from "../stats/compare.ts";
 import type { CostConfig } from "../stats/cost.ts";
 import type { OverTimeSeries } from "../stats/over-time.ts";
@@ -52,6 +53,8 @@ export interface ReportInput {
   /** Over-time series per `scenario\u0000mesh label`. */
   overTime: Map<string, OverTimeSeries>;
   comparison: Comparison | null;
+  /** Capacity searches against the baseline's: counted and shown with the comparison. */
+  capacityVerdicts?: readonly CapacityVerdict[] | null;
   /** Where the baseline came from, for the header. */
   baselineSource?: string;
   /** Prices and traffic for the cost in money (default: OpenCost's prices, no traffic). */

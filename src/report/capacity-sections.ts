@@ -6,15 +6,8 @@ import { meshLabel } from "../results/mesh.ts";
 import { formatDuration } from "../scenario/duration.ts";
 import { type CapacityVerdict, capacityPerCore } from "../stats/capacity-verdict.ts";
 import type { Block, Section } from "./blocks.ts";
-import { answerText } from "./capacity-text.ts";
+import { answerText, CAPACITY_VERDICT_MARK } from "./capacity-text.ts";
 import { BARE_COLOR, baseOptions, type ChartSpec, PALETTE, round } from "./charts.ts";
-
-const VERDICT_MARK: Record<CapacityVerdict["verdict"], string> = {
-  regressed: "🔴 regressed",
-  improved: "🟢 improved",
-  unchanged: "⚪ unchanged",
-  "not comparable": "➖ not comparable",
-};
 
 export function capacitySections(
   files: readonly CapacityFile[],
@@ -35,7 +28,7 @@ export function capacitySections(
           rows: verdicts.map((v) => [
             v.scenario,
             v.mesh === v.baselineMesh ? v.mesh : `${v.baselineMesh} → ${v.mesh}`,
-            VERDICT_MARK[v.verdict],
+            CAPACITY_VERDICT_MARK[v.verdict],
             v.reason,
           ]),
           align: ["l", "l", "l", "l"],

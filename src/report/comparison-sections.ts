@@ -1,3 +1,4 @@
+import type { CapacityVerdict } from "../stats/capacity-verdict.ts";
 import { type Comparison, type MeshComparison, regressions } from "../stats/compare.ts";
 import type { MetricComparison } from "../stats/metric-comparison.ts";
 import { isRunCheck, type MetricId, metricDef, type Unit } from "../stats/metrics.ts";
@@ -12,6 +13,7 @@ import {
   VERDICT_MARK,
   WITHIN_NOISE,
 } from "./blocks.ts";
+import { answerCell, CAPACITY_VERDICT_MARK, heldAnswer } from "./capacity-text.ts";
 import { MATRIX_METRICS, metricTitle } from "./cells.ts";
 import {
   formatChange,
@@ -75,9 +77,38 @@ function changedMetrics(
     .sort((a, b) => CHANGE_ORDER[a.metric.verdict] - CHANGE_ORDER[b.metric.verdict]);
 }
 
-export function comparisonSections(c: Comparison, multiScenario: boolean): Section[] {
+/** A capacity verdict as a row of the table of changes (mesh, metric, … verdict). */
+function capacityRow(v: CapacityVerdict, mesh: string): string[] {
+  const [base, cand] = [heldAnswer(v.baseline), heldAnswer(v.candidate)];
+  const change =
+    base !== null && cand !== null
+      ? `${v.candidate.kind === "at-least" ? "≥ " : ""}${formatChange(cand - base, ((cand - base) / base) * 100, "rps")}`
+      : "–";
+  return [
+    mesh,
+    "capacity",
+    answerCell(v.baseline),
+    answerCell(v.candidate),
+    change,
+    CAPACITY_VERDICT_MARK[v.verdict],
+  ];
+}
+
+/**
+ * `capacity`: the capacity searches against the baseline's (capacity-verdict.ts); a
+ * regressed or improved one counts and shows on the first screen like any metric.
+ */
+export function comparisonSections(
+  c: Comparison,
+  multiScenario: boolean,
+  capacity: readonly CapacityVerdict[] = [],
+): Section[] {
   const meshName = (m: { scenario: string; label: string }) =>
     multiScenario ? `${m.scenario} / ${m.label}` : m.label;
+  const capacityName = (v: CapacityVerdict) => meshName({ scenario: v.scenario, label: v.mesh });
+  const capacityChanges = capacity
+    .filter((v) => v.verdict === "regressed" || v.verdict === "improved")
+    .sort((a, b) => (a.verdict === b.verdict ? 0 : a.verdict === "regressed" ? -1 : 1));
   const counts: Record<Verdict, number> = {
     regressed: 0,
     improved: 0,
@@ -86,6 +117,8 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
     "not gated": 0,
   };
   for (const mesh of c.meshes) for (const m of mesh.metrics) counts[m.verdict]++;
+  // Capacity unchanged: the brackets lie within the precision of each other, its noise.
+  for (const v of capacity) if (v.verdict !== "not comparable") counts[v.verdict]++;
   const family = c.meshes.flatMap((mesh) => mesh.metrics).find((m) => m.noise.test === "t")?.noise;
   const newCount =
     c.unmatched.filter((u) => !u.endsWith(": in the baseline only")).length +
@@ -114,15 +147,22 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
   };
   const blocks: Block[] = [glance];
   const regressed = regressions(c);
+  const capacityRegressed = capacityChanges.filter((v) => v.verdict === "regressed");
   const regressionList: Block = {
     kind: "list",
-    items: regressed.map(({ mesh, metric: m }) => {
-      const unit = metricDef(m.metric).unit;
-      return (
-        `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
-        `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
-      );
-    }),
+    items: [
+      ...regressed.map(({ mesh, metric: m }) => {
+        const unit = metricDef(m.metric).unit;
+        return (
+          `🔴 **${meshName(mesh)}** \`${m.metric}\` ${valueWithUnit(m.baseline, unit)} → ${valueWithUnit(m.candidate, unit)} ` +
+          `(${formatChange(m.change, m.changePct, unit)}): ${m.reason}`
+        );
+      }),
+      ...capacityRegressed.map(
+        (v) =>
+          `🔴 **${capacityName(v)}** capacity: ${v.reason}, the candidate failed below what the baseline held by at least the precision`,
+      ),
+    ],
   };
   const refusedItems = c.refused.map(
     (r) =>
@@ -163,7 +203,7 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
         : shown;
     });
   // Why each regression counts stays on the first screen, under the table of changes.
-  if (regressed.length > 0) blocks.push(regressionList);
+  if (regressionList.items.length > 0) blocks.push(regressionList);
   blocks.push(...notes());
   const matrixBlocks: Block[] = [explanation];
   const sees = c.meshes.flatMap((mesh) => seesLine(mesh, meshName(mesh)) ?? []);
@@ -218,21 +258,33 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
   // What the first screen shows: only the metrics that changed, regressions first, in six
   // columns (a table GitHub shows whole on a laptop); the full matrix is folded below it.
   const changes = changedMetrics(c.meshes);
-  if (changes.length > 0) {
+  if (changes.length > 0 || capacityChanges.length > 0) {
+    const metricRow = ({ mesh, metric: m }: (typeof changes)[number]): string[] => {
+      const unit = metricDef(m.metric).unit;
+      return [
+        meshName(mesh),
+        metricTitle(m.metric),
+        lowerBound(valueWithUnit(m.baseline, unit), m.base.lowerBound),
+        lowerBound(valueWithUnit(m.candidate, unit), m.cand.lowerBound),
+        `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${formatChange(m.change, m.changePct, unit)}`,
+        `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
+      ];
+    };
+    const capacityRows = (verdict: CapacityVerdict["verdict"]) =>
+      capacityChanges
+        .filter((v) => v.verdict === verdict)
+        .map((v) => capacityRow(v, capacityName(v)));
+    const notRegressed = changes.filter((x) => x.metric.verdict !== "regressed");
     blocks.splice(1, 0, {
       kind: "table",
       header: ["Mesh", "metric", "baseline", "candidate", "change", "verdict"],
-      rows: changes.map(({ mesh, metric: m }) => {
-        const unit = metricDef(m.metric).unit;
-        return [
-          meshName(mesh),
-          metricTitle(m.metric),
-          lowerBound(valueWithUnit(m.baseline, unit), m.base.lowerBound),
-          lowerBound(valueWithUnit(m.candidate, unit), m.cand.lowerBound),
-          `${withinNoise(m) ? `${WITHIN_NOISE} ` : ""}${formatChange(m.change, m.changePct, unit)}`,
-          `${VERDICT_MARK[m.verdict]} ${m.verdict}`,
-        ];
-      }),
+      // Regressions first (capacity among them), then inconclusive and improved.
+      rows: [
+        ...changes.filter((x) => x.metric.verdict === "regressed").map(metricRow),
+        ...capacityRows("regressed"),
+        ...notRegressed.map(metricRow),
+        ...capacityRows("improved"),
+      ],
       align: ["l", "l", "r", "r", "r", "l"],
     });
   } else if (c.meshes.length > 0) {
@@ -252,7 +304,11 @@ export function comparisonSections(c: Comparison, multiScenario: boolean): Secti
   const perMesh = (keep = Number.POSITIVE_INFINITY): Block[] => {
     const out: Block[] = [glance];
     const shown = changed.slice(0, keep);
-    if (shown.length > 0) out.push({ kind: "list", items: shown.map(perMeshLine) });
+    const capacityLines = capacityChanges.map(
+      (v) => `**${capacityName(v)}**: ${CAPACITY_VERDICT_MARK[v.verdict]} capacity (${v.reason})`,
+    );
+    if (shown.length + capacityLines.length > 0)
+      out.push({ kind: "list", items: [...capacityLines, ...shown.map(perMeshLine)] });
     const hidden = changed.slice(shown.length);
     if (hidden.length > 0) {
       const n = hidden.reduce(

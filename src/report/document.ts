@@ -41,7 +41,13 @@ export function buildReport(input: ReportInput): Section[] {
     });
   }
   if (input.comparison) {
-    sections.push(...comparisonSections(input.comparison, input.scenarios.length > 1));
+    sections.push(
+      ...comparisonSections(
+        input.comparison,
+        input.scenarios.length > 1,
+        input.capacityVerdicts ?? [],
+      ),
+    );
   }
   input.scenarios.forEach((s, i) => {
     sections.push(...scenarioSections(s, i, input));

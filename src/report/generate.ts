@@ -168,6 +168,7 @@ export async function generateReport(options: ReportOptions): Promise<ReportOutc
       problems,
       overTime,
       comparison,
+      capacityVerdicts: analysis.capacityVerdicts,
       ...(baselineSource !== undefined ? { baselineSource } : {}),
       ...(options.cost ? { cost: options.cost } : {}),
     }),

@@ -29,7 +29,7 @@ button{font:inherit;padding:.3rem .8rem;margin:.5rem 0;cursor:pointer}
 `;
 
 // The page's own code (plain browser JavaScript, run after Chart.js).
-const CLIENT = String.raw`
+const CLIENT = `
 (function () {
   var model = JSON.parse(document.getElementById("meshbench-model").textContent);
   var chunks = [model.window];

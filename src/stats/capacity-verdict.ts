@@ -20,7 +20,19 @@ export interface CapacityVerdict {
   verdict: CapacityVerdictKind;
   /** One line: the two brackets, or why they cannot be compared. */
   reason: string;
+  /** The two answers compared (what a report's row shows: rate, kind and bracket). */
+  baseline: CapacityAnswerBrief;
+  candidate: CapacityAnswerBrief;
 }
+
+export type CapacityAnswerBrief = Pick<MeshCapacity, "kind" | "rate" | "bracket" | "limit">;
+
+const brief = ({ kind, rate, bracket, limit }: MeshCapacity): CapacityAnswerBrief => ({
+  kind,
+  rate,
+  bracket,
+  ...(limit ? { limit } : {}),
+});
 
 /** The rate above which the search knows the mesh fails (null: none, or only the instrument failed). */
 function failedRate(m: MeshCapacity): number | null {
@@ -69,6 +81,8 @@ export function compareCapacity(
         scenario: file.scenario,
         mesh: meshLabel(m.mesh),
         baselineMesh: meshLabel(b.mesh),
+        baseline: brief(b),
+        candidate: brief(m),
       };
       const answered = (x: MeshCapacity) => x.kind !== "failed" && x.kind !== "skipped";
       if (differ.length > 0 || !answered(m) || !answered(b)) {

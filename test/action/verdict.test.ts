@@ -2,10 +2,13 @@
 // fail where the baseline's completed, even when no completed run is left to measure.
 import { describe, expect, it } from "vitest";
 import { overallVerdict } from "../../src/action/verdict.ts";
+import type { CapacityFile } from "../../src/results/capacity-file.ts";
 import type { Mesh, RunStatus } from "../../src/results/run-schema.ts";
+import { compareCapacity } from "../../src/stats/capacity-verdict.ts";
 import { compareResults } from "../../src/stats/compare.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE, parseInlineGate } from "../../src/stats/thresholds.ts";
+import { capacitySearch } from "../helpers/capacity-files.ts";
 import { loadResult, runResult, uniformHistogram } from "../helpers/runs.ts";
 
 const FAILED: RunStatus = {
@@ -54,5 +57,20 @@ describe("the Action's verdict on failed runs", () => {
       gate: parseInlineGate("runs.failed=off"),
     });
     expect(overallVerdict(c)).toBe("pass");
+  });
+});
+
+describe("the Action's verdict on capacity", () => {
+  const c = compareResults(base, set({ name: "istio", version: "1.25.0" }, [OK, OK]), {
+    gate: DEFAULT_GATE,
+  });
+  it("is regressed when a capacity regressed and every metric passed; not comparable is inconclusive", () => {
+    expect(overallVerdict(c)).toBe("pass");
+    const verdicts = (candidate: CapacityFile) =>
+      compareCapacity([capacitySearch(1000, 1050)], [candidate]);
+    expect(overallVerdict(c, verdicts(capacitySearch(800, 840)))).toBe("regressed");
+    expect(overallVerdict(c, verdicts(capacitySearch(1000, 1050)))).toBe("pass");
+    const otherSlo = { ...capacitySearch(1000, 1050), slo: ["p99 <= 50ms"] };
+    expect(overallVerdict(c, verdicts(otherSlo))).toBe("inconclusive");
   });
 });

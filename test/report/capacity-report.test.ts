@@ -7,66 +7,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateReport } from "../../src/report/generate.ts";
-import {
-  type CapacityFile,
-  type MeshCapacity,
-  writeCapacityFile,
-} from "../../src/results/capacity-file.ts";
+import { writeCapacityFile } from "../../src/results/capacity-file.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
+import { capacitySearch as search } from "../helpers/capacity-files.ts";
 
 const root = await mkdtemp(join(tmpdir(), "meshbench-capacity-report-"));
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-const probe = (rate: number, passed: boolean, p99Ms: number, confirm = false) => ({
-  rate,
-  confirm,
-  passed,
-  instrumentLimited: false,
-  broken: passed ? [] : [`p99 <= 100ms: was ${p99Ms.toFixed(3)} ms`],
-  dir: `linkerd/p${rate}`,
-  p99Ms,
-  achievedRate: rate,
-  dataPlaneCores: rate / 2000,
-});
-
-function linkerd(held: number, failed: number): MeshCapacity {
-  return {
-    mesh: { name: "linkerd" },
-    kind: "capacity",
-    rate: held,
-    bracket: { held, failed },
-    probes: [
-      probe(100, true, 5),
-      probe(5000, false, 4000),
-      probe(held, true, 40),
-      probe(failed, false, 900),
-      probe(held, true, 60, true),
-    ],
-  };
-}
-
-const bare: MeshCapacity = {
-  mesh: { name: "bare" },
-  kind: "at-least",
-  rate: 5000,
-  limit: "max",
-  bracket: { held: 5000, failed: null },
-  probes: [],
-};
-
-function search(held: number, failed: number): CapacityFile {
-  return {
-    schema: "meshbench/capacity/v1",
-    scenario: "study",
-    slo: ["p99 <= 100ms", "errors <= 0.1%"],
-    minRate: 100,
-    maxRate: 5000,
-    precision: "5%",
-    probeMs: 600_000,
-    confirmMs: 1_800_000,
-    meshes: [bare, linkerd(held, failed)],
-  };
-}
 
 describe("capacity in reports", () => {
   it("report.md and summary.json show each answer, its bracket, the SLO and rps per data-plane core", async () => {

@@ -1,17 +1,20 @@
 // The PR comment read at a glance (issue 19): parsed the way GitHub renders it (micromark +
 // GFM, to HTML), its first element is the verdict line with the counts and the gate's floor,
 // no table outside <details> is wider than 6 columns, every folded table is a table, and the
-// marks (≈ within noise, ≥ lower bound) stay in the table of changes.
+// marks (≈ within noise, ≥ lower bound) stay in the table of changes; a capacity search
+// against the baseline's counts and shows there like any metric.
 import { describe, expect, it } from "vitest";
 import { verdictLine } from "../../src/action/report-step.ts";
 import { buildReport } from "../../src/report/document.ts";
 import { renderCompact } from "../../src/report/markdown.ts";
 import { chartImages } from "../../src/report/quickchart.ts";
 import { CALIBRATION_SCHEMA, type Calibration } from "../../src/stats/calibration-file.ts";
+import { compareCapacity } from "../../src/stats/capacity-verdict.ts";
 import { compareResults, regressions } from "../../src/stats/compare.ts";
 import { DEFAULT_PRICES } from "../../src/stats/cost.ts";
 import { summarize } from "../../src/stats/summarize.ts";
 import { DEFAULT_GATE } from "../../src/stats/thresholds.ts";
+import { capacitySearch } from "../helpers/capacity-files.ts";
 import { exampleInput, exampleRuns } from "../helpers/example.ts";
 import { firstBlockText, markdownTables, renderedComment, tableWidths } from "../helpers/gfm.ts";
 import { censoredLoad, plainLoad, twoRunsOf } from "../helpers/runs.ts";
@@ -135,5 +138,96 @@ describe("a lower bound in the table of changes", () => {
       .map((m) => m[1]!)
       .find((r) => r.includes("p99 latency"));
     expect(row).toMatch(/≥ 5,00\d ms/);
+  });
+});
+
+describe("capacity on the first screen", () => {
+  const input = exampleInput();
+  const cells = (row: string) => [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]);
+  const rowsOf = (html: string) => [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
+  const commentWith = (
+    baseline: ReturnType<typeof capacitySearch>,
+    candidate: ReturnType<typeof capacitySearch>,
+  ) =>
+    renderedComment(
+      renderCompact(
+        buildReport({ ...input, capacityVerdicts: compareCapacity([baseline], [candidate]) }),
+        null,
+      ),
+    );
+
+  it("counts a capacity regression in the verdict line and shows it among the regressions, in 6 columns", () => {
+    // linkerd held 1000 (failed 1050) in the baseline and failed at 840 now: 840 · 1.05 <= 1000,
+    // regressed; bare held the max on both sides, unchanged (counted as within noise).
+    const comment = commentWith(
+      capacitySearch(1000, 1050, "smoke"),
+      capacitySearch(800, 840, "smoke"),
+    );
+    expect(firstBlockText(comment.html).text).toContain(
+      "8 regressed, 0 improved, 7 inconclusive, 32 within noise, 0 new",
+    );
+    expect(tableWidths(comment.outside)).toEqual([6]);
+    const rows = rowsOf(comment.outside).slice(1);
+    const at = rows.findIndex((r) => /<td[^>]*>capacity<\/td>/.test(r));
+    expect(cells(rows[at]!)).toEqual([
+      "linkerd",
+      "capacity",
+      "1000 rps (failed 1050)",
+      "800 rps (failed 840)",
+      "−20.0 %",
+      "🔴 regressed",
+    ]);
+    // After the 7 regressed metrics, before anything that did not regress.
+    expect(rows.slice(0, at).every((r) => r.includes("regressed"))).toBe(true);
+    expect(rows.slice(at + 1).some((r) => r.includes("regressed"))).toBe(false);
+    expect(comment.outside).toContain(
+      "<strong>linkerd</strong> capacity: held 1000, failed 1050 rps → held 800, failed 840 rps",
+    );
+  });
+
+  it("marks an at-least answer with ≥", () => {
+    const atLeast = capacitySearch(800, 840, "smoke");
+    atLeast.meshes[1] = {
+      ...atLeast.meshes[1]!,
+      kind: "at-least",
+      rate: 5000,
+      limit: "max",
+      bracket: { held: 5000, failed: null },
+    };
+    const comment = commentWith(capacitySearch(800, 840, "smoke"), atLeast);
+    const row = rowsOf(comment.outside).find((r) => /<td[^>]*>capacity<\/td>/.test(r))!;
+    expect(cells(row)).toEqual([
+      "linkerd",
+      "capacity",
+      "800 rps (failed 840)",
+      "≥ 5000 rps",
+      "≥ +525 %",
+      "🟢 improved",
+    ]);
+    expect(tableWidths(comment.outside)).toEqual([6]);
+  });
+
+  it("keeps a capacity regression when the comment must shorten to one line per mesh", () => {
+    const sections = buildReport({
+      ...input,
+      capacityVerdicts: compareCapacity(
+        [capacitySearch(1000, 1050, "smoke")],
+        [capacitySearch(800, 840, "smoke")],
+      ),
+    });
+    const full = renderCompact(sections, null);
+    const short = renderCompact(sections, null, { limit: 3000 });
+    expect(full).toContain("| capacity ");
+    expect(short).not.toContain("| capacity ");
+    expect(short.length).toBeLessThanOrEqual(3000);
+    expect(short).toContain(
+      "**linkerd**: 🔴 regressed capacity (held 1000, failed 1050 rps → held 800, failed 840 rps)",
+    );
+    expect(short).toContain("8 regressed");
+  });
+
+  it("is absent without a capacity search", () => {
+    const comment = renderedComment(renderCompact(buildReport(input), null));
+    expect(comment.outside).not.toContain("capacity");
   });
 });

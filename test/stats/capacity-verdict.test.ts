@@ -47,6 +47,8 @@ describe("capacity verdicts", () => {
       baselineMesh: "linkerd",
       verdict: "regressed",
       reason: "held 1000, failed 1050 rps → held 850, failed 890 rps",
+      baseline: { kind: "capacity", rate: 1000, bracket: { held: 1000, failed: 1050 } },
+      candidate: { kind: "capacity", rate: 850, bracket: { held: 850, failed: 890 } },
     });
     expect(compareCapacity([far], [base])[0]).toMatchObject({ verdict: "improved" });
   });
