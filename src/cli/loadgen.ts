@@ -39,7 +39,8 @@ Flags:
   --warmup DUR        not measured; default 10 % of the duration, at most 30s
   --connections N     HTTP/1.1 keep-alive connections, one request in flight each
                       (default ${LOADGEN_DEFAULTS.connections}, at least one per host)
-  --workers K         worker threads, each owning a share of the connections (default ${LOADGEN_DEFAULTS.workers})
+  --workers K         worker threads, each owning a share of the connections (default ${LOADGEN_DEFAULTS.workers};
+                      one worker runs in the main thread)
   --timeout DUR       a request with no answer by then fails as a timeout; it stays in the
                       latencies at its elapsed time, shown as a lower bound (≥)
                       (default 60s, at most --duration)

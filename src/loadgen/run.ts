@@ -1,4 +1,5 @@
-// The coordinator: plans the connections, starts K worker threads at one shared instant,
+// The coordinator: plans the connections, starts K workers at one shared instant (K worker
+// threads; one worker runs in this thread, see worker.ts),
 // adds their interval histograms as they arrive (writing latency.hlog on the way), and
 // merges their totals into loadgen.json. Histograms are added, never averaged.
 import { createWriteStream } from "node:fs";
@@ -23,6 +24,7 @@ import type { LoadgenOptions } from "./options.ts";
 import { planConnections } from "./plan.ts";
 import { buildLoadgenResult, type MergedTotals } from "./result.ts";
 import { addTally, newTally } from "./tally.ts";
+import { inThreadWorker, type WorkerHandle } from "./worker.ts";
 
 /**
  * A worker's short-lived garbage (one request's objects) dies young: a small young
@@ -105,13 +107,16 @@ export async function runLoadgen(
   const hlogPath = join(options.outDir, "latency.hlog");
   const resultPath = join(options.outDir, "loadgen.json");
 
-  const workers = configs.map(
-    (config) =>
-      new Worker(workerUrl(), {
-        workerData: { mark: WORKER_MARK, config } satisfies WorkerInit,
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-      }),
-  );
+  const workers: WorkerHandle[] =
+    configs.length === 1
+      ? [inThreadWorker({ mark: WORKER_MARK, config: configs[0]! })]
+      : configs.map(
+          (config) =>
+            new Worker(workerUrl(), {
+              workerData: { mark: WORKER_MARK, config } satisfies WorkerInit,
+              resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+            }),
+        );
   try {
     return await coordinate(options, hooks, workers, hlogPath, resultPath);
   } finally {
@@ -122,7 +127,7 @@ export async function runLoadgen(
 function coordinate(
   options: LoadgenOptions,
   hooks: LoadgenHooks,
-  workers: Worker[],
+  workers: WorkerHandle[],
   hlogPath: string,
   resultPath: string,
 ): Promise<LoadgenRun> {
