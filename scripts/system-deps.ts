@@ -41,6 +41,13 @@ export const SYSTEM_DEPENDENCIES: readonly SystemDependency[] = [
     tests: ["test/report/html.test.ts"],
   },
   {
+    what: "an emoji font (the verdict marks in the comment's picture)",
+    find: { file: "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf" },
+    apt: "fonts-noto-color-emoji",
+    otherwise: "install a color emoji font Chromium finds (Noto Color Emoji)",
+    tests: ["test/report/comment-picture.test.ts"],
+  },
+  {
     what: "OpenSSH's server (k3s over SSH)",
     find: { file: "/usr/sbin/sshd" },
     apt: "openssh-server",
