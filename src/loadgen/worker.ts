@@ -31,10 +31,7 @@ export function inThreadWorker(init: WorkerInit): WorkerHandle {
   const { port1, port2 } = new MessageChannel();
   const handle = new EventEmitter();
   port1.on("message", (message: FromWorker) => handle.emit("message", message));
-  const post = (message: FromWorker) => port2.postMessage(message);
-  runWorker(init, port2, post).catch((error: Error) =>
-    post({ type: "fatal", message: error.message, stack: error.stack }),
-  );
+  runWorker(init, port2);
   return Object.assign(handle, {
     postMessage: (message: ToWorker) => port1.postMessage(message),
     terminate: async () => {
@@ -44,7 +41,15 @@ export function inThreadWorker(init: WorkerInit): WorkerHandle {
   }) as unknown as WorkerHandle;
 }
 
-async function runWorker(
+/** Runs the engine for `init`, talking to the coordinator through `port`; never rejects. */
+function runWorker(init: WorkerInit, port: MessagePort): void {
+  const post = (message: FromWorker) => port.postMessage(message);
+  start(init, port, post).catch((error: Error) =>
+    post({ type: "fatal", message: error.message, stack: error.stack }),
+  );
+}
+
+async function start(
   init: WorkerInit,
   port: MessagePort,
   post: (message: FromWorker) => void,
@@ -87,7 +92,8 @@ async function runWorker(
             endMs: totals.endMs,
           },
         });
-        if (port === parentPort) port.close(); // the thread may end; an in-thread one is closed by terminate
+        // Lets the thread end; an in-thread worker's ports are closed by terminate().
+        if (port === parentPort) port.close();
       },
       (error: Error) => post({ type: "fatal", message: error.message, stack: error.stack }),
     );
@@ -96,9 +102,5 @@ async function runWorker(
 }
 
 if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.mark === WORKER_MARK) {
-  const port = parentPort;
-  const post = (message: FromWorker) => port.postMessage(message);
-  runWorker(workerData as WorkerInit, port, post).catch((error: Error) =>
-    post({ type: "fatal", message: error.message, stack: error.stack }),
-  );
+  runWorker(workerData as WorkerInit, parentPort);
 }
