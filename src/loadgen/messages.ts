@@ -17,10 +17,10 @@ export interface IntervalMessage {
   index: number;
   startMs: number;
   endMs: number;
-  /** Measured-period latencies; null during warm-up. */
-  histogram: string | null;
-  /** Measured-period send lateness; null during warm-up. */
-  lateness: string | null;
+  /** Latencies; a warm-up interval's (index < 0) are the warm-up's (engine.ts, IntervalSink). */
+  histogram: string;
+  /** Send lateness, likewise. */
+  lateness: string;
   responses: number;
   failures: number;
   /** Of the histogram's values, how many are timed-out requests (lower bounds). */

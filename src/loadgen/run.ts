@@ -22,6 +22,7 @@ import { type CompleteInterval, IntervalMerger } from "./interval-merger.ts";
 import { type EncodedTotals, type FromWorker, WORKER_MARK, type WorkerInit } from "./messages.ts";
 import type { LoadgenOptions } from "./options.ts";
 import { planConnections } from "./plan.ts";
+import { yieldHelperThreads } from "./priority.ts";
 import { buildLoadgenResult, type MergedTotals } from "./result.ts";
 import { addTally, newTally } from "./tally.ts";
 import { inThreadWorker, type WorkerHandle } from "./worker.ts";
@@ -169,6 +170,7 @@ function coordinate(
         ),
       );
       hooks.onStart?.(startMs);
+      yieldHelperThreads();
       for (const w of workers) w.postMessage({ type: "start", startMs });
       const stop = () => {
         for (const w of workers) w.postMessage({ type: "stop" });
@@ -248,11 +250,16 @@ function coordinate(
           case "ready":
             if (++ready === K) start();
             break;
-          case "interval":
+          case "interval": {
+            // A warm-up interval's histograms are decoded and dropped: the warm-up runs
+            // this path too, so the first measured interval's is not a cold one.
+            const histogram = decodeHistogram(m.histogram);
+            const lateness = decodeHistogram(m.lateness);
+            const measured = m.index >= 0;
             emitAll(
               merger.add(w, m.index, {
-                histogram: m.histogram === null ? null : decodeHistogram(m.histogram),
-                lateness: m.lateness === null ? null : decodeHistogram(m.lateness),
+                histogram: measured ? histogram : null,
+                lateness: measured ? lateness : null,
                 startMs: m.startMs,
                 endMs: m.endMs,
                 responses: m.responses,
@@ -261,6 +268,7 @@ function coordinate(
               }),
             );
             break;
+          }
           case "done":
             doneTotals[w] = m.totals;
             emitAll(merger.finish(w));
