@@ -17,6 +17,7 @@ import {
 import { hlogHeader, hlogLine, LATENESS_TAG } from "../histogram/hlog.ts";
 import type { LoadgenResult } from "../results/loadgen-schema.ts";
 import { busiest } from "../results/merge.ts";
+import { DecodedIntervals } from "./decoded-intervals.ts";
 import type { EngineConfig } from "./engine.ts";
 import { type CompleteInterval, IntervalMerger } from "./interval-merger.ts";
 import { type EncodedTotals, type FromWorker, WORKER_MARK, type WorkerInit } from "./messages.ts";
@@ -138,6 +139,7 @@ function coordinate(
   const merger = new IntervalMerger(K, firstIndex);
   const doneTotals = new Array<EncodedTotals | null>(K).fill(null);
   const total = createHistogram();
+  const decoded = new DecodedIntervals();
   /** How many of `total`'s values are timed-out requests (lower bounds). */
   let censored = 0;
   let ready = 0;
@@ -216,7 +218,10 @@ function coordinate(
     };
 
     const emitAll = (complete: CompleteInterval[]) => {
-      for (const interval of complete) emit(interval);
+      for (const interval of complete) {
+        emit(interval);
+        decoded.release(interval.index);
+      }
     };
 
     const finish = () => {
@@ -253,9 +258,10 @@ function coordinate(
           case "interval": {
             // A warm-up interval's histograms are decoded and dropped: the warm-up runs
             // this path too, so the first measured interval's is not a cold one.
-            const histogram = decodeHistogram(m.histogram);
-            const lateness = decodeHistogram(m.lateness);
+            const histogram = decoded.decode(m.index, m.histogram);
+            const lateness = decoded.decode(m.index, m.lateness);
             const measured = m.index >= 0;
+            if (!measured) decoded.release(m.index);
             emitAll(
               merger.add(w, m.index, {
                 histogram: measured ? histogram : null,
