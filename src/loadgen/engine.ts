@@ -47,8 +47,8 @@ export type IntervalSink = (interval: {
   /**
    * Latencies of this interval's responses (and timeouts, at their elapsed time). A
    * warm-up interval's (index < 0) are the warm-up's, part of no result: they make the
-   * warm-up run the reporting path (encode, send, decode, merge) at full volume, so that
-   * the first measured interval does not pay for its first use (8 + 16 ms at 50,000 rps).
+   * warm-up run the reporting path (encode, send, decode) at full volume, so that the
+   * first measured interval does not pay for its first use (8 + 16 ms at 50,000 rps).
    */
   histogram: Histogram;
   /** Every completion in the interval (warm-up included), for progress lines. */
