@@ -13,7 +13,9 @@ describe("the coordinator's decoded interval histograms", () => {
     const decoded = new DecodedIntervals();
     const first = decoded.decode(0, encoded([100, 200, 300_000]));
     expect(first.totalCount).toBe(3);
-    expect(spectrum(first).p100).toBe(first.highestEquivalentValue(300_000));
+    // 3 significant digits: 300,000 µs is read back within 0.1 %.
+    expect(spectrum(first).p100).toBeGreaterThanOrEqual(300_000);
+    expect(spectrum(first).p100).toBeLessThan(300_300);
 
     // Lent to interval 0: interval 1 gets another histogram while 0 is not released.
     const second = decoded.decode(1, encoded([50]));
