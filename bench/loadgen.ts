@@ -52,6 +52,14 @@ const STARTUP_S = 1;
 /** The held-rate criterion (the issue's): achieved ≥ 99 % of target and p99 < 10 ms. */
 const HELD_SHARE = 0.99;
 const HELD_P99_MS = 10;
+/**
+ * A probe that failed while other processes took more than this share of the load
+ * generator's core measured the machine, not the tool: it is run again, at most
+ * DISTURBED_RETRIES times (one search fell from 60,000 to 1,000 rps through probes at
+ * 8–23 % others' CPU, and the next tool's search the same way).
+ */
+const DISTURBED_SHARE = 0.05;
+const DISTURBED_RETRIES = 2;
 
 interface Measured {
   p50Ms: number;
@@ -347,12 +355,15 @@ async function highestHeldRate(
 ): Promise<{ rate: number; at: Measured | null }> {
   const coarseS = Math.max(3, Math.round(SECONDS / 3));
   const probe = async (rate: number, seconds: number) => {
-    const m = await tool(rate, seconds, seconds < SECONDS);
-    const ok = holds(m);
-    console.log(
-      `    ${label} ${rate} rps (${seconds} s) → ${fmt(m.share * 100, 1)} % of target, p99 ${fmt(m.p99Ms)} ms, others' CPU ${fmt(m.othersShare * 100, 0)} %: ${ok ? "held" : "not held"}`,
-    );
-    return { m, ok };
+    for (let attempt = 1; ; attempt++) {
+      const m = await tool(rate, seconds, seconds < SECONDS);
+      const ok = holds(m);
+      const disturbed = !ok && m.othersShare > DISTURBED_SHARE && attempt <= DISTURBED_RETRIES;
+      console.log(
+        `    ${label} ${rate} rps (${seconds} s) → ${fmt(m.share * 100, 1)} % of target, p99 ${fmt(m.p99Ms)} ms, others' CPU ${fmt(m.othersShare * 100, 0)} %: ${ok ? "held" : disturbed ? "not held, disturbed: again" : "not held"}`,
+      );
+      if (!disturbed) return { m, ok };
+    }
   };
   const full = (rate: number) => probe(rate, SECONDS);
   let lo = 0;
