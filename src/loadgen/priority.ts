@@ -5,8 +5,8 @@
 // concurrent GC marking. On a core the sender shares with them (a pod with one CPU,
 // `taskset`, a busy node), Linux's scheduler gives each runnable thread its turn, and a
 // compile of 10 ms on a helper delays every send due meanwhile by up to that much:
-// measured as 20–45 ms of send lateness a few seconds into a 50,000 rps run on one core,
-// and gone with the helpers at the lowest priority (README, "Benchmarks"). Their work
+// the worst second of a 50,000 rps run on one core had 24–45 ms of send lateness, and
+// 10–14 ms with the helpers at the lowest priority (README, "Benchmarks"). Their work
 // still gets done, in the sender's idle time, which it leaves every tick; a GC that
 // waits for a helper blocks the sender, which then gives the helper the core.
 //
