@@ -336,12 +336,13 @@ export class Engine {
   /**
    * Latency of the outcome now (µs from the intended send), recording on the way how late
    * the request left: the instrument's own error, part of that latency, kept apart to be
-   * reported beside it (one value per measured outcome, like the latencies).
+   * reported beside it (one value per measured outcome, like the latencies; a warm-up
+   * outcome's goes only to its interval, see IntervalSink).
    */
   private measuredUs(c: Connection, now: number): number {
     const intended = intendedAt(this.startPerf, c.spec, c.slot);
     const lateUs = Math.round((c.sentAt - intended) * 1000);
-    recordUs(this.totals.latenessHistogram, lateUs);
+    if (now >= this.measureStartPerf) recordUs(this.totals.latenessHistogram, lateUs);
     recordUs(this.intervalLateness, lateUs);
     return Math.round((now - intended) * 1000);
   }
@@ -360,9 +361,7 @@ export class Engine {
       addStatus(path.tally, c.status);
     } else {
       this.totals.warmup.requests++;
-      const intended = intendedAt(this.startPerf, c.spec, c.slot);
-      recordUs(this.intervalLateness, Math.round((c.sentAt - intended) * 1000));
-      recordUs(this.intervalHistogram, Math.round((now - intended) * 1000));
+      recordUs(this.intervalHistogram, this.measuredUs(c, now));
     }
     this.next(c, now);
   }
