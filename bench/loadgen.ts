@@ -1,7 +1,8 @@
 // npm run bench:loadgen — the load generator against wrk2 on the same target, same cores.
 //
 // nginx (one worker) serves a small response on 127.0.0.1, pinned to core 0; the load
-// generators are pinned to core 1, 64 connections each. Every figure is the median of
+// generators are pinned to core 1, 64 connections each (the workers' scaling has its own
+// arrangement, a target per core: see workersScaling). Every figure is the median of
 // BENCH_REPEATS (3) runs alternated between the tools (wrk2, meshbench, wrk2, meshbench …,
 // so a change in the machine's other load hits both alike), printed with its min–max and,
 // beside each meshbench figure, its ratio to wrk2's. The output starts with the command,
@@ -34,6 +35,7 @@ const WARMUP_S = Math.min(3, SECONDS / 4);
 const CONNECTIONS = 64;
 const TARGET_CORE = "0";
 const LOADGEN_CORE = "1";
+const BOTH_CORES = `${TARGET_CORE},${LOADGEN_CORE}`;
 const WRK2_COMMIT = "44a94c17d8e6a0bac8559b53da76848e430cb7a7";
 /**
  * wrk2 has no warm-up option: it resets its latency histogram after a calibration of 10 s
@@ -152,7 +154,15 @@ function wrk2Binary(): string {
   return binary;
 }
 
-async function startNginx(): Promise<{ url: string; version: string; stop: () => void }> {
+interface Target {
+  url: string;
+  version: string;
+  /** nginx's master pid: its CPU, and its worker's, is the target's, not "others'". */
+  pid: number;
+  stop: () => void;
+}
+
+async function startNginx(core: string): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), "meshbench-nginx-"));
   const port = 18000 + Math.floor(Math.random() * 1000);
   await writeFile(
@@ -175,7 +185,7 @@ http {
 }
 `,
   );
-  const child = spawn(...pinned(TARGET_CORE, "nginx", ["-c", join(dir, "nginx.conf"), "-p", dir]), {
+  const child = spawn(...pinned(core, "nginx", ["-c", join(dir, "nginx.conf"), "-p", dir]), {
     stdio: "ignore",
   });
   const version = spawnSync("nginx", ["-v"], { encoding: "utf8" }).stderr.trim();
@@ -183,7 +193,7 @@ http {
   for (let i = 0; i < 50; i++) {
     try {
       await fetch(url);
-      return { url, version, stop: () => child.kill("SIGTERM") };
+      return { url, version, pid: child.pid!, stop: () => child.kill("SIGTERM") };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -206,9 +216,11 @@ async function measured(
   command: string,
   args: string[],
   steadyFromS: number,
+  targets: Target[] = [],
 ): Promise<{ stdout: string; cpuCores: number; peakRssMb: number; othersShare: number }> {
   const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
   const coresBefore = await coreTicks(cores);
+  const targetsBefore = await targetTicks(targets);
   const child = spawn(...pinned(cores, command, args), { stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -237,7 +249,9 @@ async function measured(
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
   const from: { ticks: number; s: number } = steady ?? { ticks: 0, s: 0 };
   const coresAfter = await coreTicks(cores);
-  const busy = coresAfter.busy - coresBefore.busy;
+  // A target sharing the load generator's cores is part of the arrangement, not a disturbance.
+  const targetsUsed = (await targetTicks(targets)) - targetsBefore;
+  const busy = coresAfter.busy - coresBefore.busy - targetsUsed;
   const total = coresAfter.total - coresBefore.total;
   return {
     stdout,
@@ -245,6 +259,25 @@ async function measured(
     peakRssMb: peakKb / 1024,
     othersShare: total > 0 ? Math.max(0, busy - cpuTicks) / total : 0,
   };
+}
+
+/** CPU ticks (user + system) of the targets' processes: each nginx master and its children. */
+async function targetTicks(targets: Target[]): Promise<number> {
+  const ticks = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  let sum = 0;
+  for (const { pid } of targets) {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, "utf8"))
+      .trim()
+      .split(" ")
+      .filter(Boolean)
+      .map(Number);
+    for (const p of [pid, ...children]) sum += await ticks(p);
+  }
+  return sum;
 }
 
 /**
@@ -266,7 +299,13 @@ async function coreTicks(cores: string): Promise<{ busy: number; total: number }
   return { busy, total };
 }
 
-function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE, build = LOADGEN): Tool {
+function meshbench(
+  urls: string[],
+  extra: string[] = [],
+  cores = LOADGEN_CORE,
+  build = LOADGEN,
+  targets: Target[] = [],
+): Tool {
   return async (rate, seconds) => {
     const out = await mkdtemp(join(tmpdir(), "meshbench-bench-"));
     const warmupS = Math.min(WARMUP_S, seconds / 4);
@@ -275,12 +314,14 @@ function meshbench(url: string, extra: string[] = [], cores = LOADGEN_CORE, buil
       process.execPath,
       [
         build,
-        ...["--url", url, "--rate", String(rate), "--connections", String(CONNECTIONS)],
+        ...urls.flatMap((url) => ["--url", url]),
+        ...["--rate", String(rate), "--connections", String(CONNECTIONS)],
         ...["--duration", `${Math.round((seconds + warmupS) * 1000)}ms`],
         ...["--warmup", `${Math.round(warmupS * 1000)}ms`],
         ...["--out", out, "--quiet", ...extra],
       ],
       STARTUP_S + warmupS,
+      targets,
     );
     const r = JSON.parse(await readFile(join(out, "loadgen.json"), "utf8")) as LoadgenResult;
     rmSync(out, { recursive: true, force: true });
@@ -462,6 +503,61 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
+/** Held rates, median [min–max], each beside the reference's (`versus`) as a ratio. */
+function printHeld(
+  held: Record<string, { rate: number; at: Measured | null }[]>,
+  versus: string,
+  versusLabel: string,
+): void {
+  console.log(`\nHighest rate held, median [min–max] of ${REPEATS}:`);
+  const reference = held[versus]?.map((h) => h.rate);
+  for (const [name, runs] of Object.entries(held)) {
+    const rates = runs.map((h) => h.rate);
+    const vs = name !== versus && reference ? ` ${ratio(rates, reference)} ${versusLabel}` : "";
+    const p99 = runs.flatMap((h) => (h.at ? [h.at.p99Ms] : []));
+    const rss = runs.flatMap((h) => (h.at ? [h.at.peakRssMb] : []));
+    const others = runs.flatMap((h) => (h.at ? [h.at.othersShare * 100] : []));
+    console.log(
+      `  ${name.padEnd(20)} ${spread(rates, 0)} rps${vs}; there p99 ${spread(p99, 2)} ms, peak RSS ${spread(rss, 0)} MB, others' CPU ${spread(others, 0)} %`,
+    );
+  }
+}
+
+/**
+ * Do workers scale? Only where the target is not what limits: with one target on core 0
+ * beside two workers, nginx's core is the bottleneck and two workers measure nginx. So each
+ * core gets its own target: one worker on core 0 with nginx A there, against two workers on
+ * cores 0 and 1 with nginx A on core 0 and nginx B on core 1 (each worker's connections
+ * are spread over both; the kernel places the two worker threads). Both arrangements give
+ * every core one load generator and one target, so the ratio of their held rates is the
+ * load generator's scaling; its coordination (the main thread) runs on the same two cores.
+ */
+async function workersScaling(targetA: Target) {
+  const targetB = await startNginx(LOADGEN_CORE);
+  try {
+    console.log(
+      `\nWorkers: 1 worker with nginx A on core ${TARGET_CORE}, against 2 workers on cores ${BOTH_CORES} with nginx A on core ${TARGET_CORE} and nginx B on core ${LOADGEN_CORE}:`,
+    );
+    const held = await alternated(
+      {
+        "1 worker, 1 core": meshbench([targetA.url], [], TARGET_CORE, LOADGEN, [targetA]),
+        "2 workers, 2 cores": meshbench(
+          [targetA.url, targetB.url],
+          ["--workers", "2"],
+          BOTH_CORES,
+          LOADGEN,
+          [targetA, targetB],
+        ),
+      },
+      (tool, name) => highestHeldRate(tool, name),
+    );
+    printHeld(held, "1 worker, 1 core", "one worker's");
+    return held;
+  } finally {
+    targetB.stop();
+  }
+}
+
 async function main(): Promise<void> {
   ensureDebianPackages([
     ["nginx", "nginx-light"],
@@ -469,7 +565,7 @@ async function main(): Promise<void> {
   ]);
   if (!existsSync(LOADGEN)) throw new Error(`${LOADGEN} is missing: run npm run bundle`);
   const wrk2Bin = wrk2Binary();
-  const nginx = await startNginx();
+  const nginx = await startNginx(TARGET_CORE);
   const env = [
     "WRK2",
     "WRK2_SRC",
@@ -501,10 +597,10 @@ async function main(): Promise<void> {
   );
 
   const wrk = wrk2(wrk2Bin, nginx.url);
-  const efficient = meshbench(nginx.url);
-  const precise = meshbench(nginx.url, ["--pacing", "precise"]);
-  const base = LOADGEN_BASE ? meshbench(nginx.url, [], LOADGEN_CORE, LOADGEN_BASE) : null;
-  const twoWorkers = meshbench(nginx.url, ["--workers", "2"], `${TARGET_CORE},${LOADGEN_CORE}`);
+  const efficient = meshbench([nginx.url]);
+  const precise = meshbench([nginx.url], ["--pacing", "precise"]);
+  const base = LOADGEN_BASE ? meshbench([nginx.url], [], LOADGEN_CORE, LOADGEN_BASE) : null;
+  const twoWorkers = meshbench([nginx.url], ["--workers", "2"], BOTH_CORES, LOADGEN, [nginx]);
   const figures: Record<string, unknown> = { ...header };
   try {
     if (ONLY.has("points")) {
@@ -528,47 +624,18 @@ async function main(): Promise<void> {
       }
       figures.points = points;
     }
-    if (ONLY.has("held") || ONLY.has("workers")) {
+    if (ONLY.has("held")) {
       console.log(
         `\nHighest rate held (≥ ${HELD_SHARE * 100} % of target, p99 < ${HELD_P99_MS} ms), one load generator on core ${LOADGEN_CORE}:`,
       );
-      const tools: Record<string, Tool> = {};
-      if (ONLY.has("held"))
-        Object.assign(tools, {
-          wrk2: wrk,
-          "meshbench 1 worker": efficient,
-          ...(base ? { "meshbench base": base } : {}),
-        });
-      if (ONLY.has("workers"))
-        Object.assign(tools, {
-          "meshbench 1 worker": efficient,
-          "meshbench 2 workers": twoWorkers,
-        });
-      const held = await alternated(tools, (tool, name) => highestHeldRate(tool, name));
-      console.log(`\nHighest rate held, median [min–max] of ${REPEATS}:`);
-      const wrk2Rates = held.wrk2?.map((h) => h.rate);
-      const one = held["meshbench 1 worker"]?.map((h) => h.rate);
-      for (const [name, runs] of Object.entries(held)) {
-        const rates = runs.map((h) => h.rate);
-        const vs =
-          name === "meshbench 2 workers" && one
-            ? ` ${ratio(rates, one)} one worker's`
-            : name !== "wrk2" && wrk2Rates
-              ? ` ${ratio(rates, wrk2Rates)} wrk2's`
-              : "";
-        const p99 = runs.flatMap((h) => (h.at ? [h.at.p99Ms] : []));
-        const rss = runs.flatMap((h) => (h.at ? [h.at.peakRssMb] : []));
-        const others = runs.flatMap((h) => (h.at ? [h.at.othersShare * 100] : []));
-        console.log(
-          `  ${name.padEnd(20)} ${spread(rates, 0)} rps${vs}; there p99 ${spread(p99, 2)} ms, peak RSS ${spread(rss, 0)} MB, others' CPU ${spread(others, 0)} %`,
-        );
-      }
-      if (ONLY.has("workers"))
-        console.log(
-          `  (2 workers run on cores ${TARGET_CORE},${LOADGEN_CORE} and share core ${TARGET_CORE} with nginx)`,
-        );
+      const held = await alternated(
+        { wrk2: wrk, "meshbench 1 worker": efficient, ...(base ? { "meshbench base": base } : {}) },
+        (tool, name) => highestHeldRate(tool, name),
+      );
+      printHeld(held, "wrk2", "wrk2's");
       figures.held = held;
     }
+    if (ONLY.has("workers")) figures.workers = await workersScaling(nginx);
   } finally {
     nginx.stop();
   }
