@@ -5,8 +5,9 @@
 // arrangement, a target per core: see workersScaling). Every figure is the median of
 // BENCH_REPEATS (3) runs alternated between the tools (wrk2, meshbench, wrk2, meshbench …,
 // so a change in the machine's other load hits both alike), printed with its min–max and,
-// beside each meshbench figure, its ratio to wrk2's. The output starts with the command,
-// the commit and the machine's load; the figures also go to bench/out/loadgen-<time>.json.
+// beside each meshbench figure, its ratio to wrk2's; wake-ups per request show the shape of
+// the load each tool sent (BURSTS). The output starts with the command, the commit and the
+// machine's load; the figures also go to bench/out/loadgen-<time>.json.
 //
 // Needs nginx, wrk2 and taskset. nginx and taskset come from Debian (installed when
 // missing). wrk2 is not packaged: WRK2=/path/to/wrk uses a built one; otherwise it is built
@@ -19,7 +20,7 @@
 // build run beside it at every point ("meshbench base"), to measure one change in one run.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LoadgenResult } from "../src/results/loadgen-schema.ts";
@@ -62,6 +63,17 @@ const HELD_P99_MS = 10;
  */
 const DISTURBED_SHARE = 0.05;
 const DISTURBED_RETRIES = 2;
+/**
+ * wrk2 sometimes sends in bursts. At 1,000 rps over 64 connections it wakes about 1.45
+ * times per request, sending each request at its own time; in 2 of 14 runs (2026-12-03) it
+ * woke 0.07–0.1 times per request, its p50 rose from 0.84 to 1.42 ms and its CPU fell
+ * from 0.07–0.09 to 0.026–0.029 cores: it sent groups of requests together, a different
+ * load from the one asked for (each connection's schedule starts when it connects, 5 ms
+ * apart by design; what brings them into step is not in its output). A run whose
+ * wake-ups per request are below this share of meshbench's at the same point is such a
+ * run; the CPU ratio is given also against wrk2's other runs, the same load's.
+ */
+const BURSTS = 0.5;
 
 interface Measured {
   p50Ms: number;
@@ -72,6 +84,11 @@ interface Measured {
   cpuCores: number;
   /** CPU time per response, µs, in steady state (see measured). */
   cpuUsPerRequest: number;
+  /**
+   * How often the tool's threads went to sleep and were woken, per response, in steady
+   * state: the shape of the load it sent (see BURSTS).
+   */
+  wakeUpsPerRequest: number;
   peakRssMb: number;
   /** Share of the load generator's cores that other processes used during the run. */
   othersShare: number;
@@ -217,7 +234,13 @@ async function measured(
   args: string[],
   steadyFromS: number,
   targets: Target[] = [],
-): Promise<{ stdout: string; cpuCores: number; peakRssMb: number; othersShare: number }> {
+): Promise<{
+  stdout: string;
+  cpuCores: number;
+  wakeUpsPerS: number;
+  peakRssMb: number;
+  othersShare: number;
+}> {
   const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
   const coresBefore = await coreTicks(cores);
   const targetsBefore = await targetTicks(targets);
@@ -225,16 +248,19 @@ async function measured(
   let stdout = "";
   child.stdout.on("data", (d) => (stdout += d));
   const started = performance.now();
+  const countWakeUps = wakeUpCounter(child.pid!);
   let cpuTicks = 0;
   let peakKb = 0;
-  const last = { ticks: 0, s: 0 };
-  let steady: { ticks: number; s: number } | null = null;
+  const last = { ticks: 0, wakeUps: 0, s: 0 };
+  let steady: typeof last | null = null;
   const sample = async () => {
     try {
       const stat = await readFile(`/proc/${child.pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       cpuTicks = Number(fields[11]) + Number(fields[12]);
+      const wakeUps = await countWakeUps();
       last.ticks = cpuTicks;
+      last.wakeUps = wakeUps;
       last.s = (performance.now() - started) / 1000;
       if (!steady && last.s >= steadyFromS) steady = { ...last };
       const status = await readFile(`/proc/${child.pid}/status`, "utf8");
@@ -247,17 +273,40 @@ async function measured(
   const code = await new Promise((resolve) => child.on("exit", resolve));
   clearInterval(timer);
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
-  const from: { ticks: number; s: number } = steady ?? { ticks: 0, s: 0 };
+  const from: typeof last = steady ?? { ticks: 0, wakeUps: 0, s: 0 };
   const coresAfter = await coreTicks(cores);
   // A target sharing the load generator's cores is part of the arrangement, not a disturbance.
   const targetsUsed = (await targetTicks(targets)) - targetsBefore;
   const busy = coresAfter.busy - coresBefore.busy - targetsUsed;
   const total = coresAfter.total - coresBefore.total;
+  const steadyS = Math.max(0.001, last.s - from.s);
   return {
     stdout,
-    cpuCores: (last.ticks - from.ticks) / clockTicks / Math.max(0.001, last.s - from.s),
+    cpuCores: (last.ticks - from.ticks) / clockTicks / steadyS,
+    wakeUpsPerS: (last.wakeUps - from.wakeUps) / steadyS,
     peakRssMb: peakKb / 1024,
     othersShare: total > 0 ? Math.max(0, busy - cpuTicks) / total : 0,
+  };
+}
+
+/**
+ * Counts a process's wake-ups: voluntary context switches of all its threads
+ * (/proc/PID/task/TID/status), each a sleep the thread chose (epoll_wait with nothing
+ * ready). A thread's count is gone with the thread, so the total adds each thread's
+ * increase since the last look: it never goes back when a thread ends.
+ */
+function wakeUpCounter(pid: number): () => Promise<number> {
+  const seen = new Map<string, number>();
+  let total = 0;
+  return async () => {
+    for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+      const status = await readFile(`/proc/${pid}/task/${tid}/status`, "utf8").catch(() => "");
+      const count = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1];
+      if (count === undefined) continue;
+      total += Number(count) - (seen.get(tid) ?? 0);
+      seen.set(tid, Number(count));
+    }
+    return total;
   };
 }
 
@@ -332,6 +381,7 @@ function meshbench(
       rate: r.achieved.rate,
       cpuCores: run.cpuCores,
       cpuUsPerRequest: (run.cpuCores / r.achieved.rate) * 1e6,
+      wakeUpsPerRequest: run.wakeUpsPerS / r.achieved.rate,
       peakRssMb: run.peakRssMb,
       othersShare: run.othersShare,
     };
@@ -375,6 +425,7 @@ function wrk2(binary: string, url: string): Tool {
       rate: coarse ? rps : share * rate,
       cpuCores: run.cpuCores,
       cpuUsPerRequest: (run.cpuCores / (share * rate)) * 1e6,
+      wakeUpsPerRequest: run.wakeUpsPerS / (share * rate),
       peakRssMb: run.peakRssMb,
       othersShare: run.othersShare,
     };
@@ -463,6 +514,9 @@ const spread = (xs: number[], digits: number) =>
   `${fmt(median(xs), digits)} [${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}]`;
 const ratio = (xs: number[], base: number[]) => `${fmt(median(xs) / median(base))}×`;
 
+const LABEL_WIDTH = 18;
+const COLUMN_WIDTH = 36;
+
 function printTable(title: string, columns: Record<string, Measured[]>): void {
   const metrics: [string, (m: Measured) => number, number][] = [
     ["p50 ms", (m) => m.p50Ms, 3],
@@ -470,13 +524,14 @@ function printTable(title: string, columns: Record<string, Measured[]>): void {
     ["achieved rps", (m) => m.rate, 0],
     ["CPU cores", (m) => m.cpuCores, 3],
     ["CPU µs/request", (m) => m.cpuUsPerRequest, 1],
+    ["wake-ups/request", (m) => m.wakeUpsPerRequest, 2],
     ["peak RSS MB", (m) => m.peakRssMb, 0],
     ["others' CPU %", (m) => m.othersShare * 100, 0],
   ];
   const names = Object.keys(columns);
-  const width = 36;
+  const width = COLUMN_WIDTH;
   console.log(`\n${title}`);
-  console.log(["".padEnd(16), ...names.map((n) => n.padEnd(width))].join(""));
+  console.log(["".padEnd(LABEL_WIDTH), ...names.map((n) => n.padEnd(width))].join(""));
   for (const [label, get, digits] of metrics) {
     // Others' CPU is the machine, not a tool: no ratio.
     const base = label.startsWith("others") ? undefined : columns.wrk2?.map(get);
@@ -485,8 +540,31 @@ function printTable(title: string, columns: Record<string, Measured[]>): void {
       const r = n !== "wrk2" && base ? ` ${ratio(xs, base)}` : "";
       return `${spread(xs, digits)}${r} `.padEnd(width);
     });
-    console.log([label.padEnd(16), ...cells].join(""));
+    console.log([label.padEnd(LABEL_WIDTH), ...cells].join(""));
   }
+  printBursts(columns);
+}
+
+/** wrk2's runs in bursts (see BURSTS), and the CPU ratio against its other runs. */
+function printBursts(columns: Record<string, Measured[]>): void {
+  const reference = columns["meshbench efficient"];
+  const wrk = columns.wrk2;
+  if (!reference || !wrk) return;
+  const floor = BURSTS * median(reference.map((m) => m.wakeUpsPerRequest));
+  const spreadOut = wrk.filter((m) => m.wakeUpsPerRequest >= floor);
+  if (spreadOut.length === wrk.length) return;
+  const bursty = wrk.filter((m) => m.wakeUpsPerRequest < floor);
+  console.log(
+    `wrk2 sent in bursts in ${bursty.length} of ${wrk.length} runs (wake-ups/request ${bursty.map((m) => fmt(m.wakeUpsPerRequest)).join(", ")}; p50 ${bursty.map((m) => fmt(m.p50Ms, 3)).join(", ")} ms): a different load`,
+  );
+  if (spreadOut.length === 0) return;
+  const base = spreadOut.map((m) => m.cpuCores);
+  const cells = Object.entries(columns).map(([name, runs]) => {
+    const xs = runs.map((m) => m.cpuCores);
+    const r = name === "wrk2" ? ` (${spreadOut.length} runs)` : ` ${ratio(xs, base)}`;
+    return `${spread(name === "wrk2" ? base : xs, 3)}${r} `.padEnd(COLUMN_WIDTH);
+  });
+  console.log(["CPU, same load".padEnd(LABEL_WIDTH), ...cells].join(""));
 }
 
 function gitCommit(): string {
