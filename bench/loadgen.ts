@@ -17,7 +17,8 @@
 // BENCH_SECONDS: each run's length (default 10); BENCH_REPEATS (3); BENCH_ONLY=points,held,
 // workers: a subset; BENCH_RATES=1000,5000,20000: the points' rates; LOADGEN=/path/to/loadgen.js:
 // another build (an old commit's, to bisect); LOADGEN_BASE=/path/to/loadgen.js: a second
-// build run beside it at every point ("meshbench base"), to measure one change in one run.
+// build run beside it at every point ("meshbench base"), to measure one change in one run;
+// BENCH_FLOOR=1: a bare Node sender (bench/node-floor.ts) beside them at up to 5,000 rps.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
@@ -31,6 +32,7 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const ONLY = new Set((process.env.BENCH_ONLY ?? "points,held,workers").split(","));
 const LOADGEN = process.env.LOADGEN ?? join(ROOT, "dist/loadgen.js");
 const LOADGEN_BASE = process.env.LOADGEN_BASE;
+const FLOOR = process.env.BENCH_FLOOR === "1";
 const RATES = (process.env.BENCH_RATES ?? "1000,5000,20000").split(",").map(Number);
 const WARMUP_S = Math.min(3, SECONDS / 4);
 const CONNECTIONS = 64;
@@ -388,6 +390,35 @@ function meshbench(
   };
 }
 
+/**
+ * The bare Node sender (bench/node-floor.ts): Node's own cost of the same schedule, with no
+ * parsing and no recording, so it has no latencies; its rate is its reads per second.
+ */
+function nodeFloor(url: string): Tool {
+  return async (rate, seconds) => {
+    const warmupS = Math.min(WARMUP_S, seconds / 4);
+    const run = await measured(
+      LOADGEN_CORE,
+      process.execPath,
+      [join(ROOT, "bench/node-floor.ts"), url, String(rate), String(seconds + warmupS)],
+      STARTUP_S + warmupS,
+    );
+    const { reads } = JSON.parse(run.stdout) as { sent: number; reads: number };
+    const achieved = reads / (seconds + warmupS);
+    return {
+      p50Ms: Number.NaN,
+      p99Ms: Number.NaN,
+      share: achieved / rate,
+      rate: achieved,
+      cpuCores: run.cpuCores,
+      cpuUsPerRequest: (run.cpuCores / achieved) * 1e6,
+      wakeUpsPerRequest: run.wakeUpsPerS / achieved,
+      peakRssMb: run.peakRssMb,
+      othersShare: run.othersShare,
+    };
+  };
+}
+
 /** wrk2's "Latency Distribution (HdrHistogram - Recorded Latency)" lines: " 50.000%    0.89ms". */
 function wrkPercentile(text: string, p: string): number {
   const m = new RegExp(`^\\s*${p.replace(".", "\\.")}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, "m").exec(
@@ -649,6 +680,7 @@ async function main(): Promise<void> {
     "WRK2_SRC",
     "LOADGEN",
     "LOADGEN_BASE",
+    "BENCH_FLOOR",
     "BENCH_SECONDS",
     "BENCH_REPEATS",
     "BENCH_ONLY",
@@ -678,6 +710,7 @@ async function main(): Promise<void> {
   const efficient = meshbench([nginx.url]);
   const precise = meshbench([nginx.url], ["--pacing", "precise"]);
   const base = LOADGEN_BASE ? meshbench([nginx.url], [], LOADGEN_CORE, LOADGEN_BASE) : null;
+  const floor = nodeFloor(nginx.url);
   const twoWorkers = meshbench([nginx.url], ["--workers", "2"], BOTH_CORES, LOADGEN, [nginx]);
   const figures: Record<string, unknown> = { ...header };
   try {
@@ -691,6 +724,7 @@ async function main(): Promise<void> {
           "meshbench efficient": efficient,
           ...(base ? { "meshbench base": base } : {}),
           ...(rate <= 5000 ? { "meshbench precise": precise } : {}),
+          ...(FLOOR && rate <= 5000 ? { "node floor": floor } : {}),
           // Its CPU per request beside one worker's: what the coordination costs.
           ...(rate >= 20_000 && ONLY.has("workers") ? { "meshbench 2 workers": twoWorkers } : {}),
         },
