@@ -67,9 +67,9 @@ const DISTURBED_SHARE = 0.05;
 const DISTURBED_RETRIES = 2;
 /**
  * wrk2 sometimes sends in bursts. At 1,000 rps over 64 connections it wakes about 1.45
- * times per request, sending each request at its own time; in 2 of 14 runs (2026-12-03) it
- * woke 0.07–0.1 times per request, its p50 rose from 0.84 to 1.42 ms and its CPU fell
- * from 0.07–0.09 to 0.026–0.029 cores: it sent groups of requests together, a different
+ * times per request, sending each request at its own time; in 3 of 29 runs (2026-12-03) it
+ * woke 0.07–0.14 times per request, its p50 rose from 0.83–0.90 to 1.32–1.42 ms and its
+ * CPU fell from 0.07–0.09 to 0.026–0.029 cores: it sent groups of requests together, a different
  * load from the one asked for (each connection's schedule starts when it connects, 5 ms
  * apart by design; what brings them into step is not in its output). A run whose
  * wake-ups per request are below this share of meshbench's at the same point is such a
@@ -560,16 +560,15 @@ function printTable(title: string, columns: Record<string, Measured[]>): void {
     ["others' CPU %", (m) => m.othersShare * 100, 0],
   ];
   const names = Object.keys(columns);
-  const width = COLUMN_WIDTH;
   console.log(`\n${title}`);
-  console.log(["".padEnd(LABEL_WIDTH), ...names.map((n) => n.padEnd(width))].join(""));
+  console.log(["".padEnd(LABEL_WIDTH), ...names.map((n) => n.padEnd(COLUMN_WIDTH))].join(""));
   for (const [label, get, digits] of metrics) {
     // Others' CPU is the machine, not a tool: no ratio.
     const base = label.startsWith("others") ? undefined : columns.wrk2?.map(get);
     const cells = names.map((n) => {
       const xs = columns[n]!.map(get);
       const r = n !== "wrk2" && base ? ` ${ratio(xs, base)}` : "";
-      return `${spread(xs, digits)}${r} `.padEnd(width);
+      return `${spread(xs, digits)}${r} `.padEnd(COLUMN_WIDTH);
     });
     console.log([label.padEnd(LABEL_WIDTH), ...cells].join(""));
   }
@@ -581,10 +580,10 @@ function printBursts(columns: Record<string, Measured[]>): void {
   const reference = columns["meshbench efficient"];
   const wrk = columns.wrk2;
   if (!reference || !wrk) return;
-  const floor = BURSTS * median(reference.map((m) => m.wakeUpsPerRequest));
-  const spreadOut = wrk.filter((m) => m.wakeUpsPerRequest >= floor);
+  const threshold = BURSTS * median(reference.map((m) => m.wakeUpsPerRequest));
+  const spreadOut = wrk.filter((m) => m.wakeUpsPerRequest >= threshold);
   if (spreadOut.length === wrk.length) return;
-  const bursty = wrk.filter((m) => m.wakeUpsPerRequest < floor);
+  const bursty = wrk.filter((m) => m.wakeUpsPerRequest < threshold);
   console.log(
     `wrk2 sent in bursts in ${bursty.length} of ${wrk.length} runs (wake-ups/request ${bursty.map((m) => fmt(m.wakeUpsPerRequest)).join(", ")}; p50 ${bursty.map((m) => fmt(m.p50Ms, 3)).join(", ")} ms): a different load`,
   );
