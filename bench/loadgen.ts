@@ -20,8 +20,16 @@
 // build run beside it at every point ("meshbench base"), to measure one change in one run;
 // BENCH_FLOOR=1: a bare Node sender (bench/node-floor.ts) beside them at up to 5,000 rps.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LoadgenResult } from "../src/results/loadgen-schema.ts";
@@ -263,7 +271,7 @@ async function measured(
       const stat = await readFile(`/proc/${child.pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       cpuTicks = Number(fields[11]) + Number(fields[12]);
-      const wakeUps = await countWakeUps();
+      const wakeUps = countWakeUps();
       last.ticks = cpuTicks;
       last.wakeUps = wakeUps;
       last.s = (performance.now() - started) / 1000;
@@ -298,15 +306,31 @@ async function measured(
  * Counts a process's wake-ups: voluntary context switches of all its threads
  * (/proc/PID/task/TID/status), each a sleep the thread chose (epoll_wait with nothing
  * ready). A thread's count is gone with the thread, so the total adds each thread's
- * increase since the last look: it never goes back when a thread ends.
+ * increase since the last look: it never goes back when a thread ends. The reads are
+ * synchronous: a dozen reads of /proc every 100 ms through libuv's thread pool would wake
+ * the bench's own threads a few hundred times a second, on the cores being measured.
  */
-function wakeUpCounter(pid: number): () => Promise<number> {
+function wakeUpCounter(pid: number): () => number {
   const seen = new Map<string, number>();
   let total = 0;
-  return async () => {
-    for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
-      const status = await readFile(`/proc/${pid}/task/${tid}/status`, "utf8").catch(() => "");
-      const count = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1];
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return ""; // the thread, or the process, has just ended
+    }
+  };
+  return () => {
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return total;
+    }
+    for (const tid of tids) {
+      const count = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(
+        read(`/proc/${pid}/task/${tid}/status`),
+      )?.[1];
       if (count === undefined) continue;
       total += Number(count) - (seen.get(tid) ?? 0);
       seen.set(tid, Number(count));
